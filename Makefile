@@ -1,0 +1,70 @@
+# Pantau Pakta: `make run` serves the demo, `make test` runs the whole suite.
+# Both create the virtualenv themselves; nothing needs installing by hand first.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+FLASK  := $(BIN)/flask --app tracker
+PO     := $(wildcard tracker/translations/*/LC_MESSAGES/messages.po)
+MO     := $(PO:.po=.mo)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test lint typecheck unit i18n i18n-compile chromium bench clean setup
+
+setup: $(VENV)/.installed $(MO)
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+%.mo: %.po $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy=false -d tracker/translations -f 2>/dev/null || \
+		$(BIN)/pybabel compile -d tracker/translations
+	touch $@
+
+# A secret key per checkout, made once, so `make run` is not in debug mode yet needs no setup.
+instance/secret_key:
+	mkdir -p instance
+	$(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > $@
+	chmod 600 $@
+
+run: setup instance/secret_key
+	TRACKER_SECRET_KEY=$$(cat instance/secret_key) $(FLASK) db upgrade
+	TRACKER_SECRET_KEY=$$(cat instance/secret_key) $(FLASK) demo load
+	@echo "Pantau Pakta: http://$(HOST):$(PORT)/  (Ctrl-C stops)"
+	TRACKER_SECRET_KEY=$$(cat instance/secret_key) $(FLASK) run --host $(HOST) --port $(PORT)
+
+# Debian's Chromium for the browser tests (Playwright cannot download browsers here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy
+
+unit: setup
+	$(BIN)/pytest -q tests/unit
+
+test: setup chromium lint typecheck
+	$(BIN)/pytest
+
+i18n: setup
+	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k N_ --no-location --sort-output \
+		--project "Pantau Pakta" -o tracker/translations/messages.pot .
+	$(BIN)/pybabel update --quiet --no-fuzzy-matching -i tracker/translations/messages.pot -d tracker/translations
+	$(BIN)/pybabel compile -d tracker/translations
+
+bench: setup
+	$(BIN)/python bench/pacts_list.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

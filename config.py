@@ -1,0 +1,52 @@
+"""Configuration defaults for Pantau Pakta.
+
+Every key can be overridden by an environment variable named ``TRACKER_<KEY>``
+(for example ``TRACKER_DATABASE_URL``); values that parse as JSON (numbers,
+true/false) are read as such. This module imports nothing from ``tracker``.
+"""
+
+from __future__ import annotations
+
+# The value the app refuses to run with outside debug and testing.
+INSECURE_SECRET_KEY = "dev-only-insecure-secret-key"  # noqa: S105
+
+
+class Config:
+    """Defaults that run with no environment at all."""
+
+    SECRET_KEY = INSECURE_SECRET_KEY
+    # None means: a SQLite file "tracker.sqlite3" in the instance folder.
+    DATABASE_URL: str | None = None
+    # None means: mail is written to the outbox table only (readable there).
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER = "Pantau Pakta <pantau-pakta@localhost>"
+    MAIL_TIMEOUT_SECONDS = 10
+    # ISO 8601 instant with offset; freezes the clock for the whole process.
+    FROZEN_NOW: str | None = None
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+    LANGUAGES = ("id", "en")
+    # Let the browser's Accept-Language choose when the visitor has not (off: Indonesian first).
+    LOCALE_FROM_BROWSER = False
+    # Days before the deadline from which a pact counts as "due soon".
+    DUE_SOON_DAYS = 14
+    PAGE_SIZE = 50
+    API_MAX_PAGE_SIZE = 200
+    SQLALCHEMY_ECHO = False
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    WTF_CSRF_ENABLED = True
+
+
+class TestConfig(Config):
+    """Settings for the test suite: a fixed clock and a throwaway database."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key"  # noqa: S105
+    FROZEN_NOW = "2019-03-25T09:00:00+08:00"

@@ -1,0 +1,1 @@
+"""Agencies (OPD): dinas, badan, puskesmas, RSUD and other service units of a regency."""

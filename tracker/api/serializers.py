@@ -1,0 +1,101 @@
+"""Turn read models into JSON-ready dictionaries (dates as ISO 8601)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import url_for
+
+from tracker.agencies.models import Agency
+from tracker.pacts.queries import PactDetail, PactRow
+from tracker.pagination import Page
+from tracker.regencies.models import Regency
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def regency_json(regency: Regency) -> dict[str, Any]:
+    """Describe a regency."""
+    return {
+        "slug": regency.slug,
+        "name": regency.name,
+        "province": regency.province,
+        "timezone": regency.timezone,
+    }
+
+
+def agency_json(agency: Agency) -> dict[str, Any]:
+    """Describe an agency."""
+    return {
+        "id": agency.id,
+        "regency": agency.regency.slug,
+        "slug": agency.slug,
+        "name": agency.name,
+        "kind": agency.kind,
+        "is_demo": agency.is_demo,
+    }
+
+
+def pact_json(row: PactRow) -> dict[str, Any]:
+    """Describe a pact as lists show it."""
+    return {
+        "id": row.id,
+        "regency": row.regency_slug,
+        "regency_name": row.regency_name,
+        "agency": {"id": row.agency_id, "slug": row.agency_slug, "name": row.agency_name},
+        "signatory_name": row.signatory_name,
+        "signatory_title": row.signatory_title,
+        "signed_on": _iso(row.signed_on),
+        "period_months": row.period_months,
+        "original_deadline": _iso(row.original_deadline_on),
+        "deadline": _iso(row.deadline_on),
+        "status": row.status.value,
+        "days_left": row.days_left,
+        "findings_total": row.findings_total,
+        "findings_closed": row.findings_closed,
+        "is_demo": row.is_demo,
+        "source": row.source,
+        "url": url_for("api.pact", pact_id=row.id, _external=True),
+    }
+
+
+def pact_detail_json(detail: PactDetail) -> dict[str, Any]:
+    """Describe a pact with its pledge and findings."""
+    body = pact_json(detail.row)
+    body.update(
+        pledge=detail.pledge,
+        sanction=detail.sanction,
+        witnesses=detail.witnesses,
+        withdrawal_reason=detail.withdrawal_reason,
+        findings=[
+            {
+                "id": f.id,
+                "title": f.title,
+                "code": f.code,
+                "category": f.category.value,
+                "status": f.status.value,
+                "closed_on": _iso(f.closed_on),
+            }
+            for f in detail.findings
+        ],
+    )
+    return body
+
+
+def page_json(page: Page[Any], items: list[dict[str, Any]], endpoint: str, **args: Any) -> dict[str, Any]:
+    """Wrap a page of items with its position and links to its neighbours."""
+    def link(number: int) -> str:
+        return url_for(endpoint, **args, page=number, per_page=page.per_page, _external=True)
+
+    return {
+        "items": items,
+        "page": page.page,
+        "per_page": page.per_page,
+        "total": page.total,
+        "pages": page.pages,
+        "next": link(page.page + 1) if page.has_next else None,
+        "prev": link(page.page - 1) if page.has_prev else None,
+    }

@@ -1,0 +1,125 @@
+"""Read endpoints of API v1: regencies, agencies and pacts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, request
+from flask.typing import ResponseReturnValue
+
+from tracker.api import serializers as ser
+from tracker.clock import get_clock
+from tracker.errors import BadFilter
+from tracker.extensions import db
+from tracker.pacts import queries as pact_queries
+from tracker.pacts.rules import PactStatus
+from tracker.pagination import paginate, parse_positive
+from tracker.regencies.models import Regency
+from tracker.regencies.queries import find_regency, list_agencies, list_regencies
+
+bp = Blueprint("api", __name__)
+
+
+def _paging() -> tuple[int, int]:
+    cfg = current_app.config
+    page = parse_positive(request.args.get("page"), name="page", default=1, maximum=1_000_000)
+    per_page = parse_positive(
+        request.args.get("per_page"),
+        name="per_page",
+        default=cfg["PAGE_SIZE"],
+        maximum=cfg["API_MAX_PAGE_SIZE"],
+    )
+    return page, per_page
+
+
+def _regency_filter() -> Regency | None:
+    slug = request.args.get("regency")
+    if not slug:
+        return None
+    regency = find_regency(db.session, slug)
+    if regency is None:
+        raise BadFilter(
+            f"There is no regency {slug!r}; GET /api/v1/regencies lists them.",
+            fields={"regency": "unknown regency slug"},
+        )
+    return regency
+
+
+def _int_filter(name: str) -> int | None:
+    value = request.args.get(name)
+    if not value:
+        return None
+    if not value.isdigit():
+        raise BadFilter(f"{name} must be a numeric id", fields={name: "must be a numeric id"})
+    return int(value)
+
+
+def _status_filter() -> PactStatus | None:
+    value = request.args.get("status")
+    if not value:
+        return None
+    try:
+        return PactStatus(value)
+    except ValueError:
+        allowed = ", ".join(s.value for s in PactStatus)
+        raise BadFilter(
+            f"status must be one of {allowed}", fields={"status": f"one of {allowed}"}
+        ) from None
+
+
+@bp.get("/regencies")
+def regencies() -> ResponseReturnValue:
+    """List regencies by name."""
+    page_no, per_page = _paging()
+    page = paginate(list_regencies(db.session), page=page_no, per_page=per_page)
+    items = [ser.regency_json(r) for r in page.items]
+    return jsonify(ser.page_json(page, items, "api.regencies"))
+
+
+@bp.get("/agencies")
+def agencies() -> ResponseReturnValue:
+    """List agencies, optionally of one regency."""
+    page_no, per_page = _paging()
+    regency = _regency_filter()
+    rows = list_agencies(db.session, regency_id=regency.id if regency else None)
+    page = paginate(rows, page=page_no, per_page=per_page)
+    args: dict[str, Any] = {"regency": regency.slug} if regency else {}
+    return jsonify(ser.page_json(page, [ser.agency_json(a) for a in page.items], "api.agencies", **args))
+
+
+@bp.get("/pacts")
+def pacts() -> ResponseReturnValue:
+    """List pacts newest first, filterable by regency, agency and status."""
+    page_no, per_page = _paging()
+    regency, agency_id, status = _regency_filter(), _int_filter("agency"), _status_filter()
+    rows = pact_queries.list_pacts(
+        db.session,
+        now=get_clock().now(),
+        regency_id=regency.id if regency else None,
+        agency_id=agency_id,
+        status=status,
+        due_soon_days=current_app.config["DUE_SOON_DAYS"],
+    )
+    page = paginate(rows, page=page_no, per_page=per_page)
+    args = {
+        k: v
+        for k, v in {
+            "regency": regency.slug if regency else None,
+            "agency": agency_id,
+            "status": status.value if status else None,
+        }.items()
+        if v is not None
+    }
+    return jsonify(ser.page_json(page, [ser.pact_json(r) for r in page.items], "api.pacts", **args))
+
+
+@bp.get("/pacts/<int:pact_id>")
+def pact(pact_id: int) -> ResponseReturnValue:
+    """Return one pact with its findings."""
+    detail = pact_queries.get_pact(
+        db.session,
+        pact_id=pact_id,
+        now=get_clock().now(),
+        due_soon_days=current_app.config["DUE_SOON_DAYS"],
+    )
+    return jsonify(ser.pact_detail_json(detail))

@@ -1,0 +1,170 @@
+"""The application factory and its registration steps."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Flask
+from sqlalchemy import Engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+import config as config_module
+from tracker.clock import clock_from_config
+from tracker.extensions import babel, csrf, db, mail, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Short URL schemes an operator may write, mapped to the drivers we install.
+_DRIVERS = {
+    "postgres": "postgresql+psycopg",
+    "postgresql": "postgresql+psycopg",
+    "mysql": "mysql+pymysql",
+    "mariadb": "mysql+pymysql",
+    "mariadb+pymysql": "mysql+pymysql",
+}
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot work; the message says what to change."""
+
+
+def create_app(config: type | None = None, **overrides: Any) -> Flask:
+    """Build the app: defaults, then TRACKER_* environment variables, then ``overrides``."""
+    app = Flask(
+        "tracker",
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(Path(os.environ.get("TRACKER_INSTANCE_PATH", ROOT / "instance"))),
+    )
+    app.config.from_object(config or config_module.Config)
+    app.config.from_prefixed_env("TRACKER")
+    app.config.update(overrides)
+    _validate_and_derive(app)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_cli(app)
+    register_errors(app)
+    register_jinja(app)
+    return app
+
+
+def _database_url(app: Flask) -> str:
+    raw = app.config.get("DATABASE_URL")
+    if not raw:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        return "sqlite:///" + str(Path(app.instance_path) / "tracker.sqlite3")
+    try:
+        url = make_url(str(raw))
+    except ArgumentError as exc:
+        raise ConfigError(f"TRACKER_DATABASE_URL is not a database URL: {raw!r}") from exc
+    driver = _DRIVERS.get(url.drivername, url.drivername)
+    if driver.split("+")[0] not in {"sqlite", "postgresql", "mysql"}:
+        raise ConfigError(
+            f"TRACKER_DATABASE_URL uses {url.drivername!r}; use sqlite, postgresql or mariadb"
+        )
+    url = url.set(drivername=driver)
+    if driver.startswith("mysql") and "charset" not in url.query:
+        url = url.update_query_dict({"charset": "utf8mb4"})
+    return url.render_as_string(hide_password=False)
+
+
+def _validate_and_derive(app: Flask) -> None:
+    """Fail fast with a readable message; derive the keys the extensions read."""
+    if (
+        app.config["SECRET_KEY"] == config_module.INSECURE_SECRET_KEY
+        and not app.debug
+        and not app.testing
+    ):
+        raise ConfigError(
+            "Refusing to start with the default secret key. Set TRACKER_SECRET_KEY to a long "
+            "random value (python -c 'import secrets; print(secrets.token_hex(32))'), or run "
+            "with TRACKER_DEBUG=1 on a development machine."
+        )
+    try:
+        ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(
+            f"Unknown time zone {app.config['BABEL_DEFAULT_TIMEZONE']!r} "
+            "(TRACKER_BABEL_DEFAULT_TIMEZONE); use an IANA name such as Asia/Makassar"
+        ) from exc
+    try:
+        app.extensions["tracker.clock"] = clock_from_config(app.config.get("FROZEN_NOW"))
+    except ValueError as exc:
+        raise ConfigError(f"TRACKER_FROZEN_NOW: {exc}") from exc
+    url = _database_url(app)
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if url.startswith("mysql"):
+        options["pool_recycle"] = 3600
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", options)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(__file__).parent / "translations")
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    """Make SQLite enforce foreign keys and begin real transactions (pysqlite does not)."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not pysqlite, decide when a transaction begins (savepoints need it).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extensions; SQLite gets its pragmas before any connection is made."""
+    from tracker import models  # noqa: F401  (every table on the metadata before Alembic looks)
+    from tracker.i18n import select_locale
+
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            _sqlite_pragmas(db.engine)
+    migrate.init_app(
+        app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True
+    )
+    mail.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount the portal and the API."""
+    from tracker.api.views import bp as api_bp
+    from tracker.portal.views import bp as portal_bp
+
+    app.register_blueprint(portal_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    # The read API takes no cookies and no forms; later write endpoints use bearer tokens.
+    csrf.exempt(api_bp)
+
+
+def register_cli(app: Flask) -> None:
+    """Add the command groups to ``flask --app tracker``."""
+    from tracker.cli import register
+
+    register(app)
+
+
+def register_errors(app: Flask) -> None:
+    """Render errors in the layout for pages and as problem+json under /api/."""
+    from tracker.web import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def register_jinja(app: Flask) -> None:
+    """Add the template helpers shared by every page."""
+    from tracker.web import register_template_helpers
+
+    register_template_helpers(app)

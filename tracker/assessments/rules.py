@@ -1,0 +1,108 @@
+"""Zones and grades from a score and its year: pure functions over scheme data."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from enum import StrEnum
+
+TWO_PLACES = Decimal("0.01")
+MIN_SCORE = Decimal("0.00")
+MAX_SCORE = Decimal("100.00")
+
+
+class Zone(StrEnum):
+    """Compliance zone (zona kepatuhan)."""
+
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+
+
+@dataclass(frozen=True)
+class BandSpec:
+    """A closed score interval [min_score, max_score] and what it means."""
+
+    min_score: Decimal
+    max_score: Decimal
+    zone: Zone
+    grade: str | None
+    label: str
+
+
+@dataclass(frozen=True)
+class SchemeSpec:
+    """The bands in force for a range of assessment years (last_year None: open-ended)."""
+
+    name: str
+    first_year: int
+    last_year: int | None
+    bands: tuple[BandSpec, ...]
+    is_provisional: bool = False
+
+    def covers(self, year: int) -> bool:
+        """Tell whether this scheme applies to ``year``."""
+        return self.first_year <= year and (self.last_year is None or year <= self.last_year)
+
+
+def parse_score(value: str | int | Decimal) -> Decimal:
+    """Read a score with at most two decimals in 0–100; raise ValueError otherwise."""
+    try:
+        score = Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation as exc:
+        raise ValueError(f"{value!r} is not a number") from exc
+    if not score.is_finite():
+        raise ValueError(f"{value!r} is not a number")
+    if score != score.quantize(TWO_PLACES, rounding=ROUND_HALF_UP):
+        raise ValueError(f"{value!r} has more than two decimals")
+    if not MIN_SCORE <= score <= MAX_SCORE:
+        raise ValueError(f"{value!r} is outside 0–100")
+    return score.quantize(TWO_PLACES)
+
+
+def scheme_for(year: int, schemes: Sequence[SchemeSpec]) -> SchemeSpec | None:
+    """Return the scheme in force for ``year``, or None (e.g. 2020: no assessment)."""
+    for scheme in schemes:
+        if scheme.covers(year):
+            return scheme
+    return None
+
+
+def classify(score: Decimal, year: int, schemes: Sequence[SchemeSpec]) -> BandSpec | None:
+    """Return the band a two-decimal ``score`` falls in for ``year``, or None without a scheme."""
+    scheme = scheme_for(year, schemes)
+    if scheme is None:
+        return None
+    value = score.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+    for band in scheme.bands:
+        if band.min_score <= value <= band.max_score:
+            return band
+    return None
+
+
+def _band(lo: str, hi: str, zone: Zone, grade: str | None, label: str) -> BandSpec:
+    return BandSpec(Decimal(lo), Decimal(hi), zone, grade, label)
+
+
+_THREE_ZONES = (
+    _band("81.00", "100.00", Zone.GREEN, None, "kepatuhan tinggi"),
+    _band("51.00", "80.99", Zone.YELLOW, None, "kepatuhan sedang"),
+    _band("0.00", "50.99", Zone.RED, None, "kepatuhan rendah"),
+)
+_FIVE_GRADES = (
+    _band("88.00", "100.00", Zone.GREEN, "A", "kualitas tertinggi"),
+    _band("78.00", "87.99", Zone.GREEN, "B", "kualitas tinggi"),
+    _band("54.00", "77.99", Zone.YELLOW, "C", "kualitas sedang"),
+    _band("32.00", "53.99", Zone.RED, "D", "kualitas rendah"),
+    _band("0.00", "31.99", Zone.RED, "E", "kualitas terendah"),
+)
+
+# DOMAIN.md section 3. The database holds the live copy (seeded by a migration, editable by an
+# admin); this tuple is the reference the migration test compares against.
+DEFAULT_SCHEMES: tuple[SchemeSpec, ...] = (
+    SchemeSpec("Penilaian Kepatuhan 2015–2019", 2015, 2019, _THREE_ZONES),
+    SchemeSpec("Penilaian Kepatuhan 2021", 2021, 2021, _THREE_ZONES),
+    SchemeSpec("Penilaian Kepatuhan 2022–2024", 2022, 2024, _FIVE_GRADES),
+    SchemeSpec("Opini Ombudsman 2025– (provisional)", 2025, None, _FIVE_GRADES, is_provisional=True),
+)

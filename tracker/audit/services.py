@@ -1,0 +1,37 @@
+"""Record audit events in the caller's transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from tracker.audit.models import AuditEvent
+from tracker.auth.models import User
+
+
+def record(
+    session: Session,
+    *,
+    actor: User | None,
+    action: str,
+    target_type: str,
+    target_id: int,
+    regency_id: int | None,
+    at: datetime,
+    changes: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Add an audit event to the session (flushed with the change it describes)."""
+    event = AuditEvent(
+        at=at,
+        actor_id=actor.id if actor else None,
+        actor_role=actor.role.value if actor else None,
+        regency_id=regency_id,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        changes=changes,
+    )
+    session.add(event)
+    return event

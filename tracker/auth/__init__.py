@@ -1,0 +1,1 @@
+"""Accounts and roles: superadmin, regency admin, observer and OPD staff."""

@@ -1,0 +1,12 @@
+"""Register the command groups of ``flask --app tracker``."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """Attach every capability's commands to the app's CLI."""
+    from tracker.demo.cli import demo
+
+    app.cli.add_command(demo)

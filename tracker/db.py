@@ -1,0 +1,91 @@
+"""The declarative base, its naming convention, and the column types every model shares."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from sqlalchemy import DateTime, Dialect, Enum, MetaData, String, Text
+from sqlalchemy.dialects import mysql
+from sqlalchemy.orm import DeclarativeBase, mapped_column, registry
+from sqlalchemy.types import TypeDecorator
+
+# Named constraints so that migrations are the same on SQLite, PostgreSQL and MariaDB.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An instant stored as naive UTC and always returned time-zone aware (UTC)."""
+
+    # MariaDB's DATETIME drops fractions of a second unless asked for them.
+    impl = DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("UTCDateTime needs a time-zone aware datetime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+class JSONText(TypeDecorator[Any]):
+    """JSON kept in a TEXT column: the same on all three databases (MariaDB reflects JSON as text)."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        return json.loads(value)
+
+
+def text_enum(enum: type[StrEnum], name: str) -> Enum:
+    """Store an enum as short text with a CHECK constraint, identically on every database."""
+    return Enum(
+        enum,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+# String lengths are explicit everywhere: MariaDB needs them and they document the data.
+Str32 = Annotated[str, mapped_column(String(32))]
+Str64 = Annotated[str, mapped_column(String(64))]
+Str120 = Annotated[str, mapped_column(String(120))]
+Str200 = Annotated[str, mapped_column(String(200))]
+Str300 = Annotated[str, mapped_column(String(300))]
+Str500 = Annotated[str, mapped_column(String(500))]
+
+
+class Base(DeclarativeBase):
+    """Base class of every model; Flask-SQLAlchemy shares its metadata."""
+
+    # One registry carrying the type map: Flask-SQLAlchemy copies it onto db.Model.
+    registry = registry(
+        metadata=MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map={datetime: UTCDateTime(), dict[str, Any]: JSONText()},
+    )

@@ -1,0 +1,1 @@
+"""Demo data from the seed articles, plus invented pacts (flagged as demo) for every status."""

@@ -1,0 +1,154 @@
+"""The demo records. Facts come from the seed articles; anything invented is flagged is_demo."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tracker.findings.rules import FindingCategory
+
+
+@dataclass(frozen=True)
+class AgencySeed:
+    slug: str
+    name: str
+    kind: str
+    is_demo: bool = False
+
+
+@dataclass(frozen=True)
+class RegencySeed:
+    slug: str
+    name: str
+    province: str
+    timezone: str
+    agencies: tuple[AgencySeed, ...]
+
+
+def _a(slug: str, name: str, kind: str = "dinas") -> AgencySeed:
+    return AgencySeed(slug, name, kind)
+
+
+def _demo(slug: str, name: str, kind: str = "dinas") -> AgencySeed:
+    # The articles name no agencies for this regency: these are invented for the demo.
+    return AgencySeed(slug, name, kind, is_demo=True)
+
+
+REGENCIES: tuple[RegencySeed, ...] = (
+    RegencySeed(
+        "sumbawa-barat",
+        "Kabupaten Sumbawa Barat",
+        "Nusa Tenggara Barat",
+        "Asia/Makassar",
+        (
+            _a("dpmptsp", "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu (DPMPTSP)"),
+            _a("dikpora", "Dinas Pendidikan, Pemuda dan Olahraga (Dikpora)"),
+            _a("dinsos", "Dinas Sosial"),
+            _a("dlh", "Dinas Lingkungan Hidup"),
+            _a("dishub", "Dinas Perhubungan"),
+            _a("disnakertrans", "Dinas Tenaga Kerja dan Transmigrasi (Nakertrans)"),
+            _a("disdukcapil", "Dinas Kependudukan dan Pencatatan Sipil (Dukcapil)"),
+        ),
+    ),
+    RegencySeed(
+        "paser",
+        "Kabupaten Paser",
+        "Kalimantan Timur",
+        "Asia/Makassar",
+        (
+            _a("dpmptsp", "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu (DPMPTSP)"),
+            _a("disdukcapil", "Dinas Kependudukan dan Pencatatan Sipil (Disdukcapil)"),
+            _a("disdikbud", "Dinas Pendidikan dan Kebudayaan (Disdikbud)"),
+            _a("dinkes", "Dinas Kesehatan (Dinkes)"),
+            _a("dinsos", "Dinas Sosial"),
+            _a("puskesmas-senaken", "Puskesmas Senaken", "puskesmas"),
+            _a("puskesmas-kuaro", "Puskesmas Kuaro", "puskesmas"),
+        ),
+    ),
+    RegencySeed(
+        "barito-selatan",
+        "Kabupaten Barito Selatan",
+        "Kalimantan Tengah",
+        "Asia/Pontianak",
+        (
+            _demo("disdukcapil", "Dinas Kependudukan dan Pencatatan Sipil"),
+            _demo("dpmptsp", "Dinas Penanaman Modal dan PTSP"),
+            _demo("dinkes", "Dinas Kesehatan"),
+        ),
+    ),
+    RegencySeed(
+        "solok-selatan",
+        "Kabupaten Solok Selatan",
+        "Sumatera Barat",
+        "Asia/Jakarta",
+        (
+            _a("disdukcapil", "Dinas Kependudukan dan Pencatatan Sipil (Disdukcapil)"),
+            _a("dpm-ptsp", "Dinas Penanaman Modal dan PTSP (DPM-PTSP)"),
+            _a("disdik", "Dinas Pendidikan"),
+            _a("dinkes", "Dinas Kesehatan"),
+            _a("dinsos", "Dinas Sosial"),
+            _a("puskesmas-lubuk-gadang", "Puskesmas Lubuk Gadang", "puskesmas"),
+            _a("puskesmas-sungai-pagu", "Puskesmas Sungai Pagu", "puskesmas"),
+        ),
+    ),
+    RegencySeed(
+        "bangka-barat",
+        "Kabupaten Bangka Barat",
+        "Kepulauan Bangka Belitung",
+        "Asia/Jakarta",
+        (
+            _demo("disdukcapil", "Dinas Kependudukan dan Pencatatan Sipil"),
+            _demo("dpmptsp", "Dinas Penanaman Modal dan PTSP"),
+            _demo("dinsos", "Dinas Sosial"),
+        ),
+    ),
+)
+
+# (regency slug, year, score, source); (regency, agency slug, year, score, source)
+ASSESSMENTS = (
+    ("solok-selatan", 2021, "64.80", "Diskominfo Solok Selatan, 22 Februari 2023"),
+    ("solok-selatan", 2022, "78.34", "Diskominfo Solok Selatan, 22 Februari 2023"),
+    ("paser", 2023, "81.22", "Nomorsatukaltim, 7 September 2024"),
+)
+UNIT_RESULTS = (
+    ("solok-selatan", "disdukcapil", 2022, "90.10", "Diskominfo Solok Selatan, 22 Februari 2023"),
+    ("solok-selatan", "dpm-ptsp", 2022, "86.02", "Diskominfo Solok Selatan, 22 Februari 2023"),
+)
+
+# The Sumbawa Barat pacts of 8 January 2019 (beritalima.com).
+KSB_SIGNED_ON = "2019-01-08"
+KSB_REFERENCE = "ksb-2019-01-08"
+KSB_SOURCE = "beritalima.com: Tujuh Kadis Teken Pakta Integritas, 8 Januari 2019"
+KSB_PLEDGE = (
+    "Siap memperbaiki layanan publik sesuai standar dan mencapai nilai standar penilaian "
+    "Ombudsman RI Perwakilan NTB dalam tiga bulan."
+)
+KSB_SANCTION = "Mengundurkan diri bila dalam tiga bulan tidak mampu memperbaiki layanan."
+KSB_WITNESSES = (
+    "Bupati Sumbawa Barat Dr. Ir. H. W. Musyafirin, M.M.; Sekda KSB; Asisten II dan III Setda KSB; "
+    "wartawan sebagai pengawas"
+)
+# agency slug → (signatory title, signatory name if the article gives it)
+KSB_SIGNATORIES = {
+    "dpmptsp": ("Kepala DPMPTSP", None),
+    "dikpora": ("Kepala Dinas Dikpora", None),
+    "dinsos": ("Kepala Dinas Sosial", None),
+    "dlh": ("Kepala Dinas Lingkungan Hidup", None),
+    "dishub": ("Kepala Dinas Perhubungan", None),
+    "disnakertrans": ("Kepala Dinas Nakertrans", "Ir. H. Muslimin, M.Si."),
+    "disdukcapil": ("Kepala Dinas Dukcapil", None),
+}
+KSB_FINDINGS = (
+    ("IN-FAC-PLAY", FindingCategory.INPUT, "Belum memiliki ruang bermain untuk anak"),
+    ("IN-FAC-RAMP", FindingCategory.INPUT, "Belum memiliki akses jalan untuk warga disabilitas"),
+    (
+        "PR-INFO-SOP",
+        FindingCategory.PROCESS,
+        "SOP layanan dan informasi terkait layanan belum dapat diakses masyarakat",
+    ),
+)
+
+DEMO_PLEDGE = (
+    "(Contoh rekaan) Memperbaiki seluruh temuan hasil penilaian kepatuhan dalam tiga bulan."
+)
+DEMO_SANCTION = "(Contoh rekaan) Bersedia dievaluasi dan diganti oleh Bupati."
+DEMO_SOURCE = "Data contoh rekaan untuk demonstrasi, bukan fakta."

@@ -1,0 +1,1 @@
+"""Findings (temuan): concrete shortcomings to fix, their evidence and their verification."""

@@ -1,0 +1,53 @@
+"""Finding categories and statuses, and which status changes are allowed."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class FindingCategory(StrEnum):
+    """The assessment dimension a finding belongs to."""
+
+    INPUT = "input"
+    PROCESS = "process"
+    OUTPUT = "output"
+    COMPLAINTS = "complaints"
+
+
+class FindingStatus(StrEnum):
+    """Follow-up status, after BPK's SIPTL."""
+
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    CLOSED = "closed"
+
+
+ALLOWED_TRANSITIONS: dict[FindingStatus, frozenset[FindingStatus]] = {
+    FindingStatus.OPEN: frozenset({FindingStatus.IN_PROGRESS, FindingStatus.SUBMITTED}),
+    FindingStatus.IN_PROGRESS: frozenset({FindingStatus.SUBMITTED}),
+    FindingStatus.SUBMITTED: frozenset({FindingStatus.CLOSED, FindingStatus.RETURNED}),
+    FindingStatus.RETURNED: frozenset({FindingStatus.IN_PROGRESS, FindingStatus.SUBMITTED}),
+    FindingStatus.CLOSED: frozenset(),
+}
+
+
+def can_transition(current: FindingStatus, target: FindingStatus) -> bool:
+    """Tell whether a finding may move from ``current`` to ``target``."""
+    return target in ALLOWED_TRANSITIONS[current]
+
+
+class EvidenceKind(StrEnum):
+    """What a piece of evidence is."""
+
+    PHOTO = "photo"
+    PDF = "pdf"
+    LINK = "link"
+
+
+class ReviewDecision(StrEnum):
+    """A verifier's decision on a submitted finding."""
+
+    APPROVE = "approve"
+    RETURN = "return"

@@ -1,0 +1,29 @@
+"""Import every model so that the metadata (and Alembic) sees all tables."""
+
+from tracker.agencies.models import Agency
+from tracker.assessments.models import Assessment, AssessmentBand, AssessmentScheme, UnitResult
+from tracker.audit.models import AuditEvent
+from tracker.auth.models import User, UserRole
+from tracker.findings.models import Evidence, Finding, Review
+from tracker.notifications.models import Notification, NotificationState
+from tracker.pacts.models import Pact, PactExtension
+from tracker.regencies.models import Regency
+
+__all__ = [
+    "Agency",
+    "Assessment",
+    "AssessmentBand",
+    "AssessmentScheme",
+    "AuditEvent",
+    "Evidence",
+    "Finding",
+    "Notification",
+    "NotificationState",
+    "Pact",
+    "PactExtension",
+    "Regency",
+    "Review",
+    "UnitResult",
+    "User",
+    "UserRole",
+]

@@ -1,0 +1,1 @@
+"""Notices (reminders, escalations, digests): written to an outbox first, then delivered."""

@@ -1,0 +1,88 @@
+"""The Pact and PactExtension tables."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, Text, UniqueConstraint, false
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.db import Base, Str64, Str200, Str500
+from tracker.pacts.rules import DEFAULT_PERIOD_MONTHS, effective_deadline
+
+if TYPE_CHECKING:
+    from tracker.agencies.models import Agency
+    from tracker.auth.models import User
+    from tracker.findings.models import Finding
+
+
+class Pact(Base):
+    """A signed pledge by an agency head to fix listed findings by a deadline."""
+
+    __tablename__ = "pacts"
+    __table_args__ = (
+        UniqueConstraint("agency_id", "reference"),
+        CheckConstraint("period_months >= 1 AND period_months <= 60", name="period_range"),
+        CheckConstraint(
+            "(withdrawn_at IS NULL AND withdrawal_reason IS NULL)"
+            " OR (withdrawn_at IS NOT NULL AND withdrawal_reason IS NOT NULL)",
+            name="withdrawal_has_reason",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    # Document number of the signed paper, or an import key; unique within the agency.
+    reference: Mapped[Str64 | None]
+    # Null when the source does not name the signatory.
+    signatory_name: Mapped[Str200 | None]
+    signatory_title: Mapped[Str200]
+    # Null when the signing date is unknown: no deadline, never overdue.
+    signed_on: Mapped[date | None]
+    period_months: Mapped[int] = mapped_column(default=DEFAULT_PERIOD_MONTHS, server_default="3")
+    pledge: Mapped[str] = mapped_column(Text)
+    sanction: Mapped[Str500 | None]
+    witnesses: Mapped[Str500 | None]
+    withdrawn_at: Mapped[datetime | None]
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[Str500 | None]
+    is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
+    created_at: Mapped[datetime]
+
+    agency: Mapped[Agency] = relationship()
+    findings: Mapped[list[Finding]] = relationship(back_populates="pact", order_by="Finding.id")
+    extensions: Mapped[list[PactExtension]] = relationship(
+        back_populates="pact", order_by="PactExtension.new_deadline_on"
+    )
+
+    @property
+    def original_deadline_on(self) -> date | None:
+        """Return the deadline as signed, before any extension."""
+        return effective_deadline(self.signed_on, self.period_months)
+
+    @property
+    def deadline_on(self) -> date | None:
+        """Return the deadline in force (the latest extension wins)."""
+        latest = self.extensions[-1].new_deadline_on if self.extensions else None
+        return effective_deadline(self.signed_on, self.period_months, latest)
+
+
+class PactExtension(Base):
+    """A later deadline granted with a reason; the earlier one stays on record."""
+
+    __tablename__ = "pact_extensions"
+    __table_args__ = (
+        CheckConstraint("new_deadline_on > previous_deadline_on", name="extends_forward"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pact_id: Mapped[int] = mapped_column(ForeignKey("pacts.id"), index=True)
+    previous_deadline_on: Mapped[date]
+    new_deadline_on: Mapped[date]
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    pact: Mapped[Pact] = relationship(back_populates="extensions")
+    created_by: Mapped[User | None] = relationship()

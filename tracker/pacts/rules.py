@@ -1,0 +1,84 @@
+"""Deadline and status rules for pacts: pure functions, no session, no clock."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from dateutil.relativedelta import relativedelta
+
+DEFAULT_PERIOD_MONTHS = 3
+DUE_SOON_DAYS = 14
+
+
+class PactStatus(StrEnum):
+    """A pact's status, always derived, never typed in."""
+
+    ON_TRACK = "on_track"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    FULFILLED = "fulfilled"
+    FULFILLED_LATE = "fulfilled_late"
+    WITHDRAWN = "withdrawn"
+
+
+def deadline(signed_on: date, months: int) -> date:
+    """Return ``signed_on`` plus ``months`` calendar months, clamped to the month's end."""
+    if months < 1:
+        raise ValueError("a pact's period is at least one month")
+    return signed_on + relativedelta(months=months)
+
+
+def effective_deadline(
+    signed_on: date | None, months: int, extended_to: date | None = None
+) -> date | None:
+    """Return the deadline in force: the last extension's date, else the signed one, else None."""
+    if extended_to is not None:
+        return extended_to
+    if signed_on is None:
+        return None
+    return deadline(signed_on, months)
+
+
+def days_left(deadline_on: date | None, today: date) -> int | None:
+    """Return the days from ``today`` to the deadline (negative once passed), None without one."""
+    if deadline_on is None:
+        return None
+    return (deadline_on - today).days
+
+
+def is_overdue(deadline_on: date | None, today: date) -> bool:
+    """Tell whether the deadline has passed; the deadline day itself still counts as in time."""
+    return deadline_on is not None and today > deadline_on
+
+
+def pact_status(
+    *,
+    deadline_on: date | None,
+    today: date,
+    findings_total: int,
+    findings_open: int,
+    last_closed_on: date | None,
+    withdrawn: bool = False,
+    due_soon_days: int = DUE_SOON_DAYS,
+) -> PactStatus:
+    """Derive a pact's status from its deadline, its findings' closing dates and today.
+
+    ``today`` and ``last_closed_on`` are local dates of the pact's regency. A pact without
+    findings is judged on its deadline alone: nothing has been shown to be done.
+    """
+    if withdrawn:
+        return PactStatus.WITHDRAWN
+    if findings_total > 0 and findings_open == 0:
+        if deadline_on is None or last_closed_on is None or last_closed_on <= deadline_on:
+            return PactStatus.FULFILLED
+        return PactStatus.FULFILLED_LATE
+    left = days_left(deadline_on, today)
+    if left is None:
+        # No signing date, no deadline: a missing date is not a breach.
+        return PactStatus.ON_TRACK
+    if left < 0:
+        return PactStatus.OVERDUE
+    if left <= due_soon_days:
+        return PactStatus.DUE_SOON
+    return PactStatus.ON_TRACK

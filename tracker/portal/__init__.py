@@ -1,0 +1,1 @@
+"""The public portal: pact status for journalists and citizens, without an account."""

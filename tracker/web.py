@@ -1,0 +1,119 @@
+"""What every page and API response shares: error rendering and template helpers."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+from flask import Flask, Response, render_template, request, url_for
+from flask_babel import format_date, get_locale
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from tracker import labels
+from tracker.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+PROBLEM_BASE = "https://pantau-pakta.invalid/problems/"
+
+
+def problem(
+    status: int, title: str, detail: str, *, slug: str, fields: dict[str, str] | None = None
+) -> Response:
+    """Build an RFC 9457 application/problem+json response."""
+    from flask import json
+
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + slug,
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
+    if fields:
+        body["invalid_params"] = [{"name": k, "reason": v} for k, v in fields.items()]
+    response = Response(json.dumps(body), status=status, mimetype="application/problem+json")
+    return response
+
+
+def _wants_problem() -> bool:
+    return request.path.startswith("/api/")
+
+
+_PAGE_TITLES = {
+    400: _l("The request could not be understood"),
+    403: _l("You may not open this page"),
+    404: _l("Page not found"),
+    405: _l("This action is not allowed here"),
+    413: _l("The upload is too large"),
+    500: _l("Something went wrong on our side"),
+}
+
+
+def _render_error_page(status: int, detail: str | None = None) -> tuple[str, int]:
+    title = _PAGE_TITLES.get(status, _PAGE_TITLES[400 if status < 500 else 500])
+    return render_template("errors/error.html", status=status, title=title, detail=detail), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Pages get the layout; /api/ gets problem+json; nothing leaks a stack trace."""
+
+    @app.errorhandler(DomainError)
+    def _domain(error: DomainError) -> Response | tuple[str, int]:
+        if _wants_problem():
+            return problem(
+                error.status, error.title, error.detail, slug=error.slug, fields=error.fields
+            )
+        return _render_error_page(error.status, error.detail)
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> Response | tuple[str, int]:
+        status = error.code or 500
+        if _wants_problem():
+            slug = (error.name or "error").lower().replace(" ", "-")
+            return problem(status, error.name, error.description or "", slug=slug)
+        return _render_error_page(status)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Response | tuple[str, int]:
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        if _wants_problem():
+            return problem(
+                500, "Internal error", InternalServerError.description, slug="internal-error"
+            )
+        return _render_error_page(500)
+
+
+def url_with(**changes: Any) -> str:
+    """Return the current URL with some query parameters replaced (None removes one)."""
+    args = request.args.to_dict()
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    endpoint = request.endpoint or "portal.home"
+    return url_for(endpoint, **(request.view_args or {}), **args)
+
+
+def format_day(value: date | None, style: str = "medium") -> str:
+    """Format a local date in the page's language, or an em dash when there is none."""
+    if value is None:
+        return "—"
+    return str(format_date(value, style))
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Expose labels, formatting and the language switch to every template."""
+    app.jinja_env.globals.update(
+        labels=labels,
+        url_with=url_with,
+        current_locale=lambda: str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),
+        languages=app.config["LANGUAGES"],
+    )
+    app.jinja_env.filters["day"] = format_day
+    # Keep the order the serializers chose (id first), not alphabetical.
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
