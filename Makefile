@@ -22,8 +22,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 %.mo: %.po $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy=false -d tracker/translations -f 2>/dev/null || \
-		$(BIN)/pybabel compile -d tracker/translations
+	$(BIN)/pybabel compile --quiet -d tracker/translations
 	touch $@
 
 # A secret key per checkout, made once, so `make run` is not in debug mode yet needs no setup.
