@@ -256,58 +256,18 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('reviews', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_reviews_finding_id'))
-
+    # Dropping a table drops its indexes (MariaDB refuses to drop an index a foreign key uses).
     op.drop_table('reviews')
-    with op.batch_alter_table('evidence', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_evidence_finding_id'))
-
     op.drop_table('evidence')
-    with op.batch_alter_table('pact_extensions', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_pact_extensions_pact_id'))
-
     op.drop_table('pact_extensions')
-    with op.batch_alter_table('notifications', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_notifications_state'))
-        batch_op.drop_index(batch_op.f('ix_notifications_regency_id'))
-        batch_op.drop_index(batch_op.f('ix_notifications_pact_id'))
-
     op.drop_table('notifications')
-    with op.batch_alter_table('findings', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_findings_pact_id'))
-        batch_op.drop_index(batch_op.f('ix_findings_agency_id'))
-
     op.drop_table('findings')
-    with op.batch_alter_table('audit_events', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_audit_events_regency_id'))
-        batch_op.drop_index(batch_op.f('ix_audit_events_at'))
-
     op.drop_table('audit_events')
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_users_regency_id'))
-        batch_op.drop_index(batch_op.f('ix_users_agency_id'))
-
     op.drop_table('users')
-    with op.batch_alter_table('unit_results', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_unit_results_agency_id'))
-
     op.drop_table('unit_results')
-    with op.batch_alter_table('pacts', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_pacts_agency_id'))
-
     op.drop_table('pacts')
-    with op.batch_alter_table('assessments', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_assessments_regency_id'))
-
     op.drop_table('assessments')
-    with op.batch_alter_table('assessment_bands', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_assessment_bands_scheme_id'))
-
     op.drop_table('assessment_bands')
-    with op.batch_alter_table('agencies', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_agencies_regency_id'))
-
     op.drop_table('agencies')
     op.drop_table('regencies')
     op.drop_table('assessment_schemes')

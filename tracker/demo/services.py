@@ -205,7 +205,7 @@ def _add_scores(
     now: datetime,
     report: DemoReport,
 ) -> None:
-    have = set(session.execute(select(Assessment.regency_id, Assessment.year)).tuples())
+    have = set(session.execute(select(Assessment.regency_id, Assessment.year)))
     for slug, year, score, source in data.ASSESSMENTS:
         if (regencies[slug].id, year) not in have:
             session.add(
@@ -218,7 +218,7 @@ def _add_scores(
                 )
             )
             report.added["assessments"] += 1
-    have_units = set(session.execute(select(UnitResult.agency_id, UnitResult.year)).tuples())
+    have_units = set(session.execute(select(UnitResult.agency_id, UnitResult.year)))
     for slug, agency_slug, year, score, source in data.UNIT_RESULTS:
         agency = agencies[(slug, agency_slug)]
         if (agency.id, year) not in have_units:

@@ -190,7 +190,7 @@ def list_pacts(
     if agency_id is not None:
         stmt = stmt.where(Pact.agency_id == agency_id)
     today_in = _TodayCache(now)
-    rows = [_to_row(r, today_in, due_soon_days) for r in session.execute(stmt).tuples()]
+    rows = [_to_row(r, today_in, due_soon_days) for r in session.execute(stmt)]
     if status is not None:
         rows = [r for r in rows if r.status == status]
     return rows
@@ -198,7 +198,7 @@ def list_pacts(
 
 def get_pact(session: Session, *, pact_id: int, now: datetime, due_soon_days: int) -> PactDetail:
     """Return one pact with its findings; raise NotFound for an unknown id."""
-    record = session.execute(_rows_statement().where(Pact.id == pact_id)).tuples().first()
+    record = session.execute(_rows_statement().where(Pact.id == pact_id)).first()
     if record is None:
         raise NotFound(f"There is no pact with id {pact_id}.")
     row = _to_row(record, _TodayCache(now), due_soon_days)

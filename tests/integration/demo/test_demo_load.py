@@ -1,0 +1,102 @@
+"""The demo loader: the seed facts, invented pacts for every status, and idempotency."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask.testing import FlaskCliRunner
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tracker.agencies.models import Agency
+from tracker.assessments.models import Assessment, AssessmentScheme, UnitResult
+from tracker.assessments.rules import Zone, classify
+from tracker.audit.models import AuditEvent
+from tracker.findings.models import Finding
+from tracker.pacts.models import Pact
+from tracker.pacts.queries import list_pacts
+from tracker.pacts.rules import PactStatus
+from tracker.regencies.models import Regency
+
+
+def _counts(session: Session) -> dict[str, int]:
+    return {
+        model.__name__: session.execute(select(func.count()).select_from(model)).scalar_one()
+        for model in (Regency, Agency, Pact, Finding, Assessment, UnitResult)
+    }
+
+
+def test_demo_load_twice_adds_nothing_the_second_time(runner: FlaskCliRunner, session: Session) -> None:
+    first = runner.invoke(args=["demo", "load"])
+    assert first.exit_code == 0, first.output
+    assert "Demo data loaded" in first.output
+    after_first = _counts(session)
+    second = runner.invoke(args=["demo", "load"])
+    assert second.exit_code == 0, second.output
+    assert "nothing added" in second.output
+    assert _counts(session) == after_first
+    assert after_first["Regency"] == 5
+    loads = session.execute(select(AuditEvent).where(AuditEvent.action == "demo.loaded")).scalars()
+    assert len(list(loads)) == 1
+
+
+def test_demo_has_the_five_regencies_in_their_time_zones(runner: FlaskCliRunner, session: Session) -> None:
+    runner.invoke(args=["demo", "load"])
+    zones = {slug: tz for slug, tz in session.execute(select(Regency.slug, Regency.timezone))}
+    assert zones == {
+        "sumbawa-barat": "Asia/Makassar",
+        "paser": "Asia/Makassar",
+        "barito-selatan": "Asia/Pontianak",
+        "solok-selatan": "Asia/Jakarta",
+        "bangka-barat": "Asia/Jakarta",
+    }
+
+
+def test_sumbawa_barat_pacts_are_due_soon_two_weeks_before_8_april_2019(
+    runner: FlaskCliRunner, session: Session, now
+) -> None:
+    runner.invoke(args=["demo", "load"])
+    ksb = session.execute(select(Regency).where(Regency.slug == "sumbawa-barat")).scalar_one()
+    rows = [r for r in list_pacts(session, now=now, regency_id=ksb.id, due_soon_days=14) if not r.is_demo]
+    assert len(rows) == 7
+    for row in rows:
+        assert row.signed_on == date(2019, 1, 8)
+        assert row.deadline_on == date(2019, 4, 8)
+        # The test clock is 25 March 2019, 09:00 WITA.
+        assert row.days_left == 14
+        assert row.status is PactStatus.DUE_SOON
+        assert row.findings_total == 3
+        assert not row.is_demo
+    assert {r.agency_slug for r in rows} == {
+        "dpmptsp", "dikpora", "dinsos", "dlh", "dishub", "disnakertrans", "disdukcapil"
+    }
+    codes = set(session.execute(select(Finding.code).join(Pact).join(Agency).where(Agency.regency_id == ksb.id)).scalars())
+    assert codes == {"IN-FAC-PLAY", "IN-FAC-RAMP", "PR-INFO-SOP"}
+
+
+def test_every_status_is_visible_among_the_demo_pacts(runner: FlaskCliRunner, session: Session, now) -> None:
+    runner.invoke(args=["demo", "load"])
+    demo_rows = [r for r in list_pacts(session, now=now, due_soon_days=14) if r.is_demo]
+    assert {r.status for r in demo_rows} == set(PactStatus)
+    undated = [r for r in demo_rows if r.signed_on is None]
+    assert undated and all(r.status is PactStatus.ON_TRACK for r in undated)
+    assert any(r.is_extended for r in demo_rows)
+
+
+def test_seed_scores_fall_in_the_zones_the_articles_report(runner: FlaskCliRunner, session: Session) -> None:
+    runner.invoke(args=["demo", "load"])
+    schemes = [s.to_spec() for s in session.execute(select(AssessmentScheme)).scalars()]
+    scores = {
+        (a.regency.slug, a.year): a.score for a in session.execute(select(Assessment)).scalars()
+    }
+    expected = {
+        ("solok-selatan", 2021): (Zone.YELLOW, None),
+        ("solok-selatan", 2022): (Zone.GREEN, "B"),
+        ("paser", 2023): (Zone.GREEN, "B"),
+    }
+    assert set(scores) == set(expected)
+    for key, (zone, grade) in expected.items():
+        band = classify(scores[key], key[1], schemes)
+        assert band is not None and (band.zone, band.grade) == (zone, grade), key
+    units = {u.agency.slug: str(u.score) for u in session.execute(select(UnitResult)).scalars()}
+    assert units == {"disdukcapil": "90.10", "dpm-ptsp": "86.02"}
