@@ -32,10 +32,16 @@ def make_regency(
     return regency
 
 
-def make_agency(session: Session, *, regency: Regency, now: datetime, slug: str | None = None) -> Agency:
+def make_agency(
+    session: Session, *, regency: Regency, now: datetime, slug: str | None = None
+) -> Agency:
     n = next(_seq)
     agency = Agency(
-        regency_id=regency.id, slug=slug or f"opd-{n}", name=f"Dinas Uji {n}", kind="dinas", created_at=now
+        regency_id=regency.id,
+        slug=slug or f"opd-{n}",
+        name=f"Dinas Uji {n}",
+        kind="dinas",
+        created_at=now,
     )
     session.add(agency)
     session.flush()
@@ -83,7 +89,11 @@ def extend_pact(session: Session, *, pact: Pact, to: date, now: datetime) -> Pac
     previous = pact.deadline_on
     assert previous is not None
     extension = PactExtension(
-        pact_id=pact.id, previous_deadline_on=previous, new_deadline_on=to, reason="Alasan uji", created_at=now
+        pact_id=pact.id,
+        previous_deadline_on=previous,
+        new_deadline_on=to,
+        reason="Alasan uji",
+        created_at=now,
     )
     session.add(extension)
     session.flush()

@@ -43,7 +43,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 class JSONText(TypeDecorator[Any]):
-    """JSON kept in a TEXT column: the same on all three databases (MariaDB reflects JSON as text)."""
+    """JSON in a TEXT column: the same on every database (MariaDB reflects JSON as text)."""
 
     impl = Text
     cache_ok = True

@@ -7,6 +7,7 @@ from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.orm import Session
 
 from tracker.db import Base
 
@@ -15,3 +16,9 @@ migrate = Migrate()
 mail = Mail()
 csrf = CSRFProtect()
 babel = Babel()
+
+
+def db_session() -> Session:
+    """Return the session of the current unit of work (what views, commands and jobs pass on)."""
+    session: Session = db.session()
+    return session

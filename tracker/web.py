@@ -77,7 +77,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response | tuple[str, int]:
-        log.exception("Unhandled error on %s %s", request.method, request.path)
+        log.error("Unhandled error on %s %s", request.method, request.path, exc_info=error)
         if _wants_problem():
             return problem(
                 500, "Internal error", InternalServerError.description, slug="internal-error"
@@ -93,8 +93,8 @@ def url_with(**changes: Any) -> str:
             args.pop(key, None)
         else:
             args[key] = value
-    endpoint = request.endpoint or "portal.home"
-    return url_for(endpoint, **(request.view_args or {}), **args)
+    values: dict[str, Any] = {**(request.view_args or {}), **args}
+    return url_for(request.endpoint or "portal.home", **values)
 
 
 def format_day(value: date | None, style: str = "medium") -> str:

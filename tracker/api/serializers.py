@@ -85,8 +85,11 @@ def pact_detail_json(detail: PactDetail) -> dict[str, Any]:
     return body
 
 
-def page_json(page: Page[Any], items: list[dict[str, Any]], endpoint: str, **args: Any) -> dict[str, Any]:
+def page_json(
+    page: Page[Any], items: list[dict[str, Any]], endpoint: str, **args: Any
+) -> dict[str, Any]:
     """Wrap a page of items with its position and links to its neighbours."""
+
     def link(number: int) -> str:
         return url_for(endpoint, **args, page=number, per_page=page.per_page, _external=True)
 

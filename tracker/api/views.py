@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from tracker.api import serializers as ser
 from tracker.clock import get_clock
 from tracker.errors import BadFilter
-from tracker.extensions import db
+from tracker.extensions import db_session
 from tracker.pacts import queries as pact_queries
 from tracker.pacts.rules import PactStatus
 from tracker.pagination import paginate, parse_positive
@@ -36,7 +36,7 @@ def _regency_filter() -> Regency | None:
     slug = request.args.get("regency")
     if not slug:
         return None
-    regency = find_regency(db.session, slug)
+    regency = find_regency(db_session(), slug)
     if regency is None:
         raise BadFilter(
             f"There is no regency {slug!r}; GET /api/v1/regencies lists them.",
@@ -71,7 +71,7 @@ def _status_filter() -> PactStatus | None:
 def regencies() -> ResponseReturnValue:
     """List regencies by name."""
     page_no, per_page = _paging()
-    page = paginate(list_regencies(db.session), page=page_no, per_page=per_page)
+    page = paginate(list_regencies(db_session()), page=page_no, per_page=per_page)
     items = [ser.regency_json(r) for r in page.items]
     return jsonify(ser.page_json(page, items, "api.regencies"))
 
@@ -81,10 +81,12 @@ def agencies() -> ResponseReturnValue:
     """List agencies, optionally of one regency."""
     page_no, per_page = _paging()
     regency = _regency_filter()
-    rows = list_agencies(db.session, regency_id=regency.id if regency else None)
+    rows = list_agencies(db_session(), regency_id=regency.id if regency else None)
     page = paginate(rows, page=page_no, per_page=per_page)
     args: dict[str, Any] = {"regency": regency.slug} if regency else {}
-    return jsonify(ser.page_json(page, [ser.agency_json(a) for a in page.items], "api.agencies", **args))
+    return jsonify(
+        ser.page_json(page, [ser.agency_json(a) for a in page.items], "api.agencies", **args)
+    )
 
 
 @bp.get("/pacts")
@@ -93,7 +95,7 @@ def pacts() -> ResponseReturnValue:
     page_no, per_page = _paging()
     regency, agency_id, status = _regency_filter(), _int_filter("agency"), _status_filter()
     rows = pact_queries.list_pacts(
-        db.session,
+        db_session(),
         now=get_clock().now(),
         regency_id=regency.id if regency else None,
         agency_id=agency_id,
@@ -117,7 +119,7 @@ def pacts() -> ResponseReturnValue:
 def pact(pact_id: int) -> ResponseReturnValue:
     """Return one pact with its findings."""
     detail = pact_queries.get_pact(
-        db.session,
+        db_session(),
         pact_id=pact_id,
         now=get_clock().now(),
         due_soon_days=current_app.config["DUE_SOON_DAYS"],

@@ -104,5 +104,7 @@ DEFAULT_SCHEMES: tuple[SchemeSpec, ...] = (
     SchemeSpec("Penilaian Kepatuhan 2015–2019", 2015, 2019, _THREE_ZONES),
     SchemeSpec("Penilaian Kepatuhan 2021", 2021, 2021, _THREE_ZONES),
     SchemeSpec("Penilaian Kepatuhan 2022–2024", 2022, 2024, _FIVE_GRADES),
-    SchemeSpec("Opini Ombudsman 2025– (provisional)", 2025, None, _FIVE_GRADES, is_provisional=True),
+    SchemeSpec(
+        "Opini Ombudsman 2025– (provisional)", 2025, None, _FIVE_GRADES, is_provisional=True
+    ),
 )

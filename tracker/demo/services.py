@@ -79,17 +79,30 @@ def demo_pacts(today_in: dict[str, date]) -> list[DemoPact]:
     late_deadline = deadline(late_signed, 3)
     return [
         DemoPact(
-            "paser", "disdukcapil", "demo-on-track", "Rina Contoh", "Kepala Disdukcapil",
+            "paser",
+            "disdukcapil",
+            "demo-on-track",
+            "Rina Contoh",
+            "Kepala Disdukcapil",
             paser - timedelta(days=20),
             (
-                ("IN-FAC-PRIORITY", _IN, "Belum ada loket dan kursi prioritas", _CLOSED,
-                 paser - timedelta(days=3)),
+                (
+                    "IN-FAC-PRIORITY",
+                    _IN,
+                    "Belum ada loket dan kursi prioritas",
+                    _CLOSED,
+                    paser - timedelta(days=3),
+                ),
                 ("PR-INFO-TIME", _PR, "Jangka waktu penyelesaian belum dipajang", _OPEN, None),
                 ("CO-LAPOR", _CO, "Belum terhubung dengan SP4N-LAPOR!", _OPEN, None),
             ),
         ),
         DemoPact(
-            "paser", "dinkes", "demo-due-soon", "Agus Contoh", "Kepala Dinas Kesehatan",
+            "paser",
+            "dinkes",
+            "demo-due-soon",
+            "Agus Contoh",
+            "Kepala Dinas Kesehatan",
             due_soon_signed,
             (
                 ("IN-FAC-LACTATION", _IN, "Belum ada ruang laktasi", _SUBMITTED, None),
@@ -97,63 +110,118 @@ def demo_pacts(today_in: dict[str, date]) -> list[DemoPact]:
             ),
         ),
         DemoPact(
-            "paser", "dpmptsp", "demo-extended", "Dewi Contoh", "Kepala DPMPTSP",
+            "paser",
+            "dpmptsp",
+            "demo-extended",
+            "Dewi Contoh",
+            "Kepala DPMPTSP",
             extended_signed,
             (
                 ("IN-FAC-RAMP", _IN, "Belum ada bidang miring (ramp) di pintu masuk", _OPEN, None),
-                ("PR-MAKLUMAT", _PR, "Maklumat pelayanan belum ditandatangani", _CLOSED,
-                 extended_signed + timedelta(days=30)),
+                (
+                    "PR-MAKLUMAT",
+                    _PR,
+                    "Maklumat pelayanan belum ditandatangani",
+                    _CLOSED,
+                    extended_signed + timedelta(days=30),
+                ),
             ),
             extended_to=paser + timedelta(days=30),
             extension_reason="(Contoh rekaan) Pembangunan ramp menunggu anggaran perubahan.",
         ),
         DemoPact(
-            "barito-selatan", "dpmptsp", "demo-overdue", "Yusuf Contoh", "Kepala DPMPTSP",
+            "barito-selatan",
+            "dpmptsp",
+            "demo-overdue",
+            "Yusuf Contoh",
+            "Kepala DPMPTSP",
             barsel - relativedelta(months=4),
             (
                 ("IN-FAC-PLAY", _IN, "Belum ada pojok bermain anak", _OPEN, None),
                 ("PR-INFO-SOP", _PR, "SOP layanan belum dipajang", _SUBMITTED, None),
-                ("CO-REGISTER", _CO, "Belum ada buku register pengaduan", _CLOSED,
-                 barsel - relativedelta(months=3)),
+                (
+                    "CO-REGISTER",
+                    _CO,
+                    "Belum ada buku register pengaduan",
+                    _CLOSED,
+                    barsel - relativedelta(months=3),
+                ),
             ),
         ),
         DemoPact(
-            "barito-selatan", "dinkes", "demo-undated", "Maria Contoh", "Kepala Dinas Kesehatan",
+            "barito-selatan",
+            "dinkes",
+            "demo-undated",
+            "Maria Contoh",
+            "Kepala Dinas Kesehatan",
             None,
             (("IN-FAC-TOILET", _IN, "Belum ada toilet ramah disabilitas", _OPEN, None),),
         ),
         DemoPact(
-            "solok-selatan", "dinsos", "demo-fulfilled", "Hendra Contoh", "Kepala Dinas Sosial",
+            "solok-selatan",
+            "dinsos",
+            "demo-fulfilled",
+            "Hendra Contoh",
+            "Kepala Dinas Sosial",
             fulfilled_signed,
             (
-                ("IN-FAC-WHEELCHAIR", _IN, "Belum tersedia kursi roda", _CLOSED,
-                 fulfilled_signed + timedelta(days=40)),
-                ("PR-ONLINE", _PR, "Informasi layanan belum dipublikasikan daring", _CLOSED,
-                 fulfilled_signed + timedelta(days=75)),
+                (
+                    "IN-FAC-WHEELCHAIR",
+                    _IN,
+                    "Belum tersedia kursi roda",
+                    _CLOSED,
+                    fulfilled_signed + timedelta(days=40),
+                ),
+                (
+                    "PR-ONLINE",
+                    _PR,
+                    "Informasi layanan belum dipublikasikan daring",
+                    _CLOSED,
+                    fulfilled_signed + timedelta(days=75),
+                ),
             ),
         ),
         DemoPact(
-            "bangka-barat", "disdukcapil", "demo-fulfilled-late", "Lina Contoh",
+            "bangka-barat",
+            "disdukcapil",
+            "demo-fulfilled-late",
+            "Lina Contoh",
             "Kepala Disdukcapil",
             late_signed,
             (
-                ("IN-STAFF-ID", _IN, "Petugas belum memakai tanda pengenal", _CLOSED,
-                 late_signed + timedelta(days=20)),
-                ("CO-SOP", _CO, "Belum ada SK dan SOP pengelolaan pengaduan", _CLOSED,
-                 late_deadline + timedelta(days=12)),
+                (
+                    "IN-STAFF-ID",
+                    _IN,
+                    "Petugas belum memakai tanda pengenal",
+                    _CLOSED,
+                    late_signed + timedelta(days=20),
+                ),
+                (
+                    "CO-SOP",
+                    _CO,
+                    "Belum ada SK dan SOP pengelolaan pengaduan",
+                    _CLOSED,
+                    late_deadline + timedelta(days=12),
+                ),
             ),
         ),
         DemoPact(
-            "bangka-barat", "dinsos", "demo-withdrawn", "Rudi Contoh", "Kepala Dinas Sosial",
+            "bangka-barat",
+            "dinsos",
+            "demo-withdrawn",
+            "Rudi Contoh",
+            "Kepala Dinas Sosial",
             babar - relativedelta(months=2),
             (("IN-FAC-WAITING", _IN, "Ruang tunggu belum layak", _OPEN, None),),
             withdrawn_on=babar - timedelta(days=10),
-            withdrawal_reason="(Contoh rekaan) OPD digabung dalam restrukturisasi perangkat daerah.",
+            withdrawal_reason="(Contoh rekaan) OPD digabung dalam restrukturisasi.",
         ),
     ]
 
 
-def _get_or_add_regencies(session: Session, now: datetime, report: DemoReport) -> dict[str, Regency]:
+def _get_or_add_regencies(
+    session: Session, now: datetime, report: DemoReport
+) -> dict[str, Regency]:
     existing = {r.slug: r for r in session.execute(select(Regency)).scalars()}
     for seed in data.REGENCIES:
         if seed.slug not in existing:
@@ -224,7 +292,11 @@ def _add_scores(
         if (agency.id, year) not in have_units:
             session.add(
                 UnitResult(
-                    agency_id=agency.id, year=year, score=Decimal(score), source=source, created_at=now
+                    agency_id=agency.id,
+                    year=year,
+                    score=Decimal(score),
+                    source=source,
+                    created_at=now,
                 )
             )
             report.added["unit results"] += 1

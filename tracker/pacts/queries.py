@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Row, Select, case, func, select
 from sqlalchemy.orm import Session
 
 from tracker.agencies.models import Agency
@@ -88,7 +87,7 @@ class _TodayCache:
         return self._zones[tz]
 
 
-def _rows_statement() -> Select[tuple[object, ...]]:
+def _rows_statement() -> Select[Pact, Agency, Regency, int, int, datetime | None, date | None]:
     closed = Finding.status == FindingStatus.CLOSED
     findings = (
         select(
@@ -128,13 +127,17 @@ def _rows_statement() -> Select[tuple[object, ...]]:
     )
 
 
-def _to_row(record: Sequence[object], today_in: _TodayCache, due_soon_days: int) -> PactRow:
+def _to_row(
+    record: Row[Pact, Agency, Regency, int, int, datetime | None, date | None],
+    today_in: _TodayCache,
+    due_soon_days: int,
+) -> PactRow:
     pact, agency, regency, total, closed, last_closed_at, extended_to = record
-    assert isinstance(pact, Pact) and isinstance(agency, Agency) and isinstance(regency, Regency)
-    total, closed = int(total or 0), int(closed or 0)  # type: ignore[call-overload]
+    # SUM over no rows and some drivers' Decimal results: normalise to int.
+    total, closed = int(total or 0), int(closed or 0)
     tz = ZoneInfo(regency.timezone)
     today = today_in(regency.timezone)
-    deadline_on = effective_deadline(pact.signed_on, pact.period_months, extended_to)  # type: ignore[arg-type]
+    deadline_on = effective_deadline(pact.signed_on, pact.period_months, extended_to)
     last_closed_on = (
         local_today(last_closed_at, tz) if isinstance(last_closed_at, datetime) else None
     )

@@ -14,10 +14,16 @@ from tracker.demo.services import DemoReport
 PROBLEM = "application/problem+json"
 
 
-def test_regencies_lists_the_five_seed_regencies_by_name(client: FlaskClient, demo: DemoReport) -> None:
+def test_regencies_lists_the_five_seed_regencies_by_name(
+    client: FlaskClient, demo: DemoReport
+) -> None:
     body = client.get("/api/v1/regencies").get_json()
     assert [r["slug"] for r in body["items"]] == [
-        "bangka-barat", "barito-selatan", "paser", "solok-selatan", "sumbawa-barat"
+        "bangka-barat",
+        "barito-selatan",
+        "paser",
+        "solok-selatan",
+        "sumbawa-barat",
     ]
     assert body["items"][0] == {
         "slug": "bangka-barat",
@@ -35,13 +41,24 @@ def test_agencies_filtered_by_regency(client: FlaskClient, demo: DemoReport) -> 
     assert all(a["is_demo"] is False for a in body["items"])
 
 
-def test_pact_list_carries_the_fields_a_journalist_needs(client: FlaskClient, demo: DemoReport) -> None:
+def test_pact_list_carries_the_fields_a_journalist_needs(
+    client: FlaskClient, demo: DemoReport
+) -> None:
     body = client.get("/api/v1/pacts?regency=sumbawa-barat&per_page=100").get_json()
     assert body["total"] == 7
     pact = body["items"][0]
     for key in (
-        "id", "regency", "agency", "signatory_name", "signatory_title", "signed_on", "deadline",
-        "status", "days_left", "findings_total", "findings_closed",
+        "id",
+        "regency",
+        "agency",
+        "signatory_name",
+        "signatory_title",
+        "signed_on",
+        "deadline",
+        "status",
+        "days_left",
+        "findings_total",
+        "findings_closed",
     ):
         assert key in pact
     assert pact["signed_on"] == "2019-01-08"
@@ -73,7 +90,9 @@ def test_agency_filter(client: FlaskClient, demo: DemoReport) -> None:
     assert all(p["agency"]["id"] == agency["id"] for p in body["items"])
 
 
-def test_pages_walk_every_pact_once_in_a_stable_order(client: FlaskClient, demo: DemoReport) -> None:
+def test_pages_walk_every_pact_once_in_a_stable_order(
+    client: FlaskClient, demo: DemoReport
+) -> None:
     seen: list[int] = []
     url: str | None = "/api/v1/pacts?per_page=4"
     while url:
@@ -89,21 +108,29 @@ def test_pact_without_signing_date_has_no_deadline_and_is_not_overdue(
     client: FlaskClient, session: Session, now
 ) -> None:
     regency = make_regency(session, now=now)
-    pact = make_pact(session, agency=make_agency(session, regency=regency, now=now), now=now, signed_on=None)
+    pact = make_pact(
+        session, agency=make_agency(session, regency=regency, now=now), now=now, signed_on=None
+    )
     body = client.get(f"/api/v1/pacts/{pact.id}").get_json()
     assert body["deadline"] is None and body["days_left"] is None
     assert body["status"] == "on_track"
 
 
-def test_status_uses_the_regency_local_date(client: FlaskClient, session: Session, clock, now) -> None:
+def test_status_uses_the_regency_local_date(
+    client: FlaskClient, session: Session, clock, now
+) -> None:
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
     makassar = make_regency(session, now=now, timezone="Asia/Makassar")
     jakarta = make_regency(session, now=now, timezone="Asia/Jakarta")
     signed = date(2024, 11, 30)  # deadline 2025-02-28
-    p_mks = make_pact(session, agency=make_agency(session, regency=makassar, now=now), now=now, signed_on=signed)
-    p_jkt = make_pact(session, agency=make_agency(session, regency=jakarta, now=now), now=now, signed_on=signed)
+    p_mks = make_pact(
+        session, agency=make_agency(session, regency=makassar, now=now), now=now, signed_on=signed
+    )
+    p_jkt = make_pact(
+        session, agency=make_agency(session, regency=jakarta, now=now), now=now, signed_on=signed
+    )
     # 00:30 on 1 March in Makassar is still 23:30 on 28 February in Jakarta.
     clock.set(datetime(2025, 3, 1, 0, 30, tzinfo=ZoneInfo("Asia/Makassar")))
     assert client.get(f"/api/v1/pacts/{p_mks.id}").get_json()["status"] == "overdue"
@@ -122,7 +149,9 @@ def test_status_uses_the_regency_local_date(client: FlaskClient, session: Sessio
         pytest.param("/api/v1/pacts?page=0", 400, "page", id="page-zero"),
         pytest.param("/api/v1/pacts?page=-1", 400, "page", id="negative-page"),
         pytest.param("/api/v1/pacts?per_page=100000", 400, "per_page", id="page-too-large"),
-        pytest.param("/api/v1/agencies?regency=atlantis", 400, "regency", id="agencies-unknown-regency"),
+        pytest.param(
+            "/api/v1/agencies?regency=atlantis", 400, "regency", id="agencies-unknown-regency"
+        ),
         pytest.param("/api/v1/nothing-here", 404, None, id="unknown-endpoint"),
     ],
 )

@@ -16,7 +16,12 @@ from tracker.clock import FixedClock, SystemClock
 @pytest.fixture(autouse=True)
 def _isolated_instance(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(tmp_path / "instance"))
-    for key in ("TRACKER_DATABASE_URL", "TRACKER_SECRET_KEY", "TRACKER_DEBUG", "TRACKER_FROZEN_NOW"):
+    for key in (
+        "TRACKER_DATABASE_URL",
+        "TRACKER_SECRET_KEY",
+        "TRACKER_DEBUG",
+        "TRACKER_FROZEN_NOW",
+    ):
         monkeypatch.delenv(key, raising=False)
 
 
@@ -76,7 +81,9 @@ def test_frozen_now_freezes_the_clock_for_the_process(monkeypatch: pytest.Monkey
         pytest.param("FROZEN_NOW", "2019-03-25T09:00:00", "offset", id="frozen-now-without-offset"),
         pytest.param("FROZEN_NOW", "yesterday", "FROZEN_NOW", id="frozen-now-not-a-date"),
         pytest.param("BABEL_DEFAULT_TIMEZONE", "Asia/Atlantis", "time zone", id="unknown-zone"),
-        pytest.param("DATABASE_URL", "oracle://x@y/z", "sqlite, postgresql or mariadb", id="unsupported-db"),
+        pytest.param(
+            "DATABASE_URL", "oracle://x@y/z", "sqlite, postgresql or mariadb", id="unsupported-db"
+        ),
         pytest.param("DATABASE_URL", "not a url", "not a database URL", id="garbage-db-url"),
     ],
 )

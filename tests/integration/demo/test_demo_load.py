@@ -26,7 +26,9 @@ def _counts(session: Session) -> dict[str, int]:
     }
 
 
-def test_demo_load_twice_adds_nothing_the_second_time(runner: FlaskCliRunner, session: Session) -> None:
+def test_demo_load_twice_adds_nothing_the_second_time(
+    runner: FlaskCliRunner, session: Session
+) -> None:
     first = runner.invoke(args=["demo", "load"])
     assert first.exit_code == 0, first.output
     assert "Demo data loaded" in first.output
@@ -40,9 +42,11 @@ def test_demo_load_twice_adds_nothing_the_second_time(runner: FlaskCliRunner, se
     assert len(list(loads)) == 1
 
 
-def test_demo_has_the_five_regencies_in_their_time_zones(runner: FlaskCliRunner, session: Session) -> None:
+def test_demo_has_the_five_regencies_in_their_time_zones(
+    runner: FlaskCliRunner, session: Session
+) -> None:
     runner.invoke(args=["demo", "load"])
-    zones = {slug: tz for slug, tz in session.execute(select(Regency.slug, Regency.timezone))}
+    zones = dict(session.execute(select(Regency.slug, Regency.timezone)).all())
     assert zones == {
         "sumbawa-barat": "Asia/Makassar",
         "paser": "Asia/Makassar",
@@ -57,7 +61,11 @@ def test_sumbawa_barat_pacts_are_due_soon_two_weeks_before_8_april_2019(
 ) -> None:
     runner.invoke(args=["demo", "load"])
     ksb = session.execute(select(Regency).where(Regency.slug == "sumbawa-barat")).scalar_one()
-    rows = [r for r in list_pacts(session, now=now, regency_id=ksb.id, due_soon_days=14) if not r.is_demo]
+    rows = [
+        r
+        for r in list_pacts(session, now=now, regency_id=ksb.id, due_soon_days=14)
+        if not r.is_demo
+    ]
     assert len(rows) == 7
     for row in rows:
         assert row.signed_on == date(2019, 1, 8)
@@ -68,13 +76,25 @@ def test_sumbawa_barat_pacts_are_due_soon_two_weeks_before_8_april_2019(
         assert row.findings_total == 3
         assert not row.is_demo
     assert {r.agency_slug for r in rows} == {
-        "dpmptsp", "dikpora", "dinsos", "dlh", "dishub", "disnakertrans", "disdukcapil"
+        "dpmptsp",
+        "dikpora",
+        "dinsos",
+        "dlh",
+        "dishub",
+        "disnakertrans",
+        "disdukcapil",
     }
-    codes = set(session.execute(select(Finding.code).join(Pact).join(Agency).where(Agency.regency_id == ksb.id)).scalars())
+    codes = set(
+        session.execute(
+            select(Finding.code).join(Pact).join(Agency).where(Agency.regency_id == ksb.id)
+        ).scalars()
+    )
     assert codes == {"IN-FAC-PLAY", "IN-FAC-RAMP", "PR-INFO-SOP"}
 
 
-def test_every_status_is_visible_among_the_demo_pacts(runner: FlaskCliRunner, session: Session, now) -> None:
+def test_every_status_is_visible_among_the_demo_pacts(
+    runner: FlaskCliRunner, session: Session, now
+) -> None:
     runner.invoke(args=["demo", "load"])
     demo_rows = [r for r in list_pacts(session, now=now, due_soon_days=14) if r.is_demo]
     assert {r.status for r in demo_rows} == set(PactStatus)
@@ -83,7 +103,9 @@ def test_every_status_is_visible_among_the_demo_pacts(runner: FlaskCliRunner, se
     assert any(r.is_extended for r in demo_rows)
 
 
-def test_seed_scores_fall_in_the_zones_the_articles_report(runner: FlaskCliRunner, session: Session) -> None:
+def test_seed_scores_fall_in_the_zones_the_articles_report(
+    runner: FlaskCliRunner, session: Session
+) -> None:
     runner.invoke(args=["demo", "load"])
     schemes = [s.to_spec() for s in session.execute(select(AssessmentScheme)).scalars()]
     scores = {

@@ -52,7 +52,9 @@ def test_filter_by_regency_and_status(client: FlaskClient, demo: DemoReport) -> 
     assert "Tidak ada pakta" in html
 
 
-def test_unknown_filter_value_is_explained_beside_the_field(client: FlaskClient, demo: DemoReport) -> None:
+def test_unknown_filter_value_is_explained_beside_the_field(
+    client: FlaskClient, demo: DemoReport
+) -> None:
     response = client.get("/?status=late")
     assert response.status_code == 400
     html = response.get_data(as_text=True)
