@@ -94,15 +94,16 @@ def pacts() -> ResponseReturnValue:
     """List pacts newest first, filterable by regency, agency and status."""
     page_no, per_page = _paging()
     regency, agency_id, status = _regency_filter(), _int_filter("agency"), _status_filter()
-    rows = pact_queries.list_pacts(
+    page = pact_queries.page_pacts(
         db_session(),
         now=get_clock().now(),
+        page=page_no,
+        per_page=per_page,
         regency_id=regency.id if regency else None,
         agency_id=agency_id,
         status=status,
         due_soon_days=current_app.config["DUE_SOON_DAYS"],
     )
-    page = paginate(rows, page=page_no, per_page=per_page)
     args = {
         k: v
         for k, v in {

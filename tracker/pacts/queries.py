@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Row, Select, case, func, select
@@ -16,6 +17,7 @@ from tracker.findings.models import Finding
 from tracker.findings.rules import FindingCategory, FindingStatus
 from tracker.pacts.models import Pact, PactExtension
 from tracker.pacts.rules import PactStatus, days_left, effective_deadline, pact_status
+from tracker.pagination import Page, paginate
 from tracker.regencies.models import Regency
 
 
@@ -87,7 +89,11 @@ class _TodayCache:
         return self._zones[tz]
 
 
-def _rows_statement() -> Select[Pact, Agency, Regency, int, int, datetime | None, date | None]:
+_PactRecord = Row[*tuple[Any, ...]]
+
+
+def _rows_statement() -> Select[*tuple[Any, ...]]:
+    """Select the columns a pact row needs, with its findings and extensions aggregated."""
     closed = Finding.status == FindingStatus.CLOSED
     findings = (
         select(
@@ -108,13 +114,26 @@ def _rows_statement() -> Select[Pact, Agency, Regency, int, int, datetime | None
         .group_by(PactExtension.pact_id)
         .subquery()
     )
+    # Plain columns rather than entities: a list of thousands of pacts stays cheap.
     return (
         select(
-            Pact,
-            Agency,
-            Regency,
-            func.coalesce(findings.c.total, 0),
-            func.coalesce(findings.c.closed, 0),
+            Pact.id,
+            Pact.signatory_name,
+            Pact.signatory_title,
+            Pact.signed_on,
+            Pact.period_months,
+            Pact.withdrawn_at,
+            Pact.is_demo,
+            Pact.source,
+            Agency.id.label("agency_id"),
+            Agency.slug.label("agency_slug"),
+            Agency.name.label("agency_name"),
+            Agency.kind.label("agency_kind"),
+            Regency.slug.label("regency_slug"),
+            Regency.name.label("regency_name"),
+            Regency.timezone.label("regency_timezone"),
+            func.coalesce(findings.c.total, 0).label("total"),
+            func.coalesce(findings.c.closed, 0).label("closed"),
             findings.c.last_closed_at,
             extensions.c.extended_to,
         )
@@ -127,34 +146,27 @@ def _rows_statement() -> Select[Pact, Agency, Regency, int, int, datetime | None
     )
 
 
-def _to_row(
-    record: Row[Pact, Agency, Regency, int, int, datetime | None, date | None],
-    today_in: _TodayCache,
-    due_soon_days: int,
-) -> PactRow:
-    pact, agency, regency, total, closed, last_closed_at, extended_to = record
-    # SUM over no rows and some drivers' Decimal results: normalise to int.
-    total, closed = int(total or 0), int(closed or 0)
-    tz = ZoneInfo(regency.timezone)
-    today = today_in(regency.timezone)
-    deadline_on = effective_deadline(pact.signed_on, pact.period_months, extended_to)
-    last_closed_on = (
-        local_today(last_closed_at, tz) if isinstance(last_closed_at, datetime) else None
-    )
+def _to_row(r: _PactRecord, today_in: _TodayCache, due_soon_days: int) -> PactRow:
+    # SUM over no rows, and some drivers' Decimal results: normalise to int.
+    total, closed = int(r.total or 0), int(r.closed or 0)
+    tz = ZoneInfo(r.regency_timezone)
+    today = today_in(r.regency_timezone)
+    deadline_on = effective_deadline(r.signed_on, r.period_months, r.extended_to)
+    last_closed_on = local_today(r.last_closed_at, tz) if r.last_closed_at else None
     return PactRow(
-        id=pact.id,
-        regency_slug=regency.slug,
-        regency_name=regency.name,
-        regency_timezone=regency.timezone,
-        agency_id=agency.id,
-        agency_slug=agency.slug,
-        agency_name=agency.name,
-        agency_kind=agency.kind,
-        signatory_name=pact.signatory_name,
-        signatory_title=pact.signatory_title,
-        signed_on=pact.signed_on,
-        period_months=pact.period_months,
-        original_deadline_on=effective_deadline(pact.signed_on, pact.period_months),
+        id=r.id,
+        regency_slug=r.regency_slug,
+        regency_name=r.regency_name,
+        regency_timezone=r.regency_timezone,
+        agency_id=r.agency_id,
+        agency_slug=r.agency_slug,
+        agency_name=r.agency_name,
+        agency_kind=r.agency_kind,
+        signatory_name=r.signatory_name,
+        signatory_title=r.signatory_title,
+        signed_on=r.signed_on,
+        period_months=r.period_months,
+        original_deadline_on=effective_deadline(r.signed_on, r.period_months),
         deadline_on=deadline_on,
         days_left=days_left(deadline_on, today),
         status=pact_status(
@@ -163,14 +175,30 @@ def _to_row(
             findings_total=total,
             findings_open=total - closed,
             last_closed_on=last_closed_on,
-            withdrawn=pact.withdrawn_at is not None,
+            withdrawn=r.withdrawn_at is not None,
             due_soon_days=due_soon_days,
         ),
         findings_total=total,
         findings_closed=closed,
-        is_demo=pact.is_demo,
-        source=pact.source,
+        is_demo=r.is_demo,
+        source=r.source,
     )
+
+
+def _filtered(
+    regency_id: int | None, agency_id: int | None, status: PactStatus | None
+) -> Select[*tuple[Any, ...]]:
+    stmt = _rows_statement()
+    if regency_id is not None:
+        stmt = stmt.where(Agency.regency_id == regency_id)
+    if agency_id is not None:
+        stmt = stmt.where(Pact.agency_id == agency_id)
+    # Withdrawal is stored, so that part of the status filter can narrow the query itself.
+    if status is PactStatus.WITHDRAWN:
+        stmt = stmt.where(Pact.withdrawn_at.is_not(None))
+    elif status is not None:
+        stmt = stmt.where(Pact.withdrawn_at.is_(None))
+    return stmt
 
 
 def list_pacts(
@@ -184,19 +212,47 @@ def list_pacts(
 ) -> list[PactRow]:
     """List pacts with their derived status, newest first, optionally filtered.
 
-    The status depends on each regency's local date, so it is derived in Python from one
-    aggregated query (the rules stay in one place); the filter on it applies afterwards.
+    The status depends on each regency's local date, so it is derived in Python by the one
+    rule (pacts.rules.pact_status) from one aggregated query; the status filter applies after.
     """
-    stmt = _rows_statement()
-    if regency_id is not None:
-        stmt = stmt.where(Agency.regency_id == regency_id)
-    if agency_id is not None:
-        stmt = stmt.where(Pact.agency_id == agency_id)
     today_in = _TodayCache(now)
-    rows = [_to_row(r, today_in, due_soon_days) for r in session.execute(stmt)]
+    rows = session.execute(_filtered(regency_id, agency_id, status))
+    result = [_to_row(r, today_in, due_soon_days) for r in rows]
     if status is not None:
-        rows = [r for r in rows if r.status == status]
-    return rows
+        result = [r for r in result if r.status == status]
+    return result
+
+
+def page_pacts(
+    session: Session,
+    *,
+    now: datetime,
+    page: int,
+    per_page: int,
+    regency_id: int | None = None,
+    agency_id: int | None = None,
+    status: PactStatus | None = None,
+    due_soon_days: int,
+) -> Page[PactRow]:
+    """Return one page of pacts; without a status filter only that page is read and derived."""
+    if status is not None:
+        rows = list_pacts(
+            session,
+            now=now,
+            regency_id=regency_id,
+            agency_id=agency_id,
+            status=status,
+            due_soon_days=due_soon_days,
+        )
+        return paginate(rows, page=page, per_page=per_page)
+    stmt = _filtered(regency_id, agency_id, None)
+    total = session.execute(
+        select(func.count()).select_from(stmt.order_by(None).subquery())
+    ).scalar_one()
+    today_in = _TodayCache(now)
+    records = session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
+    items = [_to_row(r, today_in, due_soon_days) for r in records]
+    return Page(items, page, per_page, total)
 
 
 def get_pact(session: Session, *, pact_id: int, now: datetime, due_soon_days: int) -> PactDetail:
@@ -205,7 +261,7 @@ def get_pact(session: Session, *, pact_id: int, now: datetime, due_soon_days: in
     if record is None:
         raise NotFound(f"There is no pact with id {pact_id}.")
     row = _to_row(record, _TodayCache(now), due_soon_days)
-    pact = record[0]
+    pact = session.get_one(Pact, pact_id)
     tz = ZoneInfo(row.regency_timezone)
     findings = session.execute(
         select(Finding).where(Finding.pact_id == pact_id).order_by(Finding.id)

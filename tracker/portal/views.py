@@ -8,7 +8,7 @@ from tracker.clock import get_clock
 from tracker.extensions import db_session
 from tracker.pacts import queries as pact_queries
 from tracker.pacts.rules import PactStatus
-from tracker.pagination import paginate, parse_positive
+from tracker.pagination import parse_positive
 from tracker.portal.forms import PactFilterForm
 from tracker.regencies.queries import find_regency, list_regencies
 
@@ -24,14 +24,15 @@ def home() -> tuple[str, int]:
     if request.args and not form.validate():
         return render_template("portal/home.html", form=form, page=None), 400
     regency = find_regency(db_session(), form.regency.data) if form.regency.data else None
-    rows = pact_queries.list_pacts(
+    page = pact_queries.page_pacts(
         db_session(),
         now=get_clock().now(),
+        page=page_no,
+        per_page=current_app.config["PAGE_SIZE"],
         regency_id=regency.id if regency else None,
         status=PactStatus(form.status.data) if form.status.data else None,
         due_soon_days=current_app.config["DUE_SOON_DAYS"],
     )
-    page = paginate(rows, page=page_no, per_page=current_app.config["PAGE_SIZE"])
     return render_template("portal/home.html", form=form, page=page), 200
 
 
