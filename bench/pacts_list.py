@@ -90,9 +90,8 @@ def main() -> None:
             now = app.extensions["tracker.clock"].now()
             client = app.test_client()
             print(f"database: {db.engine.dialect.name}; median of {REPEAT} runs")
-            print(
-                f"{'pacts':>7} {'list_pacts ms':>14} {'GET / ms':>10} {'GET /api/v1/pacts ms':>21}"
-            )
+            header = ("pacts", "list_pacts ms", "GET / ms", "GET /api/v1/pacts ms")
+            print(f"{header[0]:>7} {header[1]:>14} {header[2]:>10} {header[3]:>21}")
             for n in SIZES:
                 _fill(n, now)
                 q = _timed(lambda: list_pacts(db.session, now=now, due_soon_days=14))
