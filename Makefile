@@ -22,7 +22,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 %.mo: %.po $(VENV)/.installed
-	$(BIN)/pybabel compile --quiet -d tracker/translations
+	$(BIN)/pybabel -q compile -d tracker/translations
 	touch $@
 
 # A secret key per checkout, made once, so `make run` is not in debug mode yet needs no setup.
@@ -57,10 +57,12 @@ test: setup chromium lint typecheck
 	$(BIN)/pytest
 
 i18n: setup
-	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k N_ --no-location --sort-output \
-		--project "Pantau Pakta" -o tracker/translations/messages.pot .
-	$(BIN)/pybabel update --quiet --no-fuzzy-matching -i tracker/translations/messages.pot -d tracker/translations
-	$(BIN)/pybabel compile -d tracker/translations
+	# --ignore-dirs: only hidden folders; Babel's default would skip templates/_macros.
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k N_ --ignore-dirs '.*' --no-location \
+		--sort-output --project "Pantau Pakta" -o tracker/translations/messages.pot .
+	$(BIN)/pybabel -q update --no-fuzzy-matching -i tracker/translations/messages.pot \
+		-d tracker/translations
+	$(BIN)/pybabel -q compile -d tracker/translations
 
 bench: setup
 	$(BIN)/python bench/pacts_list.py
