@@ -29,7 +29,7 @@ def test_home_lists_every_pact_with_agency_signatory_dates_and_status(
     assert "Nakertrans" in muslimin
     assert "8 Jan 2019" in muslimin
     assert "8 Apr 2019" in muslimin
-    assert "14 hari lagi" in muslimin
+    assert "sisa 14 hari" in muslimin
     assert 'data-status="due_soon"' in muslimin
     assert "Mendekati tenggat" in muslimin
 
