@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TypeAlias
+
+from flask_babel import LazyString
+
+# Messages are lazy strings with English ids: pages show them in the visitor's language, the API
+# in English (see tracker.web).
+Message: TypeAlias = str | LazyString
 
 
 class DomainError(Exception):
@@ -12,10 +19,10 @@ class DomainError(Exception):
     slug = "bad-request"
     title = "Bad request"
 
-    def __init__(self, detail: str, *, fields: Mapping[str, str] | None = None) -> None:
-        super().__init__(detail)
+    def __init__(self, detail: Message, *, fields: Mapping[str, Message] | None = None) -> None:
+        super().__init__(str(detail))
         self.detail = detail
-        self.fields: dict[str, str] = dict(fields or {})
+        self.fields: dict[str, Message] = dict(fields or {})
 
 
 class Invalid(DomainError):

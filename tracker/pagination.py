@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from math import ceil
 from typing import Generic, TypeVar
 
+from flask_babel import lazy_gettext as _l
+
 from tracker.errors import BadFilter
 
 T = TypeVar("T")
@@ -42,9 +44,10 @@ def parse_positive(value: str | None, *, name: str, default: int, maximum: int) 
     if value is None or value == "":
         return default
     if not value.isdigit() or not 1 <= int(value) <= maximum:
+        reason = _l("must be a whole number from 1 to %(maximum)s", maximum=maximum)
         raise BadFilter(
-            f"{name} must be a whole number from 1 to {maximum}",
-            fields={name: f"must be a whole number from 1 to {maximum}"},
+            _l("%(name)s must be a whole number from 1 to %(maximum)s", name=name, maximum=maximum),
+            fields={name: reason},
         )
     return int(value)
 

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from flask import Flask, Response, render_template, request, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import force_locale, format_date, get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -62,10 +62,11 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(error: DomainError) -> Response | tuple[str, int]:
         if _wants_problem():
-            return problem(
-                error.status, error.title, error.detail, slug=error.slug, fields=error.fields
-            )
-        return _render_error_page(error.status, error.detail)
+            with force_locale("en"):
+                detail = str(error.detail)
+                fields = {name: str(reason) for name, reason in error.fields.items()}
+            return problem(error.status, error.title, detail, slug=error.slug, fields=fields)
+        return _render_error_page(error.status, str(error.detail))
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Response | tuple[str, int]:

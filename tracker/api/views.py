@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
 
 from tracker.api import serializers as ser
 from tracker.clock import get_clock
@@ -39,8 +40,8 @@ def _regency_filter() -> Regency | None:
     regency = find_regency(db_session(), slug)
     if regency is None:
         raise BadFilter(
-            f"There is no regency {slug!r}; GET /api/v1/regencies lists them.",
-            fields={"regency": "unknown regency slug"},
+            _l("There is no regency %(slug)s; GET /api/v1/regencies lists them.", slug=repr(slug)),
+            fields={"regency": _l("unknown regency slug")},
         )
     return regency
 
@@ -50,7 +51,10 @@ def _int_filter(name: str) -> int | None:
     if not value:
         return None
     if not value.isdigit():
-        raise BadFilter(f"{name} must be a numeric id", fields={name: "must be a numeric id"})
+        raise BadFilter(
+            _l("%(name)s must be a numeric id", name=name),
+            fields={name: _l("must be a numeric id")},
+        )
     return int(value)
 
 
@@ -63,7 +67,8 @@ def _status_filter() -> PactStatus | None:
     except ValueError:
         allowed = ", ".join(s.value for s in PactStatus)
         raise BadFilter(
-            f"status must be one of {allowed}", fields={"status": f"one of {allowed}"}
+            _l("status must be one of %(allowed)s", allowed=allowed),
+            fields={"status": _l("one of %(allowed)s", allowed=allowed)},
         ) from None
 
 

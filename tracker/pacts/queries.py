@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Row, Select, case, func, select
 from sqlalchemy.orm import Session
 
@@ -259,7 +260,7 @@ def get_pact(session: Session, *, pact_id: int, now: datetime, due_soon_days: in
     """Return one pact with its findings; raise NotFound for an unknown id."""
     record = session.execute(_rows_statement().where(Pact.id == pact_id)).first()
     if record is None:
-        raise NotFound(f"There is no pact with id {pact_id}.")
+        raise NotFound(_l("There is no pact with id %(id)s.", id=pact_id))
     row = _to_row(record, _TodayCache(now), due_soon_days)
     pact = session.get_one(Pact, pact_id)
     tz = ZoneInfo(row.regency_timezone)
