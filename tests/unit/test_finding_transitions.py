@@ -1,0 +1,54 @@
+"""Finding status changes (DOMAIN.md section 5): what a finding may move to next."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracker.findings.rules import FindingStatus, can_transition
+
+OPEN = FindingStatus.OPEN
+IN_PROGRESS = FindingStatus.IN_PROGRESS
+SUBMITTED = FindingStatus.SUBMITTED
+RETURNED = FindingStatus.RETURNED
+CLOSED = FindingStatus.CLOSED
+
+
+@pytest.mark.parametrize(
+    ("current", "target"),
+    [
+        pytest.param(OPEN, IN_PROGRESS, id="open-to-in-progress"),
+        pytest.param(OPEN, SUBMITTED, id="open-to-submitted"),
+        pytest.param(IN_PROGRESS, SUBMITTED, id="in-progress-to-submitted"),
+        pytest.param(SUBMITTED, CLOSED, id="submitted-to-closed-verified"),
+        pytest.param(SUBMITTED, RETURNED, id="submitted-to-returned-by-reviewer"),
+        pytest.param(RETURNED, SUBMITTED, id="returned-to-submitted-again"),
+        pytest.param(RETURNED, IN_PROGRESS, id="returned-back-to-in-progress"),
+    ],
+)
+def test_finding_may_move_along_the_follow_up_path(
+    current: FindingStatus, target: FindingStatus
+) -> None:
+    assert can_transition(current, target) is True
+
+
+@pytest.mark.parametrize(
+    ("current", "target"),
+    [
+        *[
+            pytest.param(CLOSED, target, id=f"closed-to-{target.value}-refused")
+            for target in FindingStatus
+        ],
+        pytest.param(OPEN, CLOSED, id="open-to-closed-without-verification-refused"),
+        pytest.param(OPEN, RETURNED, id="open-to-returned-refused"),
+        pytest.param(IN_PROGRESS, CLOSED, id="in-progress-to-closed-refused"),
+        pytest.param(IN_PROGRESS, RETURNED, id="in-progress-to-returned-refused"),
+        pytest.param(RETURNED, CLOSED, id="returned-to-closed-refused"),
+        pytest.param(SUBMITTED, OPEN, id="submitted-to-open-refused"),
+        pytest.param(SUBMITTED, SUBMITTED, id="submitted-to-submitted-refused"),
+        pytest.param(OPEN, OPEN, id="open-to-open-refused"),
+    ],
+)
+def test_finding_cannot_skip_verification_or_leave_closed(
+    current: FindingStatus, target: FindingStatus
+) -> None:
+    assert can_transition(current, target) is False
