@@ -75,5 +75,8 @@ def get_clock() -> Clock:
 
 def local_today(now: datetime, tz: str | ZoneInfo) -> date:
     """Return the calendar date at ``now`` in time zone ``tz`` (a regency's "today")."""
+    if now.tzinfo is None:
+        # A naive instant would be read in the server's zone: refuse rather than guess.
+        raise ValueError("local_today needs a time-zone aware instant")
     zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
     return now.astimezone(zone).date()

@@ -219,3 +219,8 @@ def test_today_is_the_regencys_local_date_across_midnight(
     now: datetime, tz: str | ZoneInfo, expected: date
 ) -> None:
     assert local_today(now, tz) == expected
+
+
+def test_local_today_refuses_a_naive_instant_instead_of_using_the_server_zone() -> None:
+    with pytest.raises(ValueError, match="aware"):
+        local_today(datetime(2019, 4, 8, 16, 30), "Asia/Makassar")  # noqa: DTZ001

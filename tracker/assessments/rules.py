@@ -58,7 +58,8 @@ def parse_score(value: str | int | Decimal) -> Decimal:
         raise ValueError(f"{value!r} has more than two decimals")
     if not MIN_SCORE <= score <= MAX_SCORE:
         raise ValueError(f"{value!r} is outside 0–100")
-    return score.quantize(TWO_PLACES)
+    # abs(): "-0" is zero, and must not be stored or shown as -0.00.
+    return abs(score).quantize(TWO_PLACES)
 
 
 def scheme_for(year: int, schemes: Sequence[SchemeSpec]) -> SchemeSpec | None:
