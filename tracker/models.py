@@ -3,7 +3,7 @@
 from tracker.agencies.models import Agency
 from tracker.assessments.models import Assessment, AssessmentBand, AssessmentScheme, UnitResult
 from tracker.audit.models import AuditEvent
-from tracker.auth.models import User, UserRole
+from tracker.auth.models import ApiToken, LoginSession, User, UserRole
 from tracker.findings.models import Evidence, Finding, Review
 from tracker.notifications.models import Notification, NotificationState
 from tracker.pacts.models import Pact, PactExtension
@@ -11,6 +11,8 @@ from tracker.regencies.models import Regency
 
 __all__ = [
     "Agency",
+    "ApiToken",
+    "LoginSession",
     "Assessment",
     "AssessmentBand",
     "AssessmentScheme",

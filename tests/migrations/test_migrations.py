@@ -52,7 +52,7 @@ def _tables() -> set[str]:
 
 def test_every_revision_upgrades_and_downgrades(mig_app: Flask) -> None:
     revisions = _revisions(mig_app)
-    assert revisions[:2] == ["0001", "0002"]
+    assert revisions[:3] == ["0001", "0002", "0003"]
     previous = "base"
     for revision in revisions:
         flask_migrate.upgrade(revision=revision)
@@ -88,4 +88,39 @@ def test_downgrading_the_seed_removes_only_the_seed(mig_app: Flask) -> None:
     assert "assessment_schemes" in _tables()
     assert db.session.execute(select(AssessmentScheme)).first() is None
     db.session.remove()
+    flask_migrate.upgrade()
+
+
+def test_findings_waiting_for_verification_get_a_submission_time(mig_app: Flask) -> None:
+    from sqlalchemy import text
+
+    flask_migrate.downgrade(revision="0002")
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO regencies (id, slug, name, province, timezone, created_at)"
+                " VALUES (1, 'kab', 'Kab', 'P', 'Asia/Makassar', '2019-01-08 02:00:00')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO agencies (id, regency_id, slug, name, kind, is_demo, created_at)"
+                " VALUES (1, 1, 'opd', 'OPD', 'dinas', false, '2019-01-08 02:00:00')"
+            )
+        )
+        for fid, status in ((1, "submitted"), (2, "open")):
+            connection.execute(
+                text(
+                    "INSERT INTO findings (id, agency_id, category, title, status, created_at)"
+                    f" VALUES ({fid}, 1, 'input', 'T', '{status}', '2019-02-01 03:00:00')"
+                )
+            )
+    flask_migrate.upgrade(revision="0003")
+    with db.engine.connect() as connection:
+        rows = dict(
+            connection.execute(text("SELECT id, submitted_at FROM findings ORDER BY id")).all()
+        )
+    assert str(rows[1]).startswith("2019-02-01 03:00:00")
+    assert rows[2] is None
+    flask_migrate.downgrade(revision="base")
     flask_migrate.upgrade()

@@ -26,4 +26,6 @@ class AuditEvent(Base):
     action: Mapped[Str64]
     target_type: Mapped[Str32]
     target_id: Mapped[int]
+    # The pact the change belongs to (its own, or its finding's): one index serves a timeline.
+    pact_id: Mapped[int | None] = mapped_column(ForeignKey("pacts.id"), index=True)
     changes: Mapped[dict[str, Any] | None]

@@ -351,6 +351,7 @@ def _add_pact(
                 title=title,
                 status=status,
                 closed_at=_at(closed_on, tz, 14) if closed_on else None,
+                submitted_at=now - timedelta(days=2) if status is _SUBMITTED else None,
                 created_at=pact.created_at,
             )
         )

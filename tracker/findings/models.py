@@ -34,6 +34,8 @@ class Finding(Base):
     status: Mapped[FindingStatus] = mapped_column(
         text_enum(FindingStatus, "status"), default=FindingStatus.OPEN
     )
+    # When it was last sent for verification: the queue is oldest first.
+    submitted_at: Mapped[datetime | None] = mapped_column(index=True)
     closed_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
 

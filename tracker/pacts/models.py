@@ -47,6 +47,11 @@ class Pact(Base):
     withdrawn_at: Mapped[datetime | None]
     withdrawal_reason: Mapped[str | None] = mapped_column(Text)
     source: Mapped[Str500 | None]
+    # The scan of the signed paper (PDF), kept by the file store like evidence.
+    scan_storage_key: Mapped[Str64 | None]
+    scan_sha256: Mapped[Str64 | None]
+    scan_size_bytes: Mapped[int | None]
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime]
 
