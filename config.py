@@ -35,6 +35,10 @@ class Config:
     LOCALE_FROM_BROWSER = False
     # Days before the deadline from which a pact counts as "due soon".
     DUE_SOON_DAYS = 14
+    # Evidence and pact scans: the largest accepted file, and where files live (None: the
+    # "uploads" folder inside the instance folder, never a static folder).
+    MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+    UPLOAD_FOLDER: str | None = None
     PAGE_SIZE = 50
     API_MAX_PAGE_SIZE = 200
     SQLALCHEMY_ECHO = False

@@ -101,6 +101,8 @@ def _validate_and_derive(app: Flask) -> None:
     if url.startswith("mysql"):
         options["pool_recycle"] = 3600
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", options)
+    # The request limit leaves room for the other form fields around the largest file.
+    app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_BYTES"]) + 256 * 1024
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(__file__).parent / "translations")
 
 
@@ -124,6 +126,7 @@ def _sqlite_pragmas(engine: Engine) -> None:
 def register_extensions(app: Flask) -> None:
     """Bind the extensions; SQLite gets its pragmas before any connection is made."""
     from tracker import models  # noqa: F401  (every table on the metadata before Alembic looks)
+    from tracker.auth.views import init_login
     from tracker.i18n import select_locale
 
     db.init_app(app)
@@ -136,14 +139,30 @@ def register_extensions(app: Flask) -> None:
     mail.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    init_login(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    """Mount the portal and the API."""
+    """Mount the portal, the staff pages and the API."""
+    from tracker.agencies.views import bp as agencies_bp
     from tracker.api.views import bp as api_bp
+    from tracker.auth.accounts import bp as accounts_bp
+    from tracker.auth.views import bp as auth_bp
+    from tracker.dashboard.views import bp as dashboard_bp
+    from tracker.findings.views import bp as findings_bp
+    from tracker.pacts.views import bp as pacts_bp
     from tracker.portal.views import bp as portal_bp
+    from tracker.regencies.views import bp as regencies_bp
 
     app.register_blueprint(portal_bp)
+    app.register_blueprint(auth_bp)
+    # Staff pages live under /staf/ and need a login; the portal and the read API do not.
+    app.register_blueprint(dashboard_bp, url_prefix="/staf")
+    app.register_blueprint(pacts_bp, url_prefix="/staf/pakta")
+    app.register_blueprint(findings_bp, url_prefix="/staf/temuan")
+    app.register_blueprint(agencies_bp, url_prefix="/staf/opd")
+    app.register_blueprint(accounts_bp, url_prefix="/staf/akun")
+    app.register_blueprint(regencies_bp, url_prefix="/staf/kabupaten")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     # The read API takes no cookies and no forms; later write endpoints use bearer tokens.
     csrf.exempt(api_bp)

@@ -63,3 +63,19 @@ class Conflict(DomainError):
     status = 409
     slug = "conflict"
     title = "Conflict"
+
+
+class TooLarge(DomainError):
+    """An upload over the configured size limit."""
+
+    status = 413
+    slug = "too-large"
+    title = "Upload too large"
+
+
+class Unauthorized(DomainError):
+    """No valid credentials (a missing, wrong or revoked token)."""
+
+    status = 401
+    slug = "unauthorized"
+    title = "Unauthorized"

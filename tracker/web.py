@@ -6,7 +6,7 @@ import logging
 from datetime import date
 from typing import Any
 
-from flask import Flask, Response, render_template, request, url_for
+from flask import Flask, Response, flash, render_template, request, url_for
 from flask_babel import force_locale, format_date, get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -86,6 +86,11 @@ def register_error_handlers(app: Flask) -> None:
         return _render_error_page(500)
 
 
+def flash_done(message: object) -> None:
+    """Tell the user, on the next page, that what they asked for was done."""
+    flash(str(message), "success")
+
+
 def url_with(**changes: Any) -> str:
     """Return the current URL with some query parameters replaced (None removes one)."""
     args = request.args.to_dict()
@@ -107,7 +112,10 @@ def format_day(value: date | None, style: str = "medium") -> str:
 
 def register_template_helpers(app: Flask) -> None:
     """Expose labels, formatting and the language switch to every template."""
+    from tracker.auth import policy
+
     app.jinja_env.globals.update(
+        policy=policy,
         labels=labels,
         url_with=url_with,
         current_locale=lambda: str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),

@@ -21,6 +21,7 @@ def record(
     regency_id: int | None,
     at: datetime,
     changes: dict[str, Any] | None = None,
+    pact_id: int | None = None,
 ) -> AuditEvent:
     """Add an audit event to the session (flushed with the change it describes)."""
     event = AuditEvent(
@@ -32,6 +33,7 @@ def record(
         target_type=target_type,
         target_id=target_id,
         changes=changes,
+        pact_id=pact_id,
     )
     session.add(event)
     return event

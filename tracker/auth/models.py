@@ -49,6 +49,14 @@ class User(Base):
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role.value}>"
 
+    # What Flask-Login asks of a user object (no Flask import needed here).
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        """Return the id Flask-Login keeps in the session."""
+        return str(self.id)
+
 
 class LoginSession(Base):
     """One browser login: its random id is what the cookie carries; logout revokes it."""

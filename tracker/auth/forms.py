@@ -1,0 +1,29 @@
+"""Login and password forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from tracker.auth.rules import MIN_PASSWORD_LENGTH
+from tracker.forms import Form
+
+
+class LoginForm(Form):
+    """Email and password."""
+
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+
+
+class ChangePasswordForm(Form):
+    """The current password, and the new one twice."""
+
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new_password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)]
+    )
+    confirm = PasswordField(
+        _l("New password again"), validators=[DataRequired(), EqualTo("new_password")]
+    )

@@ -1,0 +1,140 @@
+"""Who may do what: pure ``can_*`` decisions and query scopes, used by views, API and services.
+
+Roles (DOMAIN.md section 1): a superadmin manages regencies and accounts and may read
+everything; an admin (Bagian Organisasi, Inspektorat) runs one regency; an observer (Ombudsman,
+Inspektorat) reads one regency and changes nothing; an OPD account sees and changes only its
+own agency. A reviewer never verifies a finding of an agency they belong to.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, false, select, true
+
+from tracker.agencies.models import Agency
+from tracker.auth.models import User, UserRole
+from tracker.findings.models import Finding
+from tracker.findings.rules import FindingStatus
+from tracker.pacts.models import Pact
+
+_ADMIN, _OBSERVER, _OPD, _SUPER = (
+    UserRole.ADMIN,
+    UserRole.OBSERVER,
+    UserRole.OPD,
+    UserRole.SUPERADMIN,
+)
+
+
+def _role(user: User | None) -> UserRole | None:
+    """Return the role of an active account; None for anonymous or deactivated ones."""
+    return user.role if user is not None and user.is_active else None
+
+
+def is_admin_of(user: User | None, regency_id: int) -> bool:
+    """Tell whether ``user`` runs the regency (role admin there)."""
+    return _role(user) is _ADMIN and user is not None and user.regency_id == regency_id
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def can_view_regency(user: User | None, regency_id: int) -> bool:
+    """Read the staff pages of a whole regency (all its agencies)."""
+    role = _role(user)
+    if role is _SUPER:
+        return True
+    return role in (_ADMIN, _OBSERVER) and user is not None and user.regency_id == regency_id
+
+
+def can_view_agency(user: User | None, agency: Agency) -> bool:
+    """Read an agency's pacts, findings, evidence and timeline."""
+    if can_view_regency(user, agency.regency_id):
+        return True
+    return _role(user) is _OPD and user is not None and user.agency_id == agency.id
+
+
+def agencies_visible_to(user: User) -> ColumnElement[bool]:
+    """Return a condition on Agency selecting what ``user`` may read."""
+    if not user.is_active:
+        return false()
+    if user.role is _SUPER:
+        return true()
+    if user.role in (_ADMIN, _OBSERVER) and user.regency_id is not None:
+        return Agency.regency_id == user.regency_id
+    if user.role is _OPD and user.agency_id is not None:
+        return Agency.id == user.agency_id
+    return false()
+
+
+def pacts_visible_to(user: User) -> ColumnElement[bool]:
+    """Return a condition on Pact selecting what ``user`` may read."""
+    return Pact.agency_id.in_(select(Agency.id).where(agencies_visible_to(user)))
+
+
+def findings_visible_to(user: User) -> ColumnElement[bool]:
+    """Return a condition on Finding selecting what ``user`` may read."""
+    return Finding.agency_id.in_(select(Agency.id).where(agencies_visible_to(user)))
+
+
+# --- the regent's office -------------------------------------------------------------------
+
+
+def can_manage_regencies(user: User | None) -> bool:
+    """Create regencies (tenants)."""
+    return _role(user) is _SUPER
+
+
+def can_manage_accounts(user: User | None, regency_id: int | None) -> bool:
+    """Create or change accounts of a regency (None: accounts without a regency)."""
+    if can_manage_regencies(user):
+        return True
+    return regency_id is not None and is_admin_of(user, regency_id)
+
+
+def can_manage_agencies(user: User | None, regency_id: int) -> bool:
+    """Record agencies of a regency."""
+    return is_admin_of(user, regency_id)
+
+
+def can_record_pact(user: User | None, agency: Agency) -> bool:
+    """Record a signed pact (and its findings) for an agency."""
+    return is_admin_of(user, agency.regency_id)
+
+
+def can_change_pact(user: User | None, agency: Agency) -> bool:
+    """Extend or withdraw a pact of an agency."""
+    return is_admin_of(user, agency.regency_id)
+
+
+def can_review_finding(user: User | None, agency: Agency) -> bool:
+    """Verify (approve or return) a finding of ``agency``: never one's own agency."""
+    return is_admin_of(user, agency.regency_id) and user is not None and user.agency_id != agency.id
+
+
+def can_publish_evidence(user: User | None, agency: Agency) -> bool:
+    """Publish a finding's evidence on the public portal."""
+    return is_admin_of(user, agency.regency_id)
+
+
+# --- OPD staff -----------------------------------------------------------------------------
+
+
+def can_work_on_finding(user: User | None, agency: Agency) -> bool:
+    """Upload evidence to, and submit, a finding of ``agency`` (its own staff only)."""
+    return _role(user) is _OPD and user is not None and user.agency_id == agency.id
+
+
+def can_add_evidence(user: User | None, finding: Finding) -> bool:
+    """Add evidence: own agency's staff, while the finding is not closed or awaiting review."""
+    return can_work_on_finding(user, finding.agency) and finding.status not in (
+        FindingStatus.CLOSED,
+        FindingStatus.SUBMITTED,
+    )
+
+
+# --- tokens --------------------------------------------------------------------------------
+
+
+def can_manage_tokens(user: User | None, owner: User) -> bool:
+    """List, create and revoke API tokens of ``owner``: the owner or a superadmin."""
+    role = _role(user)
+    return role is _SUPER or (role is not None and user is not None and user.id == owner.id)

@@ -1,0 +1,312 @@
+"""Use cases of accounts: create, log in and out, change password, API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from tracker.agencies.models import Agency
+from tracker.audit.services import record
+from tracker.auth import policy
+from tracker.auth.models import ApiToken, LoginSession, User, UserRole
+from tracker.auth.rules import MIN_PASSWORD_LENGTH, next_login_allowed_at, password_problem
+from tracker.errors import Conflict, DomainError, Forbidden, Invalid, Message, NotFound
+from tracker.regencies.models import Regency
+
+TOKEN_PREFIX = "pp_"  # noqa: S105 - a visible marker, not a secret
+# Checked when the email is unknown, so a wrong email costs as much time as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+class LoginRefused(DomainError):
+    """Wrong email or password (never says which); the failure is counted."""
+
+    status = 401
+    slug = "login-refused"
+    title = "Login refused"
+
+
+class LoginThrottled(DomainError):
+    """Too many failures in a row: the account must wait before the next attempt."""
+
+    status = 429
+    slug = "login-throttled"
+    title = "Too many attempts"
+
+    def __init__(self, detail: Message, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
+def _sha256(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+_PASSWORD_MESSAGES: dict[str, Message] = {
+    "too_short": _l("at least %(n)s characters", n=MIN_PASSWORD_LENGTH),
+    "same_as_email": _l("must not be the email address"),
+    "too_simple": _l("use more different characters"),
+}
+
+
+def _audit_user(session: Session, actor: User | None, user: User, action: str, now: datetime,
+                **changes: object) -> None:  # fmt: skip
+    record(
+        session, actor=actor, action=action, target_type="user", target_id=user.id,
+        regency_id=user.regency_id, at=now, changes=dict(changes) or None,
+    )  # fmt: skip
+
+
+def normalise_email(value: str) -> str:
+    """Return the canonical form of an email address; raise Invalid when it is not one."""
+    try:
+        return validate_email((value or "").strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise Invalid(
+            _l("The email address is not valid."), fields={"email": _l("not an email address")}
+        ) from None
+
+
+def create_user(
+    session: Session,
+    *,
+    actor: User | None,
+    email: str,
+    name: str,
+    role: str,
+    password: str,
+    now: datetime,
+    regency_slug: str | None = None,
+    agency_slug: str | None = None,
+) -> User:
+    """Create an account. ``actor`` None means the operator's command line (trusted)."""
+    errors: dict[str, Message] = {}
+    try:
+        role_value = UserRole(role)
+    except ValueError:
+        role_value = None
+        errors["role"] = _l("one of %(allowed)s", allowed=", ".join(r.value for r in UserRole))
+    try:
+        email = normalise_email(email)
+    except Invalid as exc:
+        errors.update(exc.fields)
+    regency = agency = None
+    if regency_slug:
+        regency = session.execute(
+            select(Regency).where(Regency.slug == regency_slug)
+        ).scalar_one_or_none()
+        if regency is None:
+            errors["regency"] = _l("unknown regency slug")
+    if agency_slug:
+        if regency is None:
+            errors.setdefault("regency", _l("name the regency of the agency"))
+        else:
+            agency = session.execute(
+                select(Agency).where(Agency.regency_id == regency.id, Agency.slug == agency_slug)
+            ).scalar_one_or_none()
+            if agency is None:
+                errors["agency"] = _l("unknown agency of this regency")
+    if role_value is UserRole.SUPERADMIN and (regency_slug or agency_slug):
+        errors["regency"] = _l("a superadmin belongs to no regency")
+    if role_value in (UserRole.ADMIN, UserRole.OBSERVER) and regency is None:
+        errors.setdefault("regency", _l("this role needs a regency"))
+    if role_value is UserRole.OPD and agency is None:
+        errors.setdefault("agency", _l("an OPD account needs its agency"))
+    name = (name or "").strip() or email.split("@")[0]
+    if len(name) > 200:
+        errors["name"] = _l("at most %(n)s characters", n=200)
+    problem = password_problem(password or "", email=email)
+    if problem:
+        errors["password"] = _PASSWORD_MESSAGES[problem]
+    if (
+        "email" not in errors
+        and session.execute(select(User.id).where(func.lower(User.email) == email)).first()
+    ):
+        errors["email"] = _l("already has an account")
+    if errors or role_value is None:
+        raise Invalid(_l("The account could not be created."), fields=errors)
+    if actor is not None:
+        allowed = policy.can_manage_accounts(actor, regency.id if regency else None)
+        if not allowed or (
+            role_value is UserRole.SUPERADMIN and not policy.can_manage_regencies(actor)
+        ):
+            raise Forbidden(_l("You may not create this account."))
+    user = User(
+        email=email,
+        name=name,
+        password_hash=generate_password_hash(password),
+        role=role_value,
+        regency_id=regency.id if regency else (agency.regency_id if agency else None),
+        agency_id=agency.id if agency else None,
+        created_at=now,
+    )
+    session.add(user)
+    session.flush()
+    _audit_user(session, actor, user, "user.created", now, email=email, role=role_value.value)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, *, email: str, password: str, now: datetime) -> User:
+    """Check a login; count failures and make repeated ones wait (LoginThrottled).
+
+    The caller commits even when this raises LoginRefused, so that the failure is counted.
+    """
+    user = session.execute(
+        select(User).where(func.lower(User.email) == (email or "").strip().lower())
+    ).scalar_one_or_none()
+    if user is None or not user.is_active:
+        check_password_hash(_DUMMY_HASH, password or "")
+        raise LoginRefused(_l("Wrong email address or password."))
+    allowed_at = next_login_allowed_at(user.failed_logins, user.last_failed_login_at)
+    if allowed_at is not None and now < allowed_at:
+        wait = max(1, int((allowed_at - now).total_seconds()) + 1)
+        raise LoginThrottled(
+            _l("Too many failed attempts. Try again in %(n)s seconds.", n=wait), retry_after=wait
+        )
+    if not check_password_hash(user.password_hash, password or ""):
+        user.failed_logins += 1
+        user.last_failed_login_at = now
+        _audit_user(session, None, user, "user.login_failed", now, failures=user.failed_logins)
+        session.flush()
+        raise LoginRefused(_l("Wrong email address or password."))
+    user.failed_logins = 0
+    user.last_failed_login_at = None
+    session.flush()
+    return user
+
+
+def start_login_session(session: Session, *, user: User, now: datetime) -> str:
+    """Open a browser session; return its random key (the cookie keeps it, we keep its hash)."""
+    key = secrets.token_urlsafe(32)
+    session.add(LoginSession(key_hash=_sha256(key), user_id=user.id, created_at=now))
+    _audit_user(session, user, user, "user.logged_in", now)
+    session.flush()
+    return key
+
+
+def user_for_session(session: Session, *, key: str) -> User | None:
+    """Return the active user of a live login session, or None."""
+    found = session.execute(
+        select(LoginSession).where(
+            LoginSession.key_hash == _sha256(key), LoginSession.revoked_at.is_(None)
+        )
+    ).scalar_one_or_none()
+    if found is None or not found.user.is_active:
+        return None
+    return found.user
+
+
+def end_login_session(session: Session, *, key: str, now: datetime) -> None:
+    """Revoke a login session: its cookie no longer works anywhere."""
+    found = session.execute(
+        select(LoginSession).where(LoginSession.key_hash == _sha256(key))
+    ).scalar_one_or_none()
+    if found is not None and found.revoked_at is None:
+        found.revoked_at = now
+        _audit_user(session, found.user, found.user, "user.logged_out", now)
+        session.flush()
+
+
+def change_password(
+    session: Session, *, actor: User, current_password: str, new_password: str, now: datetime
+) -> None:
+    """Change one's own password after proving the current one."""
+    if not check_password_hash(actor.password_hash, current_password or ""):
+        raise Invalid(
+            _l("The password was not changed."),
+            fields={"current_password": _l("this is not your current password")},
+        )
+    problem = password_problem(new_password or "", email=actor.email)
+    if problem:
+        raise Invalid(
+            _l("The password was not changed."),
+            fields={"new_password": _PASSWORD_MESSAGES[problem]},
+        )
+    actor.password_hash = generate_password_hash(new_password)
+    _audit_user(session, actor, actor, "user.password_changed", now)
+    session.flush()
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A new token: the plain value is shown once and never stored."""
+
+    token: ApiToken
+    plaintext: str
+
+
+def issue_token(
+    session: Session, *, actor: User | None, owner: User, now: datetime, label: str | None = None
+) -> IssuedToken:
+    """Create a bearer token for ``owner`` (actor None: the operator's command line)."""
+    if actor is not None and not policy.can_manage_tokens(actor, owner):
+        raise Forbidden(_l("You may not create tokens for this account."))
+    plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=owner.id,
+        token_hash=_sha256(plaintext),
+        prefix=plaintext[:10],
+        label=(label or "").strip()[:120] or None,
+        created_at=now,
+    )
+    session.add(token)
+    session.flush()
+    _audit_user(session, actor, owner, "token.issued", now, token_id=token.id, prefix=token.prefix)
+    session.flush()
+    return IssuedToken(token, plaintext)
+
+
+def list_tokens(session: Session, *, actor: User | None, owner: User) -> list[ApiToken]:
+    """List an account's tokens, newest first (revoked ones included, marked)."""
+    if actor is not None and not policy.can_manage_tokens(actor, owner):
+        raise Forbidden(_l("You may not see the tokens of this account."))
+    return list(
+        session.execute(
+            select(ApiToken).where(ApiToken.user_id == owner.id).order_by(ApiToken.id.desc())
+        ).scalars()
+    )
+
+
+def revoke_token(session: Session, *, actor: User | None, token_id: int, now: datetime) -> ApiToken:
+    """Revoke a token at once."""
+    token = session.get(ApiToken, token_id)
+    if token is None or (actor is not None and not policy.can_manage_tokens(actor, token.user)):
+        raise NotFound(_l("There is no token with id %(id)s.", id=token_id))
+    if token.revoked_at is not None:
+        raise Conflict(_l("This token is already revoked."))
+    token.revoked_at = now
+    _audit_user(session, actor, token.user, "token.revoked", now, token_id=token.id)
+    session.flush()
+    return token
+
+
+def user_for_token(session: Session, *, plaintext: str, now: datetime) -> User | None:
+    """Return the active owner of a live token (and note its use), or None."""
+    if not plaintext.startswith(TOKEN_PREFIX):
+        return None
+    token = session.execute(
+        select(ApiToken).where(ApiToken.token_hash == _sha256(plaintext))
+    ).scalar_one_or_none()
+    if token is None or token.revoked_at is not None or not token.user.is_active:
+        return None
+    token.last_used_at = now
+    return token.user
+
+
+def find_user(session: Session, *, email: str) -> User:
+    """Return the account with this email; raise NotFound."""
+    user = session.execute(
+        select(User).where(func.lower(User.email) == (email or "").strip().lower())
+    ).scalar_one_or_none()
+    if user is None:
+        raise NotFound(_l("There is no account %(email)s.", email=email))
+    return user

@@ -1,0 +1,138 @@
+"""Log in, log out, change password; the session cookie carries a revocable login key."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, current_user, login_user, logout_user
+
+from tracker.auth import services
+from tracker.auth.access import current_actor, login_required
+from tracker.auth.forms import ChangePasswordForm, LoginForm
+from tracker.auth.models import User, UserRole
+from tracker.clock import get_clock
+from tracker.errors import Invalid
+from tracker.extensions import db_session
+from tracker.web import flash_done
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+LOGIN_KEY = "login_key"
+
+
+def _load_user(user_id: str) -> User | None:
+    key = session.get(LOGIN_KEY)
+    if not key:
+        return None
+    user = services.user_for_session(db_session(), key=key)
+    return user if user is not None and str(user.id) == user_id else None
+
+
+def init_login(app: Flask) -> None:
+    """Bind Flask-Login: no remember-me cookie, the login page for anonymous staff requests."""
+    login_manager.init_app(app)
+    login_manager.user_loader(_load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to open this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+
+def landing_url(user: User) -> str:
+    """Where each role starts after logging in."""
+    if user.role is UserRole.OPD:
+        return url_for("dashboard.opd")
+    if user.role is UserRole.SUPERADMIN:
+        return url_for("regencies.index")
+    return url_for("dashboard.home")
+
+
+def _safe_next(target: str | None) -> str | None:
+    # Only a path on this site: never an absolute URL or a scheme-relative //host.
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/masuk", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    """Show the login form; on success open a new login session."""
+    if current_user.is_authenticated:
+        return redirect(landing_url(current_actor()))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        db = db_session()
+        now = get_clock().now()
+        try:
+            user = services.authenticate(
+                db, email=form.email.data, password=form.password.data, now=now
+            )
+        except services.LoginThrottled as exc:
+            db.commit()
+            form.form_errors.append(str(exc.detail))
+            status = 429
+        except services.LoginRefused as exc:
+            db.commit()  # the failure is counted even though the login is refused
+            form.form_errors.append(str(exc.detail))
+            status = 401
+        else:
+            # A fresh session for a fresh login: nothing carried over from before.
+            lang = session.get("lang")
+            session.clear()
+            if lang:
+                session["lang"] = lang
+            session[LOGIN_KEY] = services.start_login_session(db, user=user, now=now)
+            login_user(user)
+            db.commit()
+            return redirect(_safe_next(request.args.get("next")) or landing_url(user))
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/keluar")
+def logout() -> ResponseReturnValue:
+    """End the login session everywhere its cookie might be replayed."""
+    key = session.get(LOGIN_KEY)
+    if key:
+        services.end_login_session(db_session(), key=key, now=get_clock().now())
+        db_session().commit()
+    logout_user()
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    return redirect(url_for("portal.home"))
+
+
+@bp.route("/akun/kata-sandi", methods=["GET", "POST"])
+@login_required
+def change_password() -> ResponseReturnValue:
+    """Change one's own password."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                db_session(),
+                actor=current_actor(),
+                current_password=form.current_password.data,
+                new_password=form.new_password.data,
+                now=get_clock().now(),
+            )
+        except Invalid as exc:
+            db_session().rollback()
+            for name, reason in exc.fields.items():
+                getattr(form, name).errors.append(str(reason))
+        else:
+            db_session().commit()
+            flash_done(_l("Your password has been changed."))
+            return redirect(landing_url(current_actor()))
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/change_password.html", form=form), status

@@ -1,0 +1,176 @@
+"""Use cases of findings: evidence from the agency, submission, and verification."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from tracker.audit.services import record
+from tracker.auth import policy
+from tracker.auth.models import User
+from tracker.errors import Conflict, Forbidden, Invalid, Message, NotFound
+from tracker.findings.models import Evidence, Finding, Review
+from tracker.findings.rules import EvidenceKind, FindingStatus, ReviewDecision, can_transition
+from tracker.storage import EVIDENCE_TYPES, IMAGES, FileStore
+
+MAX_CAPTION = 300
+
+
+def load_finding(session: Session, *, actor: User, finding_id: int) -> Finding:
+    """Return a finding the actor may read; NotFound otherwise (its existence must not leak)."""
+    finding = session.get(Finding, finding_id)
+    if finding is None or not policy.can_view_agency(actor, finding.agency):
+        raise NotFound(_l("There is no finding with id %(id)s.", id=finding_id))
+    return finding
+
+
+def _audit(
+    session: Session, actor: User, finding: Finding, action: str, now: datetime, **changes: object
+) -> None:
+    record(
+        session,
+        actor=actor,
+        action=action,
+        target_type="finding",
+        target_id=finding.id,
+        regency_id=finding.agency.regency_id,
+        pact_id=finding.pact_id,
+        at=now,
+        changes=dict(changes) or None,
+    )
+
+
+def add_evidence(
+    session: Session,
+    *,
+    actor: User,
+    finding_id: int,
+    data: bytes,
+    caption: str,
+    store: FileStore,
+    now: datetime,
+) -> Evidence:
+    """Attach a photo or PDF proving a fix; the finding moves to "in progress"."""
+    finding = load_finding(session, actor=actor, finding_id=finding_id)
+    if not policy.can_work_on_finding(actor, finding.agency):
+        raise Forbidden(_l("Only the agency's own staff add evidence to its findings."))
+    if finding.status is FindingStatus.CLOSED:
+        raise Conflict(_l("This finding is closed; it needs no more evidence."))
+    if finding.status is FindingStatus.SUBMITTED:
+        raise Conflict(_l("This finding is awaiting verification; wait for the decision."))
+    caption = (caption or "").strip()
+    errors: dict[str, Message] = {}
+    if not caption:
+        errors["caption"] = _l("say what the file shows")
+    elif len(caption) > MAX_CAPTION:
+        errors["caption"] = _l("at most %(n)s characters", n=MAX_CAPTION)
+    if errors:
+        raise Invalid(_l("The evidence could not be added."), fields=errors)
+    stored = store.save(data, allowed=EVIDENCE_TYPES)
+    evidence = Evidence(
+        finding_id=finding.id,
+        kind=EvidenceKind.PHOTO if stored.content_type in IMAGES else EvidenceKind.PDF,
+        caption=caption,
+        storage_key=stored.key,
+        sha256=stored.sha256,
+        size_bytes=stored.size_bytes,
+        content_type=stored.content_type,
+        uploaded_by_id=actor.id,
+        uploaded_at=now,
+    )
+    session.add(evidence)
+    previous = finding.status
+    if previous in (FindingStatus.OPEN, FindingStatus.RETURNED):
+        finding.status = FindingStatus.IN_PROGRESS
+    session.flush()
+    _audit(
+        session, actor, finding, "evidence.added", now,
+        evidence_id=evidence.id, kind=evidence.kind.value, sha256=stored.sha256,
+        size_bytes=stored.size_bytes, status={"from": previous.value, "to": finding.status.value},
+    )  # fmt: skip
+    session.flush()
+    return evidence
+
+
+def submit_finding(
+    session: Session, *, actor: User, finding_id: int, now: datetime, note: str | None = None
+) -> Finding:
+    """Send a finding to the regent's office for verification."""
+    finding = load_finding(session, actor=actor, finding_id=finding_id)
+    if not policy.can_work_on_finding(actor, finding.agency):
+        raise Forbidden(_l("Only the agency's own staff submit its findings."))
+    if not can_transition(finding.status, FindingStatus.SUBMITTED):
+        raise Conflict(
+            _l("A finding that is %(status)s cannot be submitted.", status=finding.status.value)
+        )
+    if not finding.evidence:
+        raise Conflict(_l("Add at least one piece of evidence before submitting."))
+    previous = finding.status
+    finding.status = FindingStatus.SUBMITTED
+    finding.submitted_at = now
+    _audit(
+        session, actor, finding, "finding.submitted", now,
+        status={"from": previous.value, "to": finding.status.value},
+        note=(note or "").strip() or None,
+    )  # fmt: skip
+    session.flush()
+    return finding
+
+
+def review_finding(
+    session: Session,
+    *,
+    actor: User,
+    finding_id: int,
+    decision: str,
+    comment: str | None,
+    now: datetime,
+    internal: bool = False,
+) -> Review:
+    """Approve (close) or return a submitted finding; a return needs a comment."""
+    finding = load_finding(session, actor=actor, finding_id=finding_id)
+    if not policy.can_review_finding(actor, finding.agency):
+        raise Forbidden(
+            _l("Only the regent's office verifies findings, never those of its own agency.")
+        )
+    try:
+        verdict = ReviewDecision(decision)
+    except ValueError:
+        raise Invalid(
+            _l("The decision is not valid."), fields={"decision": _l("approve or return")}
+        ) from None
+    if finding.status is not FindingStatus.SUBMITTED:
+        raise Conflict(
+            _l(
+                "Only a finding awaiting verification can be reviewed; this one is %(status)s.",
+                status=finding.status.value,
+            )
+        )
+    comment = (comment or "").strip() or None
+    if verdict is ReviewDecision.RETURN and not comment:
+        raise Invalid(
+            _l("Say what is still missing."),
+            fields={"comment": _l("a comment is required to return a finding")},
+        )
+    review = Review(
+        finding_id=finding.id,
+        reviewer_id=actor.id,
+        decision=verdict,
+        comment=comment,
+        is_internal=internal,
+        created_at=now,
+    )
+    session.add(review)
+    if verdict is ReviewDecision.APPROVE:
+        finding.status = FindingStatus.CLOSED
+        finding.closed_at = now
+    else:
+        finding.status = FindingStatus.RETURNED
+    session.flush()
+    action = "finding.approved" if verdict is ReviewDecision.APPROVE else "finding.returned"
+    status = {"from": FindingStatus.SUBMITTED.value, "to": finding.status.value}
+    _audit(session, actor, finding, action, now, review_id=review.id, status=status)
+    session.flush()
+    return review

@@ -1,0 +1,255 @@
+"""Use cases of pacts: record a signed pact with its findings, extend its deadline, withdraw it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from tracker.agencies.models import Agency
+from tracker.audit.services import record
+from tracker.auth import policy
+from tracker.auth.models import User
+from tracker.clock import local_today
+from tracker.errors import Conflict, Forbidden, Invalid, Message, NotFound
+from tracker.findings.catalogue import BY_CODE
+from tracker.findings.models import Finding
+from tracker.findings.rules import FindingCategory, FindingStatus
+from tracker.pacts.models import Pact, PactExtension
+from tracker.pacts.rules import PactStatus, pact_status
+from tracker.storage import PDF, FileStore
+
+MAX_PERIOD_MONTHS = 60
+
+
+@dataclass(frozen=True)
+class FindingInput:
+    """A finding as the regent's office writes it on a pact (free text or from the catalogue)."""
+
+    title: str
+    category: str | None = None
+    description: str | None = None
+    code: str | None = None
+
+
+def _text(value: str | None) -> str:
+    return (value or "").strip()
+
+
+def load_pact(session: Session, *, actor: User, pact_id: int) -> Pact:
+    """Return a pact the actor may read; NotFound otherwise (its existence must not leak)."""
+    pact = session.get(Pact, pact_id)
+    if pact is None or not policy.can_view_agency(actor, pact.agency):
+        raise NotFound(_l("There is no pact with id %(id)s.", id=pact_id))
+    return pact
+
+
+def _check_findings(findings: Sequence[FindingInput], errors: dict[str, Message]) -> None:
+    categories = {c.value for c in FindingCategory}
+    for i, item in enumerate(findings):
+        prefix = f"findings[{i}]"
+        entry = BY_CODE.get(item.code) if item.code else None
+        if item.code and entry is None:
+            errors[f"{prefix}.code"] = _l("not a code of the finding catalogue")
+        if not _text(item.title):
+            errors[f"{prefix}.title"] = _l("a finding needs a title")
+        elif len(_text(item.title)) > 300:
+            errors[f"{prefix}.title"] = _l("at most %(n)s characters", n=300)
+        category = item.category or (entry.category.value if entry else None)
+        if category not in categories:
+            errors[f"{prefix}.category"] = _l(
+                "one of %(allowed)s", allowed=", ".join(sorted(categories))
+            )
+
+
+def record_pact(
+    session: Session,
+    *,
+    actor: User,
+    agency_id: int,
+    signatory_name: str | None,
+    signatory_title: str,
+    signed_on: date | None,
+    pledge: str,
+    now: datetime,
+    period_months: int = 3,
+    sanction: str | None = None,
+    witnesses: str | None = None,
+    findings: Sequence[FindingInput] = (),
+    scan: bytes | None = None,
+    store: FileStore | None = None,
+) -> Pact:
+    """Record a pact signed by an agency head, with the findings it covers."""
+    agency = session.get(Agency, agency_id)
+    if agency is None or not policy.can_view_agency(actor, agency):
+        raise Invalid(
+            _l("There is no agency with id %(id)s.", id=agency_id),
+            fields={"agency_id": _l("unknown agency")},
+        )
+    if not policy.can_record_pact(actor, agency):
+        raise Forbidden(_l("Only the regent's office of this regency records its pacts."))
+
+    errors: dict[str, Message] = {}
+    if not _text(signatory_title):
+        errors["signatory_title"] = _l("the signatory's title is required")
+    for name, value, limit in (
+        ("signatory_title", signatory_title, 200),
+        ("signatory_name", signatory_name, 200),
+        ("sanction", sanction, 500),
+        ("witnesses", witnesses, 500),
+    ):
+        if len(_text(value)) > limit:
+            errors[name] = _l("at most %(n)s characters", n=limit)
+    if not _text(pledge):
+        errors["pledge"] = _l("the pledge is required")
+    today = local_today(now, ZoneInfo(agency.regency.timezone))
+    if signed_on is not None and signed_on > today:
+        errors["signed_on"] = _l("a signing date cannot be in the future")
+    if not 1 <= period_months <= MAX_PERIOD_MONTHS:
+        errors["period_months"] = _l("from 1 to %(n)s months", n=MAX_PERIOD_MONTHS)
+    _check_findings(findings, errors)
+    if errors:
+        raise Invalid(_l("The pact could not be recorded."), fields=errors)
+
+    pact = Pact(
+        agency_id=agency.id,
+        signatory_name=_text(signatory_name) or None,
+        signatory_title=_text(signatory_title),
+        signed_on=signed_on,
+        period_months=period_months,
+        pledge=_text(pledge),
+        sanction=_text(sanction) or None,
+        witnesses=_text(witnesses) or None,
+        recorded_by_id=actor.id,
+        created_at=now,
+    )
+    if scan is not None:
+        if store is None:
+            raise ValueError("a scan needs a file store")
+        stored = store.save(scan, allowed={PDF}, field="scan")
+        pact.scan_storage_key, pact.scan_sha256 = stored.key, stored.sha256
+        pact.scan_size_bytes = stored.size_bytes
+    session.add(pact)
+    session.flush()
+    for item in findings:
+        entry = BY_CODE.get(item.code) if item.code else None
+        category = FindingCategory(item.category or (entry.category.value if entry else ""))
+        finding = Finding(
+            agency_id=agency.id,
+            pact_id=pact.id,
+            category=category,
+            code=item.code or None,
+            title=_text(item.title),
+            description=_text(item.description) or None,
+            status=FindingStatus.OPEN,
+            created_at=now,
+        )
+        session.add(finding)
+        session.flush()
+        record(
+            session, actor=actor, action="finding.recorded", target_type="finding",
+            target_id=finding.id, regency_id=agency.regency_id, pact_id=pact.id, at=now,
+            changes={"title": finding.title, "category": category.value, "code": finding.code},
+        )  # fmt: skip
+    record(
+        session, actor=actor, action="pact.recorded", target_type="pact", target_id=pact.id,
+        regency_id=agency.regency_id, pact_id=pact.id, at=now,
+        changes={
+            "agency_id": agency.id, "signed_on": signed_on, "period_months": period_months,
+            "findings": len(findings), "scan_sha256": pact.scan_sha256,
+        },
+    )  # fmt: skip
+    session.flush()
+    return pact
+
+
+def _current_status(pact: Pact, now: datetime) -> PactStatus:
+    tz = ZoneInfo(pact.agency.regency.timezone)
+    closed = [f for f in pact.findings if f.status is FindingStatus.CLOSED]
+    last = max((f.closed_at for f in closed if f.closed_at), default=None)
+    return pact_status(
+        deadline_on=pact.deadline_on,
+        today=local_today(now, tz),
+        findings_total=len(pact.findings),
+        findings_open=len(pact.findings) - len(closed),
+        last_closed_on=local_today(last, tz) if last else None,
+        withdrawn=pact.withdrawn_at is not None,
+    )
+
+
+def extend_pact(
+    session: Session,
+    *,
+    actor: User,
+    pact_id: int,
+    new_deadline_on: date | None,
+    reason: str,
+    now: datetime,
+) -> PactExtension:
+    """Move a pact's deadline later, with a reason; the earlier deadline stays on record."""
+    pact = load_pact(session, actor=actor, pact_id=pact_id)
+    if not policy.can_change_pact(actor, pact.agency):
+        raise Forbidden(_l("Only the regent's office of this regency extends its pacts."))
+    status = _current_status(pact, now)
+    if status is PactStatus.WITHDRAWN:
+        raise Conflict(_l("A withdrawn pact cannot be extended."))
+    if status in (PactStatus.FULFILLED, PactStatus.FULFILLED_LATE):
+        raise Conflict(_l("Every finding of this pact is closed: there is nothing to extend."))
+    current = pact.deadline_on
+    if current is None:
+        raise Conflict(_l("A pact without a signing date has no deadline to extend."))
+    errors: dict[str, Message] = {}
+    if new_deadline_on is None:
+        errors["new_deadline"] = _l("a new deadline is required")
+    elif new_deadline_on <= current:
+        errors["new_deadline"] = _l("must be after the current deadline (%(day)s)", day=current)
+    if not _text(reason):
+        errors["reason"] = _l("a reason is required")
+    if errors or new_deadline_on is None:
+        raise Invalid(_l("The deadline could not be extended."), fields=errors)
+    extension = PactExtension(
+        pact_id=pact.id,
+        previous_deadline_on=current,
+        new_deadline_on=new_deadline_on,
+        reason=_text(reason),
+        created_at=now,
+        created_by_id=actor.id,
+    )
+    session.add(extension)
+    session.flush()
+    record(
+        session, actor=actor, action="pact.extended", target_type="pact", target_id=pact.id,
+        regency_id=pact.agency.regency_id, pact_id=pact.id, at=now,
+        changes={"from": current, "to": new_deadline_on, "reason": extension.reason},
+    )  # fmt: skip
+    session.flush()
+    session.refresh(pact)
+    return extension
+
+
+def withdraw_pact(
+    session: Session, *, actor: User, pact_id: int, reason: str, now: datetime
+) -> Pact:
+    """Cancel a pact with a reason; it stays on record and on the public page."""
+    pact = load_pact(session, actor=actor, pact_id=pact_id)
+    if not policy.can_change_pact(actor, pact.agency):
+        raise Forbidden(_l("Only the regent's office of this regency withdraws its pacts."))
+    if pact.withdrawn_at is not None:
+        raise Conflict(_l("This pact is already withdrawn."))
+    if not _text(reason):
+        raise Invalid(
+            _l("The pact could not be withdrawn."), fields={"reason": _l("a reason is required")}
+        )
+    pact.withdrawn_at = now
+    pact.withdrawal_reason = _text(reason)
+    record(
+        session, actor=actor, action="pact.withdrawn", target_type="pact", target_id=pact.id,
+        regency_id=pact.agency.regency_id, pact_id=pact.id, at=now,
+        changes={"reason": pact.withdrawal_reason},
+    )  # fmt: skip
+    session.flush()
+    return pact
