@@ -102,7 +102,7 @@ def test_agency_link_opens_the_pact_with_its_three_findings(
     page.screenshot(path=screenshots / "pact-1366.png", full_page=True)
 
 
-def test_on_a_phone_the_table_scrolls_inside_its_wrapper_not_the_page(
+def test_on_a_phone_each_pact_is_a_card_with_its_status_in_view(
     browser: Browser, live_server: str, screenshots: Path
 ) -> None:
     context = browser.new_context(
@@ -112,18 +112,18 @@ def test_on_a_phone_the_table_scrolls_inside_its_wrapper_not_the_page(
         page = context.new_page()
         page.goto(live_server + "/")
         expect(_rows(page)).to_have_count(15)
-        wrap = page.locator(".table-wrap")
-        sizes = wrap.evaluate(
-            "el => ({scroll: el.scrollWidth, client: el.clientWidth,"
-            " overflowX: getComputedStyle(el).overflowX})"
-        )
-        assert sizes["overflowX"] in {"auto", "scroll"}
-        assert sizes["scroll"] > sizes["client"], f"the table fits without scrolling: {sizes}"
-        scrolled = wrap.evaluate("el => { el.scrollLeft = 200; return el.scrollLeft; }")
-        assert scrolled > 0, "the table wrapper does not scroll sideways"
         page_width = page.evaluate("document.documentElement.scrollWidth")
         assert page_width <= PHONE["width"], f"the page itself is {page_width}px wide"
-        wrap.evaluate("el => { el.scrollLeft = 0; }")
+        first = _rows(page).first
+        badge = first.locator("[data-status]")
+        box = badge.bounding_box()
+        assert box is not None
+        # The status is on screen without any sideways scrolling, and labelled.
+        assert 0 <= box["x"] and box["x"] + box["width"] <= PHONE["width"]
+        label = first.locator("td").last.evaluate(
+            "el => getComputedStyle(el, '::before').content"
+        )
+        assert "Status" in label
         page.screenshot(path=screenshots / "home-390.png", full_page=True)
     finally:
         context.close()
