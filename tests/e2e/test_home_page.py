@@ -119,10 +119,9 @@ def test_on_a_phone_each_pact_is_a_card_with_its_status_in_view(
         box = badge.bounding_box()
         assert box is not None
         # The status is on screen without any sideways scrolling, and labelled.
-        assert 0 <= box["x"] and box["x"] + box["width"] <= PHONE["width"]
-        label = first.locator("td").last.evaluate(
-            "el => getComputedStyle(el, '::before').content"
-        )
+        assert box["x"] >= 0
+        assert box["x"] + box["width"] <= PHONE["width"]
+        label = first.locator("td").last.evaluate("el => getComputedStyle(el, '::before').content")
         assert "Status" in label
         page.screenshot(path=screenshots / "home-390.png", full_page=True)
     finally:
