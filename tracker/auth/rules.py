@@ -17,7 +17,7 @@ def login_delay(failed_logins: int) -> timedelta:
     if failed_logins < FREE_ATTEMPTS:
         return timedelta(0)
     seconds = 2 ** (failed_logins - FREE_ATTEMPTS + 1)
-    return min(timedelta(seconds=seconds), MAX_DELAY)
+    return timedelta(seconds=min(seconds, MAX_DELAY.total_seconds()))
 
 
 def next_login_allowed_at(failed_logins: int, last_failed_at: datetime | None) -> datetime | None:

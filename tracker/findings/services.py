@@ -70,7 +70,7 @@ def add_evidence(
         raise Invalid(_l("The evidence could not be added."), fields=errors)
     stored = store.save(data, allowed=EVIDENCE_TYPES)
     evidence = Evidence(
-        finding_id=finding.id,
+        finding=finding,
         kind=EvidenceKind.PHOTO if stored.content_type in IMAGES else EvidenceKind.PDF,
         caption=caption,
         storage_key=stored.key,
@@ -155,7 +155,7 @@ def review_finding(
             fields={"comment": _l("a comment is required to return a finding")},
         )
     review = Review(
-        finding_id=finding.id,
+        finding=finding,
         reviewer_id=actor.id,
         decision=verdict,
         comment=comment,
