@@ -7,6 +7,8 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Attach every capability's commands to the app's CLI."""
+    from tracker.auth.cli import users
     from tracker.demo.cli import demo
 
     app.cli.add_command(demo)
+    app.cli.add_command(users)

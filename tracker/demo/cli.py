@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from tracker.clock import get_clock
+from tracker.demo.data import DEMO_PASSWORD
 from tracker.demo.services import load_demo
 from tracker.extensions import db_session
 
@@ -14,7 +15,15 @@ demo = AppGroup("demo", help="Demo data from the seed articles.")
 
 @demo.command("load")
 def load() -> None:
-    """Load the five seed regencies and the demo pacts (idempotent)."""
+    """Load the five seed regencies, the demo pacts and the demo accounts (idempotent)."""
     report = load_demo(db_session(), now=get_clock().now())
     db_session().commit()
     click.echo(report.summary())
+    click.echo(
+        f"DEMO ONLY accounts, every one with the password {DEMO_PASSWORD!r}"
+        " (published: never load the demo into an install real people use):"
+    )
+    width = max(len(a.email) for a in report.accounts)
+    for account in report.accounts:
+        where = "/".join(part for part in (account.regency, account.agency) if part)
+        click.echo(f"  {account.email.ljust(width)}  {account.role.value:<10}  {where}".rstrip())

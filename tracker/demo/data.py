@@ -152,3 +152,9 @@ DEMO_PLEDGE = (
 )
 DEMO_SANCTION = "(Contoh rekaan) Bersedia dievaluasi dan diganti oleh Bupati."
 DEMO_SOURCE = "Data contoh rekaan untuk demonstrasi, bukan fakta."
+
+# DEMO ONLY. Every demo account (its email ends in ".demo", nothing else marks it) has this one
+# password, printed by `flask --app tracker demo load` for anyone trying the app. Never load the
+# demo into an install that real people use.
+DEMO_PASSWORD = "pantau-demo-2024"  # noqa: S105 - published on purpose, demo accounts only
+DEMO_SUPERADMIN_EMAIL = "superadmin@pantau.demo"

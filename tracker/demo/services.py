@@ -6,15 +6,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from werkzeug.security import generate_password_hash
 
 from tracker.agencies.models import Agency
 from tracker.assessments.models import Assessment, UnitResult
 from tracker.audit.services import record
+from tracker.auth.models import User, UserRole
 from tracker.clock import local_today
 from tracker.demo import data
 from tracker.findings.models import Finding
@@ -43,11 +46,22 @@ class DemoPact:
     withdrawal_reason: str | None = None
 
 
+@dataclass(frozen=True)
+class DemoAccount:
+    """A demo login (DEMO ONLY: its email ends in ".demo", its password is data.DEMO_PASSWORD)."""
+
+    email: str
+    role: UserRole
+    regency: str | None = None
+    agency: str | None = None
+
+
 @dataclass
 class DemoReport:
-    """What a load added; a second load adds nothing."""
+    """What a load added (a second load adds nothing), and the demo accounts to try."""
 
     added: Counter[str] = field(default_factory=Counter)
+    accounts: list[DemoAccount] = field(default_factory=list)
 
     def summary(self) -> str:
         """Say what was added, in one line."""
@@ -219,6 +233,70 @@ def demo_pacts(today_in: dict[str, date]) -> list[DemoPact]:
     ]
 
 
+def demo_accounts() -> list[DemoAccount]:
+    """Describe the demo logins: a superadmin, and per regency an admin, an observer and an OPD.
+
+    The OPD account belongs to the regency's first seed agency by slug, so that the choice does
+    not change when someone adds agencies later.
+    """
+    accounts = [DemoAccount(data.DEMO_SUPERADMIN_EMAIL, UserRole.SUPERADMIN)]
+    for seed in data.REGENCIES:
+        first = min(a.slug for a in seed.agencies)
+        accounts += [
+            DemoAccount(f"admin@{seed.slug}.demo", UserRole.ADMIN, seed.slug),
+            DemoAccount(f"observer@{seed.slug}.demo", UserRole.OBSERVER, seed.slug),
+            DemoAccount(f"opd-{first}@{seed.slug}.demo", UserRole.OPD, seed.slug, first),
+        ]
+    return accounts
+
+
+@cache
+def _demo_password_hash() -> str:
+    # One (slow, salted) hash per process serves every demo account: they share the password
+    # anyway, and the test suite loads the demo for many tests.
+    return generate_password_hash(data.DEMO_PASSWORD)
+
+
+def _get_or_add_accounts(
+    session: Session,
+    regencies: dict[str, Regency],
+    agencies: dict[tuple[str, str], Agency],
+    now: datetime,
+    report: DemoReport,
+) -> None:
+    accounts = demo_accounts()
+    emails = [a.email for a in accounts]
+    existing = set(
+        session.execute(
+            select(func.lower(User.email)).where(func.lower(User.email).in_(emails))
+        ).scalars()
+    )
+    for account in accounts:
+        report.accounts.append(account)
+        if account.email in existing:
+            continue
+        regency = regencies[account.regency] if account.regency else None
+        agency = (
+            agencies[(account.regency, account.agency)]
+            if account.regency and account.agency
+            else None
+        )
+        what = agency.name if agency else (regency.name if regency else "Pantau Pakta")
+        session.add(
+            User(
+                email=account.email,
+                name=f"{account.role.value.capitalize()} (demo) {what}",
+                password_hash=_demo_password_hash(),
+                role=account.role,
+                regency_id=regency.id if regency else None,
+                agency_id=agency.id if agency else None,
+                created_at=now,
+            )
+        )
+        report.added["accounts"] += 1
+    session.flush()
+
+
 def _get_or_add_regencies(
     session: Session, now: datetime, report: DemoReport
 ) -> dict[str, Regency]:
@@ -366,6 +444,7 @@ def load_demo(session: Session, *, now: datetime) -> DemoReport:
     regencies = _get_or_add_regencies(session, now, report)
     agencies = _get_or_add_agencies(session, regencies, now, report)
     _add_scores(session, regencies, agencies, now, report)
+    _get_or_add_accounts(session, regencies, agencies, now, report)
 
     ksb_tz = ZoneInfo(regencies["sumbawa-barat"].timezone)
     ksb_findings = tuple((c, cat, t, _OPEN, None) for c, cat, t in data.KSB_FINDINGS)

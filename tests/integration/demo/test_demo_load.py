@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -12,6 +13,9 @@ from tracker.agencies.models import Agency
 from tracker.assessments.models import Assessment, AssessmentScheme, UnitResult
 from tracker.assessments.rules import Zone, classify
 from tracker.audit.models import AuditEvent
+from tracker.auth.models import User, UserRole
+from tracker.auth.services import authenticate, change_password
+from tracker.demo.data import DEMO_PASSWORD
 from tracker.findings.models import Finding
 from tracker.pacts.models import Pact
 from tracker.pacts.queries import list_pacts
@@ -22,7 +26,7 @@ from tracker.regencies.models import Regency
 def _counts(session: Session) -> dict[str, int]:
     return {
         model.__name__: session.execute(select(func.count()).select_from(model)).scalar_one()
-        for model in (Regency, Agency, Pact, Finding, Assessment, UnitResult)
+        for model in (Regency, Agency, Pact, Finding, Assessment, UnitResult, User)
     }
 
 
@@ -38,6 +42,8 @@ def test_demo_load_twice_adds_nothing_the_second_time(
     assert "nothing added" in second.output
     assert _counts(session) == after_first
     assert after_first["Regency"] == 5
+    # A superadmin, then an admin, an observer and an OPD account per regency.
+    assert after_first["User"] == 1 + 5 * 3
     loads = session.execute(select(AuditEvent).where(AuditEvent.action == "demo.loaded")).scalars()
     assert len(list(loads)) == 1
 
@@ -122,3 +128,81 @@ def test_seed_scores_fall_in_the_zones_the_articles_report(
         assert band is not None and (band.zone, band.grade) == (zone, grade), key
     units = {u.agency.slug: str(u.score) for u in session.execute(select(UnitResult)).scalars()}
     assert units == {"disdukcapil": "90.10", "dpm-ptsp": "86.02"}
+
+
+def test_demo_load_prints_every_demo_account_and_the_shared_password_as_demo_only(
+    runner: FlaskCliRunner, session: Session
+) -> None:
+    for attempt in ("first", "second"):
+        result = runner.invoke(args=["demo", "load"])
+        assert result.exit_code == 0, result.output
+        assert "DEMO ONLY" in result.output, attempt
+        assert DEMO_PASSWORD in result.output, attempt
+        for email in (
+            "superadmin@pantau.demo",
+            "admin@sumbawa-barat.demo",
+            "observer@paser.demo",
+            "opd-dikpora@sumbawa-barat.demo",
+            "opd-dinsos@bangka-barat.demo",
+        ):
+            assert email in result.output, (attempt, email)
+
+
+def test_demo_accounts_have_their_roles_regencies_and_the_first_agency_by_slug(
+    runner: FlaskCliRunner, session: Session
+) -> None:
+    runner.invoke(args=["demo", "load"])
+    accounts = {
+        u.email: (
+            u.role,
+            u.regency.slug if u.regency else None,
+            u.agency.slug if u.agency else None,
+        )
+        for u in session.execute(select(User).where(User.email.like("%.demo"))).scalars()
+    }
+    assert accounts["superadmin@pantau.demo"] == (UserRole.SUPERADMIN, None, None)
+    for slug, first_agency in {
+        "sumbawa-barat": "dikpora",
+        "paser": "dinkes",
+        "barito-selatan": "dinkes",
+        "solok-selatan": "dinkes",
+        "bangka-barat": "dinsos",
+    }.items():
+        assert accounts[f"admin@{slug}.demo"] == (UserRole.ADMIN, slug, None)
+        assert accounts[f"observer@{slug}.demo"] == (UserRole.OBSERVER, slug, None)
+        assert accounts[f"opd-{first_agency}@{slug}.demo"] == (UserRole.OPD, slug, first_agency)
+    assert len(accounts) == 16
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "superadmin@pantau.demo",
+        "admin@paser.demo",
+        "observer@solok-selatan.demo",
+        "opd-dinkes@barito-selatan.demo",
+    ],
+)
+def test_demo_accounts_log_in_with_the_demo_password(
+    runner: FlaskCliRunner, session: Session, now, email: str
+) -> None:
+    runner.invoke(args=["demo", "load"])
+    assert authenticate(session, email=email, password=DEMO_PASSWORD, now=now).email == email
+
+
+def test_a_demo_account_whose_password_was_changed_keeps_it_after_another_load(
+    runner: FlaskCliRunner, session: Session, now
+) -> None:
+    runner.invoke(args=["demo", "load"])
+    admin = session.execute(select(User).where(User.email == "admin@paser.demo")).scalar_one()
+    change_password(
+        session,
+        actor=admin,
+        current_password=DEMO_PASSWORD,
+        new_password="sandi-baru-paser",
+        now=now,
+    )
+    session.commit()
+    result = runner.invoke(args=["demo", "load"])
+    assert "nothing added" in result.output
+    assert authenticate(session, email=admin.email, password="sandi-baru-paser", now=now) == admin
