@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 
 
 def N_(message: str) -> str:  # noqa: N802 - the conventional name for a no-op marker
@@ -18,6 +18,9 @@ def select_locale() -> str:
     """
     languages: tuple[str, ...] = tuple(current_app.config["LANGUAGES"])
     default: str = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if not has_request_context():
+        # Commands and scheduled jobs: the default, unless they force a locale themselves.
+        return default
     asked = request.args.get("lang")
     if asked in languages:
         # Only a visitor who changes language gets a cookie.

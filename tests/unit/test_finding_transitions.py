@@ -17,11 +17,9 @@ CLOSED = FindingStatus.CLOSED
     ("current", "target"),
     [
         pytest.param(OPEN, IN_PROGRESS, id="open-to-in-progress"),
-        pytest.param(OPEN, SUBMITTED, id="open-to-submitted"),
         pytest.param(IN_PROGRESS, SUBMITTED, id="in-progress-to-submitted"),
         pytest.param(SUBMITTED, CLOSED, id="submitted-to-closed-verified"),
         pytest.param(SUBMITTED, RETURNED, id="submitted-to-returned-by-reviewer"),
-        pytest.param(RETURNED, SUBMITTED, id="returned-to-submitted-again"),
         pytest.param(RETURNED, IN_PROGRESS, id="returned-back-to-in-progress"),
     ],
 )
@@ -46,6 +44,8 @@ def test_finding_may_move_along_the_follow_up_path(
         pytest.param(SUBMITTED, OPEN, id="submitted-to-open-refused"),
         pytest.param(SUBMITTED, SUBMITTED, id="submitted-to-submitted-refused"),
         pytest.param(OPEN, OPEN, id="open-to-open-refused"),
+        pytest.param(OPEN, SUBMITTED, id="open-to-submitted-without-evidence-refused"),
+        pytest.param(RETURNED, SUBMITTED, id="returned-to-submitted-without-new-evidence-refused"),
     ],
 )
 def test_finding_cannot_skip_verification_or_leave_closed(

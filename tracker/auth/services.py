@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
@@ -21,6 +21,8 @@ from tracker.auth.rules import MIN_PASSWORD_LENGTH, next_login_allowed_at, passw
 from tracker.errors import Conflict, DomainError, Forbidden, Invalid, Message, NotFound
 from tracker.regencies.models import Regency
 
+# A browser login lasts at most this long, whatever the cookie says.
+LOGIN_SESSION_MAX_AGE = timedelta(days=14)
 TOKEN_PREFIX = "pp_"  # noqa: S105 - a visible marker, not a secret
 # Checked when the email is unknown, so a wrong email costs as much time as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -193,16 +195,33 @@ def start_login_session(session: Session, *, user: User, now: datetime) -> str:
     return key
 
 
-def user_for_session(session: Session, *, key: str) -> User | None:
-    """Return the active user of a live login session, or None."""
+def user_for_session(
+    session: Session, *, key: str, now: datetime, max_age: timedelta = LOGIN_SESSION_MAX_AGE
+) -> User | None:
+    """Return the active user of a live login session (not revoked, not expired), or None."""
     found = session.execute(
         select(LoginSession).where(
             LoginSession.key_hash == _sha256(key), LoginSession.revoked_at.is_(None)
         )
     ).scalar_one_or_none()
-    if found is None or not found.user.is_active:
+    if found is None or not found.user.is_active or now - found.created_at > max_age:
         return None
     return found.user
+
+
+def end_other_login_sessions(session: Session, *, user: User, now: datetime) -> int:
+    """Revoke every open login session of ``user`` (after a password change); return how many."""
+    open_sessions = session.execute(
+        select(LoginSession).where(
+            LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None)
+        )
+    ).scalars()
+    count = 0
+    for login_session in open_sessions:
+        login_session.revoked_at = now
+        count += 1
+    session.flush()
+    return count
 
 
 def end_login_session(session: Session, *, key: str, now: datetime) -> None:
@@ -232,7 +251,9 @@ def change_password(
             fields={"new_password": _PASSWORD_MESSAGES[problem]},
         )
     actor.password_hash = generate_password_hash(new_password)
-    _audit_user(session, actor, actor, "user.password_changed", now)
+    # Anyone holding an old session cookie is out; the caller opens a fresh session.
+    ended = end_other_login_sessions(session, user=actor, now=now)
+    _audit_user(session, actor, actor, "user.password_changed", now, sessions_ended=ended)
     session.flush()
 
 

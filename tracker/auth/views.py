@@ -27,7 +27,7 @@ def _load_user(user_id: str) -> User | None:
     key = session.get(LOGIN_KEY)
     if not key:
         return None
-    user = services.user_for_session(db_session(), key=key)
+    user = services.user_for_session(db_session(), key=key, now=get_clock().now())
     return user if user is not None and str(user.id) == user_id else None
 
 
@@ -52,7 +52,7 @@ def landing_url(user: User) -> str:
 
 def _safe_next(target: str | None) -> str | None:
     # Only a path on this site: never an absolute URL or a scheme-relative //host.
-    if not target:
+    if not target or "\\" in target:
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
@@ -67,6 +67,7 @@ def login() -> ResponseReturnValue:
         return redirect(landing_url(current_actor()))
     form = LoginForm()
     status = 200
+    headers: dict[str, str] = {}
     if form.validate_on_submit():
         db = db_session()
         now = get_clock().now()
@@ -78,6 +79,7 @@ def login() -> ResponseReturnValue:
             db.commit()
             form.form_errors.append(str(exc.detail))
             status = 429
+            headers["Retry-After"] = str(exc.retry_after)
         except services.LoginRefused as exc:
             db.commit()  # the failure is counted even though the login is refused
             form.form_errors.append(str(exc.detail))
@@ -94,7 +96,7 @@ def login() -> ResponseReturnValue:
             return redirect(_safe_next(request.args.get("next")) or landing_url(user))
     elif request.method == "POST":
         status = 400
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form), status, headers
 
 
 @bp.post("/keluar")
@@ -131,6 +133,11 @@ def change_password() -> ResponseReturnValue:
             for name, reason in exc.fields.items():
                 getattr(form, name).errors.append(str(reason))
         else:
+            # The change ended every session, this one included: open a new one here.
+            actor = current_actor()
+            session[LOGIN_KEY] = services.start_login_session(
+                db_session(), user=actor, now=get_clock().now()
+            )
             db_session().commit()
             flash_done(_l("Your password has been changed."))
             return redirect(landing_url(current_actor()))

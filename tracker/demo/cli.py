@@ -19,6 +19,12 @@ def load() -> None:
     report = load_demo(db_session(), now=get_clock().now())
     db_session().commit()
     click.echo(report.summary())
+    if report.accounts_refused:
+        click.echo(
+            "No demo accounts: this install already has real accounts, and demo logins with a"
+            " published password must never be added to it."
+        )
+        return
     click.echo(
         f"DEMO ONLY accounts, every one with the password {DEMO_PASSWORD!r}"
         " (published: never load the demo into an install real people use):"

@@ -62,6 +62,8 @@ class DemoReport:
 
     added: Counter[str] = field(default_factory=Counter)
     accounts: list[DemoAccount] = field(default_factory=list)
+    # True when the install already has real accounts: then no demo login is created.
+    accounts_refused: bool = False
 
     def summary(self) -> str:
         """Say what was added, in one line."""
@@ -266,6 +268,13 @@ def _get_or_add_accounts(
 ) -> None:
     accounts = demo_accounts()
     emails = [a.email for a in accounts]
+    # An install with real accounts is not a demo: never add known passwords to it.
+    real = session.execute(
+        select(User.id).where(~func.lower(User.email).like("%.demo")).limit(1)
+    ).first()
+    if real is not None:
+        report.accounts_refused = True
+        return
     existing = set(
         session.execute(
             select(func.lower(User.email)).where(func.lower(User.email).in_(emails))

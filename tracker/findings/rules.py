@@ -24,11 +24,13 @@ class FindingStatus(StrEnum):
     CLOSED = "closed"
 
 
+# DOMAIN.md section 5: open → in_progress (evidence) → submitted → closed or returned; a returned
+# finding goes back to in_progress with new evidence before it can be submitted again.
 ALLOWED_TRANSITIONS: dict[FindingStatus, frozenset[FindingStatus]] = {
-    FindingStatus.OPEN: frozenset({FindingStatus.IN_PROGRESS, FindingStatus.SUBMITTED}),
+    FindingStatus.OPEN: frozenset({FindingStatus.IN_PROGRESS}),
     FindingStatus.IN_PROGRESS: frozenset({FindingStatus.SUBMITTED}),
     FindingStatus.SUBMITTED: frozenset({FindingStatus.CLOSED, FindingStatus.RETURNED}),
-    FindingStatus.RETURNED: frozenset({FindingStatus.IN_PROGRESS, FindingStatus.SUBMITTED}),
+    FindingStatus.RETURNED: frozenset({FindingStatus.IN_PROGRESS}),
     FindingStatus.CLOSED: frozenset(),
 }
 

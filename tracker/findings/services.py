@@ -101,12 +101,16 @@ def submit_finding(
     finding = load_finding(session, actor=actor, finding_id=finding_id)
     if not policy.can_work_on_finding(actor, finding.agency):
         raise Forbidden(_l("Only the agency's own staff submit its findings."))
+    if finding.status is FindingStatus.OPEN or not finding.evidence:
+        raise Conflict(_l("Add at least one piece of evidence before submitting."))
+    if finding.status is FindingStatus.RETURNED:
+        raise Conflict(
+            _l("Add new evidence that answers the reviewer's comment before submitting again.")
+        )
     if not can_transition(finding.status, FindingStatus.SUBMITTED):
         raise Conflict(
             _l("A finding that is %(status)s cannot be submitted.", status=finding.status.value)
         )
-    if not finding.evidence:
-        raise Conflict(_l("Add at least one piece of evidence before submitting."))
     previous = finding.status
     finding.status = FindingStatus.SUBMITTED
     finding.submitted_at = now
