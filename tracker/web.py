@@ -6,7 +6,7 @@ import logging
 from datetime import date
 from typing import Any
 
-from flask import Flask, Response, flash, render_template, request, url_for
+from flask import Flask, Response, current_app, flash, render_template, request, url_for
 from flask_babel import force_locale, format_date, get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -74,6 +74,12 @@ def register_error_handlers(app: Flask) -> None:
         if _wants_problem():
             slug = (error.name or "error").lower().replace(" ", "-")
             return problem(status, error.name, error.description or "", slug=slug)
+        if status == 413:
+            # Flask refused the body before any view ran: say what the limit is.
+            limit_mb = int(current_app.config["MAX_UPLOAD_BYTES"]) // (1024 * 1024)
+            return _render_error_page(
+                status, str(_l("Files of up to %(mb)s MB are accepted.", mb=limit_mb))
+            )
         return _render_error_page(status)
 
     @app.errorhandler(Exception)

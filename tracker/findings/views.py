@@ -2,6 +2,252 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, send_file, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+
+from tracker.audit.labels import action_label
+from tracker.auth import policy
+from tracker.auth.access import current_actor, login_required, roles_required
+from tracker.auth.models import User, UserRole
+from tracker.clock import get_clock
+from tracker.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, TooLarge
+from tracker.extensions import db_session
+from tracker.findings import queries, services
+from tracker.findings.catalogue import BY_CODE
+from tracker.findings.forms import ACCEPTED_FILES, EvidenceForm, ReviewForm, SubmitForm
+from tracker.findings.models import Finding
+from tracker.findings.rules import FindingStatus, ReviewDecision, can_transition
+from tracker.storage import JPEG, PDF, PNG, get_file_store
+from tracker.web import flash_done
 
 bp = Blueprint("findings", __name__)
+
+# Download names come from the stored type, never from what the client called the file.
+_EXTENSIONS = {JPEG: "jpg", PNG: "png", PDF: "pdf"}
+
+
+def _render(
+    finding: Finding,
+    *,
+    status: int = 200,
+    evidence_form: EvidenceForm | None = None,
+    submit_form: SubmitForm | None = None,
+    review_form: ReviewForm | None = None,
+) -> tuple[str, int]:
+    """Render a finding's page with the forms its viewer may use."""
+    actor = current_actor()
+    page = queries.get_finding_page(
+        db_session(),
+        finding=finding,
+        now=get_clock().now(),
+        due_soon_days=current_app.config["DUE_SOON_DAYS"],
+        # Comments flagged internal are for those who read the whole regency, not the agency.
+        include_internal=policy.can_view_regency(actor, finding.agency.regency_id),
+    )
+    works_on_it = policy.can_work_on_finding(actor, finding.agency)
+    can_submit = bool(
+        works_on_it and finding.evidence and can_transition(finding.status, FindingStatus.SUBMITTED)
+    )
+    can_review = (
+        policy.can_review_finding(actor, finding.agency)
+        and finding.status is FindingStatus.SUBMITTED
+    )
+    entry = BY_CODE.get(finding.code) if finding.code else None
+    evidence_form = evidence_form or EvidenceForm(formdata=None)
+    evidence_form.file.description = _l(
+        "A JPEG or PNG photo, or a PDF document, of at most %(mb)s MB.",
+        mb=int(current_app.config["MAX_UPLOAD_BYTES"]) // (1024 * 1024),
+    )
+    html = render_template(
+        "findings/detail.html",
+        page=page,
+        can_add_evidence=policy.can_add_evidence(actor, finding),
+        works_on_it=works_on_it,
+        can_submit=can_submit,
+        can_review=can_review,
+        evidence_form=evidence_form,
+        submit_form=submit_form or SubmitForm(formdata=None),
+        review_form=review_form or ReviewForm(formdata=None),
+        accepted_files=ACCEPTED_FILES,
+        catalogue_title=gettext(entry.title) if entry else None,
+        action_label=action_label,
+    )
+    return html, status
+
+
+def _load(finding_id: int) -> tuple[User, Finding]:
+    actor = current_actor()
+    return actor, services.load_finding(db_session(), actor=actor, finding_id=finding_id)
+
+
+def _put_errors(form: Any, error: DomainError) -> None:
+    """Show a service's field errors beside the fields, the rest above the form."""
+    for name, reason in error.fields.items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, str(reason)]
+        else:
+            form.form_errors.append(str(reason))
+    if not error.fields:
+        form.form_errors.append(str(error.detail))
+
+
+def _back(finding_id: int) -> ResponseReturnValue:
+    return redirect(url_for("findings.detail", finding_id=finding_id))
+
+
+def _refuse(error: DomainError, finding_id: int) -> ResponseReturnValue:
+    """Roll back; a state conflict is flashed on the page, anything else is an error page."""
+    db_session().rollback()
+    if isinstance(error, Conflict):
+        flash(str(error.detail), "error")
+        return _back(finding_id)
+    raise error
+
+
+@bp.get("/<int:finding_id>")
+@login_required
+def detail(finding_id: int) -> ResponseReturnValue:
+    """A finding with its evidence, decisions and timeline, and the forms its viewer may use."""
+    _actor, finding = _load(finding_id)
+    return _render(finding)
+
+
+@bp.get("/verifikasi")
+@roles_required(UserRole.ADMIN, UserRole.OBSERVER)
+def queue() -> ResponseReturnValue:
+    """Findings of the regency awaiting verification, the oldest submission first."""
+    actor = current_actor()
+    if actor.regency_id is None:
+        raise Forbidden(_l("This account belongs to no regency."))
+    rows = queries.list_verification_queue(
+        db_session(), regency_id=actor.regency_id, now=get_clock().now()
+    )
+    return render_template("findings/queue.html", rows=rows)
+
+
+@bp.post("/<int:finding_id>/bukti")
+@login_required
+def add_evidence(finding_id: int) -> ResponseReturnValue:
+    """Upload a photo or PDF proving a fix (the agency's own staff)."""
+    actor, finding = _load(finding_id)
+    if not policy.can_work_on_finding(actor, finding.agency):
+        raise Forbidden(_l("Only the agency's own staff add evidence to its findings."))
+    form = EvidenceForm()
+    if not form.validate_on_submit():
+        return _render(finding, status=422, evidence_form=form)
+    try:
+        services.add_evidence(
+            db_session(),
+            actor=actor,
+            finding_id=finding.id,
+            data=form.file.data.read(),
+            caption=form.caption.data,
+            store=get_file_store(),
+            now=get_clock().now(),
+        )
+    except (Invalid, TooLarge) as exc:
+        db_session().rollback()
+        _put_errors(form, exc)
+        return _render(finding, status=exc.status, evidence_form=form)
+    except DomainError as exc:
+        return _refuse(exc, finding.id)
+    db_session().commit()
+    flash_done(_l("The evidence has been added."))
+    return _back(finding.id)
+
+
+@bp.post("/<int:finding_id>/ajukan")
+@login_required
+def submit(finding_id: int) -> ResponseReturnValue:
+    """Send a finding to the regent's office for verification (the agency's own staff)."""
+    actor, finding = _load(finding_id)
+    if not policy.can_work_on_finding(actor, finding.agency):
+        raise Forbidden(_l("Only the agency's own staff submit its findings."))
+    form = SubmitForm()
+    if not form.validate_on_submit():
+        return _render(finding, status=422, submit_form=form)
+    try:
+        services.submit_finding(
+            db_session(),
+            actor=actor,
+            finding_id=finding.id,
+            now=get_clock().now(),
+            note=form.note.data,
+        )
+    except Invalid as exc:
+        db_session().rollback()
+        _put_errors(form, exc)
+        return _render(finding, status=exc.status, submit_form=form)
+    except DomainError as exc:
+        return _refuse(exc, finding.id)
+    db_session().commit()
+    flash_done(_l("The finding has been sent for verification."))
+    return _back(finding.id)
+
+
+@bp.post("/<int:finding_id>/verifikasi")
+@login_required
+def review(finding_id: int) -> ResponseReturnValue:
+    """Approve or return a submitted finding (the regent's office, never its own agency)."""
+    actor, finding = _load(finding_id)
+    if not policy.can_review_finding(actor, finding.agency):
+        raise Forbidden(
+            _l("Only the regent's office verifies findings, never those of its own agency.")
+        )
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        return _render(finding, status=422, review_form=form)
+    try:
+        services.review_finding(
+            db_session(),
+            actor=actor,
+            finding_id=finding.id,
+            decision=form.decision.data,
+            comment=form.comment.data,
+            internal=bool(form.internal.data),
+            now=get_clock().now(),
+        )
+    except Invalid as exc:
+        db_session().rollback()
+        _put_errors(form, exc)
+        return _render(finding, status=exc.status, review_form=form)
+    except DomainError as exc:
+        return _refuse(exc, finding.id)
+    db_session().commit()
+    if form.decision.data == ReviewDecision.APPROVE.value:
+        flash_done(_l("The finding is verified and closed."))
+    else:
+        flash_done(_l("The finding has been returned to the agency."))
+    return _back(finding.id)
+
+
+@bp.get("/bukti/<int:evidence_id>")
+@login_required
+def evidence_file(evidence_id: int) -> ResponseReturnValue:
+    """Send a stored evidence file as a download, to those who may read its finding."""
+    evidence = queries.get_evidence(db_session(), actor=current_actor(), evidence_id=evidence_id)
+    if evidence.storage_key is None or evidence.content_type not in _EXTENSIONS:
+        raise NotFound(_l("This evidence has no stored file."))
+    path = get_file_store().path(evidence.storage_key)
+    if not path.is_file():
+        raise NotFound(_l("No such file."))
+    response = send_file(
+        path,
+        mimetype=evidence.content_type,
+        as_attachment=True,
+        download_name=f"bukti-{evidence.id}.{_EXTENSIONS[evidence.content_type]}",
+        etag=evidence.sha256 or True,
+        max_age=0,
+    )
+    # Our own name, quoted; the browser must never guess another type from the bytes.
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="bukti-{evidence.id}.{_EXTENSIONS[evidence.content_type]}"'
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,23 @@
+"""Translated labels of audit action keys, for timelines (the keys stay stable English)."""
+
+from __future__ import annotations
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
+ACTIONS: dict[str, LazyString] = {
+    "pact.recorded": _l("Pact recorded"),
+    "pact.extended": _l("Deadline extended"),
+    "pact.withdrawn": _l("Pact withdrawn"),
+    "finding.recorded": _l("Finding recorded"),
+    "evidence.added": _l("Evidence added"),
+    "finding.submitted": _l("Sent for verification"),
+    "finding.approved": _l("Verified and closed"),
+    "finding.returned": _l("Returned to the agency"),
+}
+
+
+def action_label(action: str) -> str:
+    """Return the label of an action key in the page's language (the key itself if unknown)."""
+    label = ACTIONS.get(action)
+    return str(label) if label is not None else action

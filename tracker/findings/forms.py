@@ -1,0 +1,52 @@
+"""Forms of the finding page: evidence upload, submission, verification."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, RadioField, SelectChoice, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from tracker.findings.rules import ReviewDecision
+from tracker.forms import Form
+
+# What the file picker offers; the server still decides the type by the bytes themselves.
+ACCEPTED_FILES = "image/jpeg,image/png,application/pdf,.jpg,.jpeg,.png,.pdf"
+
+
+class EvidenceForm(Form):
+    """A photo or PDF proving a fix, with what it shows."""
+
+    # The view adds the size limit of the running app to the field's description.
+    file = FileField(_l("File"), validators=[FileRequired()])
+    caption = StringField(
+        _l("What the file shows"),
+        validators=[DataRequired(), Length(max=300)],
+    )
+
+
+class SubmitForm(Form):
+    """Send the finding for verification, with an optional note."""
+
+    note = TextAreaField(
+        _l("Note for the reviewer (optional)"), validators=[Optional(), Length(max=1000)]
+    )
+
+
+class ReviewForm(Form):
+    """Approve or return a submitted finding."""
+
+    decision = RadioField(
+        _l("Decision"),
+        choices=[
+            SelectChoice(ReviewDecision.APPROVE.value, _l("Approve: the finding is fixed")),
+            SelectChoice(ReviewDecision.RETURN.value, _l("Return: something is still missing")),
+        ],
+        validators=[InputRequired()],
+    )
+    comment = TextAreaField(
+        _l("Comment"),
+        description=_l("Required when returning: say what is still missing."),
+        validators=[Optional(), Length(max=2000)],
+    )
+    internal = BooleanField(_l("Internal comment (not shown to the agency)"))

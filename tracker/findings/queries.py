@@ -1,0 +1,293 @@
+"""Read models of findings for staff pages: the verification queue, open work, one finding."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import false, func, select
+from sqlalchemy.orm import Session
+
+from tracker.agencies.models import Agency
+from tracker.audit.queries import TimelineEntry, finding_timeline
+from tracker.auth import policy
+from tracker.auth.models import User
+from tracker.clock import local_today
+from tracker.errors import NotFound
+from tracker.findings.models import Evidence, Finding, Review
+from tracker.findings.rules import (
+    EvidenceKind,
+    FindingCategory,
+    FindingStatus,
+    ReviewDecision,
+)
+from tracker.pacts.models import Pact
+from tracker.pacts.queries import PactRow, get_pact, list_pacts
+from tracker.regencies.models import Regency
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """A finding awaiting verification, with how long it has waited."""
+
+    finding_id: int
+    title: str
+    code: str | None
+    category: FindingCategory
+    agency_id: int
+    agency_name: str
+    pact_id: int | None
+    pact_signed_on: date | None
+    submitted_at: datetime | None
+    # The submission instant in the regency's time zone.
+    submitted_local: datetime | None
+    # Whole local days since the submission (0 on the same day).
+    waiting_days: int | None
+
+
+def list_verification_queue(
+    session: Session, *, regency_id: int, now: datetime, limit: int | None = None
+) -> list[QueueRow]:
+    """List the regency's findings awaiting verification, the oldest submission first."""
+    stmt = (
+        select(
+            Finding.id,
+            Finding.title,
+            Finding.code,
+            Finding.category,
+            Finding.submitted_at,
+            Agency.id.label("agency_id"),
+            Agency.name.label("agency_name"),
+            Regency.timezone,
+            Pact.id.label("pact_id"),
+            Pact.signed_on,
+        )
+        .join(Agency, Finding.agency_id == Agency.id)
+        .join(Regency, Agency.regency_id == Regency.id)
+        .outerjoin(Pact, Finding.pact_id == Pact.id)
+        .where(Agency.regency_id == regency_id, Finding.status == FindingStatus.SUBMITTED)
+        # Unknown submission times first (they can only be older), then oldest first.
+        .order_by(Finding.submitted_at.is_not(None), Finding.submitted_at, Finding.id)
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    rows = []
+    for r in session.execute(stmt):
+        zone = ZoneInfo(r.timezone)
+        local = r.submitted_at.astimezone(zone) if r.submitted_at else None
+        rows.append(
+            QueueRow(
+                finding_id=r.id,
+                title=r.title,
+                code=r.code,
+                category=r.category,
+                agency_id=r.agency_id,
+                agency_name=r.agency_name,
+                pact_id=r.pact_id,
+                pact_signed_on=r.signed_on,
+                submitted_at=r.submitted_at,
+                submitted_local=local,
+                waiting_days=(local_today(now, zone) - local.date()).days if local else None,
+            )
+        )
+    return rows
+
+
+def count_verification_queue(session: Session, *, regency_id: int) -> int:
+    """Count the regency's findings awaiting verification."""
+    stmt = (
+        select(func.count(Finding.id))
+        .join(Agency, Finding.agency_id == Agency.id)
+        .where(Agency.regency_id == regency_id, Finding.status == FindingStatus.SUBMITTED)
+    )
+    return int(session.execute(stmt).scalar_one())
+
+
+@dataclass(frozen=True)
+class OpenFindingRow:
+    """A finding an agency still has to close, with its pact's countdown."""
+
+    id: int
+    title: str
+    code: str | None
+    category: FindingCategory
+    status: FindingStatus
+    pact: PactRow | None
+    # The reviewer's latest comment an OPD may read, when the finding was returned.
+    returned_comment: str | None
+
+
+def list_open_findings(
+    session: Session, *, agency_id: int, now: datetime, due_soon_days: int
+) -> list[OpenFindingRow]:
+    """List an agency's findings that are not closed, the nearest pact deadline first."""
+    pacts = {
+        p.id: p
+        for p in list_pacts(session, now=now, agency_id=agency_id, due_soon_days=due_soon_days)
+    }
+    findings = list(
+        session.execute(
+            select(Finding)
+            .where(Finding.agency_id == agency_id, Finding.status != FindingStatus.CLOSED)
+            .order_by(Finding.id)
+        ).scalars()
+    )
+    returned = [f.id for f in findings if f.status is FindingStatus.RETURNED]
+    comments: dict[int, str] = {}
+    if returned:
+        reviews = session.execute(
+            select(Review.finding_id, Review.comment)
+            .where(
+                Review.finding_id.in_(returned),
+                Review.decision == ReviewDecision.RETURN,
+                Review.is_internal == false(),
+                Review.comment.is_not(None),
+            )
+            .order_by(Review.created_at, Review.id)
+        )
+        # The latest comment wins: later rows overwrite earlier ones.
+        comments = {row.finding_id: row.comment for row in reviews}
+    rows = [
+        OpenFindingRow(
+            id=f.id,
+            title=f.title,
+            code=f.code,
+            category=f.category,
+            status=f.status,
+            pact=pacts.get(f.pact_id) if f.pact_id is not None else None,
+            returned_comment=comments.get(f.id),
+        )
+        for f in findings
+    ]
+
+    def urgency(row: OpenFindingRow) -> tuple[bool, int, int]:
+        left = row.pact.days_left if row.pact is not None else None
+        return (left is None, left if left is not None else 0, row.id)
+
+    return sorted(rows, key=urgency)
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    """One piece of evidence as the finding page lists it."""
+
+    id: int
+    caption: str
+    kind: EvidenceKind
+    content_type: str | None
+    size_bytes: int | None
+    sha256: str | None
+    has_file: bool
+    url: str | None
+    uploaded_by: str | None
+    uploaded_local: datetime
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One verification decision as the finding page lists it."""
+
+    id: int
+    decision: ReviewDecision
+    comment: str | None
+    is_internal: bool
+    reviewer: str
+    created_local: datetime
+
+
+@dataclass(frozen=True)
+class FindingPage:
+    """Everything the staff page of one finding shows."""
+
+    id: int
+    title: str
+    code: str | None
+    category: FindingCategory
+    description: str | None
+    status: FindingStatus
+    agency_id: int
+    agency_name: str
+    regency_name: str
+    timezone: str
+    pact: PactRow | None
+    submitted_local: datetime | None
+    closed_local: datetime | None
+    evidence: tuple[EvidenceRow, ...]
+    reviews: tuple[ReviewRow, ...]
+    timeline: tuple[TimelineEntry, ...]
+
+
+def get_finding_page(
+    session: Session,
+    *,
+    finding: Finding,
+    now: datetime,
+    due_soon_days: int,
+    include_internal: bool,
+) -> FindingPage:
+    """Build the page of a finding the caller has already loaded for its viewer.
+
+    ``include_internal`` decides whether reviewer comments flagged internal are listed.
+    """
+    regency = finding.agency.regency
+    zone = ZoneInfo(regency.timezone)
+    pact = (
+        get_pact(session, pact_id=finding.pact_id, now=now, due_soon_days=due_soon_days).row
+        if finding.pact_id is not None
+        else None
+    )
+    evidence = tuple(
+        EvidenceRow(
+            id=e.id,
+            caption=e.caption,
+            kind=e.kind,
+            content_type=e.content_type,
+            size_bytes=e.size_bytes,
+            sha256=e.sha256,
+            has_file=e.storage_key is not None,
+            url=e.url,
+            uploaded_by=e.uploaded_by.name if e.uploaded_by else None,
+            uploaded_local=e.uploaded_at.astimezone(zone),
+        )
+        for e in finding.evidence
+    )
+    reviews = tuple(
+        ReviewRow(
+            id=r.id,
+            decision=r.decision,
+            comment=r.comment,
+            is_internal=r.is_internal,
+            reviewer=r.reviewer.name,
+            created_local=r.created_at.astimezone(zone),
+        )
+        for r in finding.reviews
+        if include_internal or not r.is_internal
+    )
+    return FindingPage(
+        id=finding.id,
+        title=finding.title,
+        code=finding.code,
+        category=finding.category,
+        description=finding.description,
+        status=finding.status,
+        agency_id=finding.agency_id,
+        agency_name=finding.agency.name,
+        regency_name=regency.name,
+        timezone=regency.timezone,
+        pact=pact,
+        submitted_local=finding.submitted_at.astimezone(zone) if finding.submitted_at else None,
+        closed_local=finding.closed_at.astimezone(zone) if finding.closed_at else None,
+        evidence=evidence,
+        reviews=reviews,
+        timeline=tuple(finding_timeline(session, finding_id=finding.id, tz=regency.timezone)),
+    )
+
+
+def get_evidence(session: Session, *, actor: User, evidence_id: int) -> Evidence:
+    """Return evidence whose finding the actor may read; NotFound otherwise (nothing leaks)."""
+    evidence = session.get(Evidence, evidence_id)
+    if evidence is None or not policy.can_view_agency(actor, evidence.finding.agency):
+        raise NotFound(_l("There is no evidence with id %(id)s.", id=evidence_id))
+    return evidence
