@@ -160,7 +160,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard_bp, url_prefix="/staf")
     app.register_blueprint(pacts_bp, url_prefix="/staf/pakta")
     app.register_blueprint(findings_bp, url_prefix="/staf/temuan")
-    app.register_blueprint(agencies_bp, url_prefix="/staf/opd")
+    app.register_blueprint(agencies_bp, url_prefix="/staf/daftar-opd")
     app.register_blueprint(accounts_bp, url_prefix="/staf/akun")
     app.register_blueprint(regencies_bp, url_prefix="/staf/kabupaten")
     app.register_blueprint(api_bp, url_prefix="/api/v1")

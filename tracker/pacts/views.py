@@ -2,6 +2,303 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from tracker import labels
+from tracker.agencies.models import Agency
+from tracker.audit.labels import action_label
+from tracker.audit.queries import pact_timeline
+from tracker.auth import policy
+from tracker.auth.access import current_actor, login_required, roles_required
+from tracker.auth.models import User, UserRole
+from tracker.clock import get_clock
+from tracker.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from tracker.extensions import db_session
+from tracker.findings.catalogue import BY_CODE
+from tracker.pacts import queries, services
+from tracker.pacts.forms import ExtendForm, PactFilterForm, PactForm, WithdrawForm
+from tracker.pacts.models import Pact
+from tracker.pacts.rules import PactStatus
+from tracker.pagination import parse_positive
+from tracker.storage import get_file_store
+from tracker.web import flash_done
 
 bp = Blueprint("pacts", __name__)
+
+
+def _scope(actor: User) -> tuple[int | None, int | None]:
+    """Return (regency_id, agency_id) the actor's lists are limited to."""
+    if actor.role is UserRole.SUPERADMIN:
+        return None, None
+    if actor.role is UserRole.OPD:
+        return actor.regency_id, actor.agency_id
+    return actor.regency_id, None
+
+
+def _agencies_of(actor: User) -> list[Agency]:
+    return list(
+        db_session()
+        .execute(select(Agency).where(policy.agencies_visible_to(actor)).order_by(Agency.name))
+        .scalars()
+    )
+
+
+@bp.get("/")
+@login_required
+def index() -> ResponseReturnValue:
+    """The pacts the user may read, filterable by agency and status."""
+    actor = current_actor()
+    regency_id, agency_id = _scope(actor)
+    agencies = _agencies_of(actor)
+    form = PactFilterForm(formdata=request.args)
+    form.agency.choices = [("", _l("All agencies"))] + [(str(a.id), a.name) for a in agencies]
+    form.status.choices = [("", _l("All statuses"))] + [
+        (s.value, label) for s, label in labels.PACT_STATUS.items()
+    ]
+    page_no = parse_positive(request.args.get("page"), name="page", default=1, maximum=10_000)
+    if request.args and not form.validate():
+        return render_template("pacts/index.html", form=form, page=None), 400
+    page = queries.page_pacts(
+        db_session(),
+        now=get_clock().now(),
+        page=page_no,
+        per_page=current_app.config["PAGE_SIZE"],
+        regency_id=regency_id,
+        agency_id=int(form.agency.data) if form.agency.data else agency_id,
+        status=PactStatus(form.status.data) if form.status.data else None,
+        due_soon_days=current_app.config["DUE_SOON_DAYS"],
+    )
+    return render_template(
+        "pacts/index.html",
+        form=form,
+        page=page,
+        can_record=actor.role is UserRole.ADMIN,
+    )
+
+
+def _service_errors(form: PactForm, error: DomainError, rows: list[int]) -> None:
+    """Put each field error of the service beside its field (findings[i] → the i-th used row)."""
+    for name, reason in error.fields.items():
+        if name.startswith("findings[") and "]." in name:
+            index, field_name = name[len("findings[") :].split("].", 1)
+            row = form.findings[rows[int(index)]].form
+            target = getattr(row, field_name, None)
+        else:
+            target = getattr(form, name, None)
+        if target is not None and hasattr(target, "errors"):
+            target.errors = [*target.errors, str(reason)]
+        else:
+            form.form_errors.append(str(reason))
+    if not error.fields:
+        form.form_errors.append(str(error.detail))
+
+
+@bp.route("/baru", methods=["GET", "POST"])
+@roles_required(UserRole.ADMIN)
+def new() -> ResponseReturnValue:
+    """Record a signed pact with its findings (the regent's office)."""
+    actor = current_actor()
+    form = PactForm().offer(_agencies_of(actor))
+    status = 200
+    if form.validate_on_submit():
+        used = [i for i, row in enumerate(form.findings) if not row.form.is_empty()]
+        findings = []
+        for i in used:
+            row = form.findings[i].form
+            entry = BY_CODE.get(row.code.data) if row.code.data else None
+            title = (row.title.data or "").strip() or (gettext(entry.title) if entry else "")
+            findings.append(
+                services.FindingInput(
+                    title=title,
+                    category=row.category.data or (entry.category.value if entry else None),
+                    description=row.description.data,
+                    code=row.code.data or None,
+                )
+            )
+        scan = form.scan.data.read() if form.scan.data else None
+        try:
+            pact = services.record_pact(
+                db_session(),
+                actor=actor,
+                agency_id=form.agency_id.data,
+                signatory_name=form.signatory_name.data,
+                signatory_title=form.signatory_title.data,
+                signed_on=form.signed_on.data,
+                period_months=form.period_months.data,
+                pledge=form.pledge.data,
+                sanction=form.sanction.data,
+                witnesses=form.witnesses.data,
+                findings=findings,
+                scan=scan or None,
+                store=get_file_store(),
+                now=get_clock().now(),
+            )
+        except DomainError as exc:
+            db_session().rollback()
+            _service_errors(form, exc, used)
+            status = exc.status
+        else:
+            db_session().commit()
+            flash_done(_l("The pact has been recorded."))
+            return redirect(url_for("pacts.detail", pact_id=pact.id))
+    elif request.method == "POST":
+        status = 400
+    return render_template("pacts/new.html", form=form), status
+
+
+def _render_detail(
+    pact_id: int,
+    *,
+    status: int = 200,
+    extend_form: ExtendForm | None = None,
+    withdraw_form: WithdrawForm | None = None,
+) -> tuple[str, int]:
+    actor = current_actor()
+    pact = services.load_pact(db_session(), actor=actor, pact_id=pact_id)
+    detail = queries.get_pact(
+        db_session(),
+        pact_id=pact.id,
+        now=get_clock().now(),
+        due_soon_days=current_app.config["DUE_SOON_DAYS"],
+    )
+    timeline = pact_timeline(db_session(), pact_id=pact.id, tz=pact.agency.regency.timezone)
+    tz = ZoneInfo(pact.agency.regency.timezone)
+    html = render_template(
+        "pacts/detail.html",
+        pact=detail,
+        model=pact,
+        extensions=pact.extensions,
+        timeline=timeline,
+        tz=tz,
+        can_change=policy.can_change_pact(actor, pact.agency)
+        and detail.row.status
+        not in (PactStatus.WITHDRAWN, PactStatus.FULFILLED, PactStatus.FULFILLED_LATE),
+        can_withdraw=policy.can_change_pact(actor, pact.agency) and pact.withdrawn_at is None,
+        extend_form=extend_form or ExtendForm(formdata=None),
+        withdraw_form=withdraw_form or WithdrawForm(formdata=None),
+        action_label=action_label,
+    )
+    return html, status
+
+
+@bp.get("/<int:pact_id>")
+@login_required
+def detail(pact_id: int) -> ResponseReturnValue:
+    """A pact: deadline and extensions, findings, scan, timeline, and the admin's actions."""
+    return _render_detail(pact_id)
+
+
+def _load_for_change(pact_id: int) -> Pact:
+    actor = current_actor()
+    pact = services.load_pact(db_session(), actor=actor, pact_id=pact_id)
+    if not policy.can_change_pact(actor, pact.agency):
+        raise Forbidden(_l("Only the regent's office of this regency changes its pacts."))
+    return pact
+
+
+def _put(form: Any, error: DomainError) -> None:
+    for name, reason in error.fields.items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, str(reason)]
+        else:
+            form.form_errors.append(str(reason))
+    if not error.fields:
+        form.form_errors.append(str(error.detail))
+
+
+@bp.post("/<int:pact_id>/perpanjang")
+@login_required
+def extend(pact_id: int) -> ResponseReturnValue:
+    """Move the deadline later, with a reason (the regent's office)."""
+    pact = _load_for_change(pact_id)
+    form = ExtendForm()
+    if not form.validate_on_submit():
+        return _render_detail(pact.id, status=422, extend_form=form)
+    try:
+        services.extend_pact(
+            db_session(),
+            actor=current_actor(),
+            pact_id=pact.id,
+            new_deadline_on=form.new_deadline.data,
+            reason=form.reason.data,
+            now=get_clock().now(),
+        )
+    except Invalid as exc:
+        db_session().rollback()
+        _put(form, exc)
+        return _render_detail(pact.id, status=exc.status, extend_form=form)
+    except Conflict as exc:
+        db_session().rollback()
+        flash(str(exc.detail), "error")
+        return redirect(url_for("pacts.detail", pact_id=pact.id))
+    db_session().commit()
+    flash_done(_l("The deadline has been extended."))
+    return redirect(url_for("pacts.detail", pact_id=pact.id))
+
+
+@bp.post("/<int:pact_id>/batalkan")
+@login_required
+def withdraw(pact_id: int) -> ResponseReturnValue:
+    """Withdraw the pact with a reason; it stays on record (the regent's office)."""
+    pact = _load_for_change(pact_id)
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        return _render_detail(pact.id, status=422, withdraw_form=form)
+    try:
+        services.withdraw_pact(
+            db_session(),
+            actor=current_actor(),
+            pact_id=pact.id,
+            reason=form.reason.data,
+            now=get_clock().now(),
+        )
+    except Invalid as exc:
+        db_session().rollback()
+        _put(form, exc)
+        return _render_detail(pact.id, status=exc.status, withdraw_form=form)
+    except Conflict as exc:
+        db_session().rollback()
+        flash(str(exc.detail), "error")
+        return redirect(url_for("pacts.detail", pact_id=pact.id))
+    db_session().commit()
+    flash_done(_l("The pact has been withdrawn."))
+    return redirect(url_for("pacts.detail", pact_id=pact.id))
+
+
+@bp.get("/<int:pact_id>/pindaian")
+@login_required
+def scan(pact_id: int) -> ResponseReturnValue:
+    """The scan of the signed paper, as a PDF download, for those who may read the pact."""
+    pact = services.load_pact(db_session(), actor=current_actor(), pact_id=pact_id)
+    if not pact.scan_storage_key:
+        raise NotFound(_l("This pact has no scan."))
+    path = get_file_store().path(pact.scan_storage_key)
+    if not path.is_file():
+        raise NotFound(_l("No such file."))
+    response = send_file(
+        path,
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"pakta-{pact.id}.pdf",
+        etag=pact.scan_sha256 or True,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

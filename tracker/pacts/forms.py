@@ -1,0 +1,129 @@
+"""Forms of the pact pages: record a pact with its findings, extend, withdraw, filter."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import wtforms
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
+from wtforms import (
+    DateField,
+    FieldList,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from tracker import labels
+from tracker.agencies.models import Agency
+from tracker.findings.catalogue import CATALOGUE
+from tracker.forms import Form, _BabelTranslations
+from tracker.pacts.services import MAX_PERIOD_MONTHS
+
+FINDING_ROWS = 5
+
+
+class _RowMeta:
+    def get_translations(self, form: Any) -> _BabelTranslations:
+        return _BabelTranslations()
+
+
+class FindingRowForm(wtforms.Form):  # type: ignore[misc]
+    """One finding on the pact form: from the catalogue, or written freely."""
+
+    Meta = _RowMeta
+
+    code = SelectField(_l("From the catalogue"), default="", validate_choice=False)
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
+    category = SelectField(_l("Dimension"), default="", validate_choice=False)
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
+
+    def is_empty(self) -> bool:
+        """Tell whether the row was left blank (blank rows are ignored)."""
+        return not (self.code.data or (self.title.data or "").strip())
+
+
+def catalogue_choices() -> dict[str, list[tuple[str, str]]]:
+    """The catalogue grouped by dimension, in the page's language (optgroups)."""
+    groups: dict[str, list[tuple[str, str]]] = {str(_l("Write my own")): [("", "—")]}
+    for entry in CATALOGUE:
+        group = str(labels.FINDING_CATEGORY[entry.category])
+        groups.setdefault(group, []).append((entry.code, gettext(entry.title)))
+    return groups
+
+
+class PactForm(Form):
+    """A signed pact as the regent's office records it."""
+
+    agency_id = SelectField(_l("Agency (OPD)"), coerce=int, validators=[DataRequired()])
+    signatory_name = StringField(_l("Signatory's name"), validators=[Optional(), Length(max=200)])
+    signatory_title = StringField(
+        _l("Signatory's title"), validators=[DataRequired(), Length(max=200)]
+    )
+    signed_on = DateField(
+        _l("Signing date"),
+        validators=[Optional()],
+        description=_l("The regency's local date. Leave empty only if it is unknown."),
+    )
+    period_months = IntegerField(
+        _l("Period (months)"),
+        default=3,
+        validators=[DataRequired(), NumberRange(min=1, max=MAX_PERIOD_MONTHS)],
+    )
+    witnesses = StringField(
+        _l("Witnesses"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("E.g. the regent, the Sekda, the Ombudsman office, journalists."),
+    )
+    pledge = TextAreaField(_l("Pledge"), validators=[DataRequired(), Length(max=5000)])
+    sanction = StringField(
+        _l("Sanction"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("E.g. resign if the findings are not fixed in time."),
+    )
+    scan = FileField(
+        _l("Scan of the signed paper (PDF, optional)"),
+        description=_l("A PDF document; the server checks the file's content."),
+    )
+    findings = FieldList(FormField(FindingRowForm), min_entries=FINDING_ROWS)
+
+    def offer(self, agencies: Sequence[Agency]) -> PactForm:
+        """Fill the choices: the admin's agencies, the catalogue and the dimensions."""
+        self.agency_id.choices = [(a.id, a.name) for a in agencies]
+        categories = [("", "—")] + [(c.value, str(t)) for c, t in labels.FINDING_CATEGORY.items()]
+        groups = catalogue_choices()
+        for row in self.findings:
+            row.form.code.choices = groups
+            row.form.category.choices = categories
+        return self
+
+
+class ExtendForm(Form):
+    """A later deadline and why."""
+
+    new_deadline = DateField(_l("New deadline"), validators=[DataRequired()])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+
+
+class WithdrawForm(Form):
+    """Why the pact is withdrawn."""
+
+    reason = TextAreaField(
+        _l("Reason for withdrawal"), validators=[DataRequired(), Length(max=2000)]
+    )
+
+
+class PactFilterForm(Form):
+    """Filter the staff list of pacts."""
+
+    class Meta:
+        csrf = False
+
+    agency = SelectField(_l("Agency (OPD)"), default="", validate_choice=True)
+    status = SelectField(_l("Status"), default="", validate_choice=True)
