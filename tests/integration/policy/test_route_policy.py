@@ -1,0 +1,221 @@
+"""Every route of the URL map, for every kind of visitor, against one declared policy table.
+
+A route that is missing from the table fails the test: adding a page means deciding who may
+open it. Outcomes: "ok" (allowed: any answer but a refusal), "login" (sent to the login page),
+"401", "403", "404" (refused; 404 where the object's existence must not leak).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from PIL import Image
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.builders import make_agency, make_regency
+from tests.integration.auth_helpers import api_token, form_token, login, make_user
+from tracker.auth.models import ApiToken, User
+from tracker.findings import services as finding_services
+from tracker.pacts import services as pact_services
+from tracker.storage import FileStore
+
+PERSONAS = ("anonymous", "opd_a", "opd_b", "admin_x", "admin_y", "observer_x", "superadmin")
+ALL_OK = dict.fromkeys(PERSONAS, "ok")
+
+
+def _only(allowed: dict[str, str], default: str) -> dict[str, str]:
+    table = dict.fromkeys(PERSONAS, default)
+    table["anonymous"] = "login" if default != "401" else "401"
+    table.update(allowed)
+    return table
+
+
+# Staff pages: who may open them, and what everyone else gets.
+STAFF_ANY = _only(dict.fromkeys(PERSONAS[1:], "ok"), "ok")
+REGENCY_READERS = _only({"admin_x": "ok", "admin_y": "ok", "observer_x": "ok"}, "403")
+ADMINS = _only({"admin_x": "ok", "admin_y": "ok"}, "403")
+SUPER = _only({"superadmin": "ok"}, "403")
+ACCOUNT_MANAGERS = _only({"admin_x": "ok", "admin_y": "ok", "superadmin": "ok"}, "403")
+# An object of agency A in regency X.
+READ_A = _only({"opd_a": "ok", "admin_x": "ok", "observer_x": "ok", "superadmin": "ok"}, "404")
+CHANGE_PACT_A = {**READ_A, "opd_a": "403", "observer_x": "403", "superadmin": "403"}
+WORK_ON_A = {**READ_A, "admin_x": "403", "observer_x": "403", "superadmin": "403"}
+REVIEW_A = CHANGE_PACT_A
+OWN_TOKEN = {**STAFF_ANY, "admin_x": "ok", "superadmin": "ok"}
+REVOKE_ADMIN_X_TOKEN = _only({"admin_x": "ok", "superadmin": "ok"}, "404")
+
+
+def _api(table: dict[str, str]) -> dict[str, str]:
+    return {k: ("401" if v == "login" else v) for k, v in table.items()}
+
+
+POLICY: dict[tuple[str, str], dict[str, str]] = {
+    ("static", "GET"): ALL_OK,
+    ("portal.home", "GET"): ALL_OK,
+    ("portal.pact", "GET"): ALL_OK,
+    ("auth.login", "GET"): ALL_OK,
+    ("auth.login", "POST"): ALL_OK,
+    ("auth.logout", "POST"): ALL_OK,
+    ("auth.change_password", "GET"): STAFF_ANY,
+    ("auth.change_password", "POST"): STAFF_ANY,
+    ("dashboard.home", "GET"): _only({"admin_x": "ok", "admin_y": "ok", "observer_x": "ok"}, "403"),
+    ("dashboard.opd", "GET"): _only({"opd_a": "ok", "opd_b": "ok"}, "403"),
+    ("regencies.index", "GET"): SUPER,
+    ("pacts.index", "GET"): STAFF_ANY,
+    ("pacts.new", "GET"): ADMINS,
+    ("pacts.new", "POST"): ADMINS,
+    ("pacts.detail", "GET"): READ_A,
+    ("pacts.extend", "POST"): CHANGE_PACT_A,
+    ("pacts.withdraw", "POST"): CHANGE_PACT_A,
+    ("pacts.scan", "GET"): READ_A,
+    ("findings.detail", "GET"): READ_A,
+    ("findings.evidence_file", "GET"): READ_A,
+    ("findings.queue", "GET"): REGENCY_READERS,
+    ("findings.add_evidence", "POST"): WORK_ON_A,
+    ("findings.submit", "POST"): WORK_ON_A,
+    ("findings.review", "POST"): REVIEW_A,
+    ("api.regencies", "GET"): ALL_OK,
+    ("api.agencies", "GET"): ALL_OK,
+    ("api.pacts", "GET"): ALL_OK,
+    ("api.pact", "GET"): ALL_OK,
+}
+
+
+@dataclass
+class World:
+    users: dict[str, User]
+    tokens: dict[str, str]
+    values: dict[str, object]
+
+
+@pytest.fixture
+def world(app: Flask, session: Session, now: datetime, tmp_path: Path) -> Iterator[World]:
+    x = make_regency(session, now=now, slug="kab-x")
+    y = make_regency(session, now=now, slug="kab-y")
+    a = make_agency(session, regency=x, now=now, slug="opd-a")
+    b = make_agency(session, regency=x, now=now, slug="opd-b")
+    make_agency(session, regency=y, now=now, slug="opd-c")
+    users = {
+        "opd_a": make_user(session, role="opd", agency=a, now=now),
+        "opd_b": make_user(session, role="opd", agency=b, now=now),
+        "admin_x": make_user(session, role="admin", regency=x, now=now),
+        "admin_y": make_user(session, role="admin", regency=y, now=now),
+        "observer_x": make_user(session, role="observer", regency=x, now=now),
+        "superadmin": make_user(session, role="superadmin", now=now),
+    }
+    pact = pact_services.record_pact(
+        session,
+        actor=users["admin_x"],
+        agency_id=a.id,
+        signatory_name="Kepala A",
+        signatory_title="Kepala Dinas A",
+        signed_on=now.date(),
+        pledge="Memperbaiki dalam tiga bulan.",
+        findings=[pact_services.FindingInput(title="Belum ada ramp", category="input")],
+        scan=b"%PDF-1.4\n%%EOF\n",
+        store=FileStore(tmp_path / "uploads", max_bytes=1024 * 1024),
+        now=now,
+    )
+    finding = pact.findings[0]
+    png = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(png, "PNG")
+    store = FileStore(tmp_path / "uploads", max_bytes=1024 * 1024)
+    app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
+    evidence = finding_services.add_evidence(
+        session, actor=users["opd_a"], finding_id=finding.id, data=png.getvalue(),
+        caption="Foto ramp", store=store, now=now,
+    )  # fmt: skip
+    finding_services.submit_finding(session, actor=users["opd_a"], finding_id=finding.id, now=now)
+    session.commit()
+    tokens = {persona: api_token(session, user, now) for persona, user in users.items()}
+    token = session.execute(
+        select(ApiToken).where(ApiToken.user_id == users["admin_x"].id)
+    ).scalar_one()
+    values: dict[str, object] = {
+        "pact_id": pact.id,
+        "finding_id": finding.id,
+        "evidence_id": evidence.id,
+        "token_id": token.id,
+        "filename": "css/app.css",
+    }
+    yield World(users, tokens, values)
+    app.config["UPLOAD_FOLDER"] = None
+
+
+def _routes(app: Flask) -> list[tuple[str, str, str]]:
+    routes = []
+    for rule in app.url_map.iter_rules():
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            routes.append((rule.endpoint, method, rule.rule))
+    return routes
+
+
+def test_every_route_is_in_the_policy_table(app: Flask) -> None:
+    missing = sorted({(e, m) for e, m, _ in _routes(app)} - set(POLICY))
+    assert not missing, f"routes without a declared policy: {missing}"
+    stale = sorted(set(POLICY) - {(e, m) for e, m, _ in _routes(app)})
+    assert not stale, f"policy rows for routes that no longer exist: {stale}"
+
+
+def _csrf(client: FlaskClient, user: User | None) -> str:
+    page = client.get("/masuk" if user is None else "/akun/kata-sandi")
+    return form_token(page.get_data(as_text=True))
+
+
+def _outcome(status: int, location: str) -> str:
+    if status in (401, 403, 404):
+        return str(status)
+    if status in (301, 302, 303) and "/masuk" in location:
+        return "login"
+    assert status < 500, f"server error {status}"
+    return "ok"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_visitor_gets_what_the_policy_table_declares(
+    app: Flask, client: FlaskClient, world: World, persona: str
+) -> None:
+    user = world.users.get(persona)
+    token = world.tokens.get(persona)
+    if user is not None:
+        login(client, user)
+    csrf = (
+        form_token(client.get("/masuk", follow_redirects=True).get_data(as_text=True))
+        if (user is None)
+        else form_token(client.get("/akun/kata-sandi").get_data(as_text=True))
+    )
+    mismatches = []
+    for endpoint, method, _rule in _routes(app):
+        expected = POLICY.get((endpoint, method), {}).get(persona)
+        if expected is None:
+            continue
+        rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+        with app.test_request_context():
+            from flask import url_for
+
+            url = url_for(endpoint, **{k: world.values[k] for k in rule.arguments})
+        headers = {}
+        if url.startswith("/api/") and token:
+            headers["Authorization"] = f"Bearer {token}"
+        if method == "GET":
+            response = client.get(url, headers=headers)
+        else:
+            response = client.open(url, method=method, data={"csrf_token": csrf}, headers=headers)
+        got = _outcome(response.status_code, response.headers.get("Location", ""))
+        response.close()
+        if got != expected:
+            mismatches.append(f"{method} {url} ({endpoint}): expected {expected}, got {got}")
+        if endpoint == "auth.logout":
+            # Logging out clears the session: log back in (or take a new token) and go on.
+            if user is not None:
+                login(client, user)
+            csrf = _csrf(client, user)
+    assert not mismatches, "\n".join(mismatches)
