@@ -110,6 +110,11 @@ def can_review_finding(user: User | None, agency: Agency) -> bool:
     return is_admin_of(user, agency.regency_id) and user is not None and user.agency_id != agency.id
 
 
+def can_read_internal_comments(user: User | None, agency: Agency) -> bool:
+    """Read reviewer comments marked internal: the regent's office, observers, superadmin."""
+    return can_view_regency(user, agency.regency_id)
+
+
 def can_publish_evidence(user: User | None, agency: Agency) -> bool:
     """Publish a finding's evidence on the public portal."""
     return is_admin_of(user, agency.regency_id)

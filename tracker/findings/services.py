@@ -13,6 +13,7 @@ from tracker.auth.models import User
 from tracker.errors import Conflict, Forbidden, Invalid, Message, NotFound
 from tracker.findings.models import Evidence, Finding, Review
 from tracker.findings.rules import EvidenceKind, FindingStatus, ReviewDecision, can_transition
+from tracker.labels import FINDING_STATUS
 from tracker.storage import EVIDENCE_TYPES, IMAGES, FileStore
 
 MAX_CAPTION = 300
@@ -109,7 +110,10 @@ def submit_finding(
         )
     if not can_transition(finding.status, FindingStatus.SUBMITTED):
         raise Conflict(
-            _l("A finding that is %(status)s cannot be submitted.", status=finding.status.value)
+            _l(
+                "A finding that is %(status)s cannot be submitted.",
+                status=FINDING_STATUS[finding.status],
+            )
         )
     previous = finding.status
     finding.status = FindingStatus.SUBMITTED
@@ -149,14 +153,15 @@ def review_finding(
         raise Conflict(
             _l(
                 "Only a finding awaiting verification can be reviewed; this one is %(status)s.",
-                status=finding.status.value,
+                status=FINDING_STATUS[finding.status],
             )
         )
     comment = (comment or "").strip() or None
-    if verdict is ReviewDecision.RETURN and not comment:
+    if verdict is ReviewDecision.RETURN and (not comment or internal):
+        # The agency must be able to read why its work came back.
         raise Invalid(
             _l("Say what is still missing."),
-            fields={"comment": _l("a comment is required to return a finding")},
+            fields={"comment": _l("a comment the agency can read is required to return a finding")},
         )
     review = Review(
         finding=finding,

@@ -46,7 +46,7 @@ def _render(
         now=get_clock().now(),
         due_soon_days=current_app.config["DUE_SOON_DAYS"],
         # Comments flagged internal are for those who read the whole regency, not the agency.
-        include_internal=policy.can_view_regency(actor, finding.agency.regency_id),
+        include_internal=policy.can_read_internal_comments(actor, finding.agency),
     )
     works_on_it = policy.can_work_on_finding(actor, finding.agency)
     can_submit = bool(

@@ -61,7 +61,7 @@ def test_approving_an_open_finding_is_refused(
     session: Session, world: World, clock: FixedClock
 ) -> None:
     error = refused(session, Conflict, lambda: _approve(session, world, clock))
-    assert "open" in str(error.detail)
+    assert "not yet followed up" in str(error.detail).lower()
     assert world.finding.status is FindingStatus.OPEN
 
 
@@ -77,7 +77,7 @@ def test_submitting_a_closed_finding_is_refused(
 ) -> None:
     _closed(session, world, store, clock)
     error = refused(session, Conflict, lambda: _submit(session, world, clock))
-    assert "closed" in str(error.detail)
+    assert "closed" in str(error.detail).lower()
 
 
 def test_submitting_twice_is_refused(
@@ -105,7 +105,7 @@ def test_reviewing_a_finding_twice_is_refused(
             now=clock.now(),
         ),
     )
-    assert "closed" in str(error.detail)
+    assert "closed" in str(error.detail).lower()
     assert len(world.finding.reviews) == 1
 
 
@@ -156,7 +156,7 @@ def test_adding_evidence_to_a_closed_finding_is_refused_and_stores_no_file(
     _closed(session, world, store, clock)
     files = _files(store)
     error = refused(session, Conflict, lambda: _evidence(session, world, store, clock))
-    assert "closed" in str(error.detail)
+    assert "closed" in str(error.detail).lower()
     assert _files(store) == files
 
 

@@ -65,7 +65,11 @@ def test_opd_landing_shows_the_reviewers_comment_on_a_returned_finding_but_not_a
     assert returned.status_code == 302
     assert (
         review(
-            admin, world.play_corner.id, "return", "Catatan internal: cek ke lokasi.", internal=True
+            admin,
+            world.play_corner.id,
+            "approve",
+            "Catatan internal: cek ke lokasi.",
+            internal=True,
         ).status_code
         == 302
     )
