@@ -92,6 +92,21 @@ def register_error_handlers(app: Flask) -> None:
         return _render_error_page(500)
 
 
+def show_errors(form: Any, error: DomainError, aliases: dict[str, str] | None = None) -> None:
+    """Put a service's field errors beside the form's fields; the rest above the form.
+
+    ``aliases`` maps a service's field name to the form's where they differ.
+    """
+    for name, reason in error.fields.items():
+        field = getattr(form, (aliases or {}).get(name, name), None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, str(reason)]
+        else:
+            form.form_errors.append(str(reason))
+    if not error.fields:
+        form.form_errors.append(str(error.detail))
+
+
 def flash_done(message: object) -> None:
     """Tell the user, on the next page, that what they asked for was done."""
     flash(str(message), "success")

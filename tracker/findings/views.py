@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, current_app, flash, redirect, render_template, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
@@ -22,7 +20,7 @@ from tracker.findings.forms import ACCEPTED_FILES, EvidenceForm, ReviewForm, Sub
 from tracker.findings.models import Finding
 from tracker.findings.rules import FindingStatus, ReviewDecision, can_transition
 from tracker.storage import JPEG, PDF, PNG, get_file_store
-from tracker.web import flash_done
+from tracker.web import flash_done, show_errors
 
 bp = Blueprint("findings", __name__)
 
@@ -84,18 +82,6 @@ def _load(finding_id: int) -> tuple[User, Finding]:
     return actor, services.load_finding(db_session(), actor=actor, finding_id=finding_id)
 
 
-def _put_errors(form: Any, error: DomainError) -> None:
-    """Show a service's field errors beside the fields, the rest above the form."""
-    for name, reason in error.fields.items():
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, str(reason)]
-        else:
-            form.form_errors.append(str(reason))
-    if not error.fields:
-        form.form_errors.append(str(error.detail))
-
-
 def _back(finding_id: int) -> ResponseReturnValue:
     return redirect(url_for("findings.detail", finding_id=finding_id))
 
@@ -152,7 +138,7 @@ def add_evidence(finding_id: int) -> ResponseReturnValue:
         )
     except (Invalid, TooLarge) as exc:
         db_session().rollback()
-        _put_errors(form, exc)
+        show_errors(form, exc)
         return _render(finding, status=exc.status, evidence_form=form)
     except DomainError as exc:
         return _refuse(exc, finding.id)
@@ -181,7 +167,7 @@ def submit(finding_id: int) -> ResponseReturnValue:
         )
     except Invalid as exc:
         db_session().rollback()
-        _put_errors(form, exc)
+        show_errors(form, exc)
         return _render(finding, status=exc.status, submit_form=form)
     except DomainError as exc:
         return _refuse(exc, finding.id)
@@ -214,7 +200,7 @@ def review(finding_id: int) -> ResponseReturnValue:
         )
     except Invalid as exc:
         db_session().rollback()
-        _put_errors(form, exc)
+        show_errors(form, exc)
         return _render(finding, status=exc.status, review_form=form)
     except DomainError as exc:
         return _refuse(exc, finding.id)

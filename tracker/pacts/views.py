@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import (
@@ -37,7 +36,7 @@ from tracker.pacts.models import Pact
 from tracker.pacts.rules import PactStatus
 from tracker.pagination import parse_positive
 from tracker.storage import get_file_store
-from tracker.web import flash_done
+from tracker.web import flash_done, show_errors
 
 bp = Blueprint("pacts", __name__)
 
@@ -212,17 +211,6 @@ def _load_for_change(pact_id: int) -> Pact:
     return pact
 
 
-def _put(form: Any, error: DomainError) -> None:
-    for name, reason in error.fields.items():
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, str(reason)]
-        else:
-            form.form_errors.append(str(reason))
-    if not error.fields:
-        form.form_errors.append(str(error.detail))
-
-
 @bp.post("/<int:pact_id>/perpanjang")
 @login_required
 def extend(pact_id: int) -> ResponseReturnValue:
@@ -242,7 +230,7 @@ def extend(pact_id: int) -> ResponseReturnValue:
         )
     except Invalid as exc:
         db_session().rollback()
-        _put(form, exc)
+        show_errors(form, exc)
         return _render_detail(pact.id, status=exc.status, extend_form=form)
     except Conflict as exc:
         db_session().rollback()
@@ -271,7 +259,7 @@ def withdraw(pact_id: int) -> ResponseReturnValue:
         )
     except Invalid as exc:
         db_session().rollback()
-        _put(form, exc)
+        show_errors(form, exc)
         return _render_detail(pact.id, status=exc.status, withdraw_form=form)
     except Conflict as exc:
         db_session().rollback()
