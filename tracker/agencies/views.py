@@ -2,6 +2,76 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+
+from tracker.agencies.forms import AgencyForm
+from tracker.agencies.models import AGENCY_KINDS
+from tracker.agencies.services import create_agency
+from tracker.auth import policy
+from tracker.auth.access import current_actor, roles_required
+from tracker.auth.models import UserRole
+from tracker.clock import get_clock
+from tracker.errors import DomainError, Invalid
+from tracker.extensions import db_session
+from tracker.regencies.queries import list_agencies
+from tracker.web import flash_done, show_errors
 
 bp = Blueprint("agencies", __name__)
+
+
+@bp.get("/")
+@roles_required(UserRole.ADMIN, UserRole.OBSERVER, UserRole.SUPERADMIN)
+def index() -> ResponseReturnValue:
+    """The agencies of the user's regency (a superadmin sees every regency's)."""
+    actor = current_actor()
+    everywhere = policy.can_manage_regencies(actor)
+    if not everywhere and not (
+        actor.regency_id is not None and policy.can_view_regency(actor, actor.regency_id)
+    ):
+        abort(403)
+    regency_id = None if everywhere else actor.regency_id
+    return render_template(
+        "agencies/index.html",
+        agencies=list_agencies(db_session(), regency_id=regency_id),
+        show_regency=everywhere,
+        can_add=regency_id is not None and policy.can_manage_agencies(actor, regency_id),
+    )
+
+
+@bp.route("/baru", methods=["GET", "POST"])
+@roles_required(UserRole.ADMIN)
+def new() -> ResponseReturnValue:
+    """Record an agency of the admin's regency."""
+    actor = current_actor()
+    if actor.regency is None or not policy.can_manage_agencies(actor, actor.regency.id):
+        abort(403)
+    form = AgencyForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            agency = create_agency(
+                db_session(),
+                actor=actor,
+                regency_slug=actor.regency.slug,
+                slug=form.slug.data,
+                name=form.name.data,
+                kind=form.kind.data,
+                now=get_clock().now(),
+            )
+        except DomainError as exc:
+            db_session().rollback()
+            if not isinstance(exc, Invalid):
+                raise
+            show_errors(form, exc)
+            status = exc.status
+        else:
+            db_session().commit()
+            flash_done(_l("The agency %(name)s has been recorded.", name=agency.name))
+            return redirect(url_for("agencies.index"))
+    elif form.is_submitted():
+        status = 400
+    return render_template(
+        "agencies/new.html", form=form, kinds=AGENCY_KINDS, regency=actor.regency
+    ), status

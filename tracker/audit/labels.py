@@ -14,6 +14,12 @@ ACTIONS: dict[str, LazyString] = {
     "finding.submitted": _l("Sent for verification"),
     "finding.approved": _l("Verified and closed"),
     "finding.returned": _l("Returned to the agency"),
+    "regency.created": _l("Regency added"),
+    "agency.created": _l("Agency recorded"),
+    "user.created": _l("Account created"),
+    "user.password_changed": _l("Password changed"),
+    "token.issued": _l("API token created"),
+    "token.revoked": _l("API token revoked"),
 }
 
 
