@@ -17,12 +17,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.builders import make_agency, make_regency
 from tests.integration.auth_helpers import api_token, form_token, login, make_user
-from tracker.auth.models import ApiToken, User
+from tracker.auth.models import User
+from tracker.auth.services import issue_token
 from tracker.findings import services as finding_services
 from tracker.pacts import services as pact_services
 from tracker.storage import FileStore
@@ -76,6 +76,19 @@ POLICY: dict[tuple[str, str], dict[str, str]] = {
     ("pacts.extend", "POST"): CHANGE_PACT_A,
     ("pacts.withdraw", "POST"): CHANGE_PACT_A,
     ("pacts.scan", "GET"): READ_A,
+    ("agencies.index", "GET"): _only(
+        {"admin_x": "ok", "admin_y": "ok", "observer_x": "ok", "superadmin": "ok"}, "403"
+    ),
+    ("agencies.new", "GET"): ADMINS,
+    ("agencies.new", "POST"): ADMINS,
+    ("regencies.new", "GET"): SUPER,
+    ("regencies.new", "POST"): SUPER,
+    ("accounts.index", "GET"): ACCOUNT_MANAGERS,
+    ("accounts.new", "GET"): ACCOUNT_MANAGERS,
+    ("accounts.new", "POST"): ACCOUNT_MANAGERS,
+    ("accounts.tokens", "GET"): OWN_TOKEN,
+    ("accounts.new_token", "POST"): OWN_TOKEN,
+    ("accounts.revoke_token", "POST"): REVOKE_ADMIN_X_TOKEN,
     ("findings.detail", "GET"): READ_A,
     ("findings.evidence_file", "GET"): READ_A,
     ("findings.queue", "GET"): REGENCY_READERS,
@@ -136,9 +149,10 @@ def world(app: Flask, session: Session, now: datetime, tmp_path: Path) -> Iterat
     finding_services.submit_finding(session, actor=users["opd_a"], finding_id=finding.id, now=now)
     session.commit()
     tokens = {persona: api_token(session, user, now) for persona, user in users.items()}
-    token = session.execute(
-        select(ApiToken).where(ApiToken.user_id == users["admin_x"].id)
-    ).scalar_one()
+    # A second token of admin_x for the revoke route, so the one used for the API walk survives.
+    spare = issue_token(session, actor=None, owner=users["admin_x"], now=now, label="spare")
+    session.commit()
+    token = spare.token
     values: dict[str, object] = {
         "pact_id": pact.id,
         "finding_id": finding.id,
