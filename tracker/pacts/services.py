@@ -135,6 +135,15 @@ def record_pact(
         pact.scan_size_bytes = stored.size_bytes
     session.add(pact)
     session.flush()
+    # The pact first, then its findings: the timeline reads in the order things were recorded.
+    record(
+        session, actor=actor, action="pact.recorded", target_type="pact", target_id=pact.id,
+        regency_id=agency.regency_id, pact_id=pact.id, at=now,
+        changes={
+            "agency_id": agency.id, "signed_on": signed_on, "period_months": period_months,
+            "findings": len(findings), "scan_sha256": pact.scan_sha256,
+        },
+    )  # fmt: skip
     for item in findings:
         entry = BY_CODE.get(item.code) if item.code else None
         category = FindingCategory(item.category or (entry.category.value if entry else ""))
@@ -155,14 +164,6 @@ def record_pact(
             target_id=finding.id, regency_id=agency.regency_id, pact_id=pact.id, at=now,
             changes={"title": finding.title, "category": category.value, "code": finding.code},
         )  # fmt: skip
-    record(
-        session, actor=actor, action="pact.recorded", target_type="pact", target_id=pact.id,
-        regency_id=agency.regency_id, pact_id=pact.id, at=now,
-        changes={
-            "agency_id": agency.id, "signed_on": signed_on, "period_months": period_months,
-            "findings": len(findings), "scan_sha256": pact.scan_sha256,
-        },
-    )  # fmt: skip
     session.flush()
     return pact
 
