@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, flash, render_template, request, url_for
 from flask_babel import force_locale, format_date, get_locale
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
 from tracker import labels
 from tracker.errors import DomainError
@@ -121,7 +122,20 @@ def url_with(**changes: Any) -> str:
         else:
             args[key] = value
     values: dict[str, Any] = {**(request.view_args or {}), **args}
-    return url_for(request.endpoint or "portal.home", **values)
+    endpoint = request.endpoint or "portal.home"
+    if request.method != "GET":
+        # A page rendered by a POST (a form with errors) has no GET of its own at this URL:
+        # link to the page the form was on, or home.
+        adapter = current_app.url_map.bind("")
+        referrer = urlsplit(request.referrer or "")
+        try:
+            if referrer.netloc not in ("", request.host):
+                raise NotFound
+            endpoint, matched = adapter.match(referrer.path or "/", method="GET")
+        except HTTPException:
+            endpoint, matched = "portal.home", {}
+        values = {**matched, **{k: v for k, v in changes.items() if v is not None}}
+    return url_for(endpoint, **values)
 
 
 def format_day(value: date | None, style: str = "medium") -> str:

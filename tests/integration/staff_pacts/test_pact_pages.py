@@ -255,3 +255,23 @@ def test_other_agencies_and_regencies_do_not_see_the_pact(
     assert own.get(f"/staf/pakta/{pact_id}").status_code == 200
     listing = own.get("/staf/pakta/").get_data(as_text=True)
     assert f'data-pact-id="{pact_id}"' in listing
+
+
+def test_the_language_switch_on_a_form_with_errors_leads_to_a_page_that_exists(
+    client: FlaskClient, office: Office
+) -> None:
+    import re
+
+    login(client, office.admin)
+    pact_id = _pact_id(client, office)
+    token = form_token(_form(client, f"/staf/pakta/{pact_id}"))
+    response = client.post(
+        f"/staf/pakta/{pact_id}/perpanjang",
+        data={"csrf_token": token, "new_deadline": "", "reason": ""},
+        headers={"Referer": f"http://localhost/staf/pakta/{pact_id}"},
+    )
+    assert response.status_code == 422
+    link = re.search(r'href="([^"]+)" lang="en"', response.get_data(as_text=True))
+    assert link is not None
+    assert link.group(1).startswith(f"/staf/pakta/{pact_id}?")
+    assert client.get(link.group(1).replace("&amp;", "&")).status_code == 200
