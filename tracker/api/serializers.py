@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import url_for
 
 from tracker.agencies.models import Agency
+from tracker.audit.queries import TimelineEntry
+from tracker.findings.models import Evidence, Finding
 from tracker.pacts.queries import PactDetail, PactRow
 from tracker.pagination import Page
 from tracker.regencies.models import Regency
@@ -101,4 +103,72 @@ def page_json(
         "pages": page.pages,
         "next": link(page.page + 1) if page.has_next else None,
         "prev": link(page.page - 1) if page.has_prev else None,
+    }
+
+
+def _instant(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat() if value else None
+
+
+def evidence_json(evidence: Evidence) -> dict[str, Any]:
+    """Describe a piece of evidence (its file is never served by the API)."""
+    return {
+        "id": evidence.id,
+        "finding_id": evidence.finding_id,
+        "kind": evidence.kind.value,
+        "caption": evidence.caption,
+        "sha256": evidence.sha256,
+        "size_bytes": evidence.size_bytes,
+        "content_type": evidence.content_type,
+        "uploaded_at": _instant(evidence.uploaded_at),
+    }
+
+
+def finding_json(finding: Finding, *, include_internal: bool) -> dict[str, Any]:
+    """Describe a finding with its evidence and reviews.
+
+    Reviews flagged internal are left out unless ``include_internal`` (policy decides who).
+    """
+    agency = finding.agency
+    return {
+        "id": finding.id,
+        "pact_id": finding.pact_id,
+        "agency": {"id": agency.id, "slug": agency.slug, "name": agency.name},
+        "title": finding.title,
+        "category": finding.category.value,
+        "code": finding.code,
+        "description": finding.description,
+        "status": finding.status.value,
+        "submitted_at": _instant(finding.submitted_at),
+        "closed_at": _instant(finding.closed_at),
+        "evidence": [evidence_json(e) for e in finding.evidence],
+        "reviews": [
+            {
+                "decision": r.decision.value,
+                "comment": r.comment,
+                "internal": r.is_internal,
+                "created_at": _instant(r.created_at),
+            }
+            for r in finding.reviews
+            if include_internal or not r.is_internal
+        ],
+    }
+
+
+def timeline_json(entries: list[TimelineEntry]) -> dict[str, Any]:
+    """Describe a timeline, oldest step first, in UTC and in the regency's local time."""
+    return {
+        "items": [
+            {
+                "at": _instant(e.at),
+                "local_at": e.local_at.isoformat(),
+                "action": e.action,
+                "actor_role": e.actor_role,
+                "actor_name": e.actor_name,
+                "target_type": e.target_type,
+                "target_id": e.target_id,
+                "changes": e.changes,
+            }
+            for e in entries
+        ]
     }

@@ -1,24 +1,32 @@
-"""Read endpoints of API v1: regencies, agencies and pacts."""
+"""Read endpoints of API v1: public lists and pacts; findings and timelines behind a token."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from tracker.api import serializers as ser
+from tracker.api import write  # noqa: F401 - the write endpoints register on the same blueprint
+from tracker.api.auth import api_actor, token_required
+from tracker.api.blueprint import bp
+from tracker.api.openapi import document
+from tracker.audit import queries as audit_queries
+from tracker.auth import policy
 from tracker.clock import get_clock
-from tracker.errors import BadFilter
+from tracker.errors import BadFilter, NotFound
 from tracker.extensions import db_session
+from tracker.findings.services import load_finding
 from tracker.pacts import queries as pact_queries
 from tracker.pacts.rules import PactStatus
+from tracker.pacts.services import load_pact
 from tracker.pagination import paginate, parse_positive
 from tracker.regencies.models import Regency
 from tracker.regencies.queries import find_regency, list_agencies, list_regencies
 
-bp = Blueprint("api", __name__)
+__all__ = ["bp"]
 
 
 def _paging() -> tuple[int, int]:
@@ -81,6 +89,15 @@ def regencies() -> ResponseReturnValue:
     return jsonify(ser.page_json(page, items, "api.regencies"))
 
 
+@bp.get("/regencies/<slug>")
+def regency(slug: str) -> ResponseReturnValue:
+    """Return one regency."""
+    found = find_regency(db_session(), slug)
+    if found is None:
+        raise NotFound(_l("There is no regency %(slug)s.", slug=repr(slug)))
+    return jsonify(ser.regency_json(found))
+
+
 @bp.get("/agencies")
 def agencies() -> ResponseReturnValue:
     """List agencies, optionally of one regency."""
@@ -131,3 +148,30 @@ def pact(pact_id: int) -> ResponseReturnValue:
         due_soon_days=current_app.config["DUE_SOON_DAYS"],
     )
     return jsonify(ser.pact_detail_json(detail))
+
+
+@bp.get("/pacts/<int:pact_id>/timeline")
+@token_required
+def pact_timeline(pact_id: int) -> ResponseReturnValue:
+    """Return every recorded step of a pact and its findings, oldest first."""
+    pact = load_pact(db_session(), actor=api_actor(), pact_id=pact_id)
+    entries = audit_queries.pact_timeline(
+        db_session(), pact_id=pact.id, tz=pact.agency.regency.timezone
+    )
+    return jsonify(ser.timeline_json(entries))
+
+
+@bp.get("/findings/<int:finding_id>")
+@token_required
+def finding(finding_id: int) -> ResponseReturnValue:
+    """Return a finding the caller may read, with its evidence and reviews."""
+    actor = api_actor()
+    found = load_finding(db_session(), actor=actor, finding_id=finding_id)
+    include = policy.can_read_internal_comments(actor, found.agency)
+    return jsonify(ser.finding_json(found, include_internal=include))
+
+
+@bp.get("/openapi.json")
+def openapi() -> ResponseReturnValue:
+    """Describe this API as an OpenAPI 3.1 document."""
+    return jsonify(document())

@@ -1,0 +1,544 @@
+"""The OpenAPI 3.1 description of API v1, built as data (schemas are JSON Schema 2020-12)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tracker.api.blueprint import CHALLENGE
+from tracker.findings.rules import EvidenceKind, FindingCategory, FindingStatus, ReviewDecision
+from tracker.pacts.rules import PactStatus
+
+Schema = dict[str, Any]
+
+PROBLEM_MEDIA = "application/problem+json"
+
+
+def _ref(name: str) -> Schema:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _nullable(schema: Schema) -> Schema:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def _obj(properties: dict[str, Schema], *, required: list[str] | None = None) -> Schema:
+    """An object with exactly these properties (all required unless ``required`` says otherwise)."""
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties) if required is None else required,
+        "additionalProperties": False,
+    }
+
+
+STRING: Schema = {"type": "string"}
+TEXT_OR_NULL: Schema = {"type": ["string", "null"]}
+INTEGER: Schema = {"type": "integer"}
+DAY: Schema = {"type": "string", "format": "date"}
+DAY_OR_NULL: Schema = {"type": ["string", "null"], "format": "date"}
+INSTANT: Schema = {"type": "string", "format": "date-time"}
+INSTANT_OR_NULL: Schema = {"type": ["string", "null"], "format": "date-time"}
+URL_OR_NULL: Schema = {"type": ["string", "null"], "format": "uri"}
+
+
+def _enum(values: Any) -> Schema:
+    return {"type": "string", "enum": [v.value for v in values]}
+
+
+SCHEMAS: dict[str, Schema] = {
+    "Problem": {
+        **_obj(
+            {
+                "type": {"type": "string", "format": "uri"},
+                "title": STRING,
+                "status": {"type": "integer", "minimum": 400, "maximum": 599},
+                "detail": STRING,
+                "invalid_params": {
+                    "type": "array",
+                    "items": _obj({"name": STRING, "reason": STRING}),
+                    "description": "Each bad field and why (422, and 400 for a bad filter).",
+                },
+            },
+            required=["type", "title", "status", "detail"],
+        ),
+        "description": "An RFC 9457 problem; messages are in English.",
+    },
+    "Regency": _obj(
+        {
+            "slug": STRING,
+            "name": STRING,
+            "province": STRING,
+            "timezone": {"type": "string", "description": "IANA time zone, e.g. Asia/Makassar"},
+        }
+    ),
+    "Agency": _obj(
+        {
+            "id": INTEGER,
+            "regency": STRING,
+            "slug": STRING,
+            "name": STRING,
+            "kind": STRING,
+            "is_demo": {"type": "boolean"},
+        }
+    ),
+    "AgencyRef": _obj({"id": INTEGER, "slug": STRING, "name": STRING}),
+    "PactSummary": _obj(
+        {
+            "id": INTEGER,
+            "regency": STRING,
+            "regency_name": STRING,
+            "agency": _ref("AgencyRef"),
+            "signatory_name": TEXT_OR_NULL,
+            "signatory_title": STRING,
+            "signed_on": DAY_OR_NULL,
+            "period_months": INTEGER,
+            "original_deadline": DAY_OR_NULL,
+            "deadline": {**DAY_OR_NULL, "description": "In force (after any extension)."},
+            "status": _enum(PactStatus),
+            "days_left": {"type": ["integer", "null"]},
+            "findings_total": INTEGER,
+            "findings_closed": INTEGER,
+            "is_demo": {"type": "boolean"},
+            "source": TEXT_OR_NULL,
+            "url": {"type": "string", "format": "uri"},
+        }
+    ),
+    "PactFinding": _obj(
+        {
+            "id": INTEGER,
+            "title": STRING,
+            "code": TEXT_OR_NULL,
+            "category": _enum(FindingCategory),
+            "status": _enum(FindingStatus),
+            "closed_on": {**DAY_OR_NULL, "description": "Local date of the regency."},
+        }
+    ),
+    "Pact": {
+        "allOf": [_ref("PactSummary")],
+        "type": "object",
+        "properties": {
+            "pledge": STRING,
+            "sanction": TEXT_OR_NULL,
+            "witnesses": TEXT_OR_NULL,
+            "withdrawal_reason": TEXT_OR_NULL,
+            "findings": {"type": "array", "items": _ref("PactFinding")},
+        },
+        "required": ["pledge", "sanction", "witnesses", "withdrawal_reason", "findings"],
+    },
+    "Evidence": _obj(
+        {
+            "id": INTEGER,
+            "finding_id": INTEGER,
+            "kind": _enum(EvidenceKind),
+            "caption": STRING,
+            "sha256": TEXT_OR_NULL,
+            "size_bytes": {"type": ["integer", "null"]},
+            "content_type": TEXT_OR_NULL,
+            "uploaded_at": INSTANT,
+        }
+    ),
+    "Review": _obj(
+        {
+            "decision": _enum(ReviewDecision),
+            "comment": TEXT_OR_NULL,
+            "internal": {
+                "type": "boolean",
+                "description": "Internal reviews are listed only to the regency's staff.",
+            },
+            "created_at": INSTANT,
+        }
+    ),
+    "Finding": _obj(
+        {
+            "id": INTEGER,
+            "pact_id": {"type": ["integer", "null"]},
+            "agency": _ref("AgencyRef"),
+            "title": STRING,
+            "category": _enum(FindingCategory),
+            "code": TEXT_OR_NULL,
+            "description": TEXT_OR_NULL,
+            "status": _enum(FindingStatus),
+            "submitted_at": INSTANT_OR_NULL,
+            "closed_at": INSTANT_OR_NULL,
+            "evidence": {"type": "array", "items": _ref("Evidence")},
+            "reviews": {"type": "array", "items": _ref("Review")},
+        }
+    ),
+    "TimelineEntry": _obj(
+        {
+            "at": {**INSTANT, "description": "UTC"},
+            "local_at": {**INSTANT, "description": "The regency's local time, with its offset"},
+            "action": {"type": "string", "examples": ["pact.recorded", "finding.submitted"]},
+            "actor_role": TEXT_OR_NULL,
+            "actor_name": TEXT_OR_NULL,
+            "target_type": STRING,
+            "target_id": INTEGER,
+            "changes": {"type": ["object", "null"]},
+        }
+    ),
+    "Timeline": _obj({"items": {"type": "array", "items": _ref("TimelineEntry")}}),
+    "RegencyInput": _obj({"slug": STRING, "name": STRING, "province": STRING, "timezone": STRING}),
+    "AgencyInput": _obj(
+        {
+            "regency": {"type": "string", "description": "The regency's slug"},
+            "slug": STRING,
+            "name": STRING,
+            "kind": {"type": "string", "examples": ["dinas", "badan", "puskesmas", "rsud"]},
+        }
+    ),
+    "FindingInput": _obj(
+        {
+            "title": STRING,
+            "category": {**_enum(FindingCategory), "type": ["string", "null"]},
+            "description": TEXT_OR_NULL,
+            "code": {
+                "type": ["string", "null"],
+                "description": "A code of the finding catalogue; it supplies the category.",
+            },
+        },
+        required=["title"],
+    ),
+    "PactInput": _obj(
+        {
+            "agency_id": INTEGER,
+            "signatory_name": TEXT_OR_NULL,
+            "signatory_title": STRING,
+            "signed_on": {**DAY_OR_NULL, "description": "Null: no deadline until it is known."},
+            "period_months": {"type": "integer", "minimum": 1, "maximum": 60, "default": 3},
+            "pledge": STRING,
+            "sanction": TEXT_OR_NULL,
+            "witnesses": TEXT_OR_NULL,
+            "findings": {"type": "array", "items": _ref("FindingInput"), "default": []},
+        },
+        required=["agency_id", "signatory_title", "pledge"],
+    ),
+    "ExtendInput": _obj({"new_deadline": DAY, "reason": STRING}),
+    "WithdrawInput": _obj({"reason": STRING}),
+    "SubmitInput": _obj({"note": TEXT_OR_NULL}, required=[]),
+    "ReviewInput": _obj(
+        {
+            "decision": _enum(ReviewDecision),
+            "comment": {
+                **TEXT_OR_NULL,
+                "description": "Required to return a finding (and then not internal).",
+            },
+            "internal": {"type": "boolean", "default": False},
+        },
+        required=["decision"],
+    ),
+    "EvidenceUpload": _obj(
+        {
+            "file": {
+                "type": "string",
+                "contentMediaType": "application/octet-stream",
+                "description": "JPEG, PNG or PDF, recognised by content; the name is ignored.",
+            },
+            "caption": {"type": "string", "maxLength": 300},
+        }
+    ),
+}
+
+for _kind in ("Regency", "Agency", "PactSummary"):
+    SCHEMAS[f"{_kind}Page"] = _obj(
+        {
+            "items": {"type": "array", "items": _ref(_kind)},
+            "page": INTEGER,
+            "per_page": INTEGER,
+            "total": INTEGER,
+            "pages": INTEGER,
+            "next": URL_OR_NULL,
+            "prev": URL_OR_NULL,
+        }
+    )
+
+_PROBLEMS: dict[int, str] = {
+    400: "Malformed body or bad filter",
+    401: "Missing, malformed, unknown or revoked token",
+    403: "The caller may not do this",
+    404: "Unknown, or not visible to the caller",
+    409: "Not allowed in the object's current state",
+    413: "Upload too large",
+    422: "Invalid fields, each named in invalid_params",
+}
+
+
+def _problem(status: int) -> Schema:
+    response: Schema = {
+        "description": _PROBLEMS[status],
+        "content": {PROBLEM_MEDIA: {"schema": _ref("Problem")}},
+    }
+    if status == 401:
+        response["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"}}}
+    return response
+
+
+def _json(schema: str, description: str, *, location: bool = False) -> Schema:
+    response: Schema = {
+        "description": description,
+        "content": {"application/json": {"schema": _ref(schema)}},
+    }
+    if location:
+        response["headers"] = {
+            "Location": {"schema": {"type": "string"}, "description": "URL of the new object"}
+        }
+    return response
+
+
+def _path_param(name: str, schema: Schema, description: str) -> Schema:
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "schema": schema,
+        "description": description,
+    }
+
+
+def _query(name: str, schema: Schema, description: str) -> Schema:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+    }
+
+
+PAGING = [
+    _query("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number"),
+    _query("per_page", {"type": "integer", "minimum": 1, "maximum": 200}, "Items per page"),
+]
+REGENCY_FILTER = _query("regency", STRING, "Only this regency (its slug)")
+PACT_ID = _path_param("pact_id", INTEGER, "The pact's id")
+FINDING_ID = _path_param("finding_id", INTEGER, "The finding's id")
+SECURED: list[dict[str, list[str]]] = [{"bearer": []}]
+
+
+def _operation(
+    operation_id: str,
+    summary: str,
+    tag: str,
+    responses: dict[int, Schema],
+    *,
+    errors: tuple[int, ...] = (),
+    parameters: list[Schema] | None = None,
+    body: str | None = None,
+    media: str = "application/json",
+) -> Schema:
+    """One operation; a token-protected one (it lists 401) gets the bearer requirement."""
+    operation: Schema = {"operationId": operation_id, "summary": summary, "tags": [tag]}
+    if parameters:
+        operation["parameters"] = parameters
+    if body:
+        operation["requestBody"] = {"required": True, "content": {media: {"schema": _ref(body)}}}
+    operation["responses"] = {
+        **{str(code): response for code, response in responses.items()},
+        **{str(code): _problem(code) for code in errors},
+    }
+    operation["security"] = SECURED if 401 in errors else []
+    return operation
+
+
+WRITE_ERRORS = (400, 401, 403, 404, 409, 422)
+
+PATHS: dict[str, dict[str, Schema]] = {
+    "/openapi.json": {
+        "get": _operation(
+            "openapi",
+            "This document",
+            "meta",
+            {
+                200: {
+                    "description": "OpenAPI 3.1",
+                    "content": {"application/json": {"schema": {"type": "object"}}},
+                }
+            },
+        )
+    },
+    "/regencies": {
+        "get": _operation(
+            "listRegencies",
+            "List regencies by name",
+            "regencies",
+            {200: _json("RegencyPage", "A page of regencies")},
+            errors=(400,),
+            parameters=PAGING,
+        ),
+        "post": _operation(
+            "createRegency",
+            "Add a regency (superadmin)",
+            "regencies",
+            {201: _json("Regency", "The new regency", location=True)},
+            errors=(400, 401, 403, 422),
+            body="RegencyInput",
+        ),
+    },
+    "/regencies/{slug}": {
+        "get": _operation(
+            "getRegency",
+            "One regency",
+            "regencies",
+            {200: _json("Regency", "The regency")},
+            errors=(404,),
+            parameters=[_path_param("slug", STRING, "The regency's slug")],
+        )
+    },
+    "/agencies": {
+        "get": _operation(
+            "listAgencies",
+            "List agencies, optionally of one regency",
+            "agencies",
+            {200: _json("AgencyPage", "A page of agencies")},
+            errors=(400,),
+            parameters=[*PAGING, REGENCY_FILTER],
+        ),
+        "post": _operation(
+            "createAgency",
+            "Record an agency (admin of its regency)",
+            "agencies",
+            {201: _json("Agency", "The new agency")},
+            errors=(400, 401, 403, 422),
+            body="AgencyInput",
+        ),
+    },
+    "/pacts": {
+        "get": _operation(
+            "listPacts",
+            "List pacts newest first",
+            "pacts",
+            {200: _json("PactSummaryPage", "A page of pacts")},
+            errors=(400,),
+            parameters=[
+                *PAGING,
+                REGENCY_FILTER,
+                _query("agency", INTEGER, "Only this agency (its id)"),
+                _query("status", _enum(PactStatus), "Only pacts with this status"),
+            ],
+        ),
+        "post": _operation(
+            "recordPact",
+            "Record a signed pact with its findings (admin of the regency)",
+            "pacts",
+            {201: _json("Pact", "The recorded pact with its findings' ids", location=True)},
+            errors=(400, 401, 403, 422),
+            body="PactInput",
+        ),
+    },
+    "/pacts/{pact_id}": {
+        "get": _operation(
+            "getPact",
+            "One pact with its findings",
+            "pacts",
+            {200: _json("Pact", "The pact")},
+            errors=(404,),
+            parameters=[PACT_ID],
+        )
+    },
+    "/pacts/{pact_id}/timeline": {
+        "get": _operation(
+            "getPactTimeline",
+            "Every step of a pact and its findings, oldest first",
+            "pacts",
+            {200: _json("Timeline", "The timeline")},
+            errors=(401, 404),
+            parameters=[PACT_ID],
+        )
+    },
+    "/pacts/{pact_id}/extend": {
+        "post": _operation(
+            "extendPact",
+            "Move the deadline later, with a reason",
+            "pacts",
+            {200: _json("Pact", "The pact with its new deadline")},
+            errors=WRITE_ERRORS,
+            parameters=[PACT_ID],
+            body="ExtendInput",
+        )
+    },
+    "/pacts/{pact_id}/withdraw": {
+        "post": _operation(
+            "withdrawPact",
+            "Cancel a pact with a reason (it stays on record)",
+            "pacts",
+            {200: _json("Pact", "The withdrawn pact")},
+            errors=WRITE_ERRORS,
+            parameters=[PACT_ID],
+            body="WithdrawInput",
+        )
+    },
+    "/findings/{finding_id}": {
+        "get": _operation(
+            "getFinding",
+            "One finding with its evidence and reviews",
+            "findings",
+            {200: _json("Finding", "The finding")},
+            errors=(401, 404),
+            parameters=[FINDING_ID],
+        )
+    },
+    "/findings/{finding_id}/evidence": {
+        "post": _operation(
+            "addEvidence",
+            "Upload a photo or PDF proving a fix (the agency's staff)",
+            "findings",
+            {201: _json("Evidence", "The stored evidence")},
+            errors=(*WRITE_ERRORS, 413),
+            parameters=[FINDING_ID],
+            body="EvidenceUpload",
+            media="multipart/form-data",
+        )
+    },
+    "/findings/{finding_id}/submit": {
+        "post": _operation(
+            "submitFinding",
+            "Send a finding for verification (the agency's staff)",
+            "findings",
+            {200: _json("Finding", "The submitted finding")},
+            errors=WRITE_ERRORS,
+            parameters=[FINDING_ID],
+            body="SubmitInput",
+        )
+    },
+    "/findings/{finding_id}/review": {
+        "post": _operation(
+            "reviewFinding",
+            "Approve or return a submitted finding (the regent's office)",
+            "findings",
+            {200: _json("Finding", "The finding with its review")},
+            errors=WRITE_ERRORS,
+            parameters=[FINDING_ID],
+            body="ReviewInput",
+        )
+    },
+}
+# A submission needs no body at all.
+PATHS["/findings/{finding_id}/submit"]["post"]["requestBody"]["required"] = False
+
+
+def document() -> Schema:
+    """Return the OpenAPI 3.1 document of API v1."""
+    return {
+        "openapi": "3.1.0",
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+        "info": {
+            "title": "Pantau Pakta API",
+            "version": "1",
+            "description": (
+                "Integrity pacts of regency agencies and the follow-up of their findings. "
+                "Lists and pacts are public; findings, timelines and every write need a bearer "
+                f"token (challenge: {CHALLENGE}). Errors are application/problem+json."
+            ),
+        },
+        "servers": [{"url": "/api/v1"}],
+        "paths": PATHS,
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A token from 'flask users token' or the staff token page.",
+                }
+            },
+        },
+    }

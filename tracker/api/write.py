@@ -1,0 +1,254 @@
+"""Write endpoints of API v1, behind a bearer token: parse → one service → commit → respond."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, jsonify, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+
+from tracker.agencies import services as agencies
+from tracker.api import serializers as ser
+from tracker.api.auth import api_actor, token_required
+from tracker.api.blueprint import bp
+from tracker.api.parsing import Body, perform
+from tracker.auth import policy
+from tracker.clock import get_clock
+from tracker.errors import Message
+from tracker.extensions import db_session
+from tracker.findings import services as findings
+from tracker.findings.models import Finding
+from tracker.pacts import queries as pact_queries
+from tracker.pacts import services as pacts
+from tracker.regencies import services as regencies
+from tracker.storage import get_file_store
+
+_FINDING_FIELDS = ("title", "category", "description", "code")
+
+
+def _pact_response(pact_id: int, status: int = 200) -> ResponseReturnValue:
+    detail = pact_queries.get_pact(
+        db_session(),
+        pact_id=pact_id,
+        now=get_clock().now(),
+        due_soon_days=current_app.config["DUE_SOON_DAYS"],
+    )
+    headers = {"Location": url_for("api.pact", pact_id=pact_id)} if status == 201 else {}
+    return jsonify(ser.pact_detail_json(detail)), status, headers
+
+
+def _finding_response(finding: Finding) -> ResponseReturnValue:
+    include = policy.can_read_internal_comments(api_actor(), finding.agency)
+    return jsonify(ser.finding_json(finding, include_internal=include))
+
+
+@bp.post("/regencies")
+@token_required
+def create_regency() -> ResponseReturnValue:
+    """Add a regency (superadmin)."""
+    body = Body(known=("slug", "name", "province", "timezone"))
+    fields = {name: body.text(name) or "" for name in ("slug", "name", "province", "timezone")}
+    regency = perform(
+        lambda: regencies.create_regency(
+            db_session(), actor=api_actor(), now=get_clock().now(), **fields
+        ),
+        parse_errors=body.errors,
+        malformed=body.malformed,
+    )
+    location = url_for("api.regency", slug=regency.slug)
+    return jsonify(ser.regency_json(regency)), 201, {"Location": location}
+
+
+@bp.post("/agencies")
+@token_required
+def create_agency() -> ResponseReturnValue:
+    """Record an agency of a regency (that regency's admin)."""
+    body = Body(known=("regency", "slug", "name", "kind"))
+    regency_slug, slug = body.text("regency") or "", body.text("slug") or ""
+    name, kind = body.text("name") or "", body.text("kind") or ""
+    agency = perform(
+        lambda: agencies.create_agency(
+            db_session(),
+            actor=api_actor(),
+            regency_slug=regency_slug,
+            slug=slug,
+            name=name,
+            kind=kind,
+            now=get_clock().now(),
+        ),
+        parse_errors=body.errors,
+        malformed=body.malformed,
+    )
+    return jsonify(ser.agency_json(agency)), 201
+
+
+def _finding_inputs(body: Body) -> list[pacts.FindingInput]:
+    raw = body.data.get("findings", [])
+    if not isinstance(raw, list):
+        body.errors["findings"] = _l("must be a list of findings")
+        return []
+    items: list[pacts.FindingInput] = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict):
+            body.errors[f"findings[{i}]"] = _l("must be an object with a title and a category")
+            # A valid stand-in keeps the service's numbering of the findings after it.
+            items.append(pacts.FindingInput(title="-", category="input"))
+            continue
+        values: dict[str, str | None] = {}
+        for name in _FINDING_FIELDS:
+            value = item.get(name)
+            if value is not None and not isinstance(value, str):
+                body.errors[f"findings[{i}].{name}"] = _l("must be a string")
+                value = None
+            values[name] = value
+        for name in item:
+            if name not in _FINDING_FIELDS:
+                body.errors[f"findings[{i}].{name}"] = _l("unknown field")
+        items.append(
+            pacts.FindingInput(
+                title=values["title"] or "",
+                category=values["category"],
+                description=values["description"],
+                code=values["code"],
+            )
+        )
+    return items
+
+
+@bp.post("/pacts")
+@token_required
+def record_pact() -> ResponseReturnValue:
+    """Record a signed pact with its findings (the regency's admin)."""
+    body = Body(
+        known=(
+            "agency_id",
+            "signatory_name",
+            "signatory_title",
+            "signed_on",
+            "period_months",
+            "pledge",
+            "sanction",
+            "witnesses",
+            "findings",
+        ),
+    )
+    args: dict[str, Any] = {
+        "agency_id": body.integer("agency_id", default=None) or 0,
+        "signatory_name": body.text("signatory_name"),
+        "signatory_title": body.text("signatory_title") or "",
+        "signed_on": body.day("signed_on"),
+        "period_months": body.integer("period_months", default=3),
+        "pledge": body.text("pledge") or "",
+        "sanction": body.text("sanction"),
+        "witnesses": body.text("witnesses"),
+        "findings": _finding_inputs(body),
+    }
+    pact = perform(
+        lambda: pacts.record_pact(db_session(), actor=api_actor(), now=get_clock().now(), **args),
+        parse_errors=body.errors,
+        malformed=body.malformed,
+    )
+    return _pact_response(pact.id, status=201)
+
+
+@bp.post("/pacts/<int:pact_id>/extend")
+@token_required
+def extend_pact(pact_id: int) -> ResponseReturnValue:
+    """Move a pact's deadline later, with a reason (the regency's admin)."""
+    body = Body(known=("new_deadline", "reason"))
+    new_deadline, reason = body.day("new_deadline"), body.text("reason") or ""
+    perform(
+        lambda: pacts.extend_pact(
+            db_session(),
+            actor=api_actor(),
+            pact_id=pact_id,
+            new_deadline_on=new_deadline,
+            reason=reason,
+            now=get_clock().now(),
+        ),
+        parse_errors=body.errors,
+        malformed=body.malformed,
+    )
+    return _pact_response(pact_id)
+
+
+@bp.post("/pacts/<int:pact_id>/withdraw")
+@token_required
+def withdraw_pact(pact_id: int) -> ResponseReturnValue:
+    """Cancel a pact with a reason (the regency's admin)."""
+    body = Body(known=("reason",))
+    reason = body.text("reason") or ""
+    perform(
+        lambda: pacts.withdraw_pact(
+            db_session(), actor=api_actor(), pact_id=pact_id, reason=reason, now=get_clock().now()
+        ),
+        parse_errors=body.errors,
+        malformed=body.malformed,
+    )
+    return _pact_response(pact_id)
+
+
+@bp.post("/findings/<int:finding_id>/evidence")
+@token_required
+def add_evidence(finding_id: int) -> ResponseReturnValue:
+    """Upload a photo or PDF proving a fix (multipart: file, caption; the agency's staff)."""
+    errors: dict[str, Message] = {}
+    upload = request.files.get("file")
+    if upload is None:
+        errors["file"] = _l("required: a JPEG, PNG or PDF file")
+    # The client's file name is ignored: the store names files by a random key.
+    data = upload.read() if upload is not None else b""
+    caption = request.form.get("caption", "")
+    evidence = perform(
+        lambda: findings.add_evidence(
+            db_session(),
+            actor=api_actor(),
+            finding_id=finding_id,
+            data=data,
+            caption=caption,
+            store=get_file_store(),
+            now=get_clock().now(),
+        ),
+        parse_errors=errors,
+    )
+    return jsonify(ser.evidence_json(evidence)), 201
+
+
+@bp.post("/findings/<int:finding_id>/submit")
+@token_required
+def submit_finding(finding_id: int) -> ResponseReturnValue:
+    """Send a finding for verification (the agency's staff); an optional note."""
+    body = Body(known=("note",))
+    note = body.text("note")
+    finding = perform(
+        lambda: findings.submit_finding(
+            db_session(), actor=api_actor(), finding_id=finding_id, note=note, now=get_clock().now()
+        ),
+        parse_errors=body.errors,
+        malformed=body.malformed,
+    )
+    return _finding_response(finding)
+
+
+@bp.post("/findings/<int:finding_id>/review")
+@token_required
+def review_finding(finding_id: int) -> ResponseReturnValue:
+    """Approve or return a submitted finding (the regent's office, never its own agency)."""
+    body = Body(known=("decision", "comment", "internal"))
+    decision, comment = body.text("decision") or "", body.text("comment")
+    internal = body.flag("internal")
+    review = perform(
+        lambda: findings.review_finding(
+            db_session(),
+            actor=api_actor(),
+            finding_id=finding_id,
+            decision=decision,
+            comment=comment,
+            internal=internal,
+            now=get_clock().now(),
+        ),
+        parse_errors=body.errors,
+        malformed=body.malformed,
+    )
+    return _finding_response(review.finding)
