@@ -99,6 +99,21 @@ POLICY: dict[tuple[str, str], dict[str, str]] = {
     ("api.agencies", "GET"): ALL_OK,
     ("api.pacts", "GET"): ALL_OK,
     ("api.pact", "GET"): ALL_OK,
+    ("api.regency", "GET"): ALL_OK,
+    ("api.openapi", "GET"): ALL_OK,
+    # The API takes bearer tokens only: no token is 401, never a login page.
+    ("api.finding", "GET"): _api(READ_A),
+    ("api.pact_timeline", "GET"): _api(READ_A),
+    ("api.create_regency", "POST"): _api(SUPER),
+    # These name their target in the body: the walk's empty body is refused as invalid (an
+    # "ok" here); who may create what is tested with real bodies in tests/integration/api.
+    ("api.create_agency", "POST"): _api(STAFF_ANY),
+    ("api.record_pact", "POST"): _api(STAFF_ANY),
+    ("api.extend_pact", "POST"): _api(CHANGE_PACT_A),
+    ("api.withdraw_pact", "POST"): _api(CHANGE_PACT_A),
+    ("api.add_evidence", "POST"): _api(WORK_ON_A),
+    ("api.submit_finding", "POST"): _api(WORK_ON_A),
+    ("api.review_finding", "POST"): _api(REVIEW_A),
 }
 
 
@@ -159,6 +174,7 @@ def world(app: Flask, session: Session, now: datetime, tmp_path: Path) -> Iterat
         "evidence_id": evidence.id,
         "token_id": token.id,
         "filename": "css/app.css",
+        "slug": "kab-x",
     }
     yield World(users, tokens, values)
     app.config["UPLOAD_FOLDER"] = None
