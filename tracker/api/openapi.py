@@ -45,6 +45,27 @@ def _enum(values: Any) -> Schema:
     return {"type": "string", "enum": [v.value for v in values]}
 
 
+PACT_SUMMARY: dict[str, Schema] = {
+    "id": INTEGER,
+    "regency": STRING,
+    "regency_name": STRING,
+    "agency": _ref("AgencyRef"),
+    "signatory_name": TEXT_OR_NULL,
+    "signatory_title": STRING,
+    "signed_on": DAY_OR_NULL,
+    "period_months": INTEGER,
+    "original_deadline": DAY_OR_NULL,
+    "deadline": {**DAY_OR_NULL, "description": "In force (after any extension)."},
+    "status": _enum(PactStatus),
+    "days_left": {"type": ["integer", "null"]},
+    "findings_total": INTEGER,
+    "findings_closed": INTEGER,
+    "is_demo": {"type": "boolean"},
+    "source": TEXT_OR_NULL,
+    "url": {"type": "string", "format": "uri"},
+}
+
+
 SCHEMAS: dict[str, Schema] = {
     "Problem": {
         **_obj(
@@ -82,27 +103,7 @@ SCHEMAS: dict[str, Schema] = {
         }
     ),
     "AgencyRef": _obj({"id": INTEGER, "slug": STRING, "name": STRING}),
-    "PactSummary": _obj(
-        {
-            "id": INTEGER,
-            "regency": STRING,
-            "regency_name": STRING,
-            "agency": _ref("AgencyRef"),
-            "signatory_name": TEXT_OR_NULL,
-            "signatory_title": STRING,
-            "signed_on": DAY_OR_NULL,
-            "period_months": INTEGER,
-            "original_deadline": DAY_OR_NULL,
-            "deadline": {**DAY_OR_NULL, "description": "In force (after any extension)."},
-            "status": _enum(PactStatus),
-            "days_left": {"type": ["integer", "null"]},
-            "findings_total": INTEGER,
-            "findings_closed": INTEGER,
-            "is_demo": {"type": "boolean"},
-            "source": TEXT_OR_NULL,
-            "url": {"type": "string", "format": "uri"},
-        }
-    ),
+    "PactSummary": _obj(PACT_SUMMARY),
     "PactFinding": _obj(
         {
             "id": INTEGER,
@@ -113,18 +114,16 @@ SCHEMAS: dict[str, Schema] = {
             "closed_on": {**DAY_OR_NULL, "description": "Local date of the regency."},
         }
     ),
-    "Pact": {
-        "allOf": [_ref("PactSummary")],
-        "type": "object",
-        "properties": {
+    "Pact": _obj(
+        {
+            **PACT_SUMMARY,
             "pledge": STRING,
             "sanction": TEXT_OR_NULL,
             "witnesses": TEXT_OR_NULL,
             "withdrawal_reason": TEXT_OR_NULL,
             "findings": {"type": "array", "items": _ref("PactFinding")},
-        },
-        "required": ["pledge", "sanction", "witnesses", "withdrawal_reason", "findings"],
-    },
+        }
+    ),
     "Evidence": _obj(
         {
             "id": INTEGER,
@@ -482,7 +481,7 @@ PATHS: dict[str, dict[str, Schema]] = {
             "Upload a photo or PDF proving a fix (the agency's staff)",
             "findings",
             {201: _json("Evidence", "The stored evidence")},
-            errors=(*WRITE_ERRORS, 413),
+            errors=(401, 403, 404, 409, 413, 422),
             parameters=[FINDING_ID],
             body="EvidenceUpload",
             media="multipart/form-data",

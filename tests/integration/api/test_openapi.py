@@ -1,0 +1,207 @@
+"""The OpenAPI document describes every API route, and live responses match what it declares."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from flask import Flask
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+from werkzeug.test import TestResponse
+
+from tests.integration.api.conftest import Api, World
+
+DOC_URI = "urn:pantau-pakta:openapi"
+METHODS = {"get", "post", "put", "patch", "delete"}
+
+
+def _template(rule: str) -> str:
+    """Turn a Flask rule under /api/v1 into an OpenAPI path: <int:pact_id> → {pact_id}."""
+    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.removeprefix("/api/v1"))
+
+
+def _pointer(*parts: str) -> str:
+    return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+@pytest.fixture
+def document(api: Api) -> dict[str, Any]:
+    response = api("GET", "/openapi.json")
+    assert response.status_code == 200
+    body: dict[str, Any] = response.get_json()
+    return body
+
+
+def test_the_document_lists_exactly_the_routes_of_the_api(
+    app: Flask, document: dict[str, Any]
+) -> None:
+    routes = {
+        (_template(rule.rule), method.lower())
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("api.")
+        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
+    }
+    described = {
+        (path, method)
+        for path, item in document["paths"].items()
+        for method in item
+        if method in METHODS
+    }
+    assert routes - described == set(), "routes missing from the document"
+    assert described - routes == set(), "documented operations with no route"
+
+
+def test_the_document_is_openapi_3_1_with_valid_schemas(document: dict[str, Any]) -> None:
+    assert document["openapi"].startswith("3.1.")
+    bearer = document["components"]["securitySchemes"]["bearer"]
+    assert (bearer["type"], bearer["scheme"]) == ("http", "bearer")
+    for schema in document["components"]["schemas"].values():
+        Draft202012Validator.check_schema(schema)
+    ids = [op["operationId"] for item in document["paths"].values() for op in item.values()]
+    assert len(ids) == len(set(ids))
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if "401" in operation["responses"]:
+                assert operation["security"] == [{"bearer": []}], (method, path)
+            for name in re.findall(r"{([a-z_]+)}", path):
+                assert name in {p["name"] for p in operation.get("parameters", [])}, path
+
+
+class Conformance:
+    """Check each live response against the schema the document declares for it."""
+
+    def __init__(self, app: Flask, document: dict[str, Any]) -> None:
+        self.document = document
+        self.adapter = app.url_map.bind("localhost")
+        resource = Resource.from_contents(document, default_specification=DRAFT202012)
+        self.registry: Registry[Any] = Registry().with_resource(DOC_URI, resource)
+        self.seen: set[tuple[str, str, str]] = set()
+
+    def check(self, method: str, url: str, response: TestResponse) -> None:
+        rule, _ = self.adapter.match(url.split("?")[0], method=method, return_rule=True)
+        path = _template(rule.rule)
+        responses = self.document["paths"][path][method.lower()]["responses"]
+        status = str(response.status_code)
+        assert status in responses, f"{method} {url}: undeclared status {status}"
+        [media] = list(responses[status]["content"])
+        assert response.mimetype == media, f"{method} {url}: {response.mimetype} is not {media}"
+        pointer = _pointer("paths", path, method.lower(), "responses", status, "content", media)
+        validator = Draft202012Validator(
+            {"$ref": f"{DOC_URI}#{pointer}/schema"}, registry=self.registry
+        )
+        errors = [e.message for e in validator.iter_errors(response.get_json(force=True))]
+        assert not errors, f"{method} {url} {status}: {errors}"
+        for header in responses[status].get("headers", {}):
+            assert header in response.headers, f"{method} {url} {status}: no {header} header"
+        self.seen.add((path, method.lower(), status))
+
+
+def test_live_responses_match_the_declared_schemas(
+    app: Flask, api: Api, world: World, document: dict[str, Any], small_uploads: int
+) -> None:
+    conformance = Conformance(app, document)
+
+    def call(method: str, url: str, who: str | None = None, **kwargs: Any) -> TestResponse:
+        response = api(method, url, who, **kwargs)
+        conformance.check(method, "/api/v1" + url, response)
+        return response
+
+    call("GET", "/openapi.json")
+    call("GET", "/regencies")
+    call("GET", "/regencies?page=0")
+    call("GET", "/regencies/kab-x")
+    call("GET", "/regencies/atlantis")
+    new_regency = {"slug": "baru", "name": "Baru", "province": "P", "timezone": "Asia/Jayapura"}
+    call("POST", "/regencies", "superadmin", json=new_regency)
+    call("POST", "/regencies", "admin_x", json=new_regency)
+    call("POST", "/regencies", "superadmin", json=new_regency)  # the slug is taken now: 422
+    call("POST", "/regencies", None, json=new_regency)
+    call("POST", "/regencies", "superadmin", data="[", content_type="application/json")
+
+    call("GET", "/agencies?regency=kab-x")
+    call("GET", "/agencies?regency=atlantis")
+    new_agency = {"regency": "kab-x", "slug": "dinsos", "name": "Dinas Sosial", "kind": "dinas"}
+    call("POST", "/agencies", "admin_x", json=new_agency)
+    call("POST", "/agencies", "opd_a", json=new_agency)
+    call("POST", "/agencies", "admin_x", json={**new_agency, "slug": "?"})
+    call("POST", "/agencies", None, json=new_agency)
+    call("POST", "/agencies", "admin_x", data="[", content_type="application/json")
+
+    pact = call("POST", "/pacts", "admin_x", json=api.pact_body()).get_json()
+    other = call("POST", "/pacts", "admin_x", json=api.pact_body(signed_on=None)).get_json()
+    call("POST", "/pacts", "observer_x", json=api.pact_body())
+    call("POST", "/pacts", "admin_x", json=api.pact_body(period_months=0, pledge=""))
+    call("POST", "/pacts", None, json=api.pact_body())
+    call("POST", "/pacts", "admin_x", data="nope", content_type="application/json")
+    call("GET", "/pacts?regency=kab-x")
+    call("GET", "/pacts?status=late")
+    call("GET", f"/pacts/{pact['id']}")
+    call("GET", "/pacts/999999")
+
+    first, second = (f["id"] for f in pact["findings"])
+    call("POST", f"/findings/{first}/submit", "opd_a")  # no evidence yet: 409
+    call("POST", f"/findings/{first}/evidence", "opd_a", data={"caption": "x"})  # no file: 422
+    call("POST", f"/findings/{first}/evidence", "admin_x", data={"caption": "x"})
+    call("POST", f"/findings/{first}/evidence", "opd_b", data={"caption": "x"})
+    call("POST", f"/findings/{first}/evidence", "opd_a", data="{}")  # not multipart: 422
+    call("POST", f"/findings/{first}/evidence", None, data={})
+    assert api.upload(first).status_code == 201
+    conformance.check("POST", f"/api/v1/findings/{second}/evidence", api.upload(second))
+    call("POST", f"/findings/{first}/submit", "opd_a", json={"note": "Sudah"})
+    call("POST", f"/findings/{first}/submit", "opd_a")  # already submitted: 409
+    call("POST", f"/findings/{first}/submit", "admin_x")
+    call("POST", f"/findings/{first}/submit", "opd_b")
+    call("POST", f"/findings/{first}/submit", None)
+    call("POST", f"/findings/{second}/submit", "opd_a", json={"note": 5})  # 422
+    call("POST", f"/findings/{second}/submit", "opd_a", data="[]", content_type="application/json")
+    conformance.check(
+        "POST", f"/api/v1/findings/{second}/evidence", api.upload(second, data=b"0" * 8000)
+    )  # 413
+    call("POST", f"/findings/{first}/review", "admin_x", json={"decision": "return"})
+    call("POST", f"/findings/{first}/review", "opd_a", json={"decision": "approve"})
+    call("POST", f"/findings/{first}/review", "admin_y", json={"decision": "approve"})
+    call("POST", f"/findings/{first}/review", "admin_x", data="x", content_type="application/json")
+    call("POST", f"/findings/{first}/review", None, json={"decision": "approve"})
+    call("POST", f"/findings/{first}/review", "admin_x", json={"decision": "approve"})
+    call("POST", f"/findings/{first}/review", "admin_x", json={"decision": "approve"})  # 409
+    call("POST", f"/findings/{first}/evidence", "opd_a", data={"caption": "x"})  # closed: 409
+    call("GET", f"/findings/{first}", "opd_a")
+    call("GET", f"/findings/{first}", "opd_b")
+    call("GET", f"/findings/{first}")
+
+    url = f"/pacts/{pact['id']}"
+    call("POST", url + "/extend", "admin_x", json={"new_deadline": "2019-06-30", "reason": "Ok"})
+    call("POST", url + "/extend", "admin_x", json={"new_deadline": "2019-01-01", "reason": ""})
+    call("POST", url + "/extend", "observer_x", json={"new_deadline": "2019-07-01", "reason": "x"})
+    call("POST", url + "/extend", "admin_y", json={})
+    call("POST", url + "/extend", None, json={})
+    call("POST", url + "/extend", "admin_x", data="{", content_type="application/json")
+    call(
+        "POST",
+        f"/pacts/{other['id']}/extend",
+        "admin_x",
+        json={"new_deadline": "2019-06-30", "reason": "x"},
+    )
+    call("POST", url + "/withdraw", "admin_x", json={})
+    call("POST", url + "/withdraw", "opd_a", json={"reason": "x"})
+    call("POST", url + "/withdraw", "admin_y", json={"reason": "x"})
+    call("POST", url + "/withdraw", None, json={"reason": "x"})
+    call("POST", url + "/withdraw", "admin_x", data="1", content_type="application/json")
+    call("POST", url + "/withdraw", "admin_x", json={"reason": "Ganda"})
+    call("POST", url + "/withdraw", "admin_x", json={"reason": "Ganda"})  # 409
+    call("GET", url + "/timeline", "observer_x")
+    call("GET", url + "/timeline", "admin_y")
+    call("GET", url + "/timeline")
+
+    # Every operation answered its success status and every declared error was seen at least once.
+    declared = {
+        (path, method, status)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        for status in operation["responses"]
+    }
+    missing = sorted(declared - conformance.seen)
+    assert not missing, f"declared but never answered: {missing}"
