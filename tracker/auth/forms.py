@@ -25,5 +25,9 @@ class ChangePasswordForm(Form):
         _l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)]
     )
     confirm = PasswordField(
-        _l("New password again"), validators=[DataRequired(), EqualTo("new_password")]
+        _l("New password again"),
+        validators=[
+            DataRequired(),
+            EqualTo("new_password", message=_l("The two new passwords do not match.")),
+        ],
     )
