@@ -41,7 +41,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """The application under test, on a migrated database (never create_all)."""
     application = create_app(
         TestConfig,
@@ -50,7 +50,11 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
     application.instance_path = str(tmp_path_factory.mktemp("instance"))
     with application.app_context():
         flask_migrate.upgrade()
-    return application
+    yield application
+    # Close the pool's connections now, not at interpreter exit (psycopg warns about those).
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture
