@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import flask_migrate
@@ -38,10 +39,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Serve the app with the demo data committed; yield its base URL (no trailing slash)."""
-    folder = tmp_path_factory.mktemp("e2e")
+@contextmanager
+def _serve(folder: Path) -> Iterator[str]:
+    """Serve the app from a SQLite file in `folder` with the demo data committed; yield its URL."""
     app = create_app(TestConfig, DATABASE_URL="sqlite:///" + str(folder / "e2e.sqlite3"))
     app.instance_path = str(folder / "instance")
     with app.app_context():
@@ -60,6 +60,24 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         with app.app_context():
             # Close the pooled SQLite connections now, not at garbage collection.
             db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve the app with the demo data committed; yield its base URL (no trailing slash)."""
+    with _serve(tmp_path_factory.mktemp("e2e")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def writing_live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A live server on a demo database of its own, for a module whose tests add records.
+
+    What such tests write (a new pact, reviews...) would otherwise change what the read-only
+    tests on `live_server` count, depending on which runs first.
+    """
+    with _serve(tmp_path_factory.mktemp("e2e-writing")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
