@@ -83,7 +83,7 @@ def test_a_wrong_current_password_is_refused_beside_its_field(
         pytest.param(
             "pendek", None, "new_password", "between 10 and 200 characters", id="too-short"
         ),
-        pytest.param(NEW, NEW + "x", "confirm", "Field must be equal to new_password.", id="typo"),
+        pytest.param(NEW, NEW + "x", "confirm", "The two new passwords do not match.", id="typo"),
     ],
 )
 def test_a_weak_or_mistyped_new_password_is_refused_beside_its_field(

@@ -129,7 +129,7 @@ def test_a_future_signing_date_is_refused_by_the_rules(
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert 'id="signed_on-error"' in html
-    assert "tidak boleh di masa depan" in html or "future" in html
+    assert "tidak boleh melewati hari ini" in html
 
 
 def test_without_a_csrf_token_nothing_is_recorded(
