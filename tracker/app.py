@@ -144,6 +144,10 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount the portal, the staff pages and the API."""
+    from tracker.web import BoundedIntConverter
+
+    # Every <int:...> in a URL is a database id: one past the column's range is a 404, not a 500.
+    app.url_map.converters["int"] = BoundedIntConverter
     from tracker.agencies.views import bp as agencies_bp
     from tracker.api.views import bp as api_bp
     from tracker.auth.accounts import bp as accounts_bp

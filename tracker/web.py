@@ -11,6 +11,7 @@ from flask import Flask, Response, current_app, flash, render_template, request,
 from flask_babel import force_locale, format_date, get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
+from werkzeug.routing import IntegerConverter, Map
 
 from tracker import labels
 from tracker.errors import DomainError
@@ -18,6 +19,39 @@ from tracker.errors import DomainError
 log = logging.getLogger(__name__)
 
 PROBLEM_BASE = "https://pantau-pakta.invalid/problems/"
+# The largest id a 32-bit INTEGER column holds (PostgreSQL and MariaDB refuse more).
+MAX_ID = 2_147_483_647
+
+
+class BoundedIntConverter(IntegerConverter):
+    """<int:...> that never matches a number no id column can hold."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def refuse_nul_characters() -> Response | tuple[str, int] | None:
+    """Refuse text containing NUL anywhere in the input: no database stores it the same way."""
+    texts: list[Any] = [request.path, *request.args.values(), *request.form.values()]
+    if request.is_json:
+        texts.append(request.get_json(silent=True))
+    if any(_has_nul(t) for t in texts):
+        detail = str(_l("The request contains a NUL character, which no text may contain."))
+        if _wants_problem():
+            return problem(400, "Bad request", detail, slug="nul-character")
+        return _render_error_page(400, detail)
+    return None
 
 
 def problem(
@@ -59,6 +93,7 @@ def _render_error_page(status: int, detail: str | None = None) -> tuple[str, int
 
 def register_error_handlers(app: Flask) -> None:
     """Pages get the layout; /api/ gets problem+json; nothing leaks a stack trace."""
+    app.before_request(refuse_nul_characters)
 
     @app.errorhandler(DomainError)
     def _domain(error: DomainError) -> Response | tuple[str, int]:

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from tracker.errors import DomainError, Invalid, Message
 from tracker.extensions import db_session
+from tracker.web import MAX_ID
 
 T = TypeVar("T")
 
@@ -69,6 +70,10 @@ class Body:
             return default
         if isinstance(value, bool) or not isinstance(value, int):
             self.errors[name] = _l("must be an integer")
+            return default
+        if not -MAX_ID <= value <= MAX_ID:
+            # No id or count here fits past a 32-bit integer column.
+            self.errors[name] = _l("out of range")
             return default
         return value
 

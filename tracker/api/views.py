@@ -25,6 +25,7 @@ from tracker.pacts.services import load_pact
 from tracker.pagination import paginate, parse_positive
 from tracker.regencies.models import Regency
 from tracker.regencies.queries import find_regency, list_agencies, list_regencies
+from tracker.web import MAX_ID
 
 __all__ = ["bp"]
 
@@ -58,7 +59,7 @@ def _int_filter(name: str) -> int | None:
     value = request.args.get(name)
     if not value:
         return None
-    if not value.isdigit():
+    if not value.isdigit() or int(value) > MAX_ID:
         raise BadFilter(
             _l("%(name)s must be a numeric id", name=name),
             fields={name: _l("must be a numeric id")},

@@ -17,6 +17,8 @@ from tracker.labels import FINDING_STATUS
 from tracker.storage import EVIDENCE_TYPES, IMAGES, FileStore
 
 MAX_CAPTION = 300
+MAX_COMMENT = 2000
+MAX_NOTE = 1000
 
 
 def load_finding(session: Session, *, actor: User, finding_id: int) -> Finding:
@@ -115,6 +117,11 @@ def submit_finding(
                 status=FINDING_STATUS[finding.status],
             )
         )
+    if note and len(note.strip()) > MAX_NOTE:
+        raise Invalid(
+            _l("The finding could not be submitted."),
+            fields={"note": _l("at most %(n)s characters", n=MAX_NOTE)},
+        )
     previous = finding.status
     finding.status = FindingStatus.SUBMITTED
     finding.submitted_at = now
@@ -157,6 +164,11 @@ def review_finding(
             )
         )
     comment = (comment or "").strip() or None
+    if comment and len(comment) > MAX_COMMENT:
+        raise Invalid(
+            _l("The decision could not be recorded."),
+            fields={"comment": _l("at most %(n)s characters", n=MAX_COMMENT)},
+        )
     if verdict is ReviewDecision.RETURN and (not comment or internal):
         # The agency must be able to read why its work came back.
         raise Invalid(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from dateutil.relativedelta import relativedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
@@ -24,6 +25,12 @@ from tracker.pacts.rules import PactStatus, pact_status
 from tracker.storage import PDF, FileStore
 
 MAX_PERIOD_MONTHS = 60
+# Long texts stay well inside MariaDB's 64 KB TEXT column (audit changes copy some of them).
+MAX_PLEDGE = 5000
+MAX_REASON = 2000
+MAX_DESCRIPTION = 2000
+# An extension reaches at most this far past the deadline it replaces.
+MAX_EXTENSION_MONTHS = 24
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,8 @@ def _check_findings(findings: Sequence[FindingInput], errors: dict[str, Message]
             errors[f"{prefix}.title"] = _l("a finding needs a title")
         elif len(_text(item.title)) > 300:
             errors[f"{prefix}.title"] = _l("at most %(n)s characters", n=300)
+        if len(_text(item.description)) > MAX_DESCRIPTION:
+            errors[f"{prefix}.description"] = _l("at most %(n)s characters", n=MAX_DESCRIPTION)
         category = item.category or (entry.category.value if entry else None)
         if category not in categories:
             errors[f"{prefix}.category"] = _l(
@@ -101,6 +110,7 @@ def record_pact(
         ("signatory_name", signatory_name, 200),
         ("sanction", sanction, 500),
         ("witnesses", witnesses, 500),
+        ("pledge", pledge, MAX_PLEDGE),
     ):
         if len(_text(value)) > limit:
             errors[name] = _l("at most %(n)s characters", n=limit)
@@ -208,8 +218,14 @@ def extend_pact(
         errors["new_deadline"] = _l("a new deadline is required")
     elif new_deadline_on <= current:
         errors["new_deadline"] = _l("must be after the current deadline (%(day)s)", day=current)
+    elif new_deadline_on > current + relativedelta(months=MAX_EXTENSION_MONTHS):
+        errors["new_deadline"] = _l(
+            "at most %(n)s months after the current deadline", n=MAX_EXTENSION_MONTHS
+        )
     if not _text(reason):
         errors["reason"] = _l("a reason is required")
+    elif len(_text(reason)) > MAX_REASON:
+        errors["reason"] = _l("at most %(n)s characters", n=MAX_REASON)
     if errors or new_deadline_on is None:
         raise Invalid(_l("The deadline could not be extended."), fields=errors)
     extension = PactExtension(
@@ -241,10 +257,15 @@ def withdraw_pact(
         raise Forbidden(_l("Only the regent's office of this regency withdraws its pacts."))
     if pact.withdrawn_at is not None:
         raise Conflict(_l("This pact is already withdrawn."))
-    if not _text(reason):
-        raise Invalid(
-            _l("The pact could not be withdrawn."), fields={"reason": _l("a reason is required")}
+    if _current_status(pact, now) in (PactStatus.FULFILLED, PactStatus.FULFILLED_LATE):
+        raise Conflict(_l("Every finding of this pact is closed: a kept promise is not withdrawn."))
+    if not _text(reason) or len(_text(reason)) > MAX_REASON:
+        reason_error = (
+            _l("a reason is required")
+            if not _text(reason)
+            else _l("at most %(n)s characters", n=MAX_REASON)
         )
+        raise Invalid(_l("The pact could not be withdrawn."), fields={"reason": reason_error})
     pact.withdrawn_at = now
     pact.withdrawal_reason = _text(reason)
     record(

@@ -188,7 +188,9 @@ def _render_detail(
         can_change=policy.can_change_pact(actor, pact.agency)
         and detail.row.status
         not in (PactStatus.WITHDRAWN, PactStatus.FULFILLED, PactStatus.FULFILLED_LATE),
-        can_withdraw=policy.can_change_pact(actor, pact.agency) and pact.withdrawn_at is None,
+        can_withdraw=policy.can_change_pact(actor, pact.agency)
+        and detail.row.status
+        not in (PactStatus.WITHDRAWN, PactStatus.FULFILLED, PactStatus.FULFILLED_LATE),
         extend_form=extend_form or ExtendForm(formdata=None),
         withdraw_form=withdraw_form or WithdrawForm(formdata=None),
         action_label=action_label,
