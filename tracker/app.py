@@ -103,6 +103,9 @@ def _validate_and_derive(app: Flask) -> None:
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", options)
     # The request limit leaves room for the other form fields around the largest file.
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_BYTES"]) + 256 * 1024
+    from tracker.auth import services as auth_services
+
+    auth_services.password_method = str(app.config["PASSWORD_HASH_METHOD"])
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(__file__).parent / "translations")
 
 

@@ -24,6 +24,16 @@ from tracker.regencies.models import Regency
 # A browser login lasts at most this long, whatever the cookie says.
 LOGIN_SESSION_MAX_AGE = timedelta(days=14)
 TOKEN_PREFIX = "pp_"  # noqa: S105 - a visible marker, not a secret
+# Werkzeug's current default (scrypt). create_app sets it from PASSWORD_HASH_METHOD; only the
+# test suite lowers it, to keep hundreds of test accounts cheap.
+password_method = "scrypt"  # noqa: S105 - a method name, not a password
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with the configured method (salted)."""
+    return generate_password_hash(password, method=password_method)
+
+
 # Checked when the email is unknown, so a wrong email costs as much time as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
@@ -144,7 +154,7 @@ def create_user(
     user = User(
         email=email,
         name=name,
-        password_hash=generate_password_hash(password),
+        password_hash=hash_password(password),
         role=role_value,
         regency_id=regency.id if regency else (agency.regency_id if agency else None),
         agency_id=agency.id if agency else None,
@@ -250,7 +260,7 @@ def change_password(
             _l("The password was not changed."),
             fields={"new_password": _PASSWORD_MESSAGES[problem]},
         )
-    actor.password_hash = generate_password_hash(new_password)
+    actor.password_hash = hash_password(new_password)
     # Anyone holding an old session cookie is out; the caller opens a fresh session.
     ended = end_other_login_sessions(session, user=actor, now=now)
     _audit_user(session, actor, actor, "user.password_changed", now, sessions_ended=ended)

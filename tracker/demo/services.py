@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from werkzeug.security import generate_password_hash
 
 from tracker.agencies.models import Agency
 from tracker.assessments.models import Assessment, UnitResult
 from tracker.audit.services import record
 from tracker.auth.models import User, UserRole
+from tracker.auth.services import hash_password
 from tracker.clock import local_today
 from tracker.demo import data
 from tracker.findings.models import Finding
@@ -256,7 +256,7 @@ def demo_accounts() -> list[DemoAccount]:
 def _demo_password_hash() -> str:
     # One (slow, salted) hash per process serves every demo account: they share the password
     # anyway, and the test suite loads the demo for many tests.
-    return generate_password_hash(data.DEMO_PASSWORD)
+    return hash_password(data.DEMO_PASSWORD)
 
 
 def _get_or_add_accounts(

@@ -10,11 +10,14 @@ import pytest
 from config import Config, TestConfig
 from tracker import create_app
 from tracker.app import ConfigError
+from tracker.auth import services as auth_services
 from tracker.clock import FixedClock, SystemClock
 
 
 @pytest.fixture(autouse=True)
 def _isolated_instance(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # Building an app sets the password hashing method; keep the suite's own afterwards.
+    monkeypatch.setattr(auth_services, "password_method", auth_services.password_method)
     monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(tmp_path / "instance"))
     for key in (
         "TRACKER_DATABASE_URL",
@@ -93,3 +96,9 @@ def test_unusable_settings_fail_fast_with_a_readable_message(
     monkeypatch.setenv(f"TRACKER_{key}", value)
     with pytest.raises(ConfigError, match=message):
         create_app(TestConfig)
+
+
+def test_production_hashes_passwords_with_scrypt(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRACKER_SECRET_KEY", "x" * 64)
+    create_app(Config)
+    assert auth_services.hash_password("kata-sandi-panjang").startswith("scrypt:")
