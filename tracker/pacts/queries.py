@@ -17,7 +17,13 @@ from tracker.errors import NotFound
 from tracker.findings.models import Finding
 from tracker.findings.rules import FindingCategory, FindingStatus
 from tracker.pacts.models import Pact, PactExtension
-from tracker.pacts.rules import PactStatus, days_left, effective_deadline, pact_status
+from tracker.pacts.rules import (
+    DUE_SOON_DAYS,
+    PactStatus,
+    days_left,
+    effective_deadline,
+    pact_status,
+)
 from tracker.pagination import Page, paginate
 from tracker.regencies.models import Regency
 
@@ -254,6 +260,16 @@ def page_pacts(
     records = session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
     items = [_to_row(r, today_in, due_soon_days) for r in records]
     return Page(items, page, per_page, total)
+
+
+def get_status(
+    session: Session, *, pact_id: int, now: datetime, due_soon_days: int = DUE_SOON_DAYS
+) -> PactStatus:
+    """Return one pact's status, derived exactly as the lists derive it; raise NotFound."""
+    record = session.execute(_rows_statement().where(Pact.id == pact_id)).first()
+    if record is None:
+        raise NotFound(_l("There is no pact with id %(id)s.", id=pact_id))
+    return _to_row(record, _TodayCache(now), due_soon_days).status
 
 
 def get_pact(session: Session, *, pact_id: int, now: datetime, due_soon_days: int) -> PactDetail:

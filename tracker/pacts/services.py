@@ -21,7 +21,8 @@ from tracker.findings.catalogue import BY_CODE
 from tracker.findings.models import Finding
 from tracker.findings.rules import FindingCategory, FindingStatus
 from tracker.pacts.models import Pact, PactExtension
-from tracker.pacts.rules import PactStatus, pact_status
+from tracker.pacts.queries import get_status
+from tracker.pacts.rules import PactStatus
 from tracker.storage import PDF, FileStore
 
 MAX_PERIOD_MONTHS = 60
@@ -178,20 +179,6 @@ def record_pact(
     return pact
 
 
-def _current_status(pact: Pact, now: datetime) -> PactStatus:
-    tz = ZoneInfo(pact.agency.regency.timezone)
-    closed = [f for f in pact.findings if f.status is FindingStatus.CLOSED]
-    last = max((f.closed_at for f in closed if f.closed_at), default=None)
-    return pact_status(
-        deadline_on=pact.deadline_on,
-        today=local_today(now, tz),
-        findings_total=len(pact.findings),
-        findings_open=len(pact.findings) - len(closed),
-        last_closed_on=local_today(last, tz) if last else None,
-        withdrawn=pact.withdrawn_at is not None,
-    )
-
-
 def extend_pact(
     session: Session,
     *,
@@ -205,7 +192,7 @@ def extend_pact(
     pact = load_pact(session, actor=actor, pact_id=pact_id)
     if not policy.can_change_pact(actor, pact.agency):
         raise Forbidden(_l("Only the regent's office of this regency extends its pacts."))
-    status = _current_status(pact, now)
+    status = get_status(session, pact_id=pact.id, now=now)
     if status is PactStatus.WITHDRAWN:
         raise Conflict(_l("A withdrawn pact cannot be extended."))
     if status in (PactStatus.FULFILLED, PactStatus.FULFILLED_LATE):
@@ -257,7 +244,10 @@ def withdraw_pact(
         raise Forbidden(_l("Only the regent's office of this regency withdraws its pacts."))
     if pact.withdrawn_at is not None:
         raise Conflict(_l("This pact is already withdrawn."))
-    if _current_status(pact, now) in (PactStatus.FULFILLED, PactStatus.FULFILLED_LATE):
+    if get_status(session, pact_id=pact.id, now=now) in (
+        PactStatus.FULFILLED,
+        PactStatus.FULFILLED_LATE,
+    ):
         raise Conflict(_l("Every finding of this pact is closed: a kept promise is not withdrawn."))
     if not _text(reason) or len(_text(reason)) > MAX_REASON:
         reason_error = (
