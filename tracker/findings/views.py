@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, current_app, flash, redirect, render_template, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
@@ -95,6 +98,32 @@ def _refuse(error: DomainError, finding_id: int) -> ResponseReturnValue:
     raise error
 
 
+def _apply(
+    finding: Finding,
+    form: Any,
+    form_name: str,
+    change: Callable[[], object],
+    done: Callable[[], object],
+) -> ResponseReturnValue:
+    """Validate the form, make the change, commit and say so; errors go beside the fields.
+
+    ``form_name`` is the keyword _render takes the form by; ``done`` gives the flash message.
+    """
+    if not form.validate_on_submit():
+        return _render(finding, status=422, **{form_name: form})
+    try:
+        change()
+    except (Invalid, TooLarge) as exc:
+        db_session().rollback()
+        show_errors(form, exc)
+        return _render(finding, status=exc.status, **{form_name: form})
+    except DomainError as exc:
+        return _refuse(exc, finding.id)
+    db_session().commit()
+    flash_done(done())
+    return _back(finding.id)
+
+
 @bp.get("/<int:finding_id>")
 @login_required
 def detail(finding_id: int) -> ResponseReturnValue:
@@ -124,10 +153,11 @@ def add_evidence(finding_id: int) -> ResponseReturnValue:
     if not policy.can_work_on_finding(actor, finding.agency):
         raise Forbidden(_l("Only the agency's own staff add evidence to its findings."))
     form = EvidenceForm()
-    if not form.validate_on_submit():
-        return _render(finding, status=422, evidence_form=form)
-    try:
-        services.add_evidence(
+    return _apply(
+        finding,
+        form,
+        "evidence_form",
+        lambda: services.add_evidence(
             db_session(),
             actor=actor,
             finding_id=finding.id,
@@ -135,16 +165,9 @@ def add_evidence(finding_id: int) -> ResponseReturnValue:
             caption=form.caption.data,
             store=get_file_store(),
             now=get_clock().now(),
-        )
-    except (Invalid, TooLarge) as exc:
-        db_session().rollback()
-        show_errors(form, exc)
-        return _render(finding, status=exc.status, evidence_form=form)
-    except DomainError as exc:
-        return _refuse(exc, finding.id)
-    db_session().commit()
-    flash_done(_l("The evidence has been added."))
-    return _back(finding.id)
+        ),
+        lambda: _l("The evidence has been added."),
+    )
 
 
 @bp.post("/<int:finding_id>/ajukan")
@@ -155,25 +178,19 @@ def submit(finding_id: int) -> ResponseReturnValue:
     if not policy.can_work_on_finding(actor, finding.agency):
         raise Forbidden(_l("Only the agency's own staff submit its findings."))
     form = SubmitForm()
-    if not form.validate_on_submit():
-        return _render(finding, status=422, submit_form=form)
-    try:
-        services.submit_finding(
+    return _apply(
+        finding,
+        form,
+        "submit_form",
+        lambda: services.submit_finding(
             db_session(),
             actor=actor,
             finding_id=finding.id,
             now=get_clock().now(),
             note=form.note.data,
-        )
-    except Invalid as exc:
-        db_session().rollback()
-        show_errors(form, exc)
-        return _render(finding, status=exc.status, submit_form=form)
-    except DomainError as exc:
-        return _refuse(exc, finding.id)
-    db_session().commit()
-    flash_done(_l("The finding has been sent for verification."))
-    return _back(finding.id)
+        ),
+        lambda: _l("The finding has been sent for verification."),
+    )
 
 
 @bp.post("/<int:finding_id>/verifikasi")
@@ -186,10 +203,11 @@ def review(finding_id: int) -> ResponseReturnValue:
             _l("Only the regent's office verifies findings, never those of its own agency.")
         )
     form = ReviewForm()
-    if not form.validate_on_submit():
-        return _render(finding, status=422, review_form=form)
-    try:
-        services.review_finding(
+    return _apply(
+        finding,
+        form,
+        "review_form",
+        lambda: services.review_finding(
             db_session(),
             actor=actor,
             finding_id=finding.id,
@@ -197,19 +215,13 @@ def review(finding_id: int) -> ResponseReturnValue:
             comment=form.comment.data,
             internal=bool(form.internal.data),
             now=get_clock().now(),
-        )
-    except Invalid as exc:
-        db_session().rollback()
-        show_errors(form, exc)
-        return _render(finding, status=exc.status, review_form=form)
-    except DomainError as exc:
-        return _refuse(exc, finding.id)
-    db_session().commit()
-    if form.decision.data == ReviewDecision.APPROVE.value:
-        flash_done(_l("The finding is verified and closed."))
-    else:
-        flash_done(_l("The finding has been returned to the agency."))
-    return _back(finding.id)
+        ),
+        lambda: (
+            _l("The finding is verified and closed.")
+            if form.decision.data == ReviewDecision.APPROVE.value
+            else _l("The finding has been returned to the agency.")
+        ),
+    )
 
 
 @bp.get("/bukti/<int:evidence_id>")
