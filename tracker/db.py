@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from sqlalchemy import DateTime, Dialect, Enum, MetaData, String, Text
+from sqlalchemy import DateTime, Dialect, Enum, LargeBinary, MetaData, String, Text
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import DeclarativeBase, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
@@ -89,3 +89,8 @@ class Base(DeclarativeBase):
         metadata=MetaData(naming_convention=NAMING_CONVENTION),
         type_annotation_map={datetime: UTCDateTime(), dict[str, Any]: JSONText()},
     )
+
+
+# Bodies and attachments that may outgrow MariaDB's 64 KB TEXT/BLOB (a digest, a PDF report).
+LONG_TEXT = Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")
+LONG_BLOB = LargeBinary().with_variant(mysql.LONGBLOB(), "mysql", "mariadb")

@@ -5,9 +5,16 @@ from tracker.assessments.models import Assessment, AssessmentBand, AssessmentSch
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import ApiToken, LoginSession, User, UserRole
 from tracker.findings.models import Evidence, Finding, Review
-from tracker.notifications.models import Notification, NotificationState
+from tracker.notifications.models import (
+    NoticeKind,
+    Notification,
+    NotificationState,
+    SchedulerLock,
+)
+from tracker.opendata.models import DataSnapshot
 from tracker.pacts.models import Pact, PactExtension
-from tracker.regencies.models import Regency
+from tracker.portal.models import Follower
+from tracker.regencies.models import EscalationContact, Regency
 
 __all__ = [
     "Agency",
@@ -16,15 +23,20 @@ __all__ = [
     "AssessmentBand",
     "AssessmentScheme",
     "AuditEvent",
+    "DataSnapshot",
+    "EscalationContact",
     "Evidence",
     "Finding",
+    "Follower",
     "LoginSession",
+    "NoticeKind",
     "Notification",
     "NotificationState",
     "Pact",
     "PactExtension",
     "Regency",
     "Review",
+    "SchedulerLock",
     "UnitResult",
     "User",
     "UserRole",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, UniqueConstraint, false
+from sqlalchemy import ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, Str32, Str64, Str200
@@ -29,6 +29,9 @@ class Agency(Base):
     name: Mapped[Str200]
     kind: Mapped[Str32]
     is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The agency head, copied on reminders, escalations and fulfilment notices. Private.
+    head_name: Mapped[Str200 | None]
+    head_email: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime]
 
     regency: Mapped[Regency] = relationship(back_populates="agencies")

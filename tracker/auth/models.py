@@ -41,6 +41,8 @@ class User(Base):
     # Failed logins in a row; each one makes the next attempt wait longer (auth.rules).
     failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
     last_failed_login_at: Mapped[datetime | None]
+    # The language notices are written in for this account ("id" or "en").
+    locale: Mapped[str] = mapped_column(String(8), default="id", server_default="id")
     created_at: Mapped[datetime]
 
     regency: Mapped[Regency | None] = relationship()

@@ -1,0 +1,1 @@
+"""Open data: exports (CSV, XLSX), feeds (Atom, iCalendar) and weekly checksummed snapshots."""
