@@ -35,6 +35,8 @@ class Config:
     LOCALE_FROM_BROWSER = False
     # Days before the deadline from which a pact counts as "due soon".
     DUE_SOON_DAYS = 14
+    # The address the public reaches this install at: links in mails, feeds and calendars.
+    BASE_URL = "http://127.0.0.1:5000"
     # Evidence and pact scans: the largest accepted file, and where files live (None: the
     # "uploads" folder inside the instance folder, never a static folder).
     MAX_UPLOAD_BYTES = 10 * 1024 * 1024
