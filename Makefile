@@ -11,7 +11,7 @@ PO     := $(wildcard tracker/translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint typecheck unit i18n i18n-compile chromium bench clean setup
+.PHONY: run test lint typecheck unit i18n i18n-compile chromium axe bench clean setup
 
 setup: $(VENV)/.installed $(MO)
 
@@ -43,6 +43,15 @@ chromium:
 		echo "Installing Debian's chromium for the browser tests..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# axe-core from the npm registry, for the accessibility checks in the browser tests.
+AXE_VERSION := 4.10.3
+AXE_JS      := .cache/npm/node_modules/axe-core/axe.min.js
+axe: $(AXE_JS)
+$(AXE_JS):
+	mkdir -p .cache/npm
+	cd .cache/npm && npm install --silent --no-audit --no-fund --no-save axe-core@$(AXE_VERSION)
+	test -f $@
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -53,7 +62,7 @@ typecheck: setup
 unit: setup
 	$(BIN)/pytest -q tests/unit
 
-test: setup chromium lint typecheck
+test: setup chromium axe lint typecheck
 	$(BIN)/pytest
 
 i18n: setup
@@ -68,4 +77,4 @@ bench: setup
 	$(BIN)/python bench/pacts_list.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .cache/npm
