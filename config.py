@@ -37,6 +37,10 @@ class Config:
     DUE_SOON_DAYS = 14
     # The address the public reaches this install at: links in mails, feeds and calendars.
     BASE_URL = "http://127.0.0.1:5000"
+    # Followers of a pact: hours a confirmation link stays valid, and how many unconfirmed
+    # requests one address may have open at once (across pacts) before new ones send nothing.
+    FOLLOW_CONFIRM_HOURS = 72
+    FOLLOW_MAX_PENDING_PER_ADDRESS = 5
     # Evidence and pact scans: the largest accepted file, and where files live (None: the
     # "uploads" folder inside the instance folder, never a static folder).
     MAX_UPLOAD_BYTES = 10 * 1024 * 1024
