@@ -7,7 +7,7 @@ import io
 import os
 import re
 import secrets
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,6 +77,21 @@ class FileStore:
         temporary.write_bytes(data)
         os.replace(temporary, target)
         return StoredFile(key, hashlib.sha256(data).hexdigest(), len(data), content_type)
+
+    def write_stream(self, chunks: Iterable[bytes], *, content_type: str) -> StoredFile:
+        """Store bytes the app generated itself (no upload checks), hashing them as they stream."""
+        key = secrets.token_hex(16)
+        target = self.path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_suffix(".part")
+        digest, size = hashlib.sha256(), 0
+        with temporary.open("wb") as out:
+            for chunk in chunks:
+                digest.update(chunk)
+                size += len(chunk)
+                out.write(chunk)
+        os.replace(temporary, target)
+        return StoredFile(key, digest.hexdigest(), size, content_type)
 
     def path(self, key: str) -> Path:
         """Return where a key's file lives; refuse anything that is not a key we made."""
