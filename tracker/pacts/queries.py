@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -228,6 +229,33 @@ def list_pacts(
     if status is not None:
         result = [r for r in result if r.status == status]
     return result
+
+
+def iter_pacts(
+    session: Session,
+    *,
+    now: datetime,
+    due_soon_days: int,
+    regency_id: int | None = None,
+    status: PactStatus | None = None,
+    signed_year: int | None = None,
+    batch_size: int = 500,
+) -> Iterator[PactRow]:
+    """Yield pacts exactly as list_pacts derives them, read in batches (exports of any size).
+
+    psycopg and PyMySQL stream the rows through a server-side cursor: run no other statement
+    on the session until the iteration ends.
+    """
+    stmt = _filtered(regency_id, None, status)
+    if signed_year is not None:
+        stmt = stmt.where(
+            Pact.signed_on >= date(signed_year, 1, 1), Pact.signed_on < date(signed_year + 1, 1, 1)
+        )
+    today_in = _TodayCache(now)
+    for record in session.execute(stmt.execution_options(yield_per=batch_size)):
+        row = _to_row(record, today_in, due_soon_days)
+        if status is None or row.status == status:
+            yield row
 
 
 def page_pacts(
