@@ -157,8 +157,10 @@ def register_blueprints(app: Flask) -> None:
     from tracker.auth.views import bp as auth_bp
     from tracker.dashboard.views import bp as dashboard_bp
     from tracker.findings.views import bp as findings_bp
+    from tracker.notifications.views import bp as notifications_bp
     from tracker.pacts.views import bp as pacts_bp
     from tracker.portal.views import bp as portal_bp
+    from tracker.regencies.settings_views import bp as settings_bp
     from tracker.regencies.views import bp as regencies_bp
 
     app.register_blueprint(portal_bp)
@@ -170,6 +172,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(agencies_bp, url_prefix="/staf/daftar-opd")
     app.register_blueprint(accounts_bp, url_prefix="/staf/akun")
     app.register_blueprint(regencies_bp, url_prefix="/staf/kabupaten")
+    app.register_blueprint(notifications_bp, url_prefix="/staf/kotak-keluar")
+    app.register_blueprint(settings_bp, url_prefix="/staf/pengaturan/notifikasi")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     # The read API takes no cookies and no forms; later write endpoints use bearer tokens.
     csrf.exempt(api_bp)

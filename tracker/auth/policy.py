@@ -136,6 +136,24 @@ def can_add_evidence(user: User | None, finding: Finding) -> bool:
     )
 
 
+# --- notices (the outbox) and the regency's notification settings -------------------------
+
+
+def can_view_outbox(user: User | None, regency_id: int) -> bool:
+    """Read the outbox of a regency: its admins and observers, and a superadmin."""
+    return can_view_regency(user, regency_id)
+
+
+def can_retry_notice(user: User | None, regency_id: int) -> bool:
+    """Put a failed notice of a regency back in the queue: its admins, or a superadmin."""
+    return _role(user) is _SUPER or is_admin_of(user, regency_id)
+
+
+def can_manage_notification_settings(user: User | None, regency_id: int) -> bool:
+    """Change a regency's escalation ladder and webhook: its admins, or a superadmin."""
+    return _role(user) is _SUPER or is_admin_of(user, regency_id)
+
+
 # --- tokens --------------------------------------------------------------------------------
 
 

@@ -24,7 +24,9 @@ from tests.integration.auth_helpers import api_token, form_token, login, make_us
 from tracker.auth.models import User
 from tracker.auth.services import issue_token
 from tracker.findings import services as finding_services
+from tracker.notifications.outbox import Notice, Recipient, enqueue
 from tracker.pacts import services as pact_services
+from tracker.regencies.models import EscalationContact
 from tracker.storage import FileStore
 
 PERSONAS = ("anonymous", "opd_a", "opd_b", "admin_x", "admin_y", "observer_x", "superadmin")
@@ -51,6 +53,14 @@ WORK_ON_A = {**READ_A, "admin_x": "403", "observer_x": "403", "superadmin": "403
 REVIEW_A = CHANGE_PACT_A
 OWN_TOKEN = {**STAFF_ANY, "admin_x": "ok", "superadmin": "ok"}
 REVOKE_ADMIN_X_TOKEN = _only({"admin_x": "ok", "superadmin": "ok"}, "404")
+# The outbox: a notice of regency X (OPD accounts have no outbox at all).
+OUTBOX_READERS = _only(
+    {"admin_x": "ok", "admin_y": "ok", "observer_x": "ok", "superadmin": "ok"}, "403"
+)
+READ_NOTICE_X = {**OUTBOX_READERS, "admin_y": "404"}
+RETRY_NOTICE_X = {**READ_NOTICE_X, "observer_x": "403"}
+# Regency X's notification settings (ladder, webhook): its admins and a superadmin.
+SETTINGS_X = _only({"admin_x": "ok", "superadmin": "ok"}, "403")
 
 
 def _api(table: dict[str, str]) -> dict[str, str]:
@@ -89,6 +99,16 @@ POLICY: dict[tuple[str, str], dict[str, str]] = {
     ("accounts.tokens", "GET"): OWN_TOKEN,
     ("accounts.new_token", "POST"): OWN_TOKEN,
     ("accounts.revoke_token", "POST"): REVOKE_ADMIN_X_TOKEN,
+    ("notifications.outbox", "GET"): OUTBOX_READERS,
+    ("notifications.notice", "GET"): READ_NOTICE_X,
+    ("notifications.attachment", "GET"): READ_NOTICE_X,
+    ("notifications.retry", "POST"): RETRY_NOTICE_X,
+    ("settings.index", "GET"): ACCOUNT_MANAGERS,
+    ("settings.notifications", "GET"): SETTINGS_X,
+    ("settings.add_contact", "POST"): SETTINGS_X,
+    ("settings.remove_contact", "POST"): SETTINGS_X,
+    ("settings.save_webhook", "POST"): SETTINGS_X,
+    ("settings.new_secret", "POST"): SETTINGS_X,
     ("findings.detail", "GET"): READ_A,
     ("findings.evidence_file", "GET"): READ_A,
     ("findings.queue", "GET"): REGENCY_READERS,
@@ -168,6 +188,28 @@ def world(app: Flask, session: Session, now: datetime, tmp_path: Path) -> Iterat
     spare = issue_token(session, actor=None, owner=users["admin_x"], now=now, label="spare")
     session.commit()
     token = spare.token
+    # A notice of regency X with a PDF, and a person on X's escalation ladder.
+    notice = enqueue(
+        session,
+        Notice(
+            key=f"escalation-1:pact:{pact.id}:policy",
+            kind="escalation-1",
+            regency_id=x.id,
+            pact_id=pact.id,
+            recipients=[Recipient("inspektur@kab-x.example")],
+            subject="Eskalasi",
+            body_text="Eskalasi",
+            attachment=b"%PDF-1.4\n%%EOF\n",
+            attachment_name="laporan.pdf",
+        ),
+        now=now,
+    )
+    assert notice is not None
+    contact = EscalationContact(
+        regency_id=x.id, rung=1, name="Inspektur", email="inspektur@kab-x.example", created_at=now
+    )
+    session.add(contact)
+    session.commit()
     values: dict[str, object] = {
         "pact_id": pact.id,
         "finding_id": finding.id,
@@ -175,6 +217,8 @@ def world(app: Flask, session: Session, now: datetime, tmp_path: Path) -> Iterat
         "token_id": token.id,
         "filename": "css/app.css",
         "slug": "kab-x",
+        "notification_id": notice.id,
+        "contact_id": contact.id,
     }
     yield World(users, tokens, values)
     app.config["UPLOAD_FOLDER"] = None

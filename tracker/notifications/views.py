@@ -1,0 +1,156 @@
+"""Staff pages of the outbox: every notice, one notice with its recipients, retry, attachment."""
+
+from __future__ import annotations
+
+import io
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+
+from tracker.auth import policy
+from tracker.auth.access import current_actor, roles_required
+from tracker.auth.models import User, UserRole
+from tracker.clock import get_clock
+from tracker.errors import Conflict, DomainError
+from tracker.extensions import db_session
+from tracker.notifications import queries, services
+from tracker.notifications.forms import (
+    RECIPIENT_STATE_LABELS,
+    STATE_LABELS,
+    OutboxFilterForm,
+    kind_label,
+)
+from tracker.notifications.models import NotificationState
+from tracker.pagination import parse_positive
+from tracker.regencies.queries import list_regencies
+from tracker.web import flash_done
+
+bp = Blueprint("notifications", __name__)
+
+_READERS = (UserRole.ADMIN, UserRole.OBSERVER, UserRole.SUPERADMIN)
+
+# The mail's own HTML is shown in a sandboxed frame; this page runs no script at all, and the
+# frame (which inherits this policy) may not fetch from other sites either.
+_DETAIL_CSP = (
+    "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; "
+    "img-src 'self' data:; style-src 'self' 'unsafe-inline'; form-action 'self'; "
+    "frame-ancestors 'self'"
+)
+
+
+def _scope(actor: User) -> int | None:
+    """Return the regency whose outbox ``actor`` reads (None: every regency); else 403."""
+    if actor.role is UserRole.SUPERADMIN:
+        return None
+    if actor.regency_id is None or not policy.can_view_outbox(actor, actor.regency_id):
+        abort(403)
+    return actor.regency_id
+
+
+def _render(name: str, **context: object) -> str:
+    return render_template(
+        name,
+        kind_label=kind_label,
+        state_labels=STATE_LABELS,
+        recipient_state_labels=RECIPIENT_STATE_LABELS,
+        **context,
+    )
+
+
+@bp.get("/")
+@roles_required(*_READERS)
+def outbox() -> ResponseReturnValue:
+    """Every notice of the user's regency (a superadmin: of every regency), newest first."""
+    actor = current_actor()
+    scope = _scope(actor)
+    session = db_session()
+    regencies = list_regencies(session) if scope is None else []
+    form = OutboxFilterForm(formdata=request.args).offer(regencies)
+    page_no = parse_positive(request.args.get("page"), name="page", default=1, maximum=10_000)
+    if request.args and not form.validate():
+        return _render("notifications/outbox.html", form=form, page=None, scope=scope), 400
+    by_slug = {r.slug: r.id for r in regencies}
+    filters = queries.OutboxFilter(
+        kind=form.kind.data or None,
+        state=NotificationState(form.state.data) if form.state.data else None,
+        pact_id=form.pact.data,
+        regency_id=by_slug.get(form.regency.data or ""),
+    )
+    page = queries.page_outbox(
+        session,
+        scope_regency_id=scope,
+        filters=filters,
+        page=page_no,
+        per_page=current_app.config["PAGE_SIZE"],
+    )
+    return _render("notifications/outbox.html", form=form, page=page, scope=scope)
+
+
+@bp.get("/<int:notification_id>")
+@roles_required(*_READERS)
+def notice(notification_id: int) -> ResponseReturnValue:
+    """One notice: subject, bodies, recipients with their states, webhook, attachment."""
+    actor = current_actor()
+    session = db_session()
+    regency_id = services.check_readable(session, actor=actor, notification_id=notification_id)
+    detail = queries.get_notice(session, notification_id=notification_id)
+    html = _render(
+        "notifications/notice.html",
+        notice=detail,
+        can_retry=policy.can_retry_notice(actor, regency_id),
+    )
+    return html, 200, {"Content-Security-Policy": _DETAIL_CSP, "Cache-Control": "private"}
+
+
+@bp.get("/<int:notification_id>/lampiran")
+@roles_required(*_READERS)
+def attachment(notification_id: int) -> ResponseReturnValue:
+    """Download the PDF attached to a notice (the escalation report)."""
+    session = db_session()
+    services.check_readable(session, actor=current_actor(), notification_id=notification_id)
+    name, data = queries.get_attachment(session, notification_id=notification_id)
+    response = send_file(
+        io.BytesIO(data),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=name,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/<int:notification_id>/ulang")
+@roles_required(*_READERS)
+def retry(notification_id: int) -> ResponseReturnValue:
+    """Send a failed notice again: back to the delivery queue (the regent's office)."""
+    session = db_session()
+    try:
+        services.retry_notice(
+            session,
+            actor=current_actor(),
+            notification_id=notification_id,
+            now=get_clock().now(),
+        )
+    except Conflict as exc:
+        session.rollback()
+        flash(str(exc.detail), "error")
+    except DomainError:
+        session.rollback()
+        raise
+    else:
+        session.commit()
+        flash_done(_l("The notice is queued to be sent again."))
+    return redirect(url_for("notifications.notice", notification_id=notification_id))

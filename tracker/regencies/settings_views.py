@@ -1,0 +1,174 @@
+"""Staff pages of a regency's notification settings: the escalation ladder and the webhook."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from tracker.auth import policy
+from tracker.auth.access import current_actor, roles_required
+from tracker.auth.models import User, UserRole
+from tracker.clock import get_clock
+from tracker.errors import Invalid
+from tracker.extensions import db_session
+from tracker.regencies import settings
+from tracker.regencies.models import Regency
+from tracker.regencies.queries import find_regency, list_regencies
+from tracker.regencies.settings_forms import RUNG_LABELS, ContactForm, WebhookForm
+from tracker.web import flash_done, show_errors
+
+bp = Blueprint("settings", __name__)
+
+_MANAGERS = (UserRole.ADMIN, UserRole.SUPERADMIN)
+# The page shows the webhook secret: never keep it in a cache.
+_NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _regency_or_abort(slug: str) -> Regency:
+    """Return the regency named in the URL if the user manages its settings (404 / 403)."""
+    regency = find_regency(db_session(), slug)
+    if regency is None:
+        abort(404)
+    if not policy.can_manage_notification_settings(current_actor(), regency.id):
+        abort(403)
+    return regency
+
+
+def _render(
+    regency: Regency,
+    *,
+    contact_form: ContactForm | None = None,
+    webhook_form: WebhookForm | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    session = db_session()
+    contacts = settings.list_escalation_contacts(session, regency_id=regency.id)
+    admins = session.execute(
+        select(User)
+        .where(User.regency_id == regency.id, User.role == UserRole.ADMIN, User.is_active)
+        .order_by(User.name, User.id)
+    ).scalars()
+    if webhook_form is None:
+        webhook_form = WebhookForm(formdata=None, data={"url": regency.webhook_url or ""})
+    html = render_template(
+        "regencies/settings/notifications.html",
+        regency=regency,
+        rungs=[
+            (n, label, [c for c in contacts if c.rung == n]) for n, label in RUNG_LABELS.items()
+        ],
+        admins=list(admins),
+        contact_form=contact_form or ContactForm(formdata=None),
+        webhook_form=webhook_form,
+    )
+    return html, status, _NO_STORE
+
+
+@bp.get("/")
+@roles_required(*_MANAGERS)
+def index() -> ResponseReturnValue:
+    """The admin's own regency; a superadmin first picks a regency."""
+    actor = current_actor()
+    if actor.role is UserRole.SUPERADMIN:
+        return render_template(
+            "regencies/settings/pick.html", regencies=list_regencies(db_session())
+        )
+    if actor.regency is None:
+        abort(403)
+    return redirect(url_for("settings.notifications", slug=actor.regency.slug))
+
+
+@bp.get("/<slug>")
+@roles_required(*_MANAGERS)
+def notifications(slug: str) -> ResponseReturnValue:
+    """The escalation ladder and the webhook of one regency."""
+    return _render(_regency_or_abort(slug))
+
+
+@bp.post("/<slug>/kontak")
+@roles_required(*_MANAGERS)
+def add_contact(slug: str) -> ResponseReturnValue:
+    """Put a person on a rung of the ladder."""
+    regency = _regency_or_abort(slug)
+    form = ContactForm()
+    if not form.validate_on_submit():
+        return _render(regency, contact_form=form, status=400)
+    session = db_session()
+    try:
+        contact = settings.add_escalation_contact(
+            session,
+            actor=current_actor(),
+            regency_id=regency.id,
+            rung=form.rung.data,
+            name=form.name.data,
+            title=form.title.data,
+            email=form.email.data,
+            locale=form.locale.data or "",
+            now=get_clock().now(),
+        )
+    except Invalid as exc:
+        session.rollback()
+        show_errors(form, exc)
+        return _render(regency, contact_form=form, status=exc.status)
+    session.commit()
+    flash_done(
+        _l("%(name)s has been added to rung %(rung)s.", name=contact.name, rung=contact.rung)
+    )
+    return redirect(url_for("settings.notifications", slug=regency.slug))
+
+
+@bp.post("/<slug>/kontak/<int:contact_id>/hapus")
+@roles_required(*_MANAGERS)
+def remove_contact(slug: str, contact_id: int) -> ResponseReturnValue:
+    """Take a person off the ladder."""
+    regency = _regency_or_abort(slug)
+    session = db_session()
+    contact = settings.remove_escalation_contact(
+        session, actor=current_actor(), regency_id=regency.id, contact_id=contact_id,
+        now=get_clock().now(),
+    )  # fmt: skip
+    session.commit()
+    flash_done(_l("%(name)s has been removed from the ladder.", name=contact.name))
+    return redirect(url_for("settings.notifications", slug=regency.slug))
+
+
+@bp.post("/<slug>/webhook")
+@roles_required(*_MANAGERS)
+def save_webhook(slug: str) -> ResponseReturnValue:
+    """Set or remove the webhook address."""
+    regency = _regency_or_abort(slug)
+    form = WebhookForm()
+    if not form.validate_on_submit():
+        return _render(regency, webhook_form=form, status=400)
+    session = db_session()
+    try:
+        settings.set_webhook(
+            session, actor=current_actor(), regency_id=regency.id, url=form.url.data,
+            now=get_clock().now(),
+        )  # fmt: skip
+    except Invalid as exc:
+        session.rollback()
+        show_errors(form, exc)
+        return _render(regency, webhook_form=form, status=exc.status)
+    session.commit()
+    if regency.webhook_url:
+        flash_done(_l("The webhook has been saved. Give its secret to the gateway."))
+    else:
+        flash_done(_l("The webhook has been removed: notices go by email only."))
+    return redirect(url_for("settings.notifications", slug=regency.slug))
+
+
+@bp.post("/<slug>/webhook/rahasia")
+@roles_required(*_MANAGERS)
+def new_secret(slug: str) -> ResponseReturnValue:
+    """Generate a new random secret for the webhook."""
+    regency = _regency_or_abort(slug)
+    session = db_session()
+    # (CSRFProtect has checked the form's token before this view runs.)
+    settings.regenerate_webhook_secret(
+        session, actor=current_actor(), regency_id=regency.id, now=get_clock().now()
+    )
+    session.commit()
+    flash_done(_l("A new secret has been generated. Give it to the gateway."))
+    return redirect(url_for("settings.notifications", slug=regency.slug))
