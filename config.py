@@ -26,6 +26,24 @@ class Config:
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER = "Pantau Pakta <pantau-pakta@localhost>"
     MAIL_TIMEOUT_SECONDS = 10
+    # Delivery of the outbox: rows per SMTP connection; retries back off 1, 2, 4 ... minutes,
+    # capped at an hour; a notice is marked failed after DELIVERY_MAX_ATTEMPTS (48 attempts at
+    # the cap span about 42 hours, so a day-long SMTP outage loses nothing). A worker's claim
+    # on a batch lapses after DELIVERY_CLAIM_SECONDS (a crashed worker's rows go out later).
+    DELIVERY_BATCH_SIZE = 50
+    DELIVERY_MAX_ATTEMPTS = 48
+    DELIVERY_BACKOFF_SECONDS = 60
+    DELIVERY_BACKOFF_MAX_SECONDS = 3600
+    DELIVERY_CLAIM_SECONDS = 900
+    WEBHOOK_TIMEOUT_SECONDS = 10
+    # The scheduler: job intervals, and the database lease that allows one scheduler per
+    # database (renewed every SCHEDULER_RENEW_SECONDS, taken over when it lapses).
+    SCHEDULER_SWEEP_SECONDS = 300
+    SCHEDULER_DELIVER_SECONDS = 60
+    SCHEDULER_LEASE_SECONDS = 120
+    SCHEDULER_RENEW_SECONDS = 30
+    # `make run` sets it: the scheduler runs inside the (single) development web process.
+    EMBEDDED_SCHEDULER = False
     # ISO 8601 instant with offset; freezes the clock for the whole process.
     FROZEN_NOW: str | None = None
     BABEL_DEFAULT_LOCALE = "id"

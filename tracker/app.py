@@ -123,7 +123,11 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # Workers that write (delivery claims, the sweep) ask for the write lock up front with
+        # execution option sqlite_begin="IMMEDIATE": a deferred transaction that reads, then
+        # writes, fails at once ("database is locked") when another writer got there first.
+        immediate = connection.get_execution_options().get("sqlite_begin") == "IMMEDIATE"
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def register_extensions(app: Flask) -> None:
