@@ -1,4 +1,4 @@
-"""Use cases of agencies: record one in a regency."""
+"""Use cases of agencies: record one in a regency, change one (name, kind, head)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,29 @@ from tracker.agencies.models import Agency
 from tracker.audit.services import record
 from tracker.auth import policy
 from tracker.auth.models import User
-from tracker.errors import Forbidden, Invalid, Message
+from tracker.auth.services import normalise_email
+from tracker.errors import Forbidden, Invalid, Message, NotFound
 from tracker.regencies.models import Regency
 from tracker.regencies.services import check_slug
+
+
+def _check_head(
+    head_name: str | None, head_email: str | None, errors: dict[str, Message]
+) -> tuple[str | None, str | None]:
+    """Validate the agency head (both optional; an email needs no name, a name no email)."""
+    name = (head_name or "").strip() or None
+    email = (head_email or "").strip() or None
+    if name is not None and len(name) > 200:
+        errors["head_name"] = _l("at most %(n)s characters", n=200)
+    if email is not None:
+        try:
+            email = normalise_email(email)
+        except Invalid:
+            errors["head_email"] = _l("not an email address")
+        else:
+            if len(email) > 254:
+                errors["head_email"] = _l("at most %(n)s characters", n=254)
+    return name, email
 
 
 def create_agency(
@@ -26,6 +46,8 @@ def create_agency(
     name: str,
     kind: str,
     now: datetime,
+    head_name: str | None = None,
+    head_email: str | None = None,
 ) -> Agency:
     """Record an agency (OPD) of a regency; its kind is free text from an open list."""
     regency = session.execute(
@@ -44,6 +66,7 @@ def create_agency(
         errors["name"] = _l("required, at most %(n)s characters", n=200)
     if not kind or len(kind) > 32:
         errors["kind"] = _l("required, at most %(n)s characters", n=32)
+    head_name, head_email = _check_head(head_name, head_email, errors)
     if (
         "slug" not in errors
         and session.execute(
@@ -53,13 +76,61 @@ def create_agency(
         errors["slug"] = _l("already used by another agency of this regency")
     if errors:
         raise Invalid(_l("The agency could not be recorded."), fields=errors)
-    agency = Agency(regency_id=regency.id, slug=slug, name=name, kind=kind, created_at=now)
+    agency = Agency(
+        regency_id=regency.id, slug=slug, name=name, kind=kind, head_name=head_name,
+        head_email=head_email, created_at=now,
+    )  # fmt: skip
     session.add(agency)
     session.flush()
     record(
         session, actor=actor, action="agency.created", target_type="agency",
         target_id=agency.id, regency_id=regency.id, at=now,
-        changes={"slug": slug, "name": name, "kind": kind},
+        changes={"slug": slug, "name": name, "kind": kind, "head_name": head_name,
+                 "head_email": head_email},
+    )  # fmt: skip
+    session.flush()
+    return agency
+
+
+def update_agency(
+    session: Session,
+    *,
+    actor: User,
+    agency_id: int,
+    name: str,
+    kind: str,
+    head_name: str | None,
+    head_email: str | None,
+    now: datetime,
+) -> Agency:
+    """Change an agency's name, kind and head (the slug stays: addresses name it)."""
+    agency = session.get(Agency, agency_id)
+    if agency is None or not policy.can_view_agency(actor, agency):
+        raise NotFound(_l("There is no such agency."))
+    if not policy.can_manage_agencies(actor, agency.regency_id):
+        raise Forbidden(_l("Only the regent's office of this regency records its agencies."))
+    errors: dict[str, Message] = {}
+    name, kind = (name or "").strip(), (kind or "").strip().lower()
+    if not name or len(name) > 200:
+        errors["name"] = _l("required, at most %(n)s characters", n=200)
+    if not kind or len(kind) > 32:
+        errors["kind"] = _l("required, at most %(n)s characters", n=32)
+    head_name, head_email = _check_head(head_name, head_email, errors)
+    if errors:
+        raise Invalid(_l("The agency could not be changed."), fields=errors)
+    new = {"name": name, "kind": kind, "head_name": head_name, "head_email": head_email}
+    changes = {
+        field: {"from": getattr(agency, field), "to": value}
+        for field, value in new.items()
+        if getattr(agency, field) != value
+    }
+    if not changes:
+        return agency
+    for field, value in new.items():
+        setattr(agency, field, value)
+    record(
+        session, actor=actor, action="agency.changed", target_type="agency",
+        target_id=agency.id, regency_id=agency.regency_id, at=now, changes=changes,
     )  # fmt: skip
     session.flush()
     return agency

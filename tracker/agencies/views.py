@@ -1,4 +1,4 @@
-"""Staff pages of agencies: list and record them."""
+"""Staff pages of agencies: list, record and change them."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
-from tracker.agencies.forms import AgencyForm
-from tracker.agencies.models import AGENCY_KINDS
-from tracker.agencies.services import create_agency
+from tracker.agencies.forms import AgencyEditForm, AgencyForm
+from tracker.agencies.models import AGENCY_KINDS, Agency
+from tracker.agencies.services import create_agency, update_agency
 from tracker.auth import policy
 from tracker.auth.access import current_actor, roles_required
 from tracker.auth.models import UserRole
@@ -37,6 +37,7 @@ def index() -> ResponseReturnValue:
         agencies=list_agencies(db_session(), regency_id=regency_id),
         show_regency=everywhere,
         can_add=regency_id is not None and policy.can_manage_agencies(actor, regency_id),
+        can_edit=regency_id is not None and policy.can_manage_agencies(actor, regency_id),
     )
 
 
@@ -59,6 +60,8 @@ def new() -> ResponseReturnValue:
                 name=form.name.data,
                 kind=form.kind.data,
                 now=get_clock().now(),
+                head_name=form.head_name.data,
+                head_email=form.head_email.data,
             )
         except DomainError as exc:
             db_session().rollback()
@@ -74,4 +77,43 @@ def new() -> ResponseReturnValue:
         status = 400
     return render_template(
         "agencies/new.html", form=form, kinds=AGENCY_KINDS, regency=actor.regency
+    ), status
+
+
+@bp.route("/<int:agency_id>/ubah", methods=["GET", "POST"])
+@roles_required(UserRole.ADMIN)
+def edit(agency_id: int) -> ResponseReturnValue:
+    """Change an agency of the admin's regency: name, kind and its head."""
+    actor = current_actor()
+    agency = db_session().get(Agency, agency_id)
+    if agency is None or not policy.can_view_agency(actor, agency):
+        abort(404)
+    if not policy.can_manage_agencies(actor, agency.regency_id):
+        abort(403)
+    form = AgencyEditForm(obj=agency)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            update_agency(
+                db_session(),
+                actor=actor,
+                agency_id=agency.id,
+                name=form.name.data,
+                kind=form.kind.data,
+                head_name=form.head_name.data,
+                head_email=form.head_email.data,
+                now=get_clock().now(),
+            )
+        except Invalid as exc:
+            db_session().rollback()
+            show_errors(form, exc)
+            status = exc.status
+        else:
+            db_session().commit()
+            flash_done(_l("The agency %(name)s has been changed.", name=agency.name))
+            return redirect(url_for("agencies.index"))
+    elif form.is_submitted():
+        status = 400
+    return render_template(
+        "agencies/edit.html", form=form, kinds=AGENCY_KINDS, agency=agency
     ), status

@@ -1,4 +1,4 @@
-"""Forms of the account pages: create an account, issue an API token."""
+"""Forms of the account pages: create or change an account, issue an API token."""
 
 from __future__ import annotations
 
@@ -14,6 +14,11 @@ from tracker.agencies.models import Agency
 from tracker.auth.models import UserRole
 from tracker.forms import Form
 from tracker.regencies.models import Regency
+
+LANGUAGE_CHOICES = [
+    SelectChoice("id", _l("Indonesian")),
+    SelectChoice("en", _l("English")),
+]
 
 ROLE_LABELS: dict[UserRole, LazyString] = {
     UserRole.ADMIN: _l("Regent's office (admin)"),
@@ -42,6 +47,13 @@ class AccountForm(Form):
             " whose findings they will not verify."
         ),
     )
+    locale = SelectField(
+        _l("Language of the notices"),
+        choices=LANGUAGE_CHOICES,
+        default="id",
+        validate_choice=False,
+        description=_l("Reminders and escalations are written to this account in this language."),
+    )
     password = PasswordField(
         _l("Initial password"),
         validators=[DataRequired(), Length(max=200)],
@@ -65,6 +77,32 @@ class AccountForm(Form):
             SelectChoice(str(a.id), a.name, optgroup=a.regency.name) for a in agencies
         ]
         return self
+
+
+class AccountEditForm(Form):
+    """Change an account's name and the language of its notices."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    locale = SelectField(
+        _l("Language of the notices"),
+        choices=LANGUAGE_CHOICES,
+        validate_choice=False,
+        description=_l("Reminders and escalations are written to this account in this language."),
+    )
+
+
+class LanguageForm(Form):
+    """The language of one's own notices."""
+
+    locale = SelectField(
+        _l("Language of my notices"),
+        choices=LANGUAGE_CHOICES,
+        validate_choice=False,
+        description=_l(
+            "Reminders, escalations and digests are written to you in this language. "
+            "The language of the pages is chosen in the header."
+        ),
+    )
 
 
 class TokenForm(Form):

@@ -1,4 +1,5 @@
-"""Staff pages of accounts: list and create them (superadmin, regency admin), API tokens."""
+"""Staff pages of accounts: list, create and change them (superadmin, regency admin), one's own
+language of notices, API tokens."""
 
 from __future__ import annotations
 
@@ -15,8 +16,15 @@ from sqlalchemy.orm import joinedload
 from tracker.agencies.models import Agency
 from tracker.auth import policy, services
 from tracker.auth.access import current_actor, login_required, roles_required
-from tracker.auth.account_forms import ROLE_LABELS, AccountForm, TokenForm
+from tracker.auth.account_forms import (
+    ROLE_LABELS,
+    AccountEditForm,
+    AccountForm,
+    LanguageForm,
+    TokenForm,
+)
 from tracker.auth.models import User, UserRole
+from tracker.auth.preferences import can_change_account, update_account
 from tracker.clock import get_clock
 from tracker.errors import Conflict, DomainError, Forbidden, Invalid
 from tracker.extensions import db_session
@@ -128,6 +136,7 @@ def new() -> ResponseReturnValue:
                 now=get_clock().now(),
                 regency_slug=regency_slug,
                 agency_slug=agency_slug,
+                locale=form.locale.data or "",
             )
         except (Invalid, Forbidden) as exc:
             db_session().rollback()
@@ -140,6 +149,63 @@ def new() -> ResponseReturnValue:
     elif form.is_submitted():
         status = 400
     return render_template("accounts/new.html", form=form), status
+
+
+@bp.route("/<int:user_id>/ubah", methods=["GET", "POST"])
+@roles_required(UserRole.ADMIN, UserRole.SUPERADMIN)
+def edit(user_id: int) -> ResponseReturnValue:
+    """Change an account's name and the language of its notices."""
+    actor = current_actor()
+    user = db_session().get(User, user_id)
+    if user is None or not can_change_account(actor, user):
+        abort(404)
+    form = AccountEditForm(obj=user)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            update_account(
+                db_session(), actor=actor, user_id=user.id, name=form.name.data,
+                locale=form.locale.data or "", now=get_clock().now(),
+            )  # fmt: skip
+        except Invalid as exc:
+            db_session().rollback()
+            show_errors(form, exc)
+            status = exc.status
+        else:
+            db_session().commit()
+            flash_done(_l("The account of %(name)s has been changed.", name=user.name))
+            return redirect(url_for("accounts.index"))
+    elif form.is_submitted():
+        status = 400
+    return render_template(
+        "accounts/edit.html", form=form, user=user, role_labels=ROLE_LABELS
+    ), status
+
+
+@bp.route("/bahasa", methods=["GET", "POST"])
+@login_required
+def language() -> ResponseReturnValue:
+    """The language the logged-in user's own notices are written in."""
+    actor = current_actor()
+    form = LanguageForm(obj=actor)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            update_account(
+                db_session(), actor=actor, user_id=actor.id, name=actor.name,
+                locale=form.locale.data or "", now=get_clock().now(),
+            )  # fmt: skip
+        except Invalid as exc:
+            db_session().rollback()
+            show_errors(form, exc)
+            status = exc.status
+        else:
+            db_session().commit()
+            flash_done(_l("Your notices will be written in the language you chose."))
+            return redirect(url_for("accounts.language"))
+    elif form.is_submitted():
+        status = 400
+    return render_template("accounts/language.html", form=form), status
 
 
 @dataclass(frozen=True)

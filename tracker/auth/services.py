@@ -98,9 +98,12 @@ def create_user(
     now: datetime,
     regency_slug: str | None = None,
     agency_slug: str | None = None,
+    locale: str = "id",
 ) -> User:
     """Create an account. ``actor`` None means the operator's command line (trusted)."""
     errors: dict[str, Message] = {}
+    if locale not in ("id", "en"):
+        errors["locale"] = _l("Indonesian or English")
     try:
         role_value = UserRole(role)
     except ValueError:
@@ -158,6 +161,7 @@ def create_user(
         role=role_value,
         regency_id=regency.id if regency else (agency.regency_id if agency else None),
         agency_id=agency.id if agency else None,
+        locale=locale,
         created_at=now,
     )
     session.add(user)

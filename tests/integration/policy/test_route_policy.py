@@ -61,6 +61,9 @@ READ_NOTICE_X = {**OUTBOX_READERS, "admin_y": "404"}
 RETRY_NOTICE_X = {**READ_NOTICE_X, "observer_x": "403"}
 # Regency X's notification settings (ladder, webhook): its admins and a superadmin.
 SETTINGS_X = _only({"admin_x": "ok", "superadmin": "ok"}, "403")
+# Agency A's details (head included) and opd_a's account (name, language of notices).
+CHANGE_AGENCY_A = {**_only({"admin_x": "ok"}, "403"), "admin_y": "404"}
+EDIT_OPD_A_ACCOUNT = {**_only({"admin_x": "ok", "superadmin": "ok"}, "403"), "admin_y": "404"}
 
 
 def _api(table: dict[str, str]) -> dict[str, str]:
@@ -91,11 +94,17 @@ POLICY: dict[tuple[str, str], dict[str, str]] = {
     ),
     ("agencies.new", "GET"): ADMINS,
     ("agencies.new", "POST"): ADMINS,
+    ("agencies.edit", "GET"): CHANGE_AGENCY_A,
+    ("agencies.edit", "POST"): CHANGE_AGENCY_A,
     ("regencies.new", "GET"): SUPER,
     ("regencies.new", "POST"): SUPER,
     ("accounts.index", "GET"): ACCOUNT_MANAGERS,
     ("accounts.new", "GET"): ACCOUNT_MANAGERS,
     ("accounts.new", "POST"): ACCOUNT_MANAGERS,
+    ("accounts.edit", "GET"): EDIT_OPD_A_ACCOUNT,
+    ("accounts.edit", "POST"): EDIT_OPD_A_ACCOUNT,
+    ("accounts.language", "GET"): STAFF_ANY,
+    ("accounts.language", "POST"): STAFF_ANY,
     ("accounts.tokens", "GET"): OWN_TOKEN,
     ("accounts.new_token", "POST"): OWN_TOKEN,
     ("accounts.revoke_token", "POST"): REVOKE_ADMIN_X_TOKEN,
@@ -218,6 +227,8 @@ def world(app: Flask, session: Session, now: datetime, tmp_path: Path) -> Iterat
         "filename": "css/app.css",
         "slug": "kab-x",
         "notification_id": notice.id,
+        "agency_id": a.id,
+        "user_id": users["opd_a"].id,
         "contact_id": contact.id,
     }
     yield World(users, tokens, values)
