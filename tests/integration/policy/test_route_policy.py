@@ -74,6 +74,18 @@ POLICY: dict[tuple[str, str], dict[str, str]] = {
     ("static", "GET"): ALL_OK,
     ("portal.home", "GET"): ALL_OK,
     ("portal.pact", "GET"): ALL_OK,
+    ("portal.regency", "GET"): ALL_OK,
+    ("portal.agency", "GET"): ALL_OK,
+    # The public evidence route serves published evidence only, to everyone alike: the walk's
+    # evidence is unpublished, so every visitor, logged in or not, gets 404.
+    ("portal.evidence_file", "GET"): dict.fromkeys(PERSONAS, "404"),
+    # Following a pact: public and cookie-free. The walk's link secret is unknown, so the link
+    # pages are 404 for everyone (real links: tests/integration/portal/test_follow.py).
+    ("follow.follow_pact", "POST"): ALL_OK,
+    ("follow.confirm", "GET"): dict.fromkeys(PERSONAS, "404"),
+    ("follow.confirm", "POST"): dict.fromkeys(PERSONAS, "404"),
+    ("follow.unsubscribe", "GET"): dict.fromkeys(PERSONAS, "404"),
+    ("follow.unsubscribe", "POST"): dict.fromkeys(PERSONAS, "404"),
     ("auth.login", "GET"): ALL_OK,
     ("auth.login", "POST"): ALL_OK,
     ("auth.logout", "POST"): ALL_OK,
@@ -223,6 +235,7 @@ def world(app: Flask, session: Session, now: datetime, tmp_path: Path) -> Iterat
         "pact_id": pact.id,
         "finding_id": finding.id,
         "evidence_id": evidence.id,
+        "agency_id": a.id,
         "token_id": token.id,
         "filename": "css/app.css",
         "slug": "kab-x",
@@ -230,6 +243,7 @@ def world(app: Flask, session: Session, now: datetime, tmp_path: Path) -> Iterat
         "agency_id": a.id,
         "user_id": users["opd_a"].id,
         "contact_id": contact.id,
+        "token": "not-a-real-link-secret",
     }
     yield World(users, tokens, values)
     app.config["UPLOAD_FOLDER"] = None
