@@ -153,6 +153,20 @@ DEMO_PLEDGE = (
 DEMO_SANCTION = "(Contoh rekaan) Bersedia dievaluasi dan diganti oleh Bupati."
 DEMO_SOURCE = "Data contoh rekaan untuk demonstrasi, bukan fakta."
 
+# Invented for the demo (DEMO ONLY; the ".demo" addresses reach nobody): each regency's
+# escalation ladder, as (rung, name, position, mailbox of "<mailbox>@<regency slug>.demo").
+DEMO_LADDER = (
+    (1, "Inspektur (contoh)", "Inspektur Daerah", "inspektorat"),
+    (2, "Sekretaris Daerah (contoh)", "Sekretaris Daerah", "sekda"),
+    (3, "Bupati (contoh)", "Bupati", "bupati"),
+)
+
+
+def demo_agency_head(regency_slug: str, agency: AgencySeed) -> tuple[str, str]:
+    """Return an invented head (name, email) of a seed agency, flagged "(contoh)"."""
+    return f"Kepala {agency.name} (contoh)", f"kepala-{agency.slug}@{regency_slug}.demo"
+
+
 # DEMO ONLY. Every demo account (its email ends in ".demo", nothing else marks it) has this one
 # password, printed by `flask --app tracker demo load` for anyone trying the app. Never load the
 # demo into an install that real people use.

@@ -24,7 +24,7 @@ from tracker.findings.models import Finding
 from tracker.findings.rules import FindingCategory, FindingStatus
 from tracker.pacts.models import Pact, PactExtension
 from tracker.pacts.rules import deadline
-from tracker.regencies.models import Regency
+from tracker.regencies.models import EscalationContact, Regency
 
 Spec = tuple[str, FindingCategory, str, FindingStatus, date | None]
 
@@ -353,6 +353,44 @@ def _get_or_add_agencies(
     return existing
 
 
+def _add_heads_and_ladders(
+    session: Session,
+    regencies: dict[str, Regency],
+    agencies: dict[tuple[str, str], Agency],
+    now: datetime,
+    report: DemoReport,
+) -> None:
+    """Give seed agencies an invented head and each regency an invented escalation ladder.
+
+    Only where nothing is set yet: a head someone typed, or a ladder someone edited, stays.
+    """
+    for seed in data.REGENCIES:
+        for a in seed.agencies:
+            agency = agencies[(seed.slug, a.slug)]
+            if agency.head_name is None and agency.head_email is None:
+                agency.head_name, agency.head_email = data.demo_agency_head(seed.slug, a)
+                report.added["agency heads"] += 1
+    with_ladder = set(session.execute(select(EscalationContact.regency_id).distinct()).scalars())
+    for seed in data.REGENCIES:
+        regency = regencies[seed.slug]
+        if regency.id in with_ladder:
+            continue
+        for rung, name, title, mailbox in data.DEMO_LADDER:
+            session.add(
+                EscalationContact(
+                    regency_id=regency.id,
+                    rung=rung,
+                    name=name,
+                    title=f"{title} {seed.name.removeprefix('Kabupaten ')}",
+                    email=f"{mailbox}@{seed.slug}.demo",
+                    locale="id",
+                    created_at=now,
+                )
+            )
+            report.added["escalation contacts"] += 1
+    session.flush()
+
+
 def _add_scores(
     session: Session,
     regencies: dict[str, Regency],
@@ -453,6 +491,7 @@ def load_demo(session: Session, *, now: datetime) -> DemoReport:
     regencies = _get_or_add_regencies(session, now, report)
     agencies = _get_or_add_agencies(session, regencies, now, report)
     _add_scores(session, regencies, agencies, now, report)
+    _add_heads_and_ladders(session, regencies, agencies, now, report)
     _get_or_add_accounts(session, regencies, agencies, now, report)
 
     ksb_tz = ZoneInfo(regencies["sumbawa-barat"].timezone)
