@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -10,7 +11,26 @@ from werkzeug.datastructures import MultiDict
 from wtforms import SelectField
 
 from tracker import labels
-from tracker.regencies.models import Regency
+from tracker.pacts.rules import PactStatus
+
+# A signing year a visitor may type into the address: well formed, even if no pact has it.
+_YEARS = range(1990, 2101)
+
+
+class NamedRegency(Protocol):
+    """Anything with a regency's slug and name (a public summary will do)."""
+
+    @property
+    def slug(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+def _status_choices() -> list[tuple[str, object]]:
+    return [("", _l("All statuses"))] + [
+        (status.value, label) for status, label in labels.PACT_STATUS.items()
+    ]
 
 
 class PactFilterForm(FlaskForm):  # type: ignore[misc]
@@ -23,11 +43,49 @@ class PactFilterForm(FlaskForm):  # type: ignore[misc]
     status = SelectField(_l("Status"), default="", validate_choice=True)
 
     @classmethod
-    def build(cls, args: MultiDict[str, str], regencies: Sequence[Regency]) -> PactFilterForm:
+    def build(cls, args: MultiDict[str, str], regencies: Sequence[NamedRegency]) -> PactFilterForm:
         """Bind the query string and offer the regencies and statuses that exist."""
         form = cls(formdata=args)
         form.regency.choices = [("", _l("All regencies"))] + [(r.slug, r.name) for r in regencies]
-        form.status.choices = [("", _l("All statuses"))] + [
-            (status.value, label) for status, label in labels.PACT_STATUS.items()
+        form.status.choices = _status_choices()
+        return form
+
+
+class RegencyFilterForm(FlaskForm):  # type: ignore[misc]
+    """Filter a regency's pacts by status and signing year."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField(_l("Status"), default="", validate_choice=True)
+    year = SelectField(
+        _l("Year signed"),
+        default="",
+        validate_choice=True,
+        invalid_choice_message=_l("Choose a year from the list (four digits)."),
+    )
+
+    @classmethod
+    def build(cls, args: MultiDict[str, str], years: Sequence[int]) -> RegencyFilterForm:
+        """Bind the query string; offer the statuses and the years in which pacts were signed."""
+        form = cls(formdata=args)
+        form.status.choices = _status_choices()
+        offered = {str(y) for y in years}
+        asked = args.get("year", "")
+        if asked.isdigit() and len(asked) == 4 and int(asked) in _YEARS:
+            # A real year without pacts is an empty list, not an error.
+            offered.add(asked)
+        form.year.choices = [("", _l("All years"))] + [
+            (y, y) for y in sorted(offered, reverse=True)
         ]
         return form
+
+    @property
+    def status_value(self) -> PactStatus | None:
+        """Return the chosen status, or None for all."""
+        return PactStatus(self.status.data) if self.status.data else None
+
+    @property
+    def year_value(self) -> int | None:
+        """Return the chosen signing year, or None for all."""
+        return int(self.year.data) if self.year.data else None

@@ -1,48 +1,164 @@
-"""Public pages: the pact list and a pact's page."""
+"""Public pages: home, the pact list, a regency, an agency, a pact, published evidence.
+
+Every page answers conditional GETs (tracker.portal.caching) and reads through the portal's
+own public queries (tracker.portal.queries): no account, no cookie, nothing private.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from urllib.parse import quote
 
+from flask import Blueprint, Response, current_app, render_template, request
+from flask_babel import LazyString, format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from tracker.audit.labels import ACTIONS
 from tracker.clock import get_clock
 from tracker.extensions import db_session
-from tracker.pacts import queries as pact_queries
 from tracker.pacts.rules import PactStatus
-from tracker.pagination import parse_positive
-from tracker.portal.forms import PactFilterForm
-from tracker.regencies.queries import find_regency, list_regencies
+from tracker.pagination import paginate, parse_positive
+from tracker.portal import queries
+from tracker.portal.caching import conditional
+from tracker.portal.charts import Bar, score_chart
+from tracker.portal.forms import PactFilterForm, RegencyFilterForm
+from tracker.portal.images import public_copy
+from tracker.storage import PDF, get_file_store
 
 bp = Blueprint("portal", __name__)
 
+# The public timeline names roles, never people: "Bagian Organisasi Setda", "OPD".
+ROLE_LABELS: dict[str | None, LazyString] = {
+    "admin": _l("Regent's office"),
+    "opd": _l("Agency (OPD)"),
+    "observer": _l("Observer"),
+    "superadmin": _l("Pantau Pakta administrator"),
+    None: _l("System"),
+}
+TIMELINE_LABELS: dict[str, LazyString] = {
+    **ACTIONS,
+    # An unpublished upload shows only as the status change it caused.
+    "finding.in_progress": _l("Follow-up started"),
+}
+
+# Published evidence never changes (a new file is a new row): browsers may keep it a day.
+EVIDENCE_MAX_AGE = 86_400
+
+
+def _due_soon_days() -> int:
+    return int(current_app.config["DUE_SOON_DAYS"])
+
 
 @bp.get("/")
+@conditional()
 def home() -> tuple[str, int]:
-    """List the pacts of every regency, filterable by regency and status."""
-    regencies = list_regencies(db_session())
-    form = PactFilterForm.build(request.args, regencies)
+    """Show the regencies, the nearest and the most overdue deadlines, then every pact."""
     page_no = parse_positive(request.args.get("page"), name="page", default=1, maximum=10_000)
-    if request.args and not form.validate():
-        return render_template("portal/home.html", form=form, page=None), 400
-    regency = find_regency(db_session(), form.regency.data) if form.regency.data else None
-    page = pact_queries.page_pacts(
-        db_session(),
-        now=get_clock().now(),
-        page=page_no,
-        per_page=current_app.config["PAGE_SIZE"],
-        regency_id=regency.id if regency else None,
-        status=PactStatus(form.status.data) if form.status.data else None,
-        due_soon_days=current_app.config["DUE_SOON_DAYS"],
+    overview = queries.home_overview(
+        db_session(), now=get_clock().now(), due_soon_days=_due_soon_days()
     )
-    return render_template("portal/home.html", form=form, page=page), 200
+    form = PactFilterForm.build(request.args, overview.regencies)
+    valid = not request.args or form.validate()
+    page = None
+    if valid:
+        status = PactStatus(form.status.data) if form.status.data else None
+        rows = [
+            r
+            for r in overview.pacts
+            if (not form.regency.data or r.regency_slug == form.regency.data)
+            and (status is None or r.status is status)
+        ]
+        page = paginate(rows, page=page_no, per_page=current_app.config["PAGE_SIZE"])
+    html = render_template("portal/home.html", form=form, page=page, overview=overview)
+    return html, 200 if valid else 400
+
+
+@bp.get("/kabupaten/<slug>")
+@conditional()
+def regency(slug: str) -> tuple[str, int]:
+    """Show a regency's pacts by agency, its assessment history and its verification speed."""
+    data = queries.regency_page(
+        db_session(), slug=slug, now=get_clock().now(), due_soon_days=_due_soon_days()
+    )
+    form = RegencyFilterForm.build(request.args, data.years)
+    valid = not request.args or form.validate()
+    groups = None
+    if valid:
+        shown = queries.filter_pacts(data.pacts, status=form.status_value, year=form.year_value)
+        groups = queries.by_agency(shown)
+    chart = score_chart(
+        [
+            Bar(str(a.year), a.score, a.zone, format_decimal(a.score, "#,##0.00"))
+            for a in data.assessments
+        ],
+        title=_("Compliance score of %(regency)s by year", regency=data.name),
+        description=_("Scores from 0 to 100; each bar is coloured by its zone."),
+        chart_id="score-chart",
+    )
+    html = render_template(
+        "portal/regency.html", regency=data, form=form, groups=groups, chart=chart
+    )
+    return html, 200 if valid else 400
+
+
+@bp.get("/opd/<int:agency_id>")
+@conditional()
+def agency(agency_id: int) -> str:
+    """Show an agency's pacts over the years and its unit scores."""
+    data = queries.agency_page(
+        db_session(), agency_id=agency_id, now=get_clock().now(), due_soon_days=_due_soon_days()
+    )
+    chart = score_chart(
+        [
+            Bar(str(u.year), u.score, u.zone, format_decimal(u.score, "#,##0.00"))
+            for u in data.unit_scores
+        ],
+        title=_("Compliance score of %(agency)s by year", agency=data.name),
+        description=_("Scores from 0 to 100; each bar is coloured by its zone."),
+        chart_id="unit-chart",
+    )
+    return render_template("portal/agency.html", agency=data, chart=chart)
 
 
 @bp.get("/pakta/<int:pact_id>")
+@conditional()
 def pact(pact_id: int) -> str:
-    """Show one pact: who promised what, by when, and each finding's status."""
-    detail = pact_queries.get_pact(
-        db_session(),
-        pact_id=pact_id,
-        now=get_clock().now(),
-        due_soon_days=current_app.config["DUE_SOON_DAYS"],
+    """Show one pact: who promised what, by when, what happened since, and the proof."""
+    data = queries.public_pact(
+        db_session(), pact_id=pact_id, now=get_clock().now(), due_soon_days=_due_soon_days()
     )
-    return render_template("portal/pact.html", pact=detail)
+    url = current_app.config["BASE_URL"].rstrip("/") + request.path
+    share_text = _("Integrity pact: %(title)s", title=data.title) + " " + url
+    return render_template(
+        "portal/pact.html",
+        pact=data,
+        public_url=url,
+        share_url="https://wa.me/?text=" + quote(share_text, safe=""),
+        findings_by_id={f.id: f.title for f in data.findings},
+        timeline_labels=TIMELINE_LABELS,
+        role_labels=ROLE_LABELS,
+    )
+
+
+@bp.get("/bukti/<int:evidence_id>")
+def evidence_file(evidence_id: int) -> Response:
+    """Serve a published evidence file, re-encoded without metadata; 404 if unpublished."""
+    found = queries.get_public_file(db_session(), evidence_id=evidence_id)
+    copy = public_copy(
+        get_file_store(),
+        storage_key=found.storage_key,
+        sha256=found.sha256,
+        content_type=found.content_type,
+    )
+    response = current_app.response_class(copy.data, mimetype=copy.content_type)
+    name = f"bukti-{found.id}.{copy.extension}"
+    # A photo shows in the page; a PDF is downloaded rather than opened in the site's origin.
+    disposition = "attachment" if copy.content_type == PDF else "inline"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{name}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.set_etag(copy.sha256)
+    response.cache_control.public = True
+    response.cache_control.max_age = EVIDENCE_MAX_AGE
+    response.make_conditional(request)
+    return response

@@ -235,7 +235,6 @@ def world(app: Flask, session: Session, now: datetime, tmp_path: Path) -> Iterat
         "pact_id": pact.id,
         "finding_id": finding.id,
         "evidence_id": evidence.id,
-        "agency_id": a.id,
         "token_id": token.id,
         "filename": "css/app.css",
         "slug": "kab-x",

@@ -1,0 +1,128 @@
+"""Public copies of published evidence files, with their metadata removed.
+
+Photos are decoded and encoded again with Pillow: only the pixels survive, so EXIF (camera,
+owner, GPS position, time), XMP, IPTC, ICC profiles, PNG text chunks and JPEG comments are
+gone. The photo is first turned upright from its EXIF orientation, which would otherwise be
+lost with the EXIF block.
+
+PDFs are rewritten with pypdf without the document information dictionary (author, creator,
+producer, dates) and without XMP metadata streams (document and page level). What a PDF
+shows on its pages (text, embedded pictures and their own metadata, attachments) is served
+as published: the regent's office publishes a PDF knowing its content.
+
+Copies are cached beside the stored files, named after the SHA-256 of the original and the
+recipe version, so each original is converted once per recipe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PyPdfError
+from pypdf.generic import NameObject
+
+from tracker.errors import NotFound
+from tracker.storage import JPEG, PDF, PNG, FileStore
+
+# Bump when the conversion changes, so cached copies are made again.
+RECIPE = "v1"
+JPEG_QUALITY = 88
+
+
+@dataclass(frozen=True)
+class PublicCopy:
+    """Bytes safe to serve, their type and their own SHA-256 (the ETag)."""
+
+    data: bytes
+    content_type: str
+    sha256: str
+
+    @property
+    def extension(self) -> str:
+        """Return the file name extension of the copy."""
+        return {JPEG: "jpg", PNG: "png", PDF: "pdf"}[self.content_type]
+
+
+def reencode_image(data: bytes, content_type: str) -> bytes:
+    """Return the image's pixels encoded again, without any metadata; raise ValueError."""
+    try:
+        with Image.open(io.BytesIO(data)) as source:
+            image = ImageOps.exif_transpose(source)
+            pixels = Image.new(image.mode, image.size)
+            # A fresh image holds no info dict: nothing of the original's metadata rides along.
+            pixels.frombytes(image.tobytes())
+            if image.mode == "P":
+                pixels.putpalette(image.getpalette() or [])
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValueError("not a readable image") from exc
+    out = io.BytesIO()
+    if content_type == PNG:
+        pixels.save(out, "PNG", optimize=True)
+    else:
+        if pixels.mode not in ("RGB", "L"):
+            pixels = pixels.convert("RGB")
+        pixels.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    return out.getvalue()
+
+
+def strip_pdf(data: bytes) -> bytes:
+    """Return the PDF without its document information and XMP metadata; raise ValueError."""
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise ValueError("encrypted PDF")
+        writer = PdfWriter(clone_from=reader)
+        writer.metadata = None
+        writer.xmp_metadata = None
+        for page in writer.pages:
+            for key in ("/Metadata", "/PieceInfo"):
+                if key in page:
+                    del page[NameObject(key)]
+        out = io.BytesIO()
+        writer.write(out)
+    except (PyPdfError, OSError, KeyError, TypeError) as exc:
+        raise ValueError("not a readable PDF") from exc
+    return out.getvalue()
+
+
+def _convert(data: bytes, content_type: str) -> bytes:
+    if content_type in (JPEG, PNG):
+        return reencode_image(data, content_type)
+    if content_type == PDF:
+        return strip_pdf(data)
+    raise ValueError(f"no public copy for {content_type}")
+
+
+def public_copy(
+    store: FileStore, *, storage_key: str, sha256: str | None, content_type: str
+) -> PublicCopy:
+    """Return the metadata-free copy of a stored file, converting and caching it on first use.
+
+    A file that cannot be converted is not served at all (NotFound): better no copy than
+    the original with its metadata.
+    """
+    cache: Path | None = None
+    if sha256:
+        cache = store.root / "public" / RECIPE / f"{sha256}.{content_type.split('/')[1]}"
+        if cache.is_file():
+            cached = cache.read_bytes()
+            return PublicCopy(cached, content_type, hashlib.sha256(cached).hexdigest())
+    try:
+        copy = _convert(store.read(storage_key), content_type)
+    except ValueError:
+        raise NotFound(_l("This file cannot be shown publicly.")) from None
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        # Write then rename: two visitors converting at once never see half a file.
+        temporary = cache.with_name(f"{cache.name}.{secrets.token_hex(4)}.part")
+        temporary.write_bytes(copy)
+        os.replace(temporary, cache)
+    return PublicCopy(copy, content_type, hashlib.sha256(copy).hexdigest())
