@@ -163,11 +163,14 @@ def register_blueprints(app: Flask) -> None:
     from tracker.findings.views import bp as findings_bp
     from tracker.notifications.views import bp as notifications_bp
     from tracker.pacts.views import bp as pacts_bp
+    from tracker.portal.follow_views import bp as follow_bp
     from tracker.portal.views import bp as portal_bp
     from tracker.regencies.settings_views import bp as settings_bp
     from tracker.regencies.views import bp as regencies_bp
 
     app.register_blueprint(portal_bp)
+    # Following a pact by email: public, cookie-free, CSRF-exempt (see follow_views).
+    app.register_blueprint(follow_bp)
     app.register_blueprint(auth_bp)
     # Staff pages live under /staf/ and need a login; the portal and the read API do not.
     app.register_blueprint(dashboard_bp, url_prefix="/staf")
