@@ -7,11 +7,11 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from tracker.audit.services import record
 from tracker.auth import policy
 from tracker.auth.models import User
-from tracker.errors import Conflict, Forbidden, NotFound
-from tracker.notifications.models import Notification, NotificationState
+from tracker.errors import Forbidden, NotFound
+from tracker.notifications import delivery
+from tracker.notifications.models import Notification
 from tracker.notifications.queries import find_notice_regency
 
 
@@ -29,21 +29,8 @@ def check_readable(session: Session, *, actor: User, notification_id: int) -> in
 def retry_notice(
     session: Session, *, actor: User, notification_id: int, now: datetime
 ) -> Notification:
-    """Put a failed notice back in the delivery queue (its regency's admin or a superadmin)."""
+    """Put a failed notice (or its failed webhook copy) back in the queue: admin or superadmin."""
     regency_id = check_readable(session, actor=actor, notification_id=notification_id)
     if not policy.can_retry_notice(actor, regency_id):
         raise Forbidden(_l("Only the regent's office may send a notice again."))
-    row = session.get_one(Notification, notification_id)
-    if row.state is not NotificationState.FAILED:
-        raise Conflict(_l("Only a failed notice can be sent again."))
-    row.state = NotificationState.PENDING
-    row.next_attempt_at = now
-    row.claimed_by = None
-    row.claimed_until = None
-    record(
-        session, actor=actor, action="notification.retried", target_type="notification",
-        target_id=row.id, regency_id=row.regency_id, pact_id=row.pact_id, at=now,
-        changes={"attempts": row.attempts, "last_error": row.last_error},
-    )  # fmt: skip
-    session.flush()
-    return row
+    return delivery.retry(session, notification_id, actor=actor, now=now)

@@ -77,6 +77,9 @@ def outbox() -> ResponseReturnValue:
     session = db_session()
     regencies = list_regencies(session) if scope is None else []
     form = OutboxFilterForm(formdata=request.args).offer(regencies)
+    if scope is not None:
+        # One regency's staff read one outbox: there is no regency to pick.
+        del form.regency
     page_no = parse_positive(request.args.get("page"), name="page", default=1, maximum=10_000)
     if request.args and not form.validate():
         return _render("notifications/outbox.html", form=form, page=None, scope=scope), 400
@@ -85,7 +88,7 @@ def outbox() -> ResponseReturnValue:
         kind=form.kind.data or None,
         state=NotificationState(form.state.data) if form.state.data else None,
         pact_id=form.pact.data,
-        regency_id=by_slug.get(form.regency.data or ""),
+        regency_id=by_slug.get(form.regency.data or "") if scope is None else None,
     )
     page = queries.page_outbox(
         session,
