@@ -464,7 +464,7 @@ def _enqueue_status(
     unsubscribe_url = _absolute(
         settings, "follow.unsubscribe", token=unsubscribe_token(settings.secret_key, follower.id)
     )
-    previous = PactStatus(follower.last_status) if follower.last_status else None
+    previous = next((s for s in PactStatus if s.value == follower.last_status), None)
     context = {
         **_pact_context(row, settings),
         "previous_label": labels.PACT_STATUS[previous] if previous else None,

@@ -386,3 +386,32 @@ def test_the_address_never_reaches_the_audit_trail_or_the_pact_page(
     assert ADDRESS not in json.dumps([e.changes for e in events])
     page = client.get(f"/pakta/{pact.id}").get_data(as_text=True)
     assert ADDRESS not in page and "warga.pemantau" not in page
+
+
+def test_a_follower_whose_mail_cannot_be_rendered_does_not_stop_the_others(
+    app: Flask,
+    client: FlaskClient,
+    session: Session,
+    pact: Pact,
+    clock: FixedClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    _confirmed(client, session, pact)
+    _follow(client, pact.id, email="kedua@contoh.id")
+    second = session.scalars(select(Follower).where(Follower.email == "kedua@contoh.id")).one()
+    confirm = _links(_mails(session, NoticeKind.FOLLOW_CONFIRM)[1])["confirm"]
+    assert client.post(confirm).status_code == 200
+    first = session.scalars(select(Follower).where(Follower.email == ADDRESS)).one()
+    first.locale = "zz"  # no such language: rendering its mail fails
+    session.commit()
+    clock.set(datetime.fromisoformat("2019-05-02T09:00:00+08:00"))
+    assert _sweep(app, session, clock.now()) == 1
+    assert [m.follower_id for m in _mails(session, NoticeKind.FOLLOW_STATUS)] == [second.id]
+    assert f"follower {first.id}: status mail not queued" in caplog.text
+    # Still owed its mail: the next sweep tries again.
+    assert _follower_by_id(session, first.id).last_status == "on_track"
+
+
+def _follower_by_id(session: Session, follower_id: int) -> Follower:
+    session.expire_all()
+    return session.get_one(Follower, follower_id)
