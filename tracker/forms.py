@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext, ngettext
+from flask_babel import get_translations, gettext
 from flask_wtf import FlaskForm
 
 from tracker.i18n import N_
@@ -17,7 +17,9 @@ class _BabelTranslations:
         return str(gettext(string))
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return str(ngettext(singular, plural, n))
+        # Translate only: WTForms fills in %(max)d and the like itself (Flask-Babel's ngettext
+        # would format with "num" alone and fail on those names).
+        return str(get_translations().ngettext(singular, plural, n))
 
 
 class Form(FlaskForm):  # type: ignore[misc]
