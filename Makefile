@@ -35,7 +35,9 @@ run: setup instance/secret_key
 	TRACKER_SECRET_KEY=$$(cat instance/secret_key) $(FLASK) db upgrade
 	TRACKER_SECRET_KEY=$$(cat instance/secret_key) $(FLASK) demo load
 	@echo "Pantau Pakta: http://$(HOST):$(PORT)/  (Ctrl-C stops)"
-	TRACKER_SECRET_KEY=$$(cat instance/secret_key) $(FLASK) run --host $(HOST) --port $(PORT)
+	@echo "Notices: swept every 5 min by the embedded scheduler; without TRACKER_MAIL_SERVER they stay in the outbox"
+	TRACKER_SECRET_KEY=$$(cat instance/secret_key) TRACKER_EMBEDDED_SCHEDULER=1 \
+		$(FLASK) run --host $(HOST) --port $(PORT)
 
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here).
 chromium:

@@ -49,6 +49,11 @@ def create_app(config: type | None = None, **overrides: Any) -> Flask:
     register_cli(app)
     register_errors(app)
     register_jinja(app)
+    # `make run` only: the notice scheduler inside the development web process.
+    if app.config.get("EMBEDDED_SCHEDULER"):
+        from tracker.notifications.scheduler import start_embedded
+
+        start_embedded(app)
     return app
 
 

@@ -1,0 +1,116 @@
+"""Scheduled entry points: one sweep (notices into the outbox) and one delivery pass.
+
+The scheduler and ``flask --app tracker sweep`` call these; each opens and commits its own
+unit of work, so a notice is only ever sent after the transaction that recorded it committed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from tracker.notifications.delivery import DeliveryReport, DeliverySettings, deliver_pending
+from tracker.notifications.sweep import SweepReport, sweep
+from tracker.opendata.models import DataSnapshot
+from tracker.opendata.snapshots import take_due_snapshot
+from tracker.portal.follow import sweep_followers
+
+log = logging.getLogger(__name__)
+
+# SQLSTATEs and MariaDB error numbers that mean "run the transaction again".
+_RETRY_SQLSTATES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
+_RETRY_MYSQL_CODES = {1205, 1213}  # lock wait timeout, deadlock found
+
+
+@dataclass
+class SweepRun:
+    """What one scheduled sweep did: the notices, the followers' mail, the weekly snapshot."""
+
+    notices: SweepReport
+    follower_notices: int = 0
+    snapshot: DataSnapshot | None = None
+    # True when the first try hit a deadlock or serialization failure and the sweep ran again.
+    retried: bool = False
+
+    @property
+    def per_kind(self) -> dict[str, int]:
+        """Return the outbox rows written per kind (followers' mail included)."""
+        counts = dict(self.notices.created)
+        if self.follower_notices:
+            counts["follow-status"] = counts.get("follow-status", 0) + self.follower_notices
+        return counts
+
+    def summary(self) -> str:
+        """Return what happened, for the operator (one line per part)."""
+        lines = [self.notices.summary()]
+        lines.append(f"Followers: {self.follower_notices} status mails written.")
+        if self.snapshot is not None:
+            lines.append(f"Open-data snapshot of {self.snapshot.as_of.isoformat()} taken.")
+        if self.retried:
+            lines.append("The first try met a deadlock and was run again.")
+        return "\n".join(lines)
+
+
+def is_retryable(error: DBAPIError) -> bool:
+    """Tell whether a database error is a deadlock or serialization failure worth one rerun."""
+    orig: Any = error.orig
+    if getattr(orig, "sqlstate", None) in _RETRY_SQLSTATES:
+        return True
+    args = getattr(orig, "args", ())
+    if args and isinstance(args[0], int) and args[0] in _RETRY_MYSQL_CODES:
+        return True
+    return "database is locked" in str(orig)
+
+
+def worker_name() -> str:
+    """Return a name for this delivery pass's claims: host, process and a random part."""
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def run_sweep(session: Session, now: datetime) -> SweepRun:
+    """Record the notices due at ``now`` in one transaction and commit it.
+
+    The notices of the ladder, the followers' status mail and the weekly open-data snapshot
+    are written together. Two sweeps at once record each notice once (the outbox's unique
+    key); when the database answers a concurrent insert with a deadlock or a serialization
+    failure, the whole sweep runs once more.
+    """
+    for attempt in (1, 2):
+        if session.in_transaction():
+            session.commit()
+        # SQLite: take the write lock first, so two sweeps queue instead of failing.
+        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+        try:
+            notices = sweep(session, now)
+            followers = sweep_followers(session, now)
+            snapshot = take_due_snapshot(session, now)
+            session.commit()
+        except DBAPIError as exc:
+            session.rollback()
+            if attempt == 2 or not is_retryable(exc):
+                raise
+            log.warning("sweep at %s ran into %s; running it again", now, exc.orig)
+            continue
+        return SweepRun(notices, followers, snapshot, retried=attempt == 2)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def run_delivery(
+    session: Session, *, config: Mapping[str, Any], now: datetime, worker_id: str | None = None
+) -> DeliveryReport:
+    """Send the due notices with the app's mail settings (commits)."""
+    return deliver_pending(
+        session,
+        settings=DeliverySettings.from_config(config),
+        now=now,
+        worker_id=worker_id or worker_name(),
+    )
