@@ -1,0 +1,100 @@
+"""A pact signed on 2024-11-30 in Asia/Makassar, swept every hour from signing to 40 days late."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from tests.builders import make_pact
+from tests.integration.notifications.sweep_helpers import (
+    addresses,
+    listing,
+    local,
+    make_office,
+    mondays,
+    rows,
+    walk,
+)
+from tracker.clock import FixedClock
+from tracker.pacts.rules import deadline
+
+SIGNED = date(2024, 11, 30)
+
+
+def test_hourly_sweeps_from_signing_to_40_days_late_write_each_notice_once_on_its_local_day(
+    app: Flask, session: Session, clock: FixedClock
+) -> None:
+    start = local("2024-11-30T09:00:00+08:00")
+    clock.set(start)
+    office = make_office(session, now=start)
+    pact = make_pact(session, agency=office.agency, now=start, signed_on=SIGNED, findings=3)
+    due = deadline(SIGNED, 3)
+    assert due == date(2025, 2, 28)  # 30 November + 3 months, clamped to February's end
+    end = local("2025-04-09T23:00:00+08:00")  # 40 days past the deadline
+    assert (end.date() - due).days == 40
+
+    sweeps = 0
+    errors: list[str] = []
+    for report in walk(app, session, clock, start=start, end=end):
+        sweeps += 1
+        errors += report.errors
+    assert errors == []
+    assert sweeps == int((end - start).total_seconds() // 3600) + 1
+
+    written = rows(session, regency=office.regency)
+    expected_pact = [
+        ("reminder-30d", "2025-01-29", "id"),
+        ("reminder-30d", "2025-01-29", "en"),
+        ("reminder-14d", "2025-02-14", "id"),
+        ("reminder-14d", "2025-02-14", "en"),
+        ("reminder-7d", "2025-02-21", "id"),
+        ("reminder-7d", "2025-02-21", "en"),
+        ("reminder-1d", "2025-02-27", "id"),
+        ("reminder-1d", "2025-02-27", "en"),
+        ("escalation-1", "2025-03-01", "id"),
+        ("escalation-2", "2025-03-14", "id"),
+        ("escalation-2", "2025-03-14", "en"),
+        ("escalation-3", "2025-03-30", "id"),
+    ]
+    expected_digests = [
+        ("digest", monday.isoformat(), "id")
+        for monday in mondays(date(2024, 12, 2), date(2025, 4, 7))
+    ]
+    got = listing(written, office.zone)
+    print("\nTimeline notices (kind, local day, language):")
+    for line in sorted(got, key=lambda item: (item[1], item[0], item[2])):
+        print("  ", *line)
+    assert [n for n in got if n[0] != "digest"] == expected_pact
+    assert [n for n in got if n[0] == "digest"] == expected_digests
+    assert len(expected_digests) == 19
+
+    # Each written at the first hourly sweep of its moment: 08:00 local, on the day it is about.
+    for notice in written:
+        written_at = notice.created_at.astimezone(office.zone)
+        assert (written_at.hour, written_at.minute) == (8, 0), notice.key
+        assert written_at.date() == notice.due_on, notice.key
+    # Each once: the keys are unique and carry the deadline in force.
+    keys = [n.key for n in written]
+    assert len(keys) == len(set(keys))
+    assert f"reminder-14d:pact:{pact.id}:2025-02-28" in keys
+    assert f"reminder-14d:pact:{pact.id}:2025-02-28:en" in keys
+    assert f"escalation-2:pact:{pact.id}:2025-02-28:en" in keys
+
+    by_key = {n.key: n for n in written}
+    reminder = by_key[f"reminder-7d:pact:{pact.id}:2025-02-28"]
+    assert addresses(reminder) == {office.opd.email, "kepala.dinas@uji.go.id"}
+    assert addresses(by_key[f"reminder-7d:pact:{pact.id}:2025-02-28:en"]) == {office.opd_en.email}
+    first = by_key[f"escalation-1:pact:{pact.id}:2025-02-28"]
+    assert addresses(first, "to") == {office.contacts[1].email, office.admin.email}
+    assert addresses(first, "cc") == {"kepala.dinas@uji.go.id"}
+    assert first.attachment is not None and first.attachment.startswith(b"%PDF")
+    second_en = by_key[f"escalation-2:pact:{pact.id}:2025-02-28:en"]
+    assert addresses(second_en) == {office.contacts[2].email}
+    assert addresses(by_key[f"escalation-3:pact:{pact.id}:2025-02-28"], "to") == {
+        office.contacts[3].email
+    }
+    # A sweep after the walk finds nothing left to write.
+    clock.advance(timedelta(days=1))
+    assert all(report.total == 0 for report in walk(app, session, clock, start=end, end=end))

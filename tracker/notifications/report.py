@@ -1,0 +1,386 @@
+"""The escalation report: a letter-style PDF attached to every escalation notice.
+
+It names the regency, the agency, the signatory, the pledge, the deadline and the days overdue,
+each open finding with its status and last evidence date, and the record of the notices sent
+before (from the outbox: kind, date, recipients, state), which is the proof of notice.
+Text is set in DejaVu Sans (vendored with its licence in ``fonts/``), so Indonesian names,
+dashes and accented letters print as written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask_babel import format_date, gettext
+from flask_babel import lazy_gettext as _l
+from fpdf import FPDF, FontFace
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tracker import labels
+from tracker.agencies.models import Agency
+from tracker.clock import local_today
+from tracker.findings.models import Evidence, Finding
+from tracker.findings.rules import FindingStatus
+from tracker.notifications.models import NoticeKind, Notification
+from tracker.pacts.models import Pact
+from tracker.pacts.queries import PactRow
+from tracker.regencies.models import Regency
+
+FONT_DIR = Path(__file__).parent / "fonts"
+FONT = "DejaVu"
+
+# The notices a report lists as sent before: the ladder's own, never a follower's mail.
+HISTORY_KINDS: tuple[str, ...] = (
+    NoticeKind.REMINDER_30D,
+    NoticeKind.REMINDER_14D,
+    NoticeKind.REMINDER_7D,
+    NoticeKind.REMINDER_1D,
+    NoticeKind.ESCALATION_1,
+    NoticeKind.ESCALATION_2,
+    NoticeKind.ESCALATION_3,
+)
+
+KIND_LABELS = {
+    NoticeKind.REMINDER_30D: _l("Reminder, 30 days before"),
+    NoticeKind.REMINDER_14D: _l("Reminder, 14 days before"),
+    NoticeKind.REMINDER_7D: _l("Reminder, 7 days before"),
+    NoticeKind.REMINDER_1D: _l("Reminder, 1 day before"),
+    NoticeKind.ESCALATION_1: _l("Escalation level 1"),
+    NoticeKind.ESCALATION_2: _l("Escalation level 2"),
+    NoticeKind.ESCALATION_3: _l("Escalation level 3"),
+    NoticeKind.FULFILLED: _l("Fulfilment notice"),
+    NoticeKind.DIGEST: _l("Weekly digest"),
+}
+
+STATE_LABELS = {
+    "pending": _l("Pending"),
+    "sent": _l("Sent"),
+    "failed": _l("Failed"),
+}
+
+
+@dataclass(frozen=True)
+class OpenFinding:
+    """A finding still open, with the local date of its last evidence."""
+
+    id: int
+    title: str
+    code: str | None
+    status: FindingStatus
+    last_evidence_on: date | None
+
+
+@dataclass(frozen=True)
+class NoticeRecord:
+    """One notice recorded in the outbox for the pact."""
+
+    kind: str
+    created_on: date
+    recipients: tuple[str, ...]
+    state: str
+
+
+@dataclass(frozen=True)
+class EscalationReport:
+    """Everything the escalation letter prints."""
+
+    pact_id: int
+    rung: int
+    today: date
+    regency_name: str
+    province: str
+    agency_name: str
+    signatory_name: str | None
+    signatory_title: str
+    signed_on: date | None
+    pledge: str
+    sanction: str | None
+    original_deadline_on: date | None
+    deadline_on: date | None
+    days_overdue: int
+    findings_total: int
+    findings: tuple[OpenFinding, ...]
+    history: tuple[NoticeRecord, ...]
+    pact_url: str
+
+
+def open_findings(session: Session, *, pact_id: int, tz: str) -> list[OpenFinding]:
+    """List a pact's findings that are not closed, with their last evidence date (local)."""
+    last = (
+        select(Evidence.finding_id, func.max(Evidence.uploaded_at).label("last_at"))
+        .group_by(Evidence.finding_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Finding.id, Finding.title, Finding.code, Finding.status, last.c.last_at)
+        .outerjoin(last, last.c.finding_id == Finding.id)
+        .where(Finding.pact_id == pact_id, Finding.status != FindingStatus.CLOSED)
+        .order_by(Finding.id)
+    )
+    zone = ZoneInfo(tz)
+    return [
+        OpenFinding(
+            id=r.id,
+            title=r.title,
+            code=r.code,
+            status=FindingStatus(r.status),
+            last_evidence_on=local_today(r.last_at, zone) if r.last_at else None,
+        )
+        for r in rows
+    ]
+
+
+def notice_history(session: Session, *, pact_id: int, tz: str) -> list[NoticeRecord]:
+    """List the reminders and escalations recorded for a pact, oldest first."""
+    rows = session.execute(
+        select(
+            Notification.kind, Notification.created_at, Notification.recipients, Notification.state
+        )
+        .where(Notification.pact_id == pact_id, Notification.kind.in_(HISTORY_KINDS))
+        .order_by(Notification.created_at, Notification.id)
+    )
+    zone = ZoneInfo(tz)
+    return [
+        NoticeRecord(
+            kind=r.kind,
+            created_on=local_today(r.created_at, zone),
+            recipients=tuple(_address(item) for item in r.recipients or []),
+            state=str(r.state),
+        )
+        for r in rows
+    ]
+
+
+def _address(item: Any) -> str:
+    if not isinstance(item, dict):
+        return str(item)
+    text = str(item.get("email", ""))
+    if item.get("role") == "cc":
+        text += " (cc)"
+    if item.get("state") == "refused":
+        text += " ✗"
+    return text
+
+
+def load_escalation_report(
+    session: Session,
+    *,
+    pact: PactRow,
+    rung: int,
+    now: datetime,
+    pact_url: str,
+    findings: Sequence[OpenFinding] | None = None,
+) -> EscalationReport:
+    """Gather the letter's data for ``pact`` at ``now`` (dates in the regency's calendar)."""
+    record = session.execute(
+        select(Pact.pledge, Pact.sanction, Regency.province)
+        .join(Agency, Pact.agency_id == Agency.id)
+        .join(Regency, Agency.regency_id == Regency.id)
+        .where(Pact.id == pact.id)
+    ).one()
+    tz = pact.regency_timezone
+    today = local_today(now, ZoneInfo(tz))
+    if findings is None:
+        findings = open_findings(session, pact_id=pact.id, tz=tz)
+    overdue = (today - pact.deadline_on).days if pact.deadline_on else 0
+    return EscalationReport(
+        pact_id=pact.id,
+        rung=rung,
+        today=today,
+        regency_name=pact.regency_name,
+        province=record.province,
+        agency_name=pact.agency_name,
+        signatory_name=pact.signatory_name,
+        signatory_title=pact.signatory_title,
+        signed_on=pact.signed_on,
+        pledge=record.pledge,
+        sanction=record.sanction,
+        original_deadline_on=pact.original_deadline_on,
+        deadline_on=pact.deadline_on,
+        days_overdue=max(overdue, 0),
+        findings_total=pact.findings_total,
+        findings=tuple(findings),
+        history=tuple(notice_history(session, pact_id=pact.id, tz=tz)),
+        pact_url=pact_url,
+    )
+
+
+def _day(value: date | None) -> str:
+    return str(format_date(value, "long")) if value else "—"
+
+
+class _Letter(FPDF):
+    """A4 portrait, DejaVu Sans, page numbers in the footer."""
+
+    footer_text = ""
+
+    def footer(self) -> None:
+        self.set_y(-14)
+        self.set_font(FONT, size=8)
+        self.set_text_color(110)
+        self.cell(0, 8, f"{self.footer_text} · {self.page_no()}/{{nb}}", align="C")
+
+
+def escalation_pdf(report: EscalationReport, *, generated_at: datetime | None = None) -> bytes:
+    """Typeset the escalation letter in the current locale and return the PDF's bytes."""
+    pdf = _Letter(format="A4")
+    pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
+    pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    if generated_at is not None:
+        # The file's date is the sweep's instant, not the wall clock: the same input, the same PDF.
+        pdf.set_creation_date(generated_at)
+    title = gettext("Escalation report, level %(rung)s", rung=report.rung)
+    pdf.set_title(title)
+    pdf.set_author(f"Pantau Pakta · {report.regency_name}")
+    pdf.set_subject(gettext("Integrity pact of %(agency)s", agency=report.agency_name))
+    pdf.footer_text = f"Pantau Pakta · {report.regency_name}"
+    pdf.set_margins(20, 18, 20)
+    pdf.set_auto_page_break(auto=True, margin=20)
+    pdf.add_page()
+    width = pdf.epw
+
+    # Letterhead.
+    pdf.set_font(FONT, "B", 13)
+    pdf.multi_cell(width, 7, report.regency_name.upper(), align="C")
+    pdf.set_font(FONT, "", 10)
+    pdf.multi_cell(width, 5, report.province, align="C")
+    pdf.set_draw_color(40)
+    pdf.set_line_width(0.6)
+    pdf.line(pdf.l_margin, pdf.get_y() + 2, pdf.l_margin + width, pdf.get_y() + 2)
+    pdf.ln(6)
+    pdf.multi_cell(width, 5, _day(report.today), align="R")
+    pdf.ln(2)
+
+    pdf.set_font(FONT, "B", 12)
+    pdf.multi_cell(width, 7, title)
+    pdf.set_font(FONT, "", 10)
+    pdf.multi_cell(
+        width,
+        5,
+        gettext(
+            "The integrity pact of %(agency)s is %(days)s days past its deadline, "
+            "and %(open)s of its %(total)s findings are still open.",
+            agency=report.agency_name,
+            days=report.days_overdue,
+            open=len(report.findings),
+            total=report.findings_total,
+        ),
+    )
+    pdf.ln(3)
+
+    deadline = _day(report.deadline_on)
+    if report.original_deadline_on and report.original_deadline_on != report.deadline_on:
+        deadline += " " + gettext(
+            "(extended from %(date)s)", date=_day(report.original_deadline_on)
+        )
+    signatory = report.signatory_name or gettext("Name not given in the source")
+    facts: list[tuple[str, str]] = [
+        (gettext("Regency"), report.regency_name),
+        (gettext("Agency"), report.agency_name),
+        (gettext("Signatory"), f"{signatory}, {report.signatory_title}"),
+        (gettext("Signed"), _day(report.signed_on)),
+        (gettext("Pledge"), report.pledge),
+    ]
+    if report.sanction:
+        facts.append((gettext("Sanction"), report.sanction))
+    facts += [
+        (gettext("Deadline"), deadline),
+        (gettext("Days overdue"), str(report.days_overdue)),
+        (
+            gettext("Open findings"),
+            gettext(
+                "%(open)s of %(total)s", open=len(report.findings), total=report.findings_total
+            ),
+        ),
+    ]
+    bold = FontFace(emphasis="BOLD")
+    with pdf.table(
+        col_widths=(32, 88),
+        first_row_as_headings=False,
+        borders_layout="NONE",
+        line_height=5.5,
+        padding=(1, 2, 1, 0),
+    ) as table:
+        for label, value in facts:
+            row = table.row()
+            row.cell(label, style=bold)
+            row.cell(value)
+    pdf.ln(4)
+
+    heading = FontFace(emphasis="BOLD", fill_color=(230, 232, 236))
+    pdf.set_font(FONT, "B", 11)
+    pdf.multi_cell(width, 7, gettext("Open findings"))
+    pdf.set_font(FONT, "", 9)
+    if report.findings:
+        with pdf.table(
+            col_widths=(8, 72, 30, 30), headings_style=heading, line_height=5, padding=1.5
+        ) as table:
+            head = table.row()
+            for text in ("#", gettext("Finding"), gettext("Status"), gettext("Last evidence")):
+                head.cell(text)
+            for number, finding in enumerate(report.findings, start=1):
+                row = table.row()
+                row.cell(str(number))
+                row.cell(finding.title)
+                row.cell(str(labels.FINDING_STATUS[finding.status]))
+                row.cell(_day(finding.last_evidence_on))
+    else:
+        pdf.multi_cell(width, 5, gettext("None."))
+    pdf.ln(4)
+
+    pdf.set_font(FONT, "B", 11)
+    pdf.multi_cell(width, 7, gettext("Notices sent before"))
+    pdf.set_font(FONT, "", 9)
+    if report.history:
+        with pdf.table(
+            col_widths=(26, 36, 86, 22), headings_style=heading, line_height=5, padding=1.5
+        ) as table:
+            head = table.row()
+            for text in (
+                gettext("Date"),
+                gettext("Notice"),
+                gettext("Recipients"),
+                gettext("State"),
+            ):
+                head.cell(text)
+            for notice in report.history:
+                row = table.row()
+                row.cell(_day(notice.created_on))
+                kind_label = (
+                    KIND_LABELS.get(NoticeKind(notice.kind)) if _known(notice.kind) else None
+                )
+                row.cell(str(kind_label or notice.kind))
+                row.cell(", ".join(notice.recipients) or "—")
+                state_label = STATE_LABELS.get(notice.state)
+                row.cell(str(state_label or notice.state))
+    else:
+        pdf.multi_cell(width, 5, gettext("No notice was recorded before this one."))
+    pdf.ln(5)
+
+    pdf.set_font(FONT, "", 8)
+    pdf.set_text_color(90)
+    pdf.multi_cell(
+        width,
+        4,
+        gettext(
+            "Prepared by Pantau Pakta from its outbox, the record of every notice sent. "
+            "The pact: %(url)s",
+            url=report.pact_url,
+        ),
+    )
+    return bytes(pdf.output())
+
+
+def _known(kind: str) -> bool:
+    return kind in {k.value for k in NoticeKind}
+
+
+def attachment_name(pact_id: int, rung: int) -> str:
+    """Return the file name of the report attached to escalation ``rung`` of a pact."""
+    return f"eskalasi-{rung}-pakta-{pact_id}.pdf"
