@@ -43,6 +43,10 @@ def data_version(session: Session) -> str:
         select(func.max(PactExtension.id)).scalar_subquery(),
         select(func.max(Finding.id)).scalar_subquery(),
         select(func.max(Evidence.id)).scalar_subquery(),
+        # Publishing or unpublishing evidence changes no id: the sum of the public ids does.
+        select(func.coalesce(func.sum(Evidence.id), 0))
+        .where(Evidence.is_public.is_(True))
+        .scalar_subquery(),
         select(func.max(Assessment.id)).scalar_subquery(),
         select(func.max(UnitResult.id)).scalar_subquery(),
         select(func.max(DataSnapshot.id)).scalar_subquery(),

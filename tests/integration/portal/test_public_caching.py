@@ -1,0 +1,112 @@
+"""Public pages answer conditional GETs and set no cookie unless the visitor picks a language."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from tests.integration.portal.public_world import PublicWorld
+from tracker.clock import FixedClock
+from tracker.pacts import services as pact_services
+
+
+def _urls(world: PublicWorld) -> list[str]:
+    return [
+        "/",
+        "/?regency=kab-publik&status=on_track",
+        f"/kabupaten/{world.regency.slug}",
+        f"/kabupaten/{world.regency.slug}?year=2019",
+        f"/opd/{world.agency.id}",
+        f"/pakta/{world.pact.id}",
+        f"/pakta/{world.withdrawn.id}",
+    ]
+
+
+def test_every_page_sends_an_etag_and_may_be_cached_for_a_minute(
+    client: FlaskClient, world: PublicWorld
+) -> None:
+    for url in _urls(world):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers.get("ETag"), url
+        assert response.cache_control.public and response.cache_control.max_age == 60, url
+        assert "Set-Cookie" not in response.headers, url
+
+
+def test_repeat_request_with_the_etag_gets_an_empty_304(
+    client: FlaskClient, world: PublicWorld
+) -> None:
+    for url in _urls(world):
+        etag = client.get(url).headers["ETag"]
+        again = client.get(url, headers={"If-None-Match": etag})
+        assert again.status_code == 304, url
+        assert again.get_data() == b"", url
+        assert again.headers["ETag"] == etag, url
+        assert "Set-Cookie" not in again.headers, url
+
+
+def test_a_data_change_gives_every_page_a_new_etag(
+    client: FlaskClient, session: Session, world: PublicWorld, now
+) -> None:
+    before = {url: client.get(url).headers["ETag"] for url in _urls(world)}
+    pact_services.extend_pact(
+        session, actor=world.admin, pact_id=world.pact.id,
+        new_deadline_on=world.pact.deadline_on + timedelta(days=10),  # type: ignore[operator]
+        reason="Cuaca buruk.", now=now,
+    )  # fmt: skip
+    session.commit()
+    for url, etag in before.items():
+        response = client.get(url, headers={"If-None-Match": etag})
+        assert response.status_code == 200, url
+        assert response.headers["ETag"] != etag, url
+
+
+def test_publishing_evidence_changes_the_etag(
+    client: FlaskClient, session: Session, world: PublicWorld
+) -> None:
+    url = f"/pakta/{world.pact.id}"
+    etag = client.get(url).headers["ETag"]
+    world.published_photo.is_public = False
+    session.commit()
+    response = client.get(url, headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert f"/bukti/{world.published_photo.id}" not in response.get_data(as_text=True)
+
+
+def test_a_new_local_day_gives_a_new_etag(
+    client: FlaskClient, world: PublicWorld, clock: FixedClock
+) -> None:
+    # "Overdue N days" changes at the regency's midnight: a cached page must not outlive it.
+    url = f"/pakta/{world.pact.id}"
+    etag = client.get(url).headers["ETag"]
+    clock.advance(timedelta(days=1))
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_each_language_has_its_own_etag(client: FlaskClient, world: PublicWorld) -> None:
+    url = f"/pakta/{world.pact.id}"
+    indonesian = client.get(url).headers["ETag"]
+    english = client.get(url + "?lang=en")
+    assert english.headers["ETag"] != indonesian
+    assert "Cookie" in english.headers.get("Vary", "")
+
+
+def test_only_changing_the_language_sets_a_cookie(client: FlaskClient, world: PublicWorld) -> None:
+    url = f"/kabupaten/{world.regency.slug}"
+    assert "Set-Cookie" not in client.get(url).headers
+    chosen = client.get(url + "?lang=en")
+    assert "Set-Cookie" in chosen.headers
+    # The choice is kept; later pages do not set it again.
+    later = client.get(f"/pakta/{world.pact.id}")
+    assert '<html lang="en">' in later.get_data(as_text=True)
+    assert "Set-Cookie" not in later.headers
+
+
+def test_error_pages_are_not_tagged(client: FlaskClient, world: PublicWorld) -> None:
+    for url in ("/pakta/999999", f"/kabupaten/{world.regency.slug}?year=abc", "/opd/999999"):
+        response = client.get(url)
+        assert response.status_code in (400, 404), url
+        assert "ETag" not in response.headers, url
+        assert "Set-Cookie" not in response.headers, url

@@ -1,0 +1,112 @@
+"""Published evidence is served to anyone, re-encoded without metadata; the rest is a 404."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+from flask.testing import FlaskClient
+from PIL import ExifTags, Image
+from pypdf import PdfReader
+from sqlalchemy.orm import Session
+
+from tests.integration.portal.public_world import MARK, PublicWorld
+from tracker.storage import FileStore
+
+
+def _original(uploads: Path, key: str | None) -> bytes:
+    assert key is not None
+    return FileStore(uploads, max_bytes=1).read(key)
+
+
+def test_published_photo_is_served_without_exif_gps_or_comment(
+    client: FlaskClient, world: PublicWorld, uploads: Path
+) -> None:
+    original = _original(uploads, world.published_photo.storage_key)
+    with Image.open(io.BytesIO(original)) as before:
+        assert before.getexif().get_ifd(ExifTags.IFD.GPSInfo), "the fixture has no GPS"
+    response = client.get(f"/bukti/{world.published_photo.id}")
+    assert response.status_code == 200
+    assert response.mimetype == "image/jpeg"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Content-Disposition"].startswith("inline;")
+    served = response.get_data()
+    assert MARK.encode() not in served
+    with Image.open(io.BytesIO(served)) as image:
+        exif = image.getexif()
+        assert len(exif) == 0 and not exif.get_ifd(ExifTags.IFD.GPSInfo)
+        assert "comment" not in image.info and "exif" not in image.info
+        assert "icc_profile" not in image.info
+        # The original said "rotate 90°" (orientation 6): the copy is already upright.
+        assert image.size == (24, 32)
+
+
+def test_published_png_loses_its_text_chunks(client: FlaskClient, world: PublicWorld) -> None:
+    served = client.get(f"/bukti/{world.published_png.id}").get_data()
+    assert MARK.encode() not in served
+    with Image.open(io.BytesIO(served)) as image:
+        assert image.format == "PNG" and image.size == (20, 10)
+        assert not getattr(image, "text", {})
+
+
+def test_published_pdf_is_served_without_its_author_and_as_a_download(
+    client: FlaskClient, world: PublicWorld, uploads: Path
+) -> None:
+    assert MARK.encode() in _original(uploads, world.published_pdf.storage_key)
+    response = client.get(f"/bukti/{world.published_pdf.id}")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    served = response.get_data()
+    assert MARK.encode() not in served
+    reader = PdfReader(io.BytesIO(served))
+    assert len(reader.pages) == 1
+    assert not reader.metadata and reader.xmp_metadata is None
+
+
+def test_unpublished_evidence_is_a_404_for_everyone(
+    client: FlaskClient, world: PublicWorld
+) -> None:
+    for evidence_id in (world.private_photo.id, 999_999):
+        response = client.get(f"/bukti/{evidence_id}")
+        assert response.status_code == 404
+        assert MARK not in response.get_data(as_text=True)
+
+
+def test_copy_is_cached_and_revalidated_by_its_own_hash(
+    client: FlaskClient, world: PublicWorld, uploads: Path
+) -> None:
+    url = f"/bukti/{world.published_photo.id}"
+    first = client.get(url)
+    cached = list((uploads / "public").rglob("*.jpeg"))
+    assert [p.name for p in cached] == [f"{world.published_photo.sha256}.jpeg"]
+    second = client.get(url)
+    assert second.get_data() == first.get_data()
+    etag = first.headers["ETag"]
+    assert etag.strip('"') == hashlib.sha256(first.get_data()).hexdigest()
+    assert "public" in first.headers["Cache-Control"]
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.get_data() == b""
+    assert "Set-Cookie" not in first.headers
+
+
+def test_unpublishing_stops_serving_even_a_cached_copy(
+    client: FlaskClient, session: Session, world: PublicWorld
+) -> None:
+    url = f"/bukti/{world.published_photo.id}"
+    assert client.get(url).status_code == 200
+    world.published_photo.is_public = False
+    session.commit()
+    assert client.get(url).status_code == 404
+
+
+def test_a_file_that_cannot_be_converted_is_not_served(
+    client: FlaskClient, session: Session, world: PublicWorld, uploads: Path
+) -> None:
+    # Bytes that are no longer a readable image (a damaged disk, a hand edit): never the original.
+    path = FileStore(uploads, max_bytes=1).path(world.published_png.storage_key or "")
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"broken" + MARK.encode())
+    response = client.get(f"/bukti/{world.published_png.id}")
+    assert response.status_code == 404
+    assert MARK not in response.get_data(as_text=True)
