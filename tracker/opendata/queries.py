@@ -1,0 +1,359 @@
+"""Public-only read models for the exports, feeds, calendars and snapshots.
+
+Every row here holds only fields DOMAIN.md section 10 calls public. Nothing is read from
+accounts, reviews, evidence or notifications, and the audit trail is read through a
+whitelist of actions and of the keys of their ``changes``, never its actor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tracker.agencies.models import Agency
+from tracker.audit.models import AuditEvent
+from tracker.clock import local_today
+from tracker.errors import BadFilter, NotFound
+from tracker.findings.models import Finding
+from tracker.findings.rules import FindingStatus
+from tracker.pacts.models import Pact, PactExtension
+from tracker.pacts.queries import PactRow, iter_pacts
+from tracker.pacts.rules import PactStatus, effective_deadline
+from tracker.regencies.models import Regency
+from tracker.regencies.queries import find_regency
+
+# Rows are read from the database this many at a time.
+BATCH_SIZE = 500
+# The oldest and newest signing year a filter accepts.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def pact_url(base_url: str, pact_id: int) -> str:
+    """Return the absolute address of a pact's public page."""
+    return f"{base_url.rstrip('/')}/pakta/{pact_id}"
+
+
+@dataclass(frozen=True)
+class ExportFilter:
+    """What an export is narrowed to: a regency, a status (of pacts or of findings), a year."""
+
+    regency: Regency | None = None
+    status: str | None = None
+    year: int | None = None
+
+
+def _parse_year(value: str | None) -> int | None:
+    if value is None or value == "":
+        return None
+    if not value.isdigit() or not FIRST_YEAR <= int(value) <= LAST_YEAR:
+        reason = _l("must be a year from %(first)s to %(last)s", first=FIRST_YEAR, last=LAST_YEAR)
+        raise BadFilter(
+            _l(
+                "The year must be a year from %(first)s to %(last)s.",
+                first=FIRST_YEAR,
+                last=LAST_YEAR,
+            ),
+            fields={"year": reason},
+        )
+    return int(value)
+
+
+def _parse_status(value: str | None, allowed: tuple[str, ...]) -> str | None:
+    if value is None or value == "":
+        return None
+    if value not in allowed:
+        choices = ", ".join(allowed)
+        raise BadFilter(
+            _l("Unknown status %(value)s; use one of: %(choices)s.", value=value, choices=choices),
+            fields={"status": _l("one of: %(choices)s", choices=choices)},
+        )
+    return value
+
+
+def _parse_regency(session: Session, value: str | None) -> Regency | None:
+    if value is None or value == "":
+        return None
+    regency = find_regency(session, value)
+    if regency is None:
+        raise BadFilter(
+            _l("There is no regency with the slug %(slug)s.", slug=value),
+            fields={"regency": _l("unknown regency")},
+        )
+    return regency
+
+
+def parse_filter(
+    session: Session, args: Mapping[str, str], *, statuses: tuple[str, ...]
+) -> ExportFilter:
+    """Read ``regency`` (slug), ``status`` and ``year`` from a query string; raise BadFilter."""
+    return ExportFilter(
+        regency=_parse_regency(session, args.get("regency")),
+        status=_parse_status(args.get("status"), statuses),
+        year=_parse_year(args.get("year")),
+    )
+
+
+PACT_STATUSES = tuple(s.value for s in PactStatus)
+FINDING_STATUSES = tuple(s.value for s in FindingStatus)
+
+
+def extension_counts(session: Session, *, regency_id: int | None = None) -> dict[int, int]:
+    """Return how many times each extended pact was extended (pacts never extended are absent)."""
+    stmt = select(PactExtension.pact_id, func.count(PactExtension.id)).group_by(
+        PactExtension.pact_id
+    )
+    if regency_id is not None:
+        stmt = (
+            stmt.join(Pact, PactExtension.pact_id == Pact.id)
+            .join(Agency, Pact.agency_id == Agency.id)
+            .where(Agency.regency_id == regency_id)
+        )
+    return {pact_id: int(n) for pact_id, n in session.execute(stmt)}
+
+
+def pact_records(
+    session: Session,
+    *,
+    export_filter: ExportFilter,
+    now: datetime,
+    base_url: str,
+    due_soon_days: int,
+) -> Iterator[dict[str, Any]]:
+    """Yield one public record per pact (the fields of exports.PACT_FIELDS), newest first."""
+    regency_id = export_filter.regency.id if export_filter.regency else None
+    # Read before the streaming query starts: a server-side cursor holds the connection.
+    extensions = extension_counts(session, regency_id=regency_id)
+    rows = iter_pacts(
+        session,
+        now=now,
+        due_soon_days=due_soon_days,
+        regency_id=regency_id,
+        status=PactStatus(export_filter.status) if export_filter.status else None,
+        signed_year=export_filter.year,
+        batch_size=BATCH_SIZE,
+    )
+    for row in rows:
+        yield pact_record(row, extensions.get(row.id, 0), base_url)
+
+
+def pact_record(row: PactRow, extensions: int, base_url: str) -> dict[str, Any]:
+    """Return the public record of one pact."""
+    return {
+        "pact_id": row.id,
+        "regency": row.regency_name,
+        "regency_slug": row.regency_slug,
+        "agency": row.agency_name,
+        "signatory_name": row.signatory_name,
+        "signatory_title": row.signatory_title,
+        "signed_on": row.signed_on,
+        "deadline_on": row.deadline_on,
+        "original_deadline_on": row.original_deadline_on,
+        "extensions": extensions,
+        "status": row.status.value,
+        "findings_total": row.findings_total,
+        "findings_closed": row.findings_closed,
+        "is_demo": row.is_demo,
+        "url": pact_url(base_url, row.id),
+    }
+
+
+def finding_records(
+    session: Session, *, export_filter: ExportFilter, base_url: str
+) -> Iterator[dict[str, Any]]:
+    """Yield one public record per finding of a pact, in the pacts' order, then by finding id.
+
+    A finding not (yet) covered by a pact has no public page and is left out.
+    """
+    stmt = (
+        select(
+            Finding.id,
+            Finding.pact_id,
+            Finding.category,
+            Finding.code,
+            Finding.title,
+            Finding.status,
+            Finding.submitted_at,
+            Finding.closed_at,
+            Pact.is_demo,
+            Agency.name.label("agency_name"),
+            Regency.name.label("regency_name"),
+            Regency.slug.label("regency_slug"),
+            Regency.timezone,
+        )
+        .join(Pact, Finding.pact_id == Pact.id)
+        .join(Agency, Pact.agency_id == Agency.id)
+        .join(Regency, Agency.regency_id == Regency.id)
+        .order_by(Pact.signed_on.is_(None), Pact.signed_on.desc(), Pact.id.desc(), Finding.id)
+    )
+    if export_filter.regency is not None:
+        stmt = stmt.where(Agency.regency_id == export_filter.regency.id)
+    if export_filter.status is not None:
+        stmt = stmt.where(Finding.status == FindingStatus(export_filter.status))
+    if export_filter.year is not None:
+        y = export_filter.year
+        stmt = stmt.where(Pact.signed_on >= date(y, 1, 1), Pact.signed_on < date(y + 1, 1, 1))
+    zones: dict[str, ZoneInfo] = {}
+    for r in session.execute(stmt.execution_options(yield_per=BATCH_SIZE)):
+        zone = zones.setdefault(r.timezone, ZoneInfo(r.timezone))
+        yield {
+            "finding_id": r.id,
+            "pact_id": r.pact_id,
+            "regency": r.regency_name,
+            "regency_slug": r.regency_slug,
+            "agency": r.agency_name,
+            "category": r.category.value,
+            "code": r.code,
+            "title": r.title,
+            "status": r.status.value,
+            "submitted_on": local_today(r.submitted_at, zone) if r.submitted_at else None,
+            "closed_on": local_today(r.closed_at, zone) if r.closed_at else None,
+            "is_demo": r.is_demo,
+            "url": pact_url(base_url, r.pact_id),
+        }
+
+
+# Audit actions the public sees as status changes. Anything else (evidence uploads, accounts,
+# tokens, demo loads, finding records that duplicate the pact's) stays out of the feeds.
+FEED_ACTIONS = (
+    "pact.recorded",
+    "pact.extended",
+    "pact.withdrawn",
+    "finding.submitted",
+    "finding.approved",
+    "finding.returned",
+)
+# The only keys of an event's ``changes`` the feeds may show, per action. A submission's note
+# and a review's comment are never among them.
+_PUBLIC_CHANGES = {
+    "pact.extended": ("from", "to", "reason"),
+    "pact.withdrawn": ("reason",),
+    "pact.recorded": ("findings",),
+}
+FEED_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class FeedEvent:
+    """A public status change of a pact or one of its findings."""
+
+    id: int
+    at: datetime
+    action: str
+    pact_id: int
+    regency_slug: str
+    regency_name: str
+    agency_name: str
+    signatory_name: str | None
+    signatory_title: str
+    signed_on: date | None
+    original_deadline_on: date | None
+    finding_title: str | None
+    details: dict[str, Any]
+
+
+def list_feed_events(
+    session: Session, *, regency_id: int | None = None, limit: int = FEED_LIMIT
+) -> list[FeedEvent]:
+    """Return the newest public status changes (of one regency, or everywhere), newest first."""
+    stmt = (
+        select(
+            AuditEvent.id,
+            AuditEvent.at,
+            AuditEvent.action,
+            AuditEvent.changes,
+            Pact.id.label("pact_id"),
+            Pact.signatory_name,
+            Pact.signatory_title,
+            Pact.signed_on,
+            Pact.period_months,
+            Agency.name.label("agency_name"),
+            Regency.slug.label("regency_slug"),
+            Regency.name.label("regency_name"),
+            Finding.title.label("finding_title"),
+        )
+        .join(Pact, AuditEvent.pact_id == Pact.id)
+        .join(Agency, Pact.agency_id == Agency.id)
+        .join(Regency, Agency.regency_id == Regency.id)
+        .outerjoin(
+            Finding, (AuditEvent.target_type == "finding") & (Finding.id == AuditEvent.target_id)
+        )
+        .where(AuditEvent.action.in_(FEED_ACTIONS))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+    )
+    if regency_id is not None:
+        stmt = stmt.where(Agency.regency_id == regency_id)
+    events = []
+    for r in session.execute(stmt):
+        changes = r.changes if isinstance(r.changes, dict) else {}
+        keys = _PUBLIC_CHANGES.get(r.action, ())
+        events.append(
+            FeedEvent(
+                id=r.id,
+                at=r.at,
+                action=r.action,
+                pact_id=r.pact_id,
+                regency_slug=r.regency_slug,
+                regency_name=r.regency_name,
+                agency_name=r.agency_name,
+                signatory_name=r.signatory_name,
+                signatory_title=r.signatory_title,
+                signed_on=r.signed_on,
+                original_deadline_on=effective_deadline(r.signed_on, r.period_months),
+                finding_title=r.finding_title,
+                details={k: changes[k] for k in keys if changes.get(k) is not None},
+            )
+        )
+    return events
+
+
+@dataclass(frozen=True)
+class PactVersion:
+    """What a calendar needs to tell an updated event from an old one."""
+
+    extensions: int
+    last_modified: datetime
+
+
+def pact_versions(
+    session: Session, *, regency_id: int | None = None, pact_id: int | None = None
+) -> dict[int, PactVersion]:
+    """Return per pact its number of extensions and the instant of its last public change."""
+    ext = (
+        select(
+            PactExtension.pact_id.label("pact_id"),
+            func.count(PactExtension.id).label("n"),
+            func.max(PactExtension.created_at).label("last_at"),
+        )
+        .group_by(PactExtension.pact_id)
+        .subquery()
+    )
+    stmt = (
+        select(Pact.id, Pact.created_at, Pact.withdrawn_at, ext.c.n, ext.c.last_at)
+        .join(Agency, Pact.agency_id == Agency.id)
+        .outerjoin(ext, ext.c.pact_id == Pact.id)
+    )
+    if regency_id is not None:
+        stmt = stmt.where(Agency.regency_id == regency_id)
+    if pact_id is not None:
+        stmt = stmt.where(Pact.id == pact_id)
+    versions = {}
+    for r in session.execute(stmt):
+        moments = [m for m in (r.created_at, r.withdrawn_at, r.last_at) if m is not None]
+        versions[r.id] = PactVersion(extensions=int(r.n or 0), last_modified=max(moments))
+    return versions
+
+
+def get_regency(session: Session, slug: str) -> Regency:
+    """Return the regency with this slug; raise NotFound."""
+    regency = find_regency(session, slug)
+    if regency is None:
+        raise NotFound(_l("There is no regency %(slug)s.", slug=slug))
+    return regency
