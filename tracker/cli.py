@@ -9,6 +9,8 @@ def register(app: Flask) -> None:
     """Attach every capability's commands to the app's CLI."""
     from tracker.auth.cli import users
     from tracker.demo.cli import demo
+    from tracker.opendata.cli import snapshot
 
     app.cli.add_command(demo)
+    app.cli.add_command(snapshot)
     app.cli.add_command(users)
