@@ -76,6 +76,19 @@ POLICY: dict[tuple[str, str], dict[str, str]] = {
     ("portal.pact", "GET"): ALL_OK,
     ("portal.regency", "GET"): ALL_OK,
     ("portal.agency", "GET"): ALL_OK,
+    # Open data: exports, feeds, calendars and snapshots, public to everyone alike.
+    ("opendata.index", "GET"): ALL_OK,
+    ("opendata.pacts_csv", "GET"): ALL_OK,
+    ("opendata.pacts_xlsx", "GET"): ALL_OK,
+    ("opendata.findings_csv", "GET"): ALL_OK,
+    ("opendata.findings_xlsx", "GET"): ALL_OK,
+    ("opendata.feed", "GET"): ALL_OK,
+    ("opendata.regency_feed", "GET"): ALL_OK,
+    ("opendata.regency_calendar", "GET"): ALL_OK,
+    ("opendata.pact_calendar", "GET"): ALL_OK,
+    ("opendata.snapshot_list", "GET"): ALL_OK,
+    # The walk's world has no snapshot: its files are 404 to every visitor, logged in or not.
+    ("opendata.snapshot_file", "GET"): dict.fromkeys(PERSONAS, "404"),
     # The public evidence route serves published evidence only, to everyone alike: the walk's
     # evidence is unpublished, so every visitor, logged in or not, gets 404.
     ("portal.evidence_file", "GET"): dict.fromkeys(PERSONAS, "404"),
@@ -238,6 +251,8 @@ def world(app: Flask, session: Session, now: datetime, tmp_path: Path) -> Iterat
         "token_id": token.id,
         "filename": "css/app.css",
         "slug": "kab-x",
+        "as_of": "2019-03-25",
+        "name": "manifest.json",
         "notification_id": notice.id,
         "agency_id": a.id,
         "user_id": users["opd_a"].id,
