@@ -65,10 +65,10 @@ def text_png() -> bytes:
     return out.getvalue()
 
 
-def authored_pdf() -> bytes:
+def authored_pdf(width: int = 200) -> bytes:
     """Return a one-page PDF whose document information names an author and a creator."""
     writer = PdfWriter()
-    writer.add_blank_page(width=200, height=200)
+    writer.add_blank_page(width=width, height=200)
     writer.add_metadata({"/Author": marker("pdf-author"), "/Creator": marker("pdf-creator")})
     out = io.BytesIO()
     writer.write(out)
@@ -158,7 +158,7 @@ def build_world(
             pact_services.FindingInput(title="SOP belum dipajang", category="process"),
             pact_services.FindingInput(title="Belum ada pojok bermain anak", category="input"),
         ],
-        scan=authored_pdf(),
+        scan=authored_pdf(width=300),
         store=store,
         now=start,
     )
