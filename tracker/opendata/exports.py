@@ -37,7 +37,7 @@ class Field:
 
     name: str
     kind: str
-    description: LazyString
+    description: str | LazyString
 
 
 FIELD_KINDS: dict[str, LazyString] = {
