@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -22,6 +23,8 @@ class PactStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+# Cached: a regency signs its pacts on a few days, and every list derives every deadline.
+@lru_cache(maxsize=8192)
 def deadline(signed_on: date, months: int) -> date:
     """Return ``signed_on`` plus ``months`` calendar months, clamped to the month's end."""
     if months < 1:
