@@ -301,15 +301,19 @@ def _assessments(session: Session, regency_id: int) -> list[ScoreYear]:
     return [_score(r.year, r.score, r.source, r.is_demo, schemes) for r in rows]
 
 
+def sort_by_agency(rows: Iterable[PactRow]) -> list[PactRow]:
+    """Order pact rows by agency name, each agency's pacts keeping their order (newest first)."""
+    return sorted(rows, key=lambda r: (r.agency_name.casefold(), r.agency_id))
+
+
 def by_agency(rows: Iterable[PactRow]) -> list[AgencyPacts]:
-    """Group pact rows by agency (agencies by name), keeping each agency's newest first."""
+    """Group pact rows by agency, in the order the agencies first appear."""
     groups: dict[int, list[PactRow]] = defaultdict(list)
     names: dict[int, str] = {}
     for row in rows:
         groups[row.agency_id].append(row)
         names[row.agency_id] = row.agency_name
-    order = sorted(groups, key=lambda i: (names[i].casefold(), i))
-    return [AgencyPacts(i, names[i], groups[i]) for i in order]
+    return [AgencyPacts(i, names[i], groups[i]) for i in groups]
 
 
 def filter_pacts(

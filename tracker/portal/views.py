@@ -77,15 +77,21 @@ def home() -> tuple[str, int]:
 @conditional()
 def regency(slug: str) -> tuple[str, int]:
     """Show a regency's pacts by agency, its assessment history and its verification speed."""
+    page_no = parse_positive(request.args.get("page"), name="page", default=1, maximum=10_000)
     data = queries.regency_page(
         db_session(), slug=slug, now=get_clock().now(), due_soon_days=_due_soon_days()
     )
     form = RegencyFilterForm.build(request.args, data.years)
     valid = not request.args or form.validate()
-    groups = None
+    page = groups = None
     if valid:
         shown = queries.filter_pacts(data.pacts, status=form.status_value, year=form.year_value)
-        groups = queries.by_agency(shown)
+        page = paginate(
+            queries.sort_by_agency(shown),
+            page=page_no,
+            per_page=current_app.config["PAGE_SIZE"],
+        )
+        groups = queries.by_agency(page.items)
     chart = score_chart(
         [
             Bar(str(a.year), a.score, a.zone, format_decimal(a.score, "#,##0.00"))
@@ -96,7 +102,7 @@ def regency(slug: str) -> tuple[str, int]:
         chart_id="score-chart",
     )
     html = render_template(
-        "portal/regency.html", regency=data, form=form, groups=groups, chart=chart
+        "portal/regency.html", regency=data, form=form, page=page, groups=groups, chart=chart
     )
     return html, 200 if valid else 400
 

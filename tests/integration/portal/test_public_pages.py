@@ -350,3 +350,21 @@ def test_every_page_links_the_open_data_and_the_feed(
         html = client.get(url).get_data(as_text=True)
         footer = html[html.index("<footer") :]
         assert 'href="/data"' in footer and 'href="/feed.atom"' in footer, url
+
+
+def test_regency_page_shows_pacts_fifty_at_a_time(
+    client: FlaskClient, session: Session, now: datetime
+) -> None:
+    regency = make_regency(session, now=now, slug="kab-banyak")
+    agencies = [make_agency(session, regency=regency, now=now) for _ in range(3)]
+    for i in range(55):
+        make_pact(session, agency=agencies[i % 3], now=now, signed_on=None, findings=0)
+    session.commit()
+    first = client.get("/kabupaten/kab-banyak").get_data(as_text=True)
+    second = client.get("/kabupaten/kab-banyak?page=2").get_data(as_text=True)
+    assert len(_rows(first)) == 50 and len(_rows(second)) == 5
+    assert 'rel="next"' in first and 'rel="prev"' in second
+    # Agencies stay together: each appears once per page, in name order.
+    headings = re.findall(r'<h3 data-agency="(\d+)">', first)
+    assert len(headings) == len(set(headings))
+    assert client.get("/kabupaten/kab-banyak?page=x").status_code == 400
