@@ -1,0 +1,204 @@
+"""What the sweep writes when a pact is extended, withdrawn or fulfilled, and when it runs twice."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.builders import extend_pact, make_pact
+from tests.integration.notifications.sweep_helpers import (
+    addresses,
+    close_findings,
+    listing,
+    local,
+    make_office,
+    rows,
+    run_sweep,
+    walk,
+    withdraw,
+)
+from tracker.clock import FixedClock
+from tracker.notifications.models import Notification, NotificationState
+
+SIGNED = date(2024, 11, 30)  # deadline 2025-02-28
+TWICE_A_DAY = timedelta(hours=12)  # 08:00 and 20:00 in Makassar
+
+
+def pact_rows(session: Session, pact_id: int) -> list[Notification]:
+    return list(
+        session.scalars(
+            select(Notification).where(Notification.pact_id == pact_id).order_by(Notification.id)
+        )
+    )
+
+
+def ids_only(found: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
+    """Keep the Indonesian copies: (kind, local day)."""
+    return [(kind, day) for kind, day, lang in found if lang == "id"]
+
+
+def test_pact_extended_before_its_deadline_is_reminded_against_the_new_date_and_not_escalated(
+    app: Flask, session: Session, clock: FixedClock
+) -> None:
+    start = local("2024-11-30T08:00:00+08:00")
+    office = make_office(session, now=start)
+    pact = make_pact(session, agency=office.agency, now=start, signed_on=SIGNED)
+    for _ in walk(
+        app, session, clock, start=start, end=local("2025-02-10T08:00:00+08:00"), step=TWICE_A_DAY
+    ):
+        pass
+    extend_pact(session, pact=pact, to=date(2025, 3, 31), now=clock.now())
+    for _ in walk(
+        app,
+        session,
+        clock,
+        start=clock.now(),
+        end=local("2025-03-31T20:00:00+08:00"),
+        step=TWICE_A_DAY,
+    ):
+        pass
+
+    found = pact_rows(session, pact.id)
+    assert ids_only(listing(found, office.zone)) == [
+        ("reminder-30d", "2025-01-29"),  # against the signed deadline, before the extension
+        ("reminder-30d", "2025-03-01"),  # then against 31 March
+        ("reminder-14d", "2025-03-17"),
+        ("reminder-7d", "2025-03-24"),
+        ("reminder-1d", "2025-03-30"),
+    ]
+    assert [n.key for n in found if n.lang == "id"][1:] == [
+        f"reminder-{d}:pact:{pact.id}:2025-03-31" for d in ("30d", "14d", "7d", "1d")
+    ]
+    # The old deadline passed on 28 February and its 30-day rung on 30 March: no escalation.
+    assert not [n for n in found if n.kind.startswith("escalation")]
+    reminder = next(n for n in found if n.key.endswith("2025-03-31") and n.lang == "id")
+    assert "31 Maret 2025" in reminder.body_text
+
+
+def test_withdrawn_pact_gets_nothing_more(app: Flask, session: Session, clock: FixedClock) -> None:
+    start = local("2025-01-29T08:00:00+08:00")
+    office = make_office(session, now=local("2024-11-30T09:00:00+08:00"))
+    pact = make_pact(
+        session, agency=office.agency, now=local("2024-11-30T09:00:00+08:00"), signed_on=SIGNED
+    )
+    run_sweep(app, session, start)
+    assert [n.kind for n in pact_rows(session, pact.id)] == ["reminder-30d", "reminder-30d"]
+    withdraw(session, pact, local("2025-02-01T10:00:00+08:00"))
+    for report in walk(
+        app,
+        session,
+        clock,
+        start=local("2025-02-01T20:00:00+08:00"),
+        end=local("2025-04-09T20:00:00+08:00"),
+        step=TWICE_A_DAY,
+    ):
+        assert report.errors == []
+    assert [n.kind for n in pact_rows(session, pact.id)] == ["reminder-30d", "reminder-30d"]
+
+
+def test_pact_fulfilled_before_its_deadline_gets_one_fulfilment_notice_and_no_more_reminders(
+    app: Flask, session: Session, clock: FixedClock
+) -> None:
+    start = local("2024-11-30T09:00:00+08:00")
+    office = make_office(session, now=start)
+    pact = make_pact(session, agency=office.agency, now=start, signed_on=SIGNED)
+    for _ in walk(
+        app,
+        session,
+        clock,
+        start=local("2025-01-29T08:00:00+08:00"),
+        end=local("2025-02-16T08:00:00+08:00"),
+        step=TWICE_A_DAY,
+    ):
+        pass
+    close_findings(session, pact, local("2025-02-16T10:30:00+08:00"))
+    for _ in walk(
+        app,
+        session,
+        clock,
+        start=local("2025-02-16T20:00:00+08:00"),
+        end=local("2025-04-09T20:00:00+08:00"),
+        step=TWICE_A_DAY,
+    ):
+        pass
+
+    found = pact_rows(session, pact.id)
+    assert ids_only(listing(found, office.zone)) == [
+        ("reminder-30d", "2025-01-29"),
+        ("reminder-14d", "2025-02-14"),
+        ("fulfilled", "2025-02-16"),
+    ]
+    fulfilled = [n for n in found if n.kind == "fulfilled"]
+    assert [n.key for n in fulfilled] == [
+        f"fulfilled:pact:{pact.id}",
+        f"fulfilled:pact:{pact.id}:en",
+    ]
+    assert fulfilled[0].due_on == date(2025, 2, 16)
+    # The agency's accounts and head, and the regency's admins; no rung was reached.
+    assert addresses(fulfilled[0]) == {
+        office.opd.email,
+        "kepala.dinas@uji.go.id",
+        office.admin.email,
+    }
+    assert addresses(fulfilled[1]) == {office.opd_en.email}
+    assert "within the deadline" in fulfilled[1].body_text
+
+
+def test_fulfilment_after_escalation_also_tells_the_rungs_already_reached(
+    app: Flask, session: Session, clock: FixedClock
+) -> None:
+    start = local("2024-11-30T09:00:00+08:00")
+    office = make_office(session, now=start, head_email=None)
+    pact = make_pact(session, agency=office.agency, now=start, signed_on=SIGNED)
+    first = run_sweep(app, session, local("2025-03-02T09:00:00+08:00"))
+    assert first.created["escalation-1"] == 2  # Indonesian and English copies
+    escalation = next(n for n in pact_rows(session, pact.id) if n.kind == "escalation-1")
+    # Without an agency head, the agency's OPD accounts are copied instead.
+    assert addresses(escalation, "cc") == {office.opd.email}
+    assert addresses(escalation, "to") == {office.contacts[1].email, office.admin.email}
+    en_copy = [n for n in pact_rows(session, pact.id) if n.key.endswith(":en")]
+    assert [addresses(n, "cc") for n in en_copy] == [{office.opd_en.email}]
+
+    close_findings(session, pact, local("2025-03-05T11:00:00+08:00"))
+    run_sweep(app, session, local("2025-03-05T12:00:00+08:00"))
+    by_key = {n.key: n for n in pact_rows(session, pact.id)}
+    fulfilled = by_key[f"fulfilled:pact:{pact.id}"]
+    assert addresses(fulfilled) == {office.opd.email, office.admin.email, office.contacts[1].email}
+    assert "fulfilled late" in by_key[f"fulfilled:pact:{pact.id}:en"].body_text
+
+
+def test_sweeping_twice_writes_the_same_rows_once(
+    app: Flask, session: Session, clock: FixedClock
+) -> None:
+    recorded = local("2024-11-30T09:00:00+08:00")
+    office = make_office(session, now=recorded)
+    overdue = make_pact(session, agency=office.agency, now=recorded, signed_on=SIGNED)
+    soon = make_pact(session, agency=office.agency, now=recorded, signed_on=date(2025, 1, 20))
+    now = local("2025-04-07T08:00:00+08:00")  # a Monday
+    first = run_sweep(app, session, now)
+    before = [
+        (n.id, n.key, n.subject, n.body_text, n.message_id, n.state)
+        for n in rows(session, regency=office.regency)
+    ]
+    assert first.errors == []
+    assert first.total == len(before) > 0
+    assert {n[1].split(":")[0] for n in before} == {
+        "escalation-1",
+        "escalation-2",
+        "escalation-3",
+        "reminder-14d",
+        "digest",
+    }
+    second = run_sweep(app, session, now + timedelta(minutes=5))
+    after = [
+        (n.id, n.key, n.subject, n.body_text, n.message_id, n.state)
+        for n in rows(session, regency=office.regency)
+    ]
+    assert second.total == 0
+    assert second.already_recorded == second.due
+    assert after == before
+    assert all(n[5] is NotificationState.PENDING for n in after)
+    assert overdue.id != soon.id
