@@ -13,7 +13,7 @@ import time
 from datetime import date, timedelta
 
 import flask_migrate
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
 
 from config import TestConfig
 from tracker import create_app
@@ -98,6 +98,14 @@ def main() -> None:
                 page = _timed(lambda: client.get("/"))
                 api = _timed(lambda: client.get("/api/v1/pacts"))
                 print(f"{n:>7} {q:>14.1f} {page:>10.1f} {api:>21.1f}")
+            # The other public pages at the largest size (the fill's last regency, its first
+            # agency, its newest pact): each reads a fixed number of statements.
+            pact_id = db.session.execute(select(func.max(Pact.id))).scalar_one()
+            agency_id = db.session.execute(select(func.min(Agency.id))).scalar_one()
+            print(f"public pages with {SIZES[-1]} pacts:")
+            for url in ("/kabupaten/kab-0", "/kabupaten/kab-0?status=overdue",
+                        f"/opd/{agency_id}", f"/pakta/{pact_id}"):  # fmt: skip
+                print(f"  GET {url:<34} {_timed(lambda u=url: client.get(u)):>7.1f} ms")
 
 
 if __name__ == "__main__":
