@@ -60,15 +60,24 @@ class SweepRun:
         return "\n".join(lines)
 
 
-def is_retryable(error: DBAPIError) -> bool:
-    """Tell whether a database error is a deadlock or serialization failure worth one rerun."""
-    orig: Any = error.orig
-    if getattr(orig, "sqlstate", None) in _RETRY_SQLSTATES:
-        return True
-    args = getattr(orig, "args", ())
-    if args and isinstance(args[0], int) and args[0] in _RETRY_MYSQL_CODES:
-        return True
-    return "database is locked" in str(orig)
+def is_retryable(error: BaseException) -> bool:
+    """Tell whether a database error is a deadlock or serialization failure worth one rerun.
+
+    The whole chain is read: on MariaDB a deadlock rolls the transaction back on the server,
+    and the error that reaches us is the failed ROLLBACK TO SAVEPOINT that came after it.
+    """
+    seen: BaseException | None = error
+    while seen is not None:
+        orig: Any = seen.orig if isinstance(seen, DBAPIError) else seen
+        if getattr(orig, "sqlstate", None) in _RETRY_SQLSTATES:
+            return True
+        args = getattr(orig, "args", ())
+        if args and isinstance(args[0], int) and args[0] in _RETRY_MYSQL_CODES:
+            return True
+        if "database is locked" in str(orig):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def worker_name() -> str:

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from tracker.agencies.models import Agency
@@ -204,6 +205,10 @@ def _guarded(state: _Pass, where: str, work: Callable[..., Counter[str]], *args:
     try:
         with state.session.begin_nested():
             written = work(*args)
+    except OperationalError:
+        # A deadlock or a lost connection dooms the whole transaction, not one pact: the
+        # caller (notifications.jobs.run_sweep) rolls back and runs the sweep once more.
+        raise
     except Exception as exc:
         _fault(state.report, where, exc)
         return
