@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask_babel import format_date, gettext
+from flask_babel import format_date, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from fpdf import FPDF, FontFace
 from sqlalchemy import func, select
@@ -263,11 +263,13 @@ def escalation_pdf(report: EscalationReport, *, generated_at: datetime | None = 
     pdf.multi_cell(
         width,
         5,
-        gettext(
-            "The integrity pact of %(agency)s is %(days)s days past its deadline, "
+        ngettext(
+            "The integrity pact of %(agency)s is %(num)s day past its deadline, "
             "and %(open)s of its %(total)s findings are still open.",
+            "The integrity pact of %(agency)s is %(num)s days past its deadline, "
+            "and %(open)s of its %(total)s findings are still open.",
+            report.days_overdue,
             agency=report.agency_name,
-            days=report.days_overdue,
             open=len(report.findings),
             total=report.findings_total,
         ),

@@ -6,7 +6,7 @@ import io
 from datetime import date
 
 from flask import Flask
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, gettext, ngettext
 from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -79,11 +79,13 @@ def test_escalation_report_names_the_pact_every_open_finding_and_the_notices_sen
     text = text_of(second.attachment)
     with app.app_context(), force_locale("id"):
         # Catalogue strings as the Indonesian reader gets them (English until translated).
-        summary = gettext(
-            "The integrity pact of %(agency)s is %(days)s days past its deadline, "
+        summary = ngettext(
+            "The integrity pact of %(agency)s is %(num)s day past its deadline, "
             "and %(open)s of its %(total)s findings are still open.",
+            "The integrity pact of %(agency)s is %(num)s days past its deadline, "
+            "and %(open)s of its %(total)s findings are still open.",
+            14,
             agency=office.agency.name,
-            days=14,
             open=3,
             total=4,
         )
