@@ -49,7 +49,9 @@ FIELD_KINDS: dict[str, LazyString] = {
 }
 
 PACT_FIELDS = (
-    Field("pact_id", "integer", _l("The pact's number; its page is /pakta/<pact_id>.")),
+    Field(
+        "pact_id", "integer", _l("The pact's number; its page is /pakta/ followed by the number.")
+    ),
     Field("regency", "text", _l("The regency or city (pemda).")),
     Field("regency_slug", "text", _l("The regency's short name in addresses and filters.")),
     Field("agency", "text", _l("The agency (OPD) whose head signed.")),
@@ -193,10 +195,19 @@ def xlsx_file(
     return handle, size
 
 
-def file_chunks(handle: io.BufferedReader) -> Iterator[bytes]:
-    """Yield an open file in chunks, closing it at the end (or when the client goes away)."""
-    try:
-        while chunk := handle.read(FILE_CHUNK_BYTES):
-            yield chunk
-    finally:
-        handle.close()
+class FileChunks:
+    """An open file as a response body, closed once read or when the server closes the body."""
+
+    def __init__(self, handle: io.BufferedReader) -> None:
+        self.handle = handle
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            while chunk := self.handle.read(FILE_CHUNK_BYTES):
+                yield chunk
+        finally:
+            self.handle.close()
+
+    def close(self) -> None:
+        """Close the file (the WSGI server calls this after sending the body)."""
+        self.handle.close()

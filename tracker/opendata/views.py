@@ -94,7 +94,7 @@ def _xlsx(stem: str) -> Response:
     # streamed from the file: memory stays flat whatever the number of rows.
     handle, size = exports.xlsx_file(stem, fields, records(session, export_filter))
     response = Response(
-        exports.file_chunks(handle),
+        exports.FileChunks(handle),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         direct_passthrough=True,
     )

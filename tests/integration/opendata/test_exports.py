@@ -80,6 +80,16 @@ def test_exports_stream_without_cookies_and_answer_304_to_a_current_etag(
         assert again.get_data() == b""
 
 
+def test_a_head_request_gets_the_headers_and_leaves_no_file_open(
+    client: FlaskClient, world: DataWorld
+) -> None:
+    for url in ("/data/pakta.xlsx", "/data/temuan.csv"):
+        with client.head(url) as response:
+            assert response.status_code == 200
+            assert response.get_data() == b""
+            assert "attachment" in response.headers["Content-Disposition"]
+
+
 def test_a_change_gives_the_export_a_new_etag(client: FlaskClient, world: DataWorld) -> None:
     before = client.get("/data/pakta.csv").headers["ETag"]
     pact_services.extend_pact(
@@ -198,6 +208,15 @@ def test_a_bad_filter_is_a_400_that_says_why(
 
     assert response.status_code == 400
     assert reason in response.get_data(as_text=True)
+
+
+def test_a_bad_filter_value_is_shown_escaped(client: FlaskClient, world: DataWorld) -> None:
+    response = client.get("/data/temuan.csv?regency=<script>alert(1)</script>")
+
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;" in page
 
 
 def test_text_that_a_spreadsheet_would_run_as_a_formula_is_neutralised(
