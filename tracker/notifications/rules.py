@@ -159,9 +159,10 @@ def escalations_due(
     status is). A rung missed during downtime is still sent: each rung once.
 
     Decision: rungs that fell due *before the pact was recorded* in the system
-    (``recorded_at``, i.e. ``Pact.created_at``) are collapsed to the highest of them. A pact
-    imported long overdue (the 2019 Sumbawa Barat pacts) gets its current rung once, not three
-    letters at once; rungs that fall due after recording are all sent.
+    (``recorded_at``: ``Pact.created_at``, and never before its regency's row, since an import
+    may date a pact at its signing) are collapsed to the highest of them. A pact imported long
+    overdue (the 2019 Sumbawa Barat pacts) gets its current rung once, not three letters at
+    once; rungs that fall due after recording are all sent.
     """
     if deadline_on is None or not unfulfilled:
         return []

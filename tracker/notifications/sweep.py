@@ -145,9 +145,13 @@ def sweep(session: Session, now: datetime) -> SweepReport:
     extra = _pact_extra(session)
     slug_to_id = {r.slug: r.id for r in state.regencies.values()}
 
+    since = {r.slug: r.created_at for r in state.regencies.values()}
     due_by_pact: dict[int, list[DueNotice]] = {}
     for row in rows:
-        recorded_at, last_closed_at = extra.get(row.id, (now, None))
+        created_at, last_closed_at = extra.get(row.id, (now, None))
+        # Nothing could be sent before the pact and its regency were both in the system: an
+        # import may date a pact at its signing (the demo does), never before its regency.
+        recorded_at = max(created_at, since[row.regency_slug])
         try:
             due = due_for_pact(_facts(row, recorded_at, last_closed_at), now)
         except Exception as exc:  # bad data in one pact must not stop the others

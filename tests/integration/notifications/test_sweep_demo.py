@@ -11,9 +11,11 @@ from sqlalchemy.orm import Session
 
 from tests.integration.notifications.sweep_helpers import local, run_sweep
 from tracker.clock import FixedClock
-from tracker.demo.services import DemoReport
+from tracker.demo.services import DemoReport, load_demo
 from tracker.notifications.models import Notification
 from tracker.pacts.models import Pact
+from tracker.pacts.queries import list_pacts
+from tracker.pacts.rules import PactStatus
 
 
 def test_sweep_over_the_demo_data_writes_each_due_notice_once(
@@ -44,3 +46,31 @@ def test_sweep_over_the_demo_data_writes_each_due_notice_once(
         f"{repeat_ms:.0f} ms; four weeks later {third.duration_seconds * 1000:.0f} ms "
         f"({third.total} rows: {dict(third.created)})."
     )
+
+
+def test_pacts_recorded_long_overdue_get_their_current_rung_once_not_every_missed_one(
+    app: Flask, session: Session, clock: FixedClock
+) -> None:
+    # The demo loaded on 3 June 2019: the Sumbawa Barat pacts of 8 January were due on
+    # 8 April, so rungs 1 (9 Apr), 2 (22 Apr) and 3 (8 May) all fell due before anyone here
+    # could have sent them. One letter each: the current rung.
+    loaded = local("2019-06-03T08:00:00+08:00")
+    clock.set(loaded)
+    load_demo(session, now=loaded)
+    report = run_sweep(app, session, loaded)
+    assert report.errors == []
+    overdue = [
+        r
+        for r in list_pacts(session, now=loaded, due_soon_days=14)
+        if r.regency_slug == "sumbawa-barat" and r.status is PactStatus.OVERDUE
+    ]
+    assert len(overdue) >= 5
+    for row in overdue:
+        kinds = session.scalars(
+            select(Notification.kind).where(
+                Notification.pact_id == row.id, Notification.kind.like("escalation-%")
+            )
+        ).all()
+        assert set(kinds) == {"escalation-3"}, (row.agency_name, kinds)
+    # No fulfilment notice for pacts whose findings were closed before they were recorded.
+    assert report.created["fulfilled"] == 0
