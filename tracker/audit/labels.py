@@ -11,6 +11,8 @@ ACTIONS: dict[str, LazyString] = {
     "pact.withdrawn": _l("Pact withdrawn"),
     "finding.recorded": _l("Finding recorded"),
     "evidence.added": _l("Evidence added"),
+    "evidence.published": _l("Evidence published"),
+    "evidence.unpublished": _l("Evidence taken off the public page"),
     "finding.submitted": _l("Sent for verification"),
     "finding.approved": _l("Verified and closed"),
     "finding.returned": _l("Returned to the agency"),
@@ -20,6 +22,17 @@ ACTIONS: dict[str, LazyString] = {
     "user.password_changed": _l("Password changed"),
     "token.issued": _l("API token created"),
     "token.revoked": _l("API token revoked"),
+    "agency.changed": _l("Agency changed"),
+    "user.changed": _l("Account changed"),
+    "escalation_contact.added": _l("Escalation contact added"),
+    "escalation_contact.removed": _l("Escalation contact removed"),
+    "regency.webhook_changed": _l("Webhook changed"),
+    "regency.webhook_secret_generated": _l("Webhook secret renewed"),
+    "follower.requested": _l("Follow requested"),
+    "follower.requested_again": _l("Follow requested again"),
+    "follower.confirmed": _l("Follow confirmed"),
+    "follower.unsubscribed": _l("Unsubscribed"),
+    "notification.retried": _l("Notice sent again"),
 }
 
 

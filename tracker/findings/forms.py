@@ -33,6 +33,19 @@ class SubmitForm(Form):
     )
 
 
+class PublishForm(Form):
+    """Show a piece of evidence on the public pact page, or take it off."""
+
+    public = RadioField(
+        _l("Public"),
+        choices=[
+            SelectChoice("1", _l("Publish")),
+            SelectChoice("0", _l("Take off the public page")),
+        ],
+        validators=[InputRequired()],
+    )
+
+
 class ReviewForm(Form):
     """Approve or return a submitted finding."""
 

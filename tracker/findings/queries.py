@@ -183,6 +183,7 @@ class EvidenceRow:
     url: str | None
     uploaded_by: str | None
     uploaded_local: datetime
+    is_public: bool = False
 
 
 @dataclass(frozen=True)
@@ -250,6 +251,7 @@ def get_finding_page(
             url=e.url,
             uploaded_by=e.uploaded_by.name if e.uploaded_by else None,
             uploaded_local=e.uploaded_at.astimezone(zone),
+            is_public=e.is_public,
         )
         for e in finding.evidence
     )

@@ -195,3 +195,31 @@ def review_finding(
     _audit(session, actor, finding, action, now, review_id=review.id, status=status)
     session.flush()
     return review
+
+
+def set_evidence_public(
+    session: Session, *, actor: User, evidence_id: int, public: bool, now: datetime
+) -> Evidence:
+    """Publish a piece of evidence on the public pact page, or take it back (the regent's office).
+
+    Publishing is a decision about what citizens may see (a photo may show a face or a
+    document a name), so it is the regency admin's, audited, and reversible.
+    """
+    evidence = session.get(Evidence, evidence_id)
+    if evidence is None or not policy.can_view_agency(actor, evidence.finding.agency):
+        raise NotFound(_l("There is no evidence with id %(id)s.", id=evidence_id))
+    if not policy.can_publish_evidence(actor, evidence.finding.agency):
+        raise Forbidden(_l("Only the regent's office publishes evidence."))
+    if evidence.is_public == public:
+        return evidence
+    evidence.is_public = public
+    _audit(
+        session,
+        actor,
+        evidence.finding,
+        "evidence.published" if public else "evidence.unpublished",
+        now,
+        evidence_id=evidence.id,
+    )
+    session.flush()
+    return evidence

@@ -19,7 +19,7 @@ from tracker.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, 
 from tracker.extensions import db_session
 from tracker.findings import queries, services
 from tracker.findings.catalogue import BY_CODE
-from tracker.findings.forms import ACCEPTED_FILES, EvidenceForm, ReviewForm, SubmitForm
+from tracker.findings.forms import ACCEPTED_FILES, EvidenceForm, PublishForm, ReviewForm, SubmitForm
 from tracker.findings.models import Finding
 from tracker.findings.rules import FindingStatus, ReviewDecision, can_transition
 from tracker.storage import JPEG, PDF, PNG, get_file_store
@@ -38,6 +38,7 @@ def _render(
     evidence_form: EvidenceForm | None = None,
     submit_form: SubmitForm | None = None,
     review_form: ReviewForm | None = None,
+    publish_form: PublishForm | None = None,
 ) -> tuple[str, int]:
     """Render a finding's page with the forms its viewer may use."""
     actor = current_actor()
@@ -70,6 +71,8 @@ def _render(
         works_on_it=works_on_it,
         can_submit=can_submit,
         can_review=can_review,
+        can_publish=policy.can_publish_evidence(actor, finding.agency),
+        publish_form=publish_form or PublishForm(formdata=None),
         evidence_form=evidence_form,
         submit_form=submit_form or SubmitForm(formdata=None),
         review_form=review_form or ReviewForm(formdata=None),
@@ -220,6 +223,32 @@ def review(finding_id: int) -> ResponseReturnValue:
             _l("The finding is verified and closed.")
             if form.decision.data == ReviewDecision.APPROVE.value
             else _l("The finding has been returned to the agency.")
+        ),
+    )
+
+
+@bp.post("/bukti/<int:evidence_id>/publik")
+@login_required
+def publish_evidence(evidence_id: int) -> ResponseReturnValue:
+    """Publish a piece of evidence on the public pact page, or take it off (the regent's office)."""
+    actor = current_actor()
+    evidence = queries.get_evidence(db_session(), actor=actor, evidence_id=evidence_id)
+    finding = evidence.finding
+    if not policy.can_publish_evidence(actor, finding.agency):
+        raise Forbidden(_l("Only the regent's office publishes evidence."))
+    form = PublishForm()
+    public = form.public.data == "1"
+    return _apply(
+        finding,
+        form,
+        "publish_form",
+        lambda: services.set_evidence_public(
+            db_session(), actor=actor, evidence_id=evidence_id, public=public, now=get_clock().now()
+        ),
+        lambda: (
+            _l("The evidence is now shown on the public pact page.")
+            if public
+            else _l("The evidence is no longer shown on the public pact page.")
         ),
     )
 

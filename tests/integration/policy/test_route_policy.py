@@ -145,6 +145,8 @@ POLICY: dict[tuple[str, str], dict[str, str]] = {
     ("settings.new_secret", "POST"): SETTINGS_X,
     ("findings.detail", "GET"): READ_A,
     ("findings.evidence_file", "GET"): READ_A,
+    # Publishing evidence is the regency admin's decision (any agency of its regency).
+    ("findings.publish_evidence", "POST"): REVIEW_A,
     ("findings.queue", "GET"): REGENCY_READERS,
     ("findings.add_evidence", "POST"): WORK_ON_A,
     ("findings.submit", "POST"): WORK_ON_A,
