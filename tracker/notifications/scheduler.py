@@ -56,7 +56,9 @@ class LeaseKeeper:
         """Renew the lease when held, else try to take it; return whether it is held now."""
         with self._guard, self.app.app_context():
             session = db_session()
-            now = get_clock().now()
+            # A lease is about processes being alive: wall-clock time, even when the app's
+            # "now" is frozen (TRACKER_FROZEN_NOW), or a crashed holder's lease never lapses.
+            now = SystemClock().now()
             try:
                 if self.held and lock.renew(session, owner=self.owner, now=now, ttl=self.ttl):
                     return True

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from time import monotonic, sleep
 
@@ -18,14 +18,15 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
+from config import TestConfig
 from tests.builders import make_agency, make_pact, make_regency
 from tests.conftest import REPO_ROOT, TEST_NOW
 from tests.integration.notifications.delivery_helpers import add_notice, committed_regency
 from tests.smtp import SmtpServer
+from tracker import create_app
 from tracker.extensions import db
 from tracker.notifications import lock
 from tracker.notifications.models import Notification, NotificationState, SchedulerLock
-from tracker.notifications.scheduler import start_embedded
 
 TTL = timedelta(seconds=120)
 
@@ -67,12 +68,14 @@ def test_the_lease_is_taken_renewed_refused_to_others_and_taken_over_when_it_lap
 def test_scheduler_no_wait_exits_1_naming_the_holder(
     runner: FlaskCliRunner, session: Session, now: datetime
 ) -> None:
+    # The lease runs on the wall clock (a frozen app clock must not keep a dead holder's
+    # lease alive), so this holder's lease is one that has not lapsed whatever today is.
     session.add(
         SchedulerLock(
             name="scheduler",
             owner="pantau-1:4242:abcd",
             acquired_at=now,
-            expires_at=now + timedelta(minutes=2),
+            expires_at=datetime(2999, 1, 1, tzinfo=UTC),
         )
     )
     session.commit()
@@ -81,7 +84,7 @@ def test_scheduler_no_wait_exits_1_naming_the_holder(
 
     assert result.exit_code == 1
     assert (
-        "another scheduler holds the lock: pantau-1:4242:abcd until 2019-03-25T01:02:00+00:00"
+        "another scheduler holds the lock: pantau-1:4242:abcd until 2999-01-01T00:00:00+00:00"
         in result.output
     )
 
@@ -134,25 +137,47 @@ def test_sweep_command_refuses_an_instant_without_offset(runner: FlaskCliRunner)
 
 
 def test_the_embedded_scheduler_starts_only_when_asked_and_not_in_the_reloader_parent(
-    app: Flask, monkeypatch: pytest.MonkeyPatch
+    app: Flask, database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setitem(app.config, "EMBEDDED_SCHEDULER", True)
-    monkeypatch.setattr(app, "debug", True)
-    monkeypatch.delenv("WERKZEUG_RUN_MAIN", raising=False)
-    assert start_embedded(app) is None  # the reloader's watching parent serves nothing
-
-    monkeypatch.setenv("WERKZEUG_RUN_MAIN", "true")
-    scheduler = start_embedded(app)
+    assert "tracker.scheduler" not in app.extensions  # the default: no scheduler in the app
+    # Another scheduler holds the lease: the embedded one starts, waits, and runs no job.
+    with app.app_context():
+        db.session.add(
+            SchedulerLock(
+                name="scheduler",
+                owner="production-scheduler:1",
+                acquired_at=TEST_NOW,
+                expires_at=datetime(2999, 1, 1, tzinfo=UTC),
+            )
+        )
+        db.session.commit()
+    monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(tmp_path))
     try:
-        assert scheduler is not None and scheduler.running
-        assert {job.id for job in scheduler.get_jobs()} == {
-            "notifications.lease",
-            "notifications.sweep",
-            "notifications.deliver",
-        }
+        # `flask run` with the reloader: the watching parent serves nothing, runs nothing.
+        monkeypatch.delenv("WERKZEUG_RUN_MAIN", raising=False)
+        parent = create_app(
+            TestConfig, DATABASE_URL=database_url, EMBEDDED_SCHEDULER=True, DEBUG=True
+        )
+        assert "tracker.scheduler" not in parent.extensions
+        with parent.app_context():
+            db.engine.dispose()
+
+        monkeypatch.setenv("WERKZEUG_RUN_MAIN", "true")
+        served = create_app(TestConfig, DATABASE_URL=database_url, EMBEDDED_SCHEDULER=True)
+        scheduler = served.extensions["tracker.scheduler"]
+        try:
+            assert scheduler.running
+            assert {job.id for job in scheduler.get_jobs()} == {
+                "notifications.lease",
+                "notifications.sweep",
+                "notifications.deliver",
+            }
+            assert _lock_owner(app) == "production-scheduler:1"
+        finally:
+            scheduler.shutdown(wait=True)
+            with served.app_context():
+                db.engine.dispose()
     finally:
-        assert scheduler is not None
-        scheduler.shutdown(wait=True)
         with app.app_context():
             db.session.execute(SchedulerLock.__table__.delete())
             db.session.commit()
