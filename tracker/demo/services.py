@@ -485,6 +485,46 @@ def _add_pact(
     return pact
 
 
+def _record_history(session: Session, pact: Pact, now: datetime) -> None:
+    """Write the public history of a loaded pact to the audit trail, as if it had been kept here.
+
+    The events carry no actor (an import); their times are those of the records, never after
+    ``now``. Without them the public timeline and the Atom feed of the demo would be empty.
+    """
+    regency_id = pact.agency.regency_id
+
+    def event(action: str, target: str, target_id: int, at: datetime, **changes: object) -> None:
+        record(
+            session, actor=None, action=action, target_type=target, target_id=target_id,
+            regency_id=regency_id, pact_id=pact.id, at=min(at, now), changes=dict(changes) or None,
+        )  # fmt: skip
+
+    event(
+        "pact.recorded", "pact", pact.id, pact.created_at,
+        agency_id=pact.agency_id, signed_on=pact.signed_on, period_months=pact.period_months,
+        findings=len(pact.findings),
+    )  # fmt: skip
+    for finding in pact.findings:
+        if finding.submitted_at is not None:
+            event(
+                "finding.submitted", "finding", finding.id, finding.submitted_at,
+                status={"from": FindingStatus.IN_PROGRESS.value, "to": finding.status.value},
+            )  # fmt: skip
+        if finding.closed_at is not None:
+            event(
+                "finding.approved", "finding", finding.id, finding.closed_at,
+                status={"from": FindingStatus.SUBMITTED.value, "to": finding.status.value},
+            )  # fmt: skip
+    for extension in pact.extensions:
+        event(
+            "pact.extended", "pact", pact.id, extension.created_at,
+            **{"from": extension.previous_deadline_on, "to": extension.new_deadline_on},
+            reason=extension.reason,
+        )  # fmt: skip
+    if pact.withdrawn_at is not None:
+        event("pact.withdrawn", "pact", pact.id, pact.withdrawn_at, reason=pact.withdrawal_reason)
+
+
 def load_demo(session: Session, *, now: datetime) -> DemoReport:
     """Add whatever demo records are missing; flush, never commit."""
     report = DemoReport()
@@ -494,10 +534,11 @@ def load_demo(session: Session, *, now: datetime) -> DemoReport:
     _add_heads_and_ladders(session, regencies, agencies, now, report)
     _get_or_add_accounts(session, regencies, agencies, now, report)
 
+    added: list[Pact] = []
     ksb_tz = ZoneInfo(regencies["sumbawa-barat"].timezone)
     ksb_findings = tuple((c, cat, t, _OPEN, None) for c, cat, t in data.KSB_FINDINGS)
     for agency_slug, (title, name) in data.KSB_SIGNATORIES.items():
-        _add_pact(
+        ksb_pact = _add_pact(
             session,
             agency=agencies[("sumbawa-barat", agency_slug)],
             tz=ksb_tz,
@@ -514,6 +555,8 @@ def load_demo(session: Session, *, now: datetime) -> DemoReport:
             findings=ksb_findings,
             report=report,
         )
+        if ksb_pact is not None:
+            added.append(ksb_pact)
 
     today_in = {slug: local_today(now, ZoneInfo(r.timezone)) for slug, r in regencies.items()}
     for spec in demo_pacts(today_in):
@@ -537,6 +580,7 @@ def load_demo(session: Session, *, now: datetime) -> DemoReport:
         )
         if pact is None:
             continue
+        added.append(pact)
         if spec.extended_to and spec.extension_reason and pact.original_deadline_on:
             session.add(
                 PactExtension(
@@ -550,6 +594,10 @@ def load_demo(session: Session, *, now: datetime) -> DemoReport:
         if spec.withdrawn_on and spec.withdrawal_reason:
             pact.withdrawn_at = _at(spec.withdrawn_on, tz)
             pact.withdrawal_reason = spec.withdrawal_reason
+    session.flush()
+    for pact in added:
+        session.refresh(pact)
+        _record_history(session, pact, now)
     session.flush()
     if report.added:
         record(
