@@ -153,6 +153,9 @@ class HangingServer:
         self.host = "127.0.0.1"
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.bind((self.host, 0))
+        # Listening before the thread starts: a client never finds the port closed.
+        self._socket.listen(16)
+        self._socket.settimeout(0.1)
         self.port: int = self._socket.getsockname()[1]
         self.accepted = 0
         self._held: list[socket.socket] = []
@@ -160,8 +163,6 @@ class HangingServer:
         self._thread = threading.Thread(target=self._serve, daemon=True)
 
     def _serve(self) -> None:
-        self._socket.listen(16)
-        self._socket.settimeout(0.1)
         while not self._stop.is_set():
             try:
                 conn, _ = self._socket.accept()

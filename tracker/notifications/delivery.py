@@ -13,6 +13,10 @@ doubling delay (``DELIVERY_BACKOFF_SECONDS``, capped at ``DELIVERY_BACKOFF_MAX_S
 When the SMTP server itself was unreachable, the row's error starts with
 :data:`OUTAGE_PREFIX`, and the first pass that reaches the server again sends it at once,
 whatever its backoff said: the server was at fault, not the row.
+
+Delivery is exactly-once as long as outcomes can be recorded. If the database goes away
+between sending and recording, the claims lapse and those rows are sent again: at least once,
+with the same Message-ID, so that a receiver can recognise the repeat.
 """
 
 from __future__ import annotations

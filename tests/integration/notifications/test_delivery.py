@@ -14,7 +14,7 @@ from tests.integration.notifications.delivery_helpers import PDF_BYTES, add_noti
 from tests.smtp import SmtpServer, free_port
 from tracker.audit.models import AuditEvent
 from tracker.errors import Conflict, Forbidden, NotFound
-from tracker.notifications.delivery import OUTAGE_PREFIX, deliver_pending, retry
+from tracker.notifications.delivery import OUTAGE_PREFIX, backoff, deliver_pending, retry
 from tracker.notifications.models import Notification, NotificationState
 from tracker.notifications.outbox import Recipient, message_id_for
 from tracker.regencies.models import Regency
@@ -312,3 +312,18 @@ def test_a_server_that_never_answers_is_given_up_within_the_timeout(
     session.refresh(row)
     assert row.state is PENDING and row.attempts == 1
     assert row.last_error is not None and row.last_error.startswith(OUTAGE_PREFIX)
+
+
+@pytest.mark.parametrize(
+    ("attempts", "wait"),
+    [
+        pytest.param(1, 60, id="first-retry-after-a-minute"),
+        pytest.param(2, 120, id="then-doubling"),
+        pytest.param(6, 1920, id="sixth-after-32-minutes"),
+        pytest.param(7, 3600, id="capped-at-an-hour"),
+        pytest.param(47, 3600, id="still-hourly-near-the-budget"),
+        pytest.param(10_000, 3600, id="no-overflow"),
+    ],
+)
+def test_retries_back_off_doubling_up_to_an_hour(attempts: int, wait: int) -> None:
+    assert backoff(attempts, base_seconds=60, max_seconds=3600) == timedelta(seconds=wait)
