@@ -274,7 +274,8 @@ def _claim(
 
 def connect(settings: DeliverySettings) -> smtplib.SMTP:
     """Open one SMTP connection (TLS and login as configured), within the timeout."""
-    assert settings.server  # noqa: S101 - callers check; mypy needs it
+    if not settings.server:
+        raise ValueError("MAIL_SERVER is not set: there is no SMTP server to connect to")
     conn: smtplib.SMTP
     if settings.use_ssl:
         conn = smtplib.SMTP_SSL(
