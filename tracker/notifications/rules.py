@@ -159,9 +159,10 @@ def escalations_due(
     status is). A rung missed during downtime is still sent: each rung once.
 
     Decision: rungs that fell due *before the pact was recorded* in the system
-    (``recorded_at``: ``Pact.created_at``, and never before its regency's row, since an import
-    may date a pact at its signing) are collapsed to the highest of them. A pact imported long
-    overdue (the 2019 Sumbawa Barat pacts) gets its current rung once, not three letters at
+    (``recorded_at``: ``Pact.created_at``; the sweep also makes it no earlier than the
+    regency's row, since an import may date a pact at its signing, nor than the outbox's first
+    notice, when notices were switched on) are collapsed to the highest of them. A pact imported
+    long overdue (the 2019 Sumbawa Barat pacts) gets its current rung once, not three letters at
     once; rungs that fall due after recording are all sent.
     """
     if deadline_on is None or not unfulfilled:

@@ -57,6 +57,8 @@ log = logging.getLogger(__name__)
 
 # Keys checked per query: a few hundred keep every database's parameter limit far away.
 KEY_BATCH = 400
+# Pacts and digests written per sweep (each renders a few mails, an escalation a PDF too).
+MAX_WRITES = 300
 _RUNG_OF_KIND = {kind.value: rung for rung, kind in ESCALATION_KINDS.items()}
 
 
@@ -71,6 +73,8 @@ class SweepReport:
     due: int = 0
     already_recorded: int = 0
     without_recipients: int = 0
+    # Pacts and digests with missing notices left for the next sweep (over the limit).
+    deferred: int = 0
     duration_seconds: float = 0.0
 
     @property
@@ -85,7 +89,8 @@ class SweepReport:
             f"Sweep at {self.now.isoformat()}: {self.pacts} pacts, {self.due} notices due, "
             f"{self.already_recorded} already recorded, {self.total} written"
             f"{f' ({kinds})' if kinds else ''}, {self.without_recipients} without recipients, "
-            f"{len(self.errors)} errors, {self.duration_seconds * 1000:.0f} ms."
+            f"{self.deferred} deferred, {len(self.errors)} errors, "
+            f"{self.duration_seconds * 1000:.0f} ms."
         )
 
 
@@ -120,10 +125,13 @@ class _Pass:
         return self._directory
 
 
-def sweep(session: Session, now: datetime) -> SweepReport:
+def sweep(session: Session, now: datetime, *, limit: int = MAX_WRITES) -> SweepReport:
     """Write every notice due at ``now`` that the outbox does not hold yet; the caller commits.
 
-    Needs an application context (templates, configuration), never a request.
+    At most ``limit`` pacts and digests are written in one pass (digests first, then the pacts
+    whose missing notice fell due earliest); the rest stay due and the next sweep takes them,
+    so a backlog never holds one transaction open for minutes. Needs an application context
+    (templates, configuration), never a request.
     """
     started = perf_counter()
     config = current_app.config
@@ -146,12 +154,15 @@ def sweep(session: Session, now: datetime) -> SweepReport:
     slug_to_id = {r.slug: r.id for r in state.regencies.values()}
 
     since = {r.slug: r.created_at for r in state.regencies.values()}
+    switched_on = _notices_since(session, now)
     due_by_pact: dict[int, list[DueNotice]] = {}
     for row in rows:
         created_at, last_closed_at = extra.get(row.id, (now, None))
-        # Nothing could be sent before the pact and its regency were both in the system: an
-        # import may date a pact at its signing (the demo does), never before its regency.
-        recorded_at = max(created_at, since[row.regency_slug])
+        # Nothing could be sent before the pact and its regency were both in the system (an
+        # import may date a pact at its signing, as the demo does, never before its regency)
+        # and notices were switched on: the first sweep on an install with old overdue pacts
+        # sends each its current rung, not every rung it ever missed.
+        recorded_at = max(created_at, since[row.regency_slug], switched_on)
         try:
             due = due_for_pact(_facts(row, recorded_at, last_closed_at), now)
         except Exception as exc:  # bad data in one pact must not stop the others
@@ -177,26 +188,38 @@ def sweep(session: Session, now: datetime) -> SweepReport:
     recorded = _recorded(session, candidates, state.languages)
     report.already_recorded = len(recorded)
 
-    by_id = {r.id: r for r in rows}
-    for pact_id, due in sorted(due_by_pact.items()):
-        missing = [n for n in due if n.key not in recorded]
-        if not missing:
-            continue
-        row = by_id[pact_id]
-        regency_id = slug_to_id[row.regency_slug]
-        _guarded(state, f"pact {pact_id}", _write_pact, state, row, regency_id, missing)
-
     by_regency: dict[str, list[PactRow]] = defaultdict(list)
     for row in rows:
         by_regency[row.regency_slug].append(row)
+    work: list[tuple[str, Callable[..., Counter[str]], tuple[Any, ...]]] = []
     for regency_id, digest in sorted(digests.items()):
-        if digest.key in recorded:
-            continue
-        regency = state.regencies[regency_id]
-        rows_of = by_regency.get(regency.slug, [])
-        _guarded(state, f"regency {regency_id}", _write_digest, state, regency, digest, rows_of)
+        if digest.key not in recorded:
+            regency = state.regencies[regency_id]
+            rows_of = by_regency.get(regency.slug, [])
+            work.append((f"regency {regency_id}", _write_digest, (state, regency, digest, rows_of)))
+    by_id = {r.id: r for r in rows}
+    pending = [
+        (min(n.due_at for n in missing), pact_id, missing)
+        for pact_id, due in due_by_pact.items()
+        if (missing := [n for n in due if n.key not in recorded])
+    ]
+    for _, pact_id, missing in sorted(pending, key=lambda item: (item[0], item[1])):
+        row = by_id[pact_id]
+        args = (state, row, slug_to_id[row.regency_slug], missing)
+        work.append((f"pact {pact_id}", _write_pact, args))
+    for where, function, args in work[:limit]:
+        _guarded(state, where, function, *args)
+    report.deferred = max(len(work) - limit, 0)
+    if report.deferred:
+        log.info("Sweep at %s: %s pacts or digests left for the next sweep", now, report.deferred)
     report.duration_seconds = perf_counter() - started
     return report
+
+
+def _notices_since(session: Session, now: datetime) -> datetime:
+    """Return when notices were switched on: the outbox's first row, or ``now`` if it is empty."""
+    first = session.scalar(select(Notification.created_at).order_by(Notification.id).limit(1))
+    return first if first is not None else now
 
 
 def _fault(report: SweepReport, where: str, exc: BaseException) -> None:

@@ -58,7 +58,8 @@ def test_a_pact_whose_notice_fails_to_render_is_logged_and_the_others_are_writte
     assert any(f"pact {broken.id}" in r.getMessage() for r in caplog.records)
     written = {n.key for n in rows(session, regency=office.regency)}
     assert f"reminder-14d:pact:{fine.id}:2025-03-07" in written
-    assert f"escalation-1:pact:{late.id}:2025-01-21" in written
+    # Its rungs 1-3 all fell due before the first notice: the current one only.
+    assert f"escalation-3:pact:{late.id}:2025-01-21" in written
     # Nothing half-written for the broken pact: its savepoint was rolled back whole.
     assert not [k for k in written if f":pact:{broken.id}:" in k]
     assert report.created["reminder-14d"] == 2  # Indonesian and English copies

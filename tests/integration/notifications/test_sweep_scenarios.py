@@ -22,6 +22,7 @@ from tests.integration.notifications.sweep_helpers import (
 )
 from tracker.clock import FixedClock
 from tracker.notifications.models import Notification, NotificationState
+from tracker.notifications.sweep import sweep
 
 SIGNED = date(2024, 11, 30)  # deadline 2025-02-28
 TWICE_A_DAY = timedelta(hours=12)  # 08:00 and 20:00 in Makassar
@@ -186,8 +187,6 @@ def test_sweeping_twice_writes_the_same_rows_once(
     assert first.errors == []
     assert first.total == len(before) > 0
     assert {n[1].split(":")[0] for n in before} == {
-        "escalation-1",
-        "escalation-2",
         "escalation-3",
         "reminder-14d",
         "digest",
@@ -202,3 +201,66 @@ def test_sweeping_twice_writes_the_same_rows_once(
     assert after == before
     assert all(n[5] is NotificationState.PENDING for n in after)
     assert overdue.id != soon.id
+
+
+def test_after_downtime_every_missed_rung_is_sent_but_only_the_latest_reminder(
+    app: Flask, session: Session, clock: FixedClock
+) -> None:
+    recorded = local("2024-11-30T09:00:00+08:00")
+    office = make_office(session, now=recorded)
+    pact = make_pact(session, agency=office.agency, now=recorded, signed_on=SIGNED)
+    run_sweep(app, session, local("2025-01-29T08:00:00+08:00"))  # reminder-30d; then down
+    run_sweep(app, session, local("2025-02-25T10:00:00+08:00"))  # back for a day
+    run_sweep(app, session, local("2025-04-05T10:00:00+08:00"))  # down again; back in April
+    found = pact_rows(session, pact.id)
+    assert ids_only(listing(found, office.zone)) == [
+        ("reminder-30d", "2025-01-29"),
+        ("reminder-7d", "2025-02-25"),  # not the 14-day one it superseded
+        ("escalation-1", "2025-04-05"),  # every missed rung, each once
+        ("escalation-2", "2025-04-05"),
+        ("escalation-3", "2025-04-05"),
+    ]
+    assert [n.due_on.isoformat() for n in found if n.lang == "id"] == [
+        "2025-01-29",
+        "2025-02-21",
+        "2025-03-01",
+        "2025-03-14",
+        "2025-03-30",
+    ]
+
+
+def test_switching_notices_on_sends_an_old_overdue_pact_its_current_rung_once(
+    app: Flask, session: Session, clock: FixedClock
+) -> None:
+    # Recorded before the notices existed; the outbox is empty until 20 March.
+    recorded = local("2024-11-30T09:00:00+08:00")
+    office = make_office(session, now=recorded)
+    pact = make_pact(session, agency=office.agency, now=recorded, signed_on=SIGNED)
+    run_sweep(app, session, local("2025-03-20T10:00:00+08:00"))
+    run_sweep(app, session, local("2025-03-30T08:00:00+08:00"))
+    assert ids_only(listing(pact_rows(session, pact.id), office.zone)) == [
+        ("escalation-2", "2025-03-20"),  # rungs 1 and 2 had both passed: the current one
+        ("escalation-3", "2025-03-30"),  # after that, every rung on its day
+    ]
+
+
+def test_a_backlog_is_written_over_several_sweeps_oldest_first(
+    app: Flask, session: Session, clock: FixedClock
+) -> None:
+    recorded = local("2024-11-30T09:00:00+08:00")
+    office = make_office(session, now=recorded)
+    pacts = [
+        make_pact(session, agency=office.agency, now=recorded, signed_on=signed)
+        for signed in (date(2024, 12, 5), date(2024, 12, 1), date(2024, 12, 3))
+    ]
+    now = local("2025-03-06T09:00:00+08:00")  # a Thursday: every pact 1-5 days overdue
+    with app.app_context():
+        first = sweep(session, now, limit=3)
+    # The regency's digest of Monday 3 March first, then the two pacts that fell due first.
+    assert first.deferred == 1
+    assert first.created == {"digest": 1, "escalation-1": 2}
+    written = {n.pact_id for n in rows(session, regency=office.regency)}
+    assert written == {None, pacts[1].id, pacts[2].id}
+    with app.app_context():
+        second = sweep(session, now + timedelta(minutes=5), limit=3)
+    assert (second.deferred, second.created) == (0, {"escalation-1": 1})
