@@ -57,8 +57,9 @@ log = logging.getLogger(__name__)
 
 # Keys checked per query: a few hundred keep every database's parameter limit far away.
 KEY_BATCH = 400
-# Pacts and digests written per sweep (each renders a few mails, an escalation a PDF too).
-MAX_WRITES = 300
+# Seconds a sweep may spend writing before it leaves the rest to the next one: an escalation
+# renders a PDF (about 0.1 s), and a backlog must not hold one transaction open for minutes.
+WRITE_BUDGET_SECONDS = 20.0
 _RUNG_OF_KIND = {kind.value: rung for rung, kind in ESCALATION_KINDS.items()}
 
 
@@ -125,13 +126,19 @@ class _Pass:
         return self._directory
 
 
-def sweep(session: Session, now: datetime, *, limit: int = MAX_WRITES) -> SweepReport:
+def sweep(
+    session: Session,
+    now: datetime,
+    *,
+    limit: int | None = None,
+    budget_seconds: float = WRITE_BUDGET_SECONDS,
+) -> SweepReport:
     """Write every notice due at ``now`` that the outbox does not hold yet; the caller commits.
 
-    At most ``limit`` pacts and digests are written in one pass (digests first, then the pacts
-    whose missing notice fell due earliest); the rest stay due and the next sweep takes them,
-    so a backlog never holds one transaction open for minutes. Needs an application context
-    (templates, configuration), never a request.
+    Digests are written first, then pacts by the instant their missing notice fell due. After
+    ``budget_seconds`` of work, or ``limit`` pacts and digests, the rest stay due and the next
+    sweep takes them, so a backlog never holds one transaction open for minutes. Needs an
+    application context (templates, configuration), never a request.
     """
     started = perf_counter()
     config = current_app.config
@@ -207,9 +214,13 @@ def sweep(session: Session, now: datetime, *, limit: int = MAX_WRITES) -> SweepR
         row = by_id[pact_id]
         args = (state, row, slug_to_id[row.regency_slug], missing)
         work.append((f"pact {pact_id}", _write_pact, args))
-    for where, function, args in work[:limit]:
+    done = 0
+    for where, function, args in work:
+        if (limit is not None and done >= limit) or perf_counter() - started > budget_seconds:
+            break
         _guarded(state, where, function, *args)
-    report.deferred = max(len(work) - limit, 0)
+        done += 1
+    report.deferred = len(work) - done
     if report.deferred:
         log.info("Sweep at %s: %s pacts or digests left for the next sweep", now, report.deferred)
     report.duration_seconds = perf_counter() - started

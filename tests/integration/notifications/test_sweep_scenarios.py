@@ -244,7 +244,7 @@ def test_switching_notices_on_sends_an_old_overdue_pact_its_current_rung_once(
     ]
 
 
-def test_a_backlog_is_written_over_several_sweeps_oldest_first(
+def test_a_backlog_is_written_over_several_sweeps_digests_then_oldest_first(
     app: Flask, session: Session, clock: FixedClock
 ) -> None:
     recorded = local("2024-11-30T09:00:00+08:00")
@@ -255,6 +255,8 @@ def test_a_backlog_is_written_over_several_sweeps_oldest_first(
     ]
     now = local("2025-03-06T09:00:00+08:00")  # a Thursday: every pact 1-5 days overdue
     with app.app_context():
+        spent = sweep(session, now, budget_seconds=0)  # out of time before the first write
+        assert (spent.total, spent.deferred) == (0, 4)
         first = sweep(session, now, limit=3)
     # The regency's digest of Monday 3 March first, then the two pacts that fell due first.
     assert first.deferred == 1
