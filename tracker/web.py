@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, flash, render_template, request, url_for
+from flask import Flask, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, format_date, get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 from werkzeug.routing import IntegerConverter, Map
+from werkzeug.wrappers import Response as BaseResponse
 
 from tracker import labels
-from tracker.errors import DomainError
+from tracker.errors import DomainError, Invalid
+from tracker.extensions import db_session
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +149,41 @@ def show_errors(form: Any, error: DomainError, aliases: dict[str, str] | None = 
 def flash_done(message: object) -> None:
     """Tell the user, on the next page, that what they asked for was done."""
     flash(str(message), "success")
+
+
+T = TypeVar("T")
+
+
+def apply_form(
+    form: Any,
+    change: Callable[[], T],
+    *,
+    done: Callable[[T], object],
+    to: str,
+    shown: tuple[type[DomainError], ...] = (Invalid,),
+    aliases: dict[str, str] | None = None,
+) -> tuple[BaseResponse | None, int]:
+    """Run a staff form's submission: validate, change, commit, say so, and redirect to ``to``.
+
+    Returns ``(redirect, 302)`` once the change is committed. Otherwise ``(None, status)``
+    for the caller to render the form again: 200 when nothing was submitted, 400 when the
+    form is invalid, or a refusal's status with its messages beside the fields when the
+    service raised one of ``shown``. Any other domain error is rolled back and goes on to
+    the error pages.
+    """
+    if not form.validate_on_submit():
+        return None, 400 if form.is_submitted() else 200
+    try:
+        result = change()
+    except DomainError as exc:
+        db_session().rollback()
+        if not isinstance(exc, shown):
+            raise
+        show_errors(form, exc, aliases)
+        return None, exc.status
+    db_session().commit()
+    flash_done(done(result))
+    return redirect(to), 302
 
 
 def url_with(**changes: Any) -> str:

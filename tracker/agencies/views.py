@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
@@ -13,10 +13,9 @@ from tracker.auth import policy
 from tracker.auth.access import current_actor, roles_required
 from tracker.auth.models import UserRole
 from tracker.clock import get_clock
-from tracker.errors import DomainError, Invalid
 from tracker.extensions import db_session
 from tracker.regencies.queries import list_agencies
-from tracker.web import flash_done, show_errors
+from tracker.web import apply_form
 
 bp = Blueprint("agencies", __name__)
 
@@ -49,32 +48,25 @@ def new() -> ResponseReturnValue:
     if actor.regency is None or not policy.can_manage_agencies(actor, actor.regency.id):
         abort(403)
     form = AgencyForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            agency = create_agency(
-                db_session(),
-                actor=actor,
-                regency_slug=actor.regency.slug,
-                slug=form.slug.data,
-                name=form.name.data,
-                kind=form.kind.data,
-                now=get_clock().now(),
-                head_name=form.head_name.data,
-                head_email=form.head_email.data,
-            )
-        except DomainError as exc:
-            db_session().rollback()
-            if not isinstance(exc, Invalid):
-                raise
-            show_errors(form, exc)
-            status = exc.status
-        else:
-            db_session().commit()
-            flash_done(_l("The agency %(name)s has been recorded.", name=agency.name))
-            return redirect(url_for("agencies.index"))
-    elif form.is_submitted():
-        status = 400
+    regency = actor.regency
+    answer, status = apply_form(
+        form,
+        lambda: create_agency(
+            db_session(),
+            actor=actor,
+            regency_slug=regency.slug,
+            slug=form.slug.data,
+            name=form.name.data,
+            kind=form.kind.data,
+            now=get_clock().now(),
+            head_name=form.head_name.data,
+            head_email=form.head_email.data,
+        ),
+        done=lambda agency: _l("The agency %(name)s has been recorded.", name=agency.name),
+        to=url_for("agencies.index"),
+    )
+    if answer is not None:
+        return answer
     return render_template(
         "agencies/new.html", form=form, kinds=AGENCY_KINDS, regency=actor.regency
     ), status
@@ -91,29 +83,23 @@ def edit(agency_id: int) -> ResponseReturnValue:
     if not policy.can_manage_agencies(actor, agency.regency_id):
         abort(403)
     form = AgencyEditForm(obj=agency)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            update_agency(
-                db_session(),
-                actor=actor,
-                agency_id=agency.id,
-                name=form.name.data,
-                kind=form.kind.data,
-                head_name=form.head_name.data,
-                head_email=form.head_email.data,
-                now=get_clock().now(),
-            )
-        except Invalid as exc:
-            db_session().rollback()
-            show_errors(form, exc)
-            status = exc.status
-        else:
-            db_session().commit()
-            flash_done(_l("The agency %(name)s has been changed.", name=agency.name))
-            return redirect(url_for("agencies.index"))
-    elif form.is_submitted():
-        status = 400
+    answer, status = apply_form(
+        form,
+        lambda: update_agency(
+            db_session(),
+            actor=actor,
+            agency_id=agency.id,
+            name=form.name.data,
+            kind=form.kind.data,
+            head_name=form.head_name.data,
+            head_email=form.head_email.data,
+            now=get_clock().now(),
+        ),
+        done=lambda _: _l("The agency %(name)s has been changed.", name=agency.name),
+        to=url_for("agencies.index"),
+    )
+    if answer is not None:
+        return answer
     return render_template(
         "agencies/edit.html", form=form, kinds=AGENCY_KINDS, agency=agency
     ), status

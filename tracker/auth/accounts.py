@@ -31,7 +31,7 @@ from tracker.extensions import db_session
 from tracker.pagination import Page, parse_positive
 from tracker.regencies.models import Regency
 from tracker.regencies.queries import list_agencies, list_regencies
-from tracker.web import flash_done, show_errors
+from tracker.web import apply_form, flash_done
 
 bp = Blueprint("accounts", __name__)
 
@@ -122,32 +122,31 @@ def _placement(form: AccountForm) -> tuple[str | None, str | None]:
 def new() -> ResponseReturnValue:
     """Create a staff account with an initial password."""
     form = _account_form(_account_scope())
-    status = 200
-    if form.validate_on_submit():
-        try:
-            regency_slug, agency_slug = _placement(form)
-            user = services.create_user(
-                db_session(),
-                actor=current_actor(),
-                email=form.email.data,
-                name=form.name.data,
-                role=form.role.data or "",
-                password=form.password.data,
-                now=get_clock().now(),
-                regency_slug=regency_slug,
-                agency_slug=agency_slug,
-                locale=form.locale.data or "",
-            )
-        except (Invalid, Forbidden) as exc:
-            db_session().rollback()
-            show_errors(form, exc)
-            status = exc.status
-        else:
-            db_session().commit()
-            flash_done(_l("The account of %(name)s has been created.", name=user.name))
-            return redirect(url_for("accounts.index"))
-    elif form.is_submitted():
-        status = 400
+
+    def create() -> User:
+        regency_slug, agency_slug = _placement(form)
+        return services.create_user(
+            db_session(),
+            actor=current_actor(),
+            email=form.email.data,
+            name=form.name.data,
+            role=form.role.data or "",
+            password=form.password.data,
+            now=get_clock().now(),
+            regency_slug=regency_slug,
+            agency_slug=agency_slug,
+            locale=form.locale.data or "",
+        )
+
+    answer, status = apply_form(
+        form,
+        create,
+        done=lambda user: _l("The account of %(name)s has been created.", name=user.name),
+        to=url_for("accounts.index"),
+        shown=(Invalid, Forbidden),
+    )
+    if answer is not None:
+        return answer
     return render_template("accounts/new.html", form=form), status
 
 
@@ -160,23 +159,21 @@ def edit(user_id: int) -> ResponseReturnValue:
     if user is None or not can_change_account(actor, user):
         abort(404)
     form = AccountEditForm(obj=user)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            update_account(
-                db_session(), actor=actor, user_id=user.id, name=form.name.data,
-                locale=form.locale.data or "", now=get_clock().now(),
-            )  # fmt: skip
-        except Invalid as exc:
-            db_session().rollback()
-            show_errors(form, exc)
-            status = exc.status
-        else:
-            db_session().commit()
-            flash_done(_l("The account of %(name)s has been changed.", name=user.name))
-            return redirect(url_for("accounts.index"))
-    elif form.is_submitted():
-        status = 400
+    answer, status = apply_form(
+        form,
+        lambda: update_account(
+            db_session(),
+            actor=actor,
+            user_id=user.id,
+            name=form.name.data,
+            locale=form.locale.data or "",
+            now=get_clock().now(),
+        ),
+        done=lambda _: _l("The account of %(name)s has been changed.", name=user.name),
+        to=url_for("accounts.index"),
+    )
+    if answer is not None:
+        return answer
     return render_template(
         "accounts/edit.html", form=form, user=user, role_labels=ROLE_LABELS
     ), status
@@ -188,23 +185,21 @@ def language() -> ResponseReturnValue:
     """The language the logged-in user's own notices are written in."""
     actor = current_actor()
     form = LanguageForm(obj=actor)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            update_account(
-                db_session(), actor=actor, user_id=actor.id, name=actor.name,
-                locale=form.locale.data or "", now=get_clock().now(),
-            )  # fmt: skip
-        except Invalid as exc:
-            db_session().rollback()
-            show_errors(form, exc)
-            status = exc.status
-        else:
-            db_session().commit()
-            flash_done(_l("Your notices will be written in the language you chose."))
-            return redirect(url_for("accounts.language"))
-    elif form.is_submitted():
-        status = 400
+    answer, status = apply_form(
+        form,
+        lambda: update_account(
+            db_session(),
+            actor=actor,
+            user_id=actor.id,
+            name=actor.name,
+            locale=form.locale.data or "",
+            now=get_clock().now(),
+        ),
+        done=lambda _: _l("Your notices will be written in the language you chose."),
+        to=url_for("accounts.language"),
+    )
+    if answer is not None:
+        return answer
     return render_template("accounts/language.html", form=form), status
 
 

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from tracker.auth import policy
 from tracker.auth.access import current_actor, login_required
 from tracker.clock import get_clock
-from tracker.errors import DomainError, Invalid
 from tracker.extensions import db_session
 from tracker.regencies.forms import RegencyForm
 from tracker.regencies.queries import list_regencies
 from tracker.regencies.services import create_regency
-from tracker.web import flash_done, show_errors
+from tracker.web import apply_form
 
 bp = Blueprint("regencies", __name__)
 
@@ -36,28 +35,21 @@ def new() -> ResponseReturnValue:
     if not policy.can_manage_regencies(actor):
         abort(403)
     form = RegencyForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            regency = create_regency(
-                db_session(),
-                actor=actor,
-                slug=form.slug.data,
-                name=form.name.data,
-                province=form.province.data,
-                timezone=form.chosen_timezone(),
-                now=get_clock().now(),
-            )
-        except DomainError as exc:
-            db_session().rollback()
-            if not isinstance(exc, Invalid):
-                raise
-            show_errors(form, exc, {"timezone": form.timezone_field_name()})
-            status = exc.status
-        else:
-            db_session().commit()
-            flash_done(_l("The regency %(name)s has been added.", name=regency.name))
-            return redirect(url_for("regencies.index"))
-    elif form.is_submitted():
-        status = 400
+    answer, status = apply_form(
+        form,
+        lambda: create_regency(
+            db_session(),
+            actor=actor,
+            slug=form.slug.data,
+            name=form.name.data,
+            province=form.province.data,
+            timezone=form.chosen_timezone(),
+            now=get_clock().now(),
+        ),
+        done=lambda regency: _l("The regency %(name)s has been added.", name=regency.name),
+        to=url_for("regencies.index"),
+        aliases={"timezone": form.timezone_field_name()},
+    )
+    if answer is not None:
+        return answer
     return render_template("regencies/new.html", form=form), status
