@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import logging
 import os
+import random
 import socket
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from time import sleep
 from typing import Any
 
 from sqlalchemy.exc import DBAPIError
@@ -27,6 +29,8 @@ from tracker.portal.follow import sweep_followers
 log = logging.getLogger(__name__)
 
 # SQLSTATEs and MariaDB error numbers that mean "run the transaction again".
+# A sweep that meets a deadlock runs again, at most this many times in all.
+SWEEP_ATTEMPTS = 5
 _RETRY_SQLSTATES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
 _RETRY_MYSQL_CODES = {1205, 1213}  # lock wait timeout, deadlock found
 
@@ -91,9 +95,10 @@ def run_sweep(session: Session, now: datetime) -> SweepRun:
     The notices of the ladder, the followers' status mail and the weekly open-data snapshot
     are written together. Two sweeps at once record each notice once (the outbox's unique
     key); when the database answers a concurrent insert with a deadlock or a serialization
-    failure, the whole sweep runs once more.
+    failure (MariaDB does, under two sweeps inserting into the same unique index), the whole
+    sweep runs again after a short random pause, up to SWEEP_ATTEMPTS times in all.
     """
-    for attempt in (1, 2):
+    for attempt in range(1, SWEEP_ATTEMPTS + 1):
         if session.in_transaction():
             session.commit()
         # SQLite: take the write lock first, so two sweeps queue instead of failing.
@@ -105,11 +110,13 @@ def run_sweep(session: Session, now: datetime) -> SweepRun:
             session.commit()
         except DBAPIError as exc:
             session.rollback()
-            if attempt == 2 or not is_retryable(exc):
+            if attempt == SWEEP_ATTEMPTS or not is_retryable(exc):
                 raise
             log.warning("sweep at %s ran into %s; running it again", now, exc.orig)
+            # Jitter, so two sweeps that collided do not collide again in step.
+            sleep(random.uniform(0.05, 0.25) * attempt)  # noqa: S311 - not for security
             continue
-        return SweepRun(notices, followers, snapshot, retried=attempt == 2)
+        return SweepRun(notices, followers, snapshot, retried=attempt > 1)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
