@@ -133,7 +133,7 @@ def _upload_and_submit(page: Page, album: Album, photo: Path, caption: str, who:
 
 
 def _open_from_queue(page: Page, album: Album, finding_id: str, who: str) -> None:
-    page.locator("nav.staff-nav").get_by_role("link", name=t("Verification")).click()
+    page.locator("nav.staff-sections").get_by_role("link", name=t("Verification")).click()
     expect(page).to_have_url(re.compile(r"/staf/temuan/verifikasi$"))
     row = page.locator(f'table.queue tr[data-finding-id="{finding_id}"]')
     expect(row).to_have_count(1)
@@ -168,7 +168,7 @@ def test_a_pact_is_recorded_followed_up_returned_fixed_and_ends_fulfilled(
     with logged_in(browser, writing_live_server, album, ADMIN, "admin") as page:
         expect(page).to_have_url(re.compile(r"/staf/?$"))
         album.shoot(page, "admin-overview")
-        page.locator("nav.staff-nav").get_by_role("link", name=t("Pacts"), exact=True).click()
+        page.locator("nav.staff-sections").get_by_role("link", name=t("Pacts"), exact=True).click()
         album.shoot(page, "admin-pacts")
         page.get_by_role("link", name=t("Record a pact")).click()
         expect(page).to_have_url(re.compile(r"/staf/pakta/baru$"))
