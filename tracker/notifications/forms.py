@@ -12,6 +12,7 @@ from wtforms.validators import NumberRange, Optional
 
 from tracker.forms import Form
 from tracker.notifications.models import NoticeKind, NotificationState
+from tracker.notifications.queries import STAFF_KINDS
 from tracker.regencies.models import Regency
 from tracker.web import MAX_ID
 
@@ -67,7 +68,7 @@ class OutboxFilterForm(Form):
     def offer(self, regencies: Sequence[Regency]) -> OutboxFilterForm:
         """Fill the choices; the regency choice only when several regencies are readable."""
         self.kind.choices = [SelectChoice("", str(_l("All kinds")))] + [
-            SelectChoice(k.value, str(KIND_LABELS[k])) for k in NoticeKind
+            SelectChoice(k.value, str(KIND_LABELS[k])) for k in STAFF_KINDS
         ]
         self.state.choices = [SelectChoice("", str(_l("All states")))] + [
             SelectChoice(s.value, str(STATE_LABELS[s])) for s in NotificationState

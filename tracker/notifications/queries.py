@@ -13,10 +13,23 @@ from sqlalchemy.orm import Session
 
 from tracker.agencies.models import Agency
 from tracker.errors import NotFound
-from tracker.notifications.models import Notification, NotificationState
+from tracker.notifications.models import NoticeKind, Notification, NotificationState
 from tracker.pacts.models import Pact
 from tracker.pagination import Page
 from tracker.regencies.models import Regency
+
+# Follower mail carries a member of the public's address and the secret links that confirm or
+# end their subscription: it stays in the table for delivery, but no staff page ever shows it.
+HIDDEN_FROM_STAFF: frozenset[str] = frozenset(
+    {NoticeKind.FOLLOW_CONFIRM.value, NoticeKind.FOLLOW_STATUS.value}
+)
+# The kinds the outbox pages list and offer as a filter.
+STAFF_KINDS: tuple[NoticeKind, ...] = tuple(k for k in NoticeKind if k not in HIDDEN_FROM_STAFF)
+
+
+def staff_visible() -> ColumnElement[bool]:
+    """Return the condition every outbox read by staff carries: no follower mail."""
+    return Notification.kind.not_in(HIDDEN_FROM_STAFF)
 
 
 @dataclass(frozen=True)
@@ -170,7 +183,7 @@ def page_outbox(
     per_page: int,
 ) -> Page[OutboxRow]:
     """One page of the outbox, newest first, limited to a regency (None: the whole install)."""
-    conditions = [regency_scope(scope_regency_id)]
+    conditions = [regency_scope(scope_regency_id), staff_visible()]
     if filters.kind:
         conditions.append(Notification.kind == filters.kind)
     if filters.state is not None:
@@ -195,8 +208,10 @@ def page_outbox(
 
 
 def find_notice_regency(session: Session, notification_id: int) -> int | None:
-    """Return the regency a notice belongs to, or None when there is no such notice."""
-    return session.scalar(select(Notification.regency_id).where(Notification.id == notification_id))
+    """Return the regency of a notice staff may see, or None (no such notice, or follower mail)."""
+    return session.scalar(
+        select(Notification.regency_id).where(Notification.id == notification_id, staff_visible())
+    )
 
 
 def get_notice(session: Session, *, notification_id: int) -> NoticeDetail:
@@ -217,7 +232,9 @@ def get_notice(session: Session, *, notification_id: int) -> NoticeDetail:
         Notification.webhook_attempts,
         Notification.webhook_error,
     )
-    values = session.execute(_base(columns, Notification.id == notification_id)).one_or_none()
+    values = session.execute(
+        _base(columns, (Notification.id == notification_id) & staff_visible())
+    ).one_or_none()
     if values is None:
         raise NotFound(_l("There is no such notice."))
     n = len(_LIST_COLUMNS)
@@ -245,7 +262,7 @@ def get_attachment(session: Session, *, notification_id: int) -> tuple[str, byte
     """Return the PDF attached to a notice (name, bytes); NotFound when it has none."""
     found = session.execute(
         select(Notification.attachment_name, Notification.attachment).where(
-            Notification.id == notification_id
+            Notification.id == notification_id, staff_visible()
         )
     ).one_or_none()
     if found is None or found[1] is None:

@@ -18,7 +18,8 @@ from tracker.notifications.queries import find_notice_regency
 def check_readable(session: Session, *, actor: User, notification_id: int) -> int:
     """Return the regency of a notice ``actor`` may read; NotFound for any other notice.
 
-    A notice of another regency is "not found": its existence must not leak.
+    A notice of another regency is "not found": its existence must not leak. So is a
+    follower's mail (see ``queries.HIDDEN_FROM_STAFF``), for every staff role.
     """
     regency_id = find_notice_regency(session, notification_id)
     if regency_id is None or not policy.can_view_outbox(actor, regency_id):

@@ -476,3 +476,49 @@ def test_the_staff_nav_links_the_outbox_for_readers_only(app: Flask, outbox: Out
         assert 'href="/staf/kotak-keluar/"' in page
     page = _client(app, outbox.opd_x).get("/akun/kata-sandi").get_data(as_text=True)
     assert 'href="/staf/kotak-keluar/"' not in page
+
+
+# --- follower mail stays private ----------------------------------------------------------------
+
+
+def test_follower_mail_never_shows_on_the_staff_outbox_for_any_staff_role(
+    app: Flask, session: Session, outbox: Outbox, now: datetime
+) -> None:
+    """A follower's address and secret links must not reach staff: they could act on them."""
+    public = Recipient("warga.pribadi@example.org", "")
+    confirm = _notice(
+        session, key=f"follow-confirm:t1:{outbox.pact_x.id}", kind="follow-confirm",
+        pact=outbox.pact_x, regency=outbox.x, now=now, recipients=[public],
+        body_html='<a href="http://127.0.0.1:5000/ikuti/konfirmasi/RAHASIA-KONFIRMASI">ya</a>',
+    )  # fmt: skip
+    status = _notice(
+        session, key=f"follow-status:t1:{outbox.pact_x.id}", kind="follow-status",
+        pact=outbox.pact_x, regency=outbox.x, now=now, recipients=[public], attachment=PDF,
+    )  # fmt: skip
+    status.state, status.attempts = NotificationState.FAILED, 48
+    session.commit()
+    hidden = {confirm.id, status.id}
+
+    for user in (outbox.admin_x, outbox.observer_x, outbox.superadmin):
+        client = _client(app, user)
+        listed = client.get("/staf/kotak-keluar/").get_data(as_text=True)
+        assert not hidden & set(_rows(listed)), user.role
+        assert "warga.pribadi@example.org" not in listed
+        by_pact = client.get(f"/staf/kotak-keluar/?pact={outbox.pact_x.id}")
+        assert _rows(by_pact.get_data(as_text=True)) == [outbox.failed.id]
+        # The follower kinds are not even offered as a filter.
+        assert client.get("/staf/kotak-keluar/?kind=follow-status").status_code == 400
+        for row_id in hidden:
+            detail = client.get(f"/staf/kotak-keluar/{row_id}")
+            assert detail.status_code == 404, user.role
+            assert "RAHASIA-KONFIRMASI" not in detail.get_data(as_text=True)
+            assert client.get(f"/staf/kotak-keluar/{row_id}/lampiran").status_code == 404
+            token = form_token(client.get("/akun/kata-sandi").get_data(as_text=True))
+            retried = client.post(f"/staf/kotak-keluar/{row_id}/ulang", data={"csrf_token": token})
+            assert retried.status_code == 404, user.role
+
+    # The rows stay in the outbox, untouched, for delivery.
+    session.expire_all()
+    assert session.get_one(Notification, confirm.id).state is NotificationState.PENDING
+    assert session.get_one(Notification, status.id).state is NotificationState.FAILED
+    assert session.get_one(Notification, status.id).attempts == 48
