@@ -13,6 +13,11 @@ from tracker.errors import BadFilter
 
 T = TypeVar("T")
 
+# The signing or assessment years a filter accepts: every pact and score lies well inside.
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+# Longer runs of digits are no page, id or year (and int() refuses past 4,300 digits).
+MAX_DIGITS = 18
+
 
 @dataclass(frozen=True)
 class Page(Generic[T]):
@@ -39,17 +44,47 @@ class Page(Generic[T]):
         return self.page > 1
 
 
+def parse_digits(value: str) -> int | None:
+    """Return the number a string of ASCII digits writes, or None for anything else.
+
+    ``str.isdigit`` alone accepts "²" or "٣", which ``int`` then refuses (or reads as a number
+    nobody typed on purpose); a query string parameter is ASCII digits or it is not a number.
+    """
+    if 0 < len(value) <= MAX_DIGITS and value.isascii() and value.isdigit():
+        return int(value)
+    return None
+
+
 def parse_positive(value: str | None, *, name: str, default: int, maximum: int) -> int:
     """Read a page or page-size parameter; raise BadFilter naming it when it is not 1..maximum."""
     if value is None or value == "":
         return default
-    if not value.isdigit() or not 1 <= int(value) <= maximum:
+    number = parse_digits(value)
+    if number is None or not 1 <= number <= maximum:
         reason = _l("must be a whole number from 1 to %(maximum)s", maximum=maximum)
         raise BadFilter(
             _l("%(name)s must be a whole number from 1 to %(maximum)s", name=name, maximum=maximum),
             fields={name: reason},
         )
-    return int(value)
+    return number
+
+
+def parse_year(value: str | None) -> int | None:
+    """Read a ``year`` filter (None when absent); raise BadFilter unless FIRST_YEAR..LAST_YEAR."""
+    if value is None or value == "":
+        return None
+    year = parse_digits(value)
+    if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
+        reason = _l("must be a year from %(first)s to %(last)s", first=FIRST_YEAR, last=LAST_YEAR)
+        raise BadFilter(
+            _l(
+                "The year must be a year from %(first)s to %(last)s.",
+                first=FIRST_YEAR,
+                last=LAST_YEAR,
+            ),
+            fields={"year": reason},
+        )
+    return year
 
 
 def paginate(items: Sequence[T], *, page: int, per_page: int) -> Page[T]:

@@ -22,7 +22,7 @@ from tracker.findings.services import load_finding
 from tracker.pacts import queries as pact_queries
 from tracker.pacts.rules import PactStatus
 from tracker.pacts.services import load_pact
-from tracker.pagination import paginate, parse_positive
+from tracker.pagination import paginate, parse_digits, parse_positive
 from tracker.regencies.models import Regency
 from tracker.regencies.queries import find_regency, list_agencies, list_regencies
 from tracker.web import MAX_ID
@@ -59,12 +59,13 @@ def _int_filter(name: str) -> int | None:
     value = request.args.get(name)
     if not value:
         return None
-    if not value.isdigit() or int(value) > MAX_ID:
+    number = parse_digits(value)
+    if number is None or number > MAX_ID:
         raise BadFilter(
             _l("%(name)s must be a numeric id", name=name),
             fields={name: _l("must be a numeric id")},
         )
-    return int(value)
+    return number
 
 
 def _status_filter() -> PactStatus | None:

@@ -28,10 +28,10 @@ from tracker.auth.preferences import can_change_account, update_account
 from tracker.clock import get_clock
 from tracker.errors import Conflict, DomainError, Forbidden, Invalid
 from tracker.extensions import db_session
-from tracker.pagination import Page, parse_positive
+from tracker.pagination import Page, parse_digits, parse_positive
 from tracker.regencies.models import Regency
 from tracker.regencies.queries import list_agencies, list_regencies
-from tracker.web import apply_form, flash_done
+from tracker.web import MAX_ID, apply_form, flash_done
 
 bp = Blueprint("accounts", __name__)
 
@@ -98,11 +98,15 @@ def _placement(form: AccountForm) -> tuple[str | None, str | None]:
     """
     agency = None
     if form.agency.data:
+        # A value that is no id ("²", "x", beyond 32 bits) matches no agency: refused below.
+        agency_id = parse_digits(form.agency.data)
+        if agency_id is None or agency_id > MAX_ID:
+            agency_id = -1
         agency = (
             db_session()
             .execute(
                 select(Agency).where(
-                    Agency.id == (int(form.agency.data) if form.agency.data.isdigit() else -1),
+                    Agency.id == agency_id,
                     policy.agencies_visible_to(current_actor()),
                 )
             )

@@ -26,13 +26,12 @@ from tracker.findings.rules import FindingStatus
 from tracker.pacts.models import Pact, PactExtension
 from tracker.pacts.queries import PactRow, iter_pacts
 from tracker.pacts.rules import PactStatus, effective_deadline
+from tracker.pagination import parse_year
 from tracker.regencies.models import Regency
 from tracker.regencies.queries import find_regency
 
 # Rows are read from the database this many at a time.
 BATCH_SIZE = 500
-# The oldest and newest signing year a filter accepts.
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def pact_url(base_url: str, pact_id: int) -> str:
@@ -47,22 +46,6 @@ class ExportFilter:
     regency: Regency | None = None
     status: str | None = None
     year: int | None = None
-
-
-def _parse_year(value: str | None) -> int | None:
-    if value is None or value == "":
-        return None
-    if not value.isdigit() or not FIRST_YEAR <= int(value) <= LAST_YEAR:
-        reason = _l("must be a year from %(first)s to %(last)s", first=FIRST_YEAR, last=LAST_YEAR)
-        raise BadFilter(
-            _l(
-                "The year must be a year from %(first)s to %(last)s.",
-                first=FIRST_YEAR,
-                last=LAST_YEAR,
-            ),
-            fields={"year": reason},
-        )
-    return int(value)
 
 
 def _parse_status(value: str | None, allowed: tuple[str, ...]) -> str | None:
@@ -96,7 +79,7 @@ def parse_filter(
     return ExportFilter(
         regency=_parse_regency(session, args.get("regency")),
         status=_parse_status(args.get("status"), statuses),
-        year=_parse_year(args.get("year")),
+        year=parse_year(args.get("year")),
     )
 
 

@@ -11,10 +11,9 @@ from werkzeug.datastructures import MultiDict
 from wtforms import SelectField
 
 from tracker import labels
+from tracker.errors import BadFilter
 from tracker.pacts.rules import PactStatus
-
-# A signing year a visitor may type into the address: well formed, even if no pact has it.
-_YEARS = range(1990, 2101)
+from tracker.pagination import parse_year
 
 
 class NamedRegency(Protocol):
@@ -71,10 +70,13 @@ class RegencyFilterForm(FlaskForm):  # type: ignore[misc]
         form = cls(formdata=args)
         form.status.choices = _status_choices()
         offered = {str(y) for y in years}
-        asked = args.get("year", "")
-        if asked.isdigit() and len(asked) == 4 and int(asked) in _YEARS:
-            # A real year without pacts is an empty list, not an error.
-            offered.add(asked)
+        try:
+            asked = parse_year(args.get("year"))
+        except BadFilter:
+            asked = None  # not offered, so the form says which years it takes
+        if asked is not None:
+            # A well-formed year without pacts is an empty list, not an error.
+            offered.add(str(asked))
         form.year.choices = [("", _l("All years"))] + [
             (y, y) for y in sorted(offered, reverse=True)
         ]

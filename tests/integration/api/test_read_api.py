@@ -147,6 +147,10 @@ def test_status_uses_the_regency_local_date(
         pytest.param("/api/v1/pacts?regency=atlantis", 400, "regency", id="unknown-regency"),
         pytest.param("/api/v1/pacts?agency=x", 400, "agency", id="non-numeric-agency"),
         pytest.param("/api/v1/pacts?page=0", 400, "page", id="page-zero"),
+        pytest.param("/api/v1/pacts?page=²", 400, "page", id="superscript-page"),
+        pytest.param("/api/v1/pacts?per_page=٣", 400, "per_page", id="arabic-indic-per-page"),
+        pytest.param("/api/v1/pacts?agency=²", 400, "agency", id="superscript-agency"),
+        pytest.param("/api/v1/pacts?agency=" + "1" * 5000, 400, "agency", id="huge-agency"),
         pytest.param("/api/v1/pacts?page=-1", 400, "page", id="negative-page"),
         pytest.param("/api/v1/pacts?per_page=100000", 400, "per_page", id="page-too-large"),
         pytest.param(

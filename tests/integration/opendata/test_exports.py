@@ -197,8 +197,11 @@ def test_findings_not_covered_by_a_pact_are_not_exported(
         pytest.param("/data/pakta.csv?regency=atlantis", "atlantis", id="unknown-regency"),
         pytest.param("/data/pakta.xlsx?status=lost", "on_track", id="unknown-status"),
         pytest.param("/data/temuan.csv?status=overdue", "in_progress", id="pact-status-finding"),
-        pytest.param("/data/temuan.xlsx?year=19", "2000", id="short-year"),
+        pytest.param("/data/temuan.xlsx?year=19", "1990", id="short-year"),
         pytest.param("/data/pakta.csv?year=dua-ribu", "2100", id="year-not-a-number"),
+        pytest.param("/data/pakta.csv?year=²²²²", "1990", id="superscript-digits-csv"),
+        pytest.param("/data/temuan.xlsx?year=²²²²", "1990", id="superscript-digits-xlsx"),
+        pytest.param("/data/pakta.xlsx?year=٢٠١٩", "1990", id="arabic-indic-digits"),
     ],
 )
 def test_a_bad_filter_is_a_400_that_says_why(

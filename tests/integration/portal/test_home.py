@@ -119,3 +119,13 @@ def test_unknown_page_is_a_404_in_the_layout(client: FlaskClient) -> None:
 def test_bad_page_number_is_a_400_not_a_500(client: FlaskClient, demo: DemoReport) -> None:
     assert client.get("/?page=abc").status_code == 400
     assert client.get("/?page=0").status_code == 400
+
+
+def test_a_page_number_in_other_digits_is_a_400_that_says_why(
+    client: FlaskClient, demo: DemoReport
+) -> None:
+    # "²" and "٣" are digits to str.isdigit() but no page number; 5,000 digits are past int().
+    for page in ("²", "٣", "1" * 5000):
+        response = client.get(f"/?page={page}&lang=en")
+        assert response.status_code == 400, page
+        assert "page must be a whole number from 1 to 10000" in response.get_data(as_text=True)

@@ -111,7 +111,14 @@ def test_regency_page_refuses_a_bad_filter_with_a_reason(
     client: FlaskClient, world: PublicWorld
 ) -> None:
     base = f"/kabupaten/{world.regency.slug}"
-    for query, field in (("?year=abc", "year"), ("?year=19", "year"), ("?status=late", "status")):
+    for query, field in (
+        ("?year=abc", "year"),
+        ("?year=19", "year"),
+        # Digits to str.isdigit(), but no year int() can read.
+        ("?year=²²²²", "year"),
+        ("?year=" + "2" * 5000, "year"),
+        ("?status=late", "status"),
+    ):
         response = client.get(base + query)
         assert response.status_code == 400, query
         html = response.get_data(as_text=True)

@@ -99,6 +99,22 @@ def test_admin_cannot_attach_an_account_to_an_agency_of_another_regency(
     assert count_rows(session, User) == before
 
 
+def test_an_agency_value_in_other_digits_is_refused_beside_the_field(
+    app: Flask, session: Session, office: Office
+) -> None:
+    # "²" is a digit to str.isdigit() but no id: refused like an unknown agency, not a 500.
+    client = client_of(app, office.admin_x)
+    before = count_rows(session, User)
+    for value in ("²", "9" * 30):
+        response = _create(
+            client, email="staf@dinkes.go.id", role="opd", regency=office.x.slug, agency=value
+        )
+        assert response.status_code == 422, value
+        page = response.get_data(as_text=True)
+        assert error_beside(page, "agency") == in_indonesian(app, "unknown agency of this regency")
+    assert count_rows(session, User) == before
+
+
 def test_bad_account_fields_are_explained_beside_each_field_in_indonesian(
     app: Flask, session: Session, office: Office
 ) -> None:
