@@ -73,7 +73,9 @@ def conditional(
         @wraps(view)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> Response:
             tag = etag_for(data_version(db_session()), get_clock().now())
-            if tag in request.if_none_match:
+            # Weak comparison (RFC 9110 13.1.2): a proxy that compresses the body (nginx gzip)
+            # hands the tag on as W/"...", and the page is still the same.
+            if request.if_none_match.contains_weak(tag):
                 response = current_app.response_class(status=304)
             else:
                 response = make_response(view(*args, **kwargs))

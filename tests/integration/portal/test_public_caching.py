@@ -47,6 +47,18 @@ def test_repeat_request_with_the_etag_gets_an_empty_304(
         assert "Set-Cookie" not in again.headers, url
 
 
+def test_the_etag_made_weak_by_a_compressing_proxy_still_gets_a_304(
+    client: FlaskClient, world: PublicWorld
+) -> None:
+    # nginx's gzip turns ETag: "x" into W/"x"; the browser sends that back.
+    for url in _urls(world):
+        etag = client.get(url).headers["ETag"]
+        assert etag.startswith('"'), url
+        again = client.get(url, headers={"If-None-Match": f"W/{etag}"})
+        assert again.status_code == 304, url
+        assert again.get_data() == b"", url
+
+
 def test_a_data_change_gives_every_page_a_new_etag(
     client: FlaskClient, session: Session, world: PublicWorld, now
 ) -> None:
