@@ -10,6 +10,9 @@ never send the same row, and a worker that dies leaves claims that lapse after
 Retries: a row that could not be sent gets ``attempts + 1`` and its next attempt after a
 doubling delay (``DELIVERY_BACKOFF_SECONDS``, capped at ``DELIVERY_BACKOFF_MAX_SECONDS``); at
 ``DELIVERY_MAX_ATTEMPTS`` it is marked failed (an admin can put it back with :func:`retry`).
+A recipient the server asked to try later (a 4xx answer, e.g. greylisting) stays pending even
+when others accepted the mail: the row is retried for the recipients still pending only, and
+is sent once none is left.
 When the SMTP server itself was unreachable, the row's error starts with
 :data:`OUTAGE_PREFIX`, and the first pass that reaches the server again sends it at once,
 whatever its backoff said: the server was at fault, not the row.
@@ -366,7 +369,7 @@ def _send_one(
         usable.append(r)
     outcome = _Outcome(recipients=recipients)
     if not usable:
-        return _finish_refusals(outcome, item, settings, temporary=False)
+        return _conclude(outcome, item, settings)
     msg = build_message(item, sender=settings.sender, now=now, recipients=usable)
     envelope_from = parseaddr(settings.sender)[1] or settings.sender
     try:
@@ -381,7 +384,6 @@ def _send_one(
         return _retry_or_fail(outcome, item, settings, f"SMTP refused the message: {e}")
     except OSError as exc:  # a timeout or reset in the middle of the conversation
         raise _Outage(str(exc) or type(exc).__name__) from exc
-    temporary = False
     for r in usable:
         answer = refused.get(r["email"])
         if answer is None:
@@ -389,28 +391,27 @@ def _send_one(
         else:
             code, text = answer
             reason = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
-            r.update(state="refused", error=f"{code} {reason}")
-            temporary = temporary or 400 <= int(code) < 500
+            # A 4xx answer (greylisting, a full mailbox) is "try later": the recipient stays
+            # pending, whoever else accepted the mail; the next attempt goes to them alone.
+            later = 400 <= int(code) < 500
+            r.update(state="pending" if later else "refused", error=f"{code} {reason}")
+    return _conclude(outcome, item, settings)
+
+
+def _conclude(outcome: _Outcome, item: _Outgoing, settings: DeliverySettings) -> _Outcome:
+    """Decide a row from its recipients' states after an attempt.
+
+    A recipient still pending (told to try later) keeps the row pending, with backoff, until
+    the retry budget is spent; otherwise the row is sent when anyone accepted it, and failed
+    for good when every recipient was refused.
+    """
+    recipients = outcome.recipients or []
+    errors = "; ".join(f"{r.get('email')}: {r.get('error')}" for r in recipients if r.get("error"))
+    if any(r.get("state", "pending") == "pending" for r in recipients):
+        return _retry_or_fail(outcome, item, settings, f"recipients refused: {errors}")
     if any(r.get("state") == "sent" for r in recipients):
         outcome.mail = "sent"
         return outcome
-    if temporary:
-        # A 4xx answer is "try later": those recipients stay on the list.
-        for r in usable:
-            if str(r.get("error", "")).startswith("4"):
-                r["state"] = "pending"
-    return _finish_refusals(outcome, item, settings, temporary=temporary)
-
-
-def _finish_refusals(
-    outcome: _Outcome, item: _Outgoing, settings: DeliverySettings, *, temporary: bool
-) -> _Outcome:
-    """Every recipient refused: failed for good, or retried when a refusal was temporary."""
-    errors = "; ".join(
-        f"{r.get('email')}: {r.get('error')}" for r in outcome.recipients or [] if r.get("error")
-    )
-    if temporary:
-        return _retry_or_fail(outcome, item, settings, f"recipients refused: {errors}")
     outcome.mail = "failed"
     outcome.mail_error = f"every recipient was refused: {errors}"
     return outcome

@@ -214,6 +214,50 @@ def test_a_temporary_refusal_is_retried_later_with_the_same_message_id(
     assert row.state is SENT and row.attempts == 2 and row.sent_at == later
 
 
+def test_a_greylisted_recipient_gets_the_mail_later_though_another_accepted_it_at_once(
+    session: Session, now: datetime, regency: Regency, smtp: SmtpServer
+) -> None:
+    smtp.refuse("inspektur@uji.go.id", "451 4.7.1 Greylisted, please try again later")
+    row = add_notice(
+        session,
+        regency_id=regency.id,
+        now=now,
+        recipients=[
+            Recipient("inspektur@uji.go.id", "Inspektur Daerah", "to"),
+            Recipient("kepala@dinas.uji.go.id", "Kepala Dinas", "cc"),
+        ],
+    )
+
+    first = deliver_pending(session, settings=settings_for(smtp), now=now, worker_id="w1")
+
+    assert (first.sent, first.retrying, first.failed) == (0, 1, 0)
+    [received] = smtp.messages
+    assert received.rcpt_tos == ["kepala@dinas.uji.go.id"]
+    session.refresh(row)
+    assert row.state is PENDING and row.attempts == 1
+    assert row.next_attempt_at == now + timedelta(seconds=60)
+    by_email = {r["email"]: r for r in row.recipients}
+    assert by_email["kepala@dinas.uji.go.id"]["state"] == "sent"
+    assert by_email["inspektur@uji.go.id"]["state"] == "pending"
+    assert by_email["inspektur@uji.go.id"]["error"].startswith("451")
+
+    smtp.accept_all()
+    later = now + timedelta(seconds=60)
+    second = deliver_pending(session, settings=settings_for(smtp), now=later, worker_id="w1")
+
+    assert second.sent == 1
+    # Only the one still waiting gets it, with the same Message-ID; nobody gets it twice.
+    assert [m.rcpt_tos for m in smtp.messages] == [
+        ["kepala@dinas.uji.go.id"],
+        ["inspektur@uji.go.id"],
+    ]
+    assert smtp.message_ids() == [row.message_id, row.message_id]
+    session.refresh(row)
+    assert row.state is SENT and row.attempts == 2 and row.sent_at == later
+    assert row.last_error is None
+    assert {r["state"] for r in row.recipients} == {"sent"}
+
+
 def test_the_message_id_is_the_same_after_a_retry_over_an_outage(
     session: Session, now: datetime, regency: Regency
 ) -> None:
