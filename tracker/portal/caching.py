@@ -14,13 +14,16 @@ from datetime import datetime
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
-from flask import Response, current_app, make_response, request
+import flask_login
+from flask import Response, current_app, make_response, request, session
 from flask_babel import get_locale
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracker.assessments.models import Assessment, UnitResult
 from tracker.audit.models import AuditEvent
+from tracker.auth.models import User
+from tracker.auth.views import LOGIN_KEY
 from tracker.clock import get_clock
 from tracker.extensions import db_session
 from tracker.findings.models import Evidence, Finding
@@ -64,26 +67,59 @@ def etag_for(version: str, now: datetime) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
+def _logged_in() -> bool:
+    """Tell whether a staff member is logged in: the header then shows their name and a token."""
+    if LOGIN_KEY not in session:
+        # Nobody logged in: loading the anonymous user would mark a language cookie as changed
+        # (Flask-Login's session protection) and send it again.
+        return False
+    return isinstance(flask_login.current_user, User)
+
+
+def _sets_cookie(response: Response) -> bool:
+    """Tell whether the response will carry a cookie (the session is saved after the view)."""
+    if "Set-Cookie" in response.headers:
+        return True
+    return current_app.session_interface.should_set_cookie(current_app, session)
+
+
 def conditional(
     max_age: int = DEFAULT_MAX_AGE,
 ) -> Callable[[Callable[P, R]], Callable[P, Response]]:
-    """Answer 304 when the visitor's ETag is current; otherwise render and tag the response."""
+    """Answer 304 when the visitor's ETag is current; otherwise render and tag the response.
+
+    Only a page that is the same for everyone may be kept by shared caches. A logged-in staff
+    member's page (their name, their logout form's token) is rendered every time, without an
+    ETag, and marked private; so is a response that sets a cookie (``?lang=en``).
+    """
 
     def decorate(view: Callable[P, R]) -> Callable[P, Response]:
         @wraps(view)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> Response:
-            tag = etag_for(data_version(db_session()), get_clock().now())
-            # Weak comparison (RFC 9110 13.1.2): a proxy that compresses the body (nginx gzip)
-            # hands the tag on as W/"...", and the page is still the same.
-            if request.if_none_match.contains_weak(tag):
-                response = current_app.response_class(status=304)
-            else:
+            if _logged_in():
                 response = make_response(view(*args, **kwargs))
-            if response.status_code in (200, 304):
+                tag = None
+            else:
+                tag = etag_for(data_version(db_session()), get_clock().now())
+                # Weak comparison (RFC 9110 13.1.2): a proxy that compresses the body (nginx
+                # gzip) hands the tag on as W/"...", and the page is still the same.
+                if request.if_none_match.contains_weak(tag):
+                    response = current_app.response_class(status=304)
+                else:
+                    response = make_response(view(*args, **kwargs))
+            if response.status_code not in (200, 304):
+                return response
+            if tag is not None:
                 response.set_etag(tag)
+            if tag is None or _sets_cookie(response):
+                response.cache_control.private = True
+                response.cache_control.no_cache = True
+            else:
                 response.cache_control.public = True
                 response.cache_control.max_age = max_age
-                response.vary.add("Cookie")
+            response.vary.add("Cookie")
+            if current_app.config["LOCALE_FROM_BROWSER"]:
+                response.vary.add("Accept-Language")
             return response
 
         return wrapper

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from tests.integration.portal.public_world import PublicWorld
+from tests.integration.auth_helpers import login
+from tests.integration.portal.public_world import PASSWORD, PublicWorld
 from tracker.clock import FixedClock
 from tracker.pacts import services as pact_services
 
@@ -122,3 +124,50 @@ def test_error_pages_are_not_tagged(client: FlaskClient, world: PublicWorld) -> 
         assert response.status_code in (400, 404), url
         assert "ETag" not in response.headers, url
         assert "Set-Cookie" not in response.headers, url
+
+
+def test_a_logged_in_visitors_page_is_private_and_never_a_304(
+    client: FlaskClient, world: PublicWorld
+) -> None:
+    url = f"/pakta/{world.pact.id}"
+    anonymous_etag = client.get(url).headers["ETag"]
+    login(client, world.admin, PASSWORD)
+    response = client.get(url, headers={"If-None-Match": anonymous_etag})
+    # Their name and their logout form's token are in the header: no shared cache may keep it,
+    # and no copy cached before the login (or of another account) may be revalidated.
+    assert response.status_code == 200
+    assert world.admin.name in response.get_data(as_text=True)
+    assert response.cache_control.private and response.cache_control.no_cache
+    assert not response.cache_control.public
+    assert "ETag" not in response.headers
+
+
+def test_the_response_that_sets_the_language_cookie_is_private(
+    client: FlaskClient, world: PublicWorld
+) -> None:
+    url = f"/kabupaten/{world.regency.slug}"
+    chosen = client.get(url + "?lang=en")
+    assert "Set-Cookie" in chosen.headers
+    assert chosen.cache_control.private and chosen.cache_control.no_cache
+    assert not chosen.cache_control.public
+    # Later pages carry the cookie but set none: the same for everyone with that cookie.
+    later = client.get(url)
+    assert "Set-Cookie" not in later.headers
+    assert later.cache_control.public and "Cookie" in later.headers["Vary"]
+
+
+def test_pages_vary_by_accept_language_when_the_browser_picks_the_language(
+    app: Flask, client: FlaskClient, world: PublicWorld
+) -> None:
+    url = f"/pakta/{world.pact.id}"
+    assert "Accept-Language" not in client.get(url).headers.get("Vary", "")
+    app.config["LOCALE_FROM_BROWSER"] = True
+    try:
+        english = client.get(url, headers={"Accept-Language": "en"})
+        indonesian = client.get(url, headers={"Accept-Language": "id"})
+    finally:
+        app.config["LOCALE_FROM_BROWSER"] = False
+    assert '<html lang="en">' in english.get_data(as_text=True)
+    for response in (english, indonesian):
+        assert "Accept-Language" in response.headers["Vary"]
+    assert english.headers["ETag"] != indonesian.headers["ETag"]
