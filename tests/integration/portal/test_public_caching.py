@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from tests.integration.auth_helpers import login
 from tests.integration.portal.public_world import PASSWORD, PublicWorld
 from tracker.clock import FixedClock
+from tracker.findings import services as finding_services
 from tracker.pacts import services as pact_services
 
 
@@ -78,11 +79,13 @@ def test_a_data_change_gives_every_page_a_new_etag(
 
 
 def test_publishing_evidence_changes_the_etag(
-    client: FlaskClient, session: Session, world: PublicWorld
+    client: FlaskClient, session: Session, world: PublicWorld, now: datetime
 ) -> None:
     url = f"/pakta/{world.pact.id}"
     etag = client.get(url).headers["ETag"]
-    world.published_photo.is_public = False
+    finding_services.set_evidence_public(
+        session, actor=world.admin, evidence_id=world.published_photo.id, public=False, now=now
+    )
     session.commit()
     response = client.get(url, headers={"If-None-Match": etag})
     assert response.status_code == 200

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session
 
 from tests.builders import extend_pact, make_agency, make_pact, make_regency
@@ -144,3 +144,22 @@ def test_a_304_costs_one_statement(
         assert status == 304, url
         # Only the data version is read: nothing is rendered.
         assert statements == 1, (url, counter.statements)
+
+
+def test_the_data_version_reads_only_the_highest_ids(
+    client: FlaskClient, session: Session, now: datetime, counter: StatementCounter
+) -> None:
+    # Every public request reads it: a count or a sum would scan a whole table each time.
+    regency = make_regency(session, now=now, slug="kab-hitung")
+    agency = make_agency(session, regency=regency, now=now)
+    pact = _pact(session, agency, now, date(2019, 1, 8), findings=3)
+    session.commit()
+    url = f"/pakta/{pact.id}"
+    etag = client.get(url).headers["ETag"]
+    assert counter.get(client, url, headers={"If-None-Match": etag}) == (304, 1)
+    statement = counter.statements[0]
+    assert "max(" in statement.lower()
+    assert "count(" not in statement.lower() and "sum(" not in statement.lower(), statement
+    if session.get_bind().dialect.name == "sqlite":
+        plan = [row[-1] for row in session.execute(text("EXPLAIN QUERY PLAN " + statement))]
+        assert [step for step in plan if step.startswith("SCAN ") and "CONSTANT" not in step] == []
