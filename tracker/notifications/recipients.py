@@ -2,7 +2,11 @@
 
 - reminders: the agency's active OPD accounts and the agency head (``Agency.head_email``);
 - escalation rung n: the regency's escalation contacts on rung n, on rung 1 also the regency's
-  active admin accounts; copied to the agency head (to the agency's OPD accounts without one);
+  active admin accounts; a rung with no contacts (rungs 2 and 3 until someone is put there)
+  goes to the admin accounts instead, so that someone on the regent's side hears of it. Copied
+  to the agency head (to the agency's OPD accounts without one). A rung with nobody to address
+  it to (no contact and no active admin) has no audience at all: it is not written, and each
+  sweep tries again, rather than spend the rung on a copy to the agency alone;
 - fulfilment: the agency's accounts and head, the regency's admins, and the contacts of every
   rung already sent for the pact;
 - digest: the regency's active admin accounts.
@@ -107,10 +111,17 @@ class Directory:
         return group(to=self._agency_people(agency_id))
 
     def escalation(self, regency_id: int, agency_id: int, rung: int) -> Audience:
-        """Return the addressees of escalation rung ``rung``, with the agency head in copy."""
+        """Return the addressees of escalation rung ``rung``, with the agency head in copy.
+
+        Rung 1 goes to its contacts and the regency's admins; a higher rung to its contacts,
+        or to the admins when it has none. Empty when nobody would be addressed ("to"): a
+        copy to the agency alone would use the rung up without telling the regent's side.
+        """
         to = list(self.contacts.get((regency_id, rung), []))
-        if rung == 1:
+        if rung == 1 or not to:
             to.extend(self.admins.get(regency_id, []))
+        if not to:
+            return {}
         head = self.heads.get(agency_id)
         cc = [head] if head else list(self.opd_staff.get(agency_id, []))
         return group(to=to, cc=cc)

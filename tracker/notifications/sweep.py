@@ -301,6 +301,11 @@ def _recorded(session: Session, keys: Iterable[str], languages: tuple[str, ...])
     return found
 
 
+def _addressed(audience: Audience) -> bool:
+    """Tell whether an audience has someone in "to", not only people in copy."""
+    return any(r.role == "to" for recipients in audience.values() for r in recipients)
+
+
 def _write(
     state: _Pass,
     *,
@@ -311,9 +316,13 @@ def _write(
     pact_id: int | None,
     attachment: Any = None,
 ) -> Counter[str]:
-    """Render ``due`` once per language group and add each copy to the outbox."""
+    """Render ``due`` once per language group and add each copy to the outbox.
+
+    Nothing is written (and the next sweep tries again) when nobody is addressed: copies
+    alone would record the notice as told.
+    """
     written: Counter[str] = Counter()
-    if not audience:
+    if not _addressed(audience):
         state.report.without_recipients += 1
         return written
     for lang, recipients in audience.items():
@@ -377,6 +386,11 @@ def _write_pact(
         elif due.kind.value in _RUNG_OF_KIND:
             rung = _RUNG_OF_KIND[due.kind.value]
             audience = state.directory.escalation(regency_id, row.agency_id, rung)
+            if not _addressed(audience):
+                # Checked before the report and its PDF are made: with nobody to tell, the
+                # rung stays unwritten and every sweep asks again, so this must stay cheap.
+                state.report.without_recipients += 1
+                continue
             context = {**base, "rung": rung, "days_overdue": -(row.days_left or 0)}
             # The history is read before this rung's copies are written: "sent before".
             letter = load_escalation_report(
