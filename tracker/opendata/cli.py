@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
 import click
 from flask.cli import with_appcontext
 
-from tracker.clock import get_clock, local_today
+from tracker.clock import get_clock
 from tracker.extensions import db_session
 from tracker.opendata.snapshots import SNAPSHOT_TIMEZONE, take_snapshot, week_of
 
@@ -19,22 +18,26 @@ from tracker.opendata.snapshots import SNAPSHOT_TIMEZONE, take_snapshot, week_of
     "--as-of",
     "as_of",
     metavar="DATE",
-    help=f"Label the snapshot with this date (YYYY-MM-DD, not in the future); default: "
-    f"this week's Monday in {SNAPSHOT_TIMEZONE}.",
+    help=f"The snapshot's date (YYYY-MM-DD); only this week's Monday in {SNAPSHOT_TIMEZONE} "
+    "is accepted, which is also the default.",
 )
 def snapshot(as_of: str | None) -> None:
     """Take the weekly snapshot of the public data (nothing happens if it already exists)."""
     now = get_clock().now()
-    if as_of is None:
-        day = week_of(now)
-    else:
+    day = week_of(now)
+    if as_of is not None:
         try:
-            day = date.fromisoformat(as_of)
+            asked = date.fromisoformat(as_of)
         except ValueError:
             raise click.BadParameter("write the date as YYYY-MM-DD", param_hint="--as-of") from None
-        if day > local_today(now, ZoneInfo(SNAPSHOT_TIMEZONE)):
-            # A snapshot says what the data was on a date: a date to come has no data yet.
-            raise click.BadParameter("the date is in the future", param_hint="--as-of")
+        if asked != day:
+            # A snapshot holds the data as it is now: any other date would label today's data
+            # as that day's, and a story citing it "as of" that date would cite wrong figures.
+            raise click.BadParameter(
+                f"a snapshot holds the data as it is now, so its date can only be this week's "
+                f"Monday, {day.isoformat()} ({SNAPSHOT_TIMEZONE}); leave --as-of out",
+                param_hint="--as-of",
+            )
     session = db_session()
     taken = take_snapshot(session, as_of=day, now=now)
     if taken is None:

@@ -156,22 +156,29 @@ def test_the_snapshot_list_shows_newest_first_with_manifest_hashes(
     assert second.manifest_sha256 in data_page, "the /data page cites the latest snapshot"
 
 
-def test_the_snapshot_command_takes_a_dated_snapshot_once(
+def test_the_snapshot_command_takes_this_weeks_snapshot_once(
     runner: FlaskCliRunner, session: Session, world: DataWorld
 ) -> None:
-    first = runner.invoke(args=["snapshot", "--as-of", "2019-03-18"])
-    second = runner.invoke(args=["snapshot", "--as-of", "2019-03-18"])
-    default = runner.invoke(args=["snapshot"])
+    first = runner.invoke(args=["snapshot"])
+    second = runner.invoke(args=["snapshot", "--as-of", "2019-03-25"])
 
     assert first.exit_code == 0, first.output
-    assert "2019-03-18" in first.output and "pakta.csv" in first.output
+    assert "2019-03-25" in first.output and "pakta.csv" in first.output
     assert second.exit_code == 0 and "already exists" in second.output
-    assert default.exit_code == 0 and "2019-03-25" in default.output
-    assert session.execute(select(func.count(DataSnapshot.id))).scalar_one() == 2
-    for bad in ("18-03-2019", "2019-03-26"):
+    assert session.execute(select(func.count(DataSnapshot.id))).scalar_one() == 1
+
+
+def test_the_snapshot_command_refuses_to_date_todays_data_otherwise(
+    runner: FlaskCliRunner, session: Session, world: DataWorld
+) -> None:
+    # Today's data labelled "as of" last Monday would be a false citation, so would tomorrow's.
+    for bad in ("2019-03-18", "2018-01-01", "2019-03-26", "2019-04-01", "18-03-2019"):
         refused = runner.invoke(args=["snapshot", "--as-of", bad])
         assert refused.exit_code == 2, refused.output
         assert "--as-of" in refused.output
+    refused = runner.invoke(args=["snapshot", "--as-of", "2019-03-18"])
+    assert "this week's Monday, 2019-03-25" in refused.output
+    assert session.execute(select(func.count(DataSnapshot.id))).scalar_one() == 0
 
 
 @pytest.mark.committing
