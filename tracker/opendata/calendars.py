@@ -6,7 +6,11 @@ moves. A withdrawn pact stays in the feed with ``STATUS:CANCELLED``: an app that
 event removes or strikes it, where dropping it from the feed would leave a stale deadline in
 calendars that imported a single event. Pacts without a signing date have no deadline and no
 event. DTSTAMP and LAST-MODIFIED are the pact's last public change (recorded, extended,
-withdrawn), so the same data always gives the same bytes.
+withdrawn), and an event holds nothing that changes between those: no status, no count of
+closed findings (calendar apps keep an event whose SEQUENCE did not move, so such a line would
+go stale there), only a link to the pact's page for them. So a pact's event reads the same,
+byte for byte in one language, until its next extension or withdrawal (a renamed agency or
+regency aside).
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ from datetime import timedelta
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
-from tracker import labels
 from tracker.opendata.feeds import host_of
 from tracker.opendata.queries import PactVersion, pact_url
 from tracker.pacts.queries import PactRow
@@ -43,15 +46,9 @@ def _description(row: PactRow, url: str) -> str:
     ]
     if row.is_extended:
         lines.append(f"{_('Original deadline')}: {format_day(row.original_deadline_on)}")
-    lines.append(f"{_('Status')}: {labels.PACT_STATUS[row.status]}")
-    lines.append(
-        _(
-            "Findings closed: %(closed)s of %(total)s",
-            closed=row.findings_closed,
-            total=row.findings_total,
-        )
-    )
-    lines.append(url)
+    # Status and findings change without an extension, so without a new SEQUENCE: the page
+    # tells them as they are today.
+    lines.append(_("Status and findings today: %(url)s", url=url))
     return "\n".join(lines)
 
 

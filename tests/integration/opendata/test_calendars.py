@@ -10,6 +10,7 @@ from flask_babel import force_locale, gettext
 from icalendar import Calendar
 
 from tests.integration.opendata.conftest import DEADLINE, DataWorld, record
+from tracker.clock import FixedClock
 from tracker.pacts import services as pact_services
 
 
@@ -122,3 +123,22 @@ def test_calendars_answer_304_and_unknown_pacts_404(client: FlaskClient, world: 
     assert client.get("/pakta/999999.ics").status_code == 404
     assert first.get_data().count(b"BEGIN:VEVENT") == 1
     assert world.now.tzinfo is not None and world.now.utcoffset() == UTC.utcoffset(None)
+
+
+def test_an_event_reads_the_same_until_its_sequence_moves(
+    client: FlaskClient, world: DataWorld, clock: FixedClock
+) -> None:
+    # Calendar apps keep an event whose SEQUENCE did not move: a status or a count of closed
+    # findings in it would stay stale there, so the event only links to the live page.
+    url = f"/pakta/{world.pact.id}.ics?lang=en"
+    before = client.get(url).get_data()
+    assert client.get(f"/api/v1/pacts/{world.pact.id}").get_json()["status"] != "overdue"
+
+    clock.advance(timedelta(days=60))
+
+    assert client.get(f"/api/v1/pacts/{world.pact.id}").get_json()["status"] == "overdue"
+    assert client.get(url).get_data() == before
+    [event] = events(client, url)
+    assert event["sequence"] == 0
+    assert f"http://127.0.0.1:5000/pakta/{world.pact.id}" in str(event["description"])
+    assert "Status and findings today" in str(event["description"])
