@@ -8,14 +8,19 @@ never send the same row, and a worker that dies leaves claims that lapse after
 ``DELIVERY_CLAIM_SECONDS``.
 
 Retries: a row that could not be sent gets ``attempts + 1`` and its next attempt after a
-doubling delay (``DELIVERY_BACKOFF_SECONDS``, capped at ``DELIVERY_BACKOFF_MAX_SECONDS``); at
-``DELIVERY_MAX_ATTEMPTS`` it is marked failed (an admin can put it back with :func:`retry`).
+doubling delay (``DELIVERY_BACKOFF_SECONDS``, capped at ``DELIVERY_BACKOFF_MAX_SECONDS``). When
+the message itself failed (the server refused it or a recipient, or the row could not be
+built), ``DELIVERY_MAX_ATTEMPTS`` is the budget: the attempt that reaches it marks the row
+failed (an admin can put it back with :func:`retry`).
 A recipient the server asked to try later (a 4xx answer, e.g. greylisting) stays pending even
 when others accepted the mail: the row is retried for the recipients still pending only, and
 is sent once none is left.
-When the SMTP server itself was unreachable, the row's error starts with
-:data:`OUTAGE_PREFIX`, and the first pass that reaches the server again sends it at once,
-whatever its backoff said: the server was at fault, not the row.
+When the SMTP server itself was unreachable or dropped the connection, the attempt is
+recorded the same way (``attempts``, backoff, ``last_error`` starting with
+:data:`OUTAGE_PREFIX`) but never fails the row, however long the outage lasts: the server was
+at fault, not the row. The first pass that reaches the server again sends it at once, whatever
+its backoff said. (``attempts`` counts both kinds, so a row that spent its budget waiting out
+an outage fails on its first refusal after it.)
 
 Delivery is exactly-once as long as outcomes can be recorded. If the database goes away
 between sending and recording, the claims lapse and those rows are sent again: at least once,
@@ -426,6 +431,13 @@ def _retry_or_fail(
     return outcome
 
 
+def _wait_for_server(outcome: _Outcome, error: str) -> _Outcome:
+    """Record an attempt the SMTP server's absence defeated: retried, never failed for it."""
+    outcome.mail = "retry"
+    outcome.mail_error = OUTAGE_PREFIX + error
+    return outcome
+
+
 def _send_batch(
     conn: smtplib.SMTP | None,
     batch: Sequence[_Outgoing],
@@ -440,14 +452,14 @@ def _send_batch(
         outcome = _Outcome()
         if item.mail_pending:
             if conn is None or outage:
-                outcome = _retry_or_fail(outcome, item, settings, OUTAGE_PREFIX + (outage or ""))
+                outcome = _wait_for_server(outcome, outage or "")
             else:
                 try:
                     outcome = _send_one(conn, item, settings=settings, now=now)
                 except _Outage as exc:
                     outage = str(exc)
                     log.warning("SMTP connection lost while sending notice %s: %s", item.id, exc)
-                    outcome = _retry_or_fail(outcome, item, settings, OUTAGE_PREFIX + outage)
+                    outcome = _wait_for_server(outcome, outage)
                 except Exception as exc:
                     # One bad row (a header, an address) must not stop the others.
                     log.exception("notice %s could not be sent", item.id)

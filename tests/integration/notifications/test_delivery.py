@@ -293,21 +293,23 @@ def test_without_a_mail_server_notices_stay_pending_in_the_outbox(
 
 
 def test_after_its_retry_budget_a_notice_fails_and_an_admin_can_put_it_back(
-    session: Session, now: datetime, regency: Regency
+    session: Session, now: datetime, regency: Regency, smtp: SmtpServer
 ) -> None:
-    port = free_port()
-    down = settings_for(None, server="127.0.0.1", port=port, max_attempts=3)
+    for address in ("kepala@dinas.uji.go.id", "admin@setda.uji.go.id"):
+        smtp.refuse(address, "452 4.2.2 Mailbox full, try again later")
+    settings = settings_for(smtp, max_attempts=3)
     row = add_notice(session, regency_id=regency.id, now=now)
     at = now
     for expected_wait in (60, 120):
-        deliver_pending(session, settings=down, now=at, worker_id="w1")
+        deliver_pending(session, settings=settings, now=at, worker_id="w1")
         session.refresh(row)
         assert row.state is PENDING
         assert row.next_attempt_at == at + timedelta(seconds=expected_wait)
         at = row.next_attempt_at
-    deliver_pending(session, settings=down, now=at, worker_id="w1")
+    deliver_pending(session, settings=settings, now=at, worker_id="w1")
     session.refresh(row)
     assert row.state is FAILED and row.attempts == 3
+    assert row.last_error is not None and "452" in row.last_error
 
     other = make_regency(session, now=now)
     observer = make_user(session, role="observer", regency=regency, now=now)
@@ -331,11 +333,39 @@ def test_after_its_retry_budget_a_notice_fails_and_an_admin_can_put_it_back(
     assert event.changes["attempts"] == [3, 0]
     with pytest.raises(Conflict):
         retry(session, row.id, actor=admin, now=at)
-    with SmtpServer(port=port) as smtp:
-        deliver_pending(session, settings=down, now=at, worker_id="w1")
-        assert smtp.message_ids() == [row.message_id]
+    smtp.accept_all()
+    deliver_pending(session, settings=settings, now=at, worker_id="w1")
+    assert smtp.message_ids() == [row.message_id]
     session.refresh(row)
     assert row.state is SENT and row.attempts == 1
+
+
+def test_an_outage_longer_than_the_retry_budget_fails_nothing_and_recovery_sends_all(
+    session: Session, now: datetime, regency: Regency
+) -> None:
+    port = free_port()
+    down = settings_for(None, server="127.0.0.1", port=port, max_attempts=3)
+    rows = [add_notice(session, regency_id=regency.id, now=now) for _ in range(3)]
+    at = now
+    for _ in range(6):  # twice the budget, each pass when the rows are due again
+        report = deliver_pending(session, settings=down, now=at, worker_id="w1")
+        assert report.outage is not None and report.failed == 0
+        assert report.retrying == 3
+        session.refresh(rows[0])
+        assert rows[0].next_attempt_at is not None
+        at = rows[0].next_attempt_at
+    for row in rows:
+        session.refresh(row)
+        assert row.state is PENDING and row.attempts == 6
+        assert row.last_error is not None and row.last_error.startswith(OUTAGE_PREFIX)
+
+    with SmtpServer(port=port) as smtp:
+        report = deliver_pending(session, settings=down, now=at, worker_id="w2")
+        assert sorted(smtp.message_ids()) == sorted(r.message_id for r in rows)
+    assert (report.sent, report.failed, report.pending) == (3, 0, 0)
+    for row in rows:
+        session.refresh(row)
+        assert row.state is SENT and row.attempts == 7 and row.last_error is None
 
 
 def test_a_server_that_never_answers_is_given_up_within_the_timeout(

@@ -8,7 +8,8 @@ the server is back sends them all at once.
 Decision (see ``tracker.notifications.delivery``): a row held back by an *outage* (the SMTP
 server unreachable) is sent by the first pass that reaches the server again, whatever its
 backoff said; the backoff (capped at an hour) only spaces the attempts while the server is
-away, and the retry budget (48 attempts, about 42 hours) outlasts a day-long outage.
+away, and an outage never spends the retry budget (see
+``test_delivery.test_an_outage_longer_than_the_retry_budget_fails_nothing_and_recovery_sends_all``).
 """
 
 from __future__ import annotations
