@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from tracker.clock import get_clock
@@ -187,7 +188,9 @@ def regency_calendar(slug: str) -> Response:
     )
     versions = queries.pact_versions(session, regency_id=regency.id)
     document = calendars.build_calendar(
-        [(row, versions[row.id]) for row in rows],
+        # Two reads: a pact gone from the second (a hand fix in the database between them)
+        # is left out of this answer rather than failing it.
+        [(row, versions[row.id]) for row in rows if row.id in versions],
         name=_("Pact deadlines: %(regency)s", regency=regency.name),
         base_url=_base_url(),
     )
@@ -205,9 +208,11 @@ def pact_calendar(pact_id: int) -> Response:
         now=get_clock().now(),
         due_soon_days=int(_config("DUE_SOON_DAYS")),
     )
-    versions = queries.pact_versions(session, pact_id=pact_id)
+    version = queries.pact_versions(session, pact_id=pact_id).get(pact_id)
+    if version is None:
+        raise NotFound(_l("There is no pact with id %(id)s.", id=pact_id))
     document = calendars.build_calendar(
-        [(detail.row, versions[pact_id])],
+        [(detail.row, version)],
         name=_("Pact deadline: %(agency)s", agency=detail.row.agency_name),
         base_url=_base_url(),
     )

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_babel import force_locale, gettext
 from icalendar import Calendar
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
+from tests.builders import make_pact
 from tests.integration.opendata.conftest import DEADLINE, DataWorld, record
 from tracker.clock import FixedClock
 from tracker.pacts import services as pact_services
@@ -142,3 +148,48 @@ def test_an_event_reads_the_same_until_its_sequence_moves(
     assert event["sequence"] == 0
     assert f"http://127.0.0.1:5000/pakta/{world.pact.id}" in str(event["description"])
     assert "Status and findings today" in str(event["description"])
+
+
+@contextmanager
+def pact_removed_before_versions_are_read(session: Session, pact_id: int) -> Iterator[list[str]]:
+    """Delete a pact right before a calendar reads the pacts' versions, as a second writer."""
+    fired: list[str] = []
+
+    def remove(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if not fired and "max(pact_extensions.created_at)" in statement:
+            fired.append(statement)
+            # The id is an integer of our own, not input.
+            conn.connection.cursor().execute(f"DELETE FROM pacts WHERE id = {pact_id}")
+
+    bind = session.get_bind()
+    event.listen(bind, "before_cursor_execute", remove)
+    try:
+        yield fired
+    finally:
+        event.remove(bind, "before_cursor_execute", remove)
+
+
+def test_a_pact_gone_between_the_calendars_two_reads_is_left_out_not_a_500(
+    client: FlaskClient, session: Session, world: DataWorld
+) -> None:
+    gone = make_pact(
+        session, agency=world.a, now=world.now, signed_on=date(2019, 1, 20), findings=0
+    )
+    session.commit()
+    with pact_removed_before_versions_are_read(session, gone.id) as fired:
+        found = events(client, "/kabupaten/kab-data-x/tenggat.ics")
+    assert fired, "the versions were never read"
+    assert {e["uid"] for e in found} == {f"pakta-{world.pact.id}@127.0.0.1"}
+
+
+def test_a_pact_gone_between_its_calendars_two_reads_is_a_404_not_a_500(
+    client: FlaskClient, session: Session, world: DataWorld
+) -> None:
+    gone = make_pact(
+        session, agency=world.a, now=world.now, signed_on=date(2019, 1, 20), findings=0
+    )
+    session.commit()
+    with pact_removed_before_versions_are_read(session, gone.id) as fired:
+        response = client.get(f"/pakta/{gone.id}.ics")
+    assert fired, "the versions were never read"
+    assert response.status_code == 404
