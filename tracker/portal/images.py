@@ -20,6 +20,7 @@ import hashlib
 import io
 import os
 import secrets
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,15 +53,25 @@ class PublicCopy:
 
 
 def reencode_image(data: bytes, content_type: str) -> bytes:
-    """Return the image's pixels encoded again, without any metadata; raise ValueError."""
+    """Return the image's pixels encoded again, without any metadata; raise ValueError.
+
+    An image larger than Pillow's ``MAX_IMAGE_PIXELS`` (about 89 megapixels; a few hundred
+    bytes of PNG can claim billions) is refused before its pixels are decoded: a photo of a
+    finding is far smaller, and decoding such a one would take gigabytes of memory.
+    """
     try:
-        with Image.open(io.BytesIO(data)) as source:
-            image = ImageOps.exif_transpose(source)
-            pixels = Image.new(image.mode, image.size)
-            # A fresh image holds no info dict: nothing of the original's metadata rides along.
-            pixels.frombytes(image.tobytes())
-            if image.mode == "P":
-                pixels.putpalette(image.getpalette() or [])
+        with warnings.catch_warnings():
+            # Pillow only warns between one and two times the limit; refuse those too.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as source:
+                image = ImageOps.exif_transpose(source)
+                pixels = Image.new(image.mode, image.size)
+                # A fresh image holds no info dict: none of the original's metadata rides along.
+                pixels.frombytes(image.tobytes())
+                if image.mode == "P":
+                    pixels.putpalette(image.getpalette() or [])
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ValueError("an image too large to decode") from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ValueError("not a readable image") from exc
     out = io.BytesIO()

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import struct
+import zlib
 from pathlib import Path
 
+import pytest
 from flask.testing import FlaskClient
 from PIL import ExifTags, Image
 from pypdf import PdfReader
@@ -110,3 +113,38 @@ def test_a_file_that_cannot_be_converted_is_not_served(
     response = client.get(f"/bukti/{world.published_png.id}")
     assert response.status_code == 404
     assert MARK not in response.get_data(as_text=True)
+
+
+def _png_claiming(width: int, height: int) -> bytes:
+    """Return a small PNG whose header claims the given size (its pixel data is one byte)."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body)
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00"))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize(
+    ("width", "height"),
+    [
+        # Past twice Pillow's limit: it refuses to open the file.
+        pytest.param(100_000, 100_000, id="ten-gigapixels"),
+        # Between one and two times the limit: Pillow only warns, then would decode 300 MB.
+        pytest.param(10_000, 10_000, id="hundred-megapixels"),
+    ],
+)
+def test_a_published_image_too_large_to_decode_is_not_served(
+    client: FlaskClient, world: PublicWorld, uploads: Path, width: int, height: int
+) -> None:
+    path = FileStore(uploads, max_bytes=1).path(world.published_png.storage_key or "")
+    path.write_bytes(_png_claiming(width, height))
+    response = client.get(f"/bukti/{world.published_png.id}")
+    assert response.status_code == 404
+    assert not list((uploads / "public").rglob("*.png"))
