@@ -11,10 +11,13 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from tests.builders import make_agency, make_pact, make_regency
-from tests.integration.portal.public_world import PublicWorld
+from tests.integration.auth_helpers import login
+from tests.integration.portal.public_world import PASSWORD, PublicWorld
 from tracker.assessments.models import Assessment, UnitResult
 from tracker.clock import FixedClock
 from tracker.demo.services import DemoReport
+from tracker.findings.models import Evidence
+from tracker.findings.rules import EvidenceKind
 
 
 def _text(html: str) -> str:
@@ -375,3 +378,35 @@ def test_regency_page_shows_pacts_fifty_at_a_time(
     headings = re.findall(r'<h3 data-agency="(\d+)">', first)
     assert len(headings) == len(set(headings))
     assert client.get("/kabupaten/kab-banyak?page=x").status_code == 400
+
+
+def test_only_a_web_address_of_evidence_becomes_a_link(
+    client: FlaskClient, session: Session, world: PublicWorld
+) -> None:
+    # Link evidence arrives by import; a javascript: or data: address must never be clickable.
+    finding = world.pact.findings[0]
+    links = {
+        "Tautan skrip": "javascript:alert(document.domain)",
+        "Tautan skrip berspasi": " JavaScript:alert(2)",
+        "Tautan data": "data:text/html,<script>alert(3)</script>",
+        "Tautan web": "https://example.org/foto-ramp",
+    }
+    for caption, url in links.items():
+        session.add(
+            Evidence(
+                finding_id=finding.id, kind=EvidenceKind.LINK, caption=caption, url=url,
+                is_public=True, uploaded_at=world.pact.created_at,
+            )
+        )  # fmt: skip
+    session.commit()
+
+    html = client.get(f"/pakta/{world.pact.id}").get_data(as_text=True)
+    assert '<a href="https://example.org/foto-ramp" rel="nofollow noopener">Tautan web</a>' in html
+    for caption in ("Tautan skrip", "Tautan skrip berspasi", "Tautan data"):
+        assert caption in html, "the caption is still shown, as text"
+    assert "javascript:" not in html.lower() and "data:text" not in html
+
+    login(client, world.admin, PASSWORD)
+    staff = client.get(f"/staf/temuan/{finding.id}").get_data(as_text=True)
+    assert 'href="https://example.org/foto-ramp"' in staff
+    assert "javascript:" not in staff.lower() and "data:text" not in staff
