@@ -24,7 +24,11 @@ from tracker.notifications.scheduler import run_foreground
 )
 @with_appcontext
 def sweep_command(now_text: str | None) -> None:
-    """Record the notices due now in the outbox, then send what is due (one pass each)."""
+    """Record the notices due now in the outbox, then send what is due (one pass each).
+
+    ``--now`` is the instant the sweep is run as of (a replay or backfill); mail is always
+    sent on the real clock, so its Date, its sent time and its delivery claims are true.
+    """
     try:
         now = parse_instant(now_text) if now_text else get_clock().now()
     except ValueError as exc:
@@ -32,7 +36,7 @@ def sweep_command(now_text: str | None) -> None:
     session = db_session()
     click.echo(f"as of {now.isoformat(timespec='seconds')}")
     click.echo(jobs.run_sweep(session, now).summary())
-    report = jobs.run_delivery(session, config=current_app.config, now=now)
+    report = jobs.run_delivery(session, config=current_app.config)
     click.echo(report.summary())
 
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.errors import HeaderParseError
@@ -48,6 +48,7 @@ from sqlalchemy.orm import Session
 from tracker.audit.services import record
 from tracker.auth import policy
 from tracker.auth.models import User
+from tracker.clock import Clock
 from tracker.errors import Conflict, Forbidden, NotFound
 from tracker.notifications import webhook
 from tracker.notifications.models import Notification, NotificationState
@@ -584,22 +585,26 @@ def deliver_pending(
     session: Session,
     *,
     settings: DeliverySettings,
-    now: datetime,
+    now: datetime | Clock,
     worker_id: str,
     max_batches: int = 1000,
 ) -> DeliveryReport:
     """Send every due notice, batch after batch, and return what happened (commits).
 
-    Without ``settings.server`` no mail is sent: rows stay pending, readable in the outbox,
-    and only webhook copies go out.
+    ``now`` is a clock (read afresh for each batch's claim and again for its outcome, so a long
+    pass neither lets its claims lapse nor stamps late mail with its start) or a fixed instant
+    (tests, replays). Without ``settings.server`` no mail is sent: rows stay pending, readable
+    in the outbox, and only webhook copies go out.
     """
+    read: Callable[[], datetime] = now.now if not isinstance(now, datetime) else lambda: now
     report = DeliveryReport(mail_disabled=not settings.server)
     if session.in_transaction():
         session.commit()
     for _ in range(max_batches):
+        at = read()
         conn: smtplib.SMTP | None = None
         mail = "off"
-        if settings.server and report.outage is None and _mail_work_exists(session, now):
+        if settings.server and report.outage is None and _mail_work_exists(session, at):
             try:
                 conn = connect(settings)
                 mail = "up"
@@ -611,18 +616,21 @@ def deliver_pending(
         if report.outage is not None:
             mail = "down"
         try:
-            batch = _claim(session, now=now, worker_id=worker_id, settings=settings, mail=mail)
+            at = read()
+            batch = _claim(session, now=at, worker_id=worker_id, settings=settings, mail=mail)
             report.claimed += len(batch)
             if not batch:
                 break
             outcomes, outage = _send_batch(
-                conn, batch, settings=settings, now=now, outage=report.outage
+                conn, batch, settings=settings, now=at, outage=report.outage
             )
         finally:
             _close(conn)
         if outage and report.outage is None:
             report.outage = outage
-        _record(session, outcomes, now=now, worker_id=worker_id, settings=settings, report=report)
+        _record(
+            session, outcomes, now=read(), worker_id=worker_id, settings=settings, report=report
+        )
         if len(batch) < settings.batch_size or mail == "down":
             # An outage is recorded once per pass (the rows whose turn it was), not looped on.
             break

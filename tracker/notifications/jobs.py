@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from tracker.clock import Clock, get_clock
 from tracker.notifications.delivery import DeliveryReport, DeliverySettings, deliver_pending
 from tracker.notifications.sweep import SweepReport, sweep
 from tracker.opendata.models import DataSnapshot
@@ -121,12 +122,20 @@ def run_sweep(session: Session, now: datetime) -> SweepRun:
 
 
 def run_delivery(
-    session: Session, *, config: Mapping[str, Any], now: datetime, worker_id: str | None = None
+    session: Session,
+    *,
+    config: Mapping[str, Any],
+    now: datetime | Clock | None = None,
+    worker_id: str | None = None,
 ) -> DeliveryReport:
-    """Send the due notices with the app's mail settings (commits)."""
+    """Send the due notices with the app's mail settings (commits).
+
+    By default the app's clock is read for each batch: mail goes out, and its claims run, on
+    the real time, whatever instant a sweep was replayed at.
+    """
     return deliver_pending(
         session,
         settings=DeliverySettings.from_config(config),
-        now=now,
+        now=get_clock() if now is None else now,
         worker_id=worker_id or worker_name(),
     )

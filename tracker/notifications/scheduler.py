@@ -128,7 +128,7 @@ def deliver_job(app: Flask, keeper: LeaseKeeper) -> None:
         app,
         keeper,
         DELIVER_JOB,
-        lambda: jobs.run_delivery(db_session(), config=app.config, now=get_clock().now()).summary(),
+        lambda: jobs.run_delivery(db_session(), config=app.config).summary(),
     )
 
 

@@ -117,6 +117,42 @@ def test_one_pass_uses_one_smtp_connection_per_batch(
     assert len(smtp.messages) == 5 and smtp.sessions == 3
 
 
+class _Ticking:
+    """A clock that moves a minute forward each time it is read (a slow pass, compressed)."""
+
+    def __init__(self, start: datetime) -> None:
+        self.instant = start
+        self.reads = 0
+
+    def now(self) -> datetime:
+        self.reads += 1
+        self.instant += timedelta(minutes=1)
+        return self.instant
+
+
+def test_a_long_pass_reads_the_clock_for_each_batch(
+    session: Session, now: datetime, regency: Regency, smtp: SmtpServer
+) -> None:
+    rows = [add_notice(session, regency_id=regency.id, now=now) for _ in range(3)]
+    clock = _Ticking(now)
+
+    report = deliver_pending(
+        session, settings=settings_for(smtp, batch_size=1), now=clock, worker_id="w1"
+    )
+
+    assert report.sent == 3 and smtp.sessions == 3
+    dates = [m.message["Date"].datetime for m in smtp.messages]
+    sent_at = []
+    for row in rows:
+        session.refresh(row)
+        sent_at.append(row.sent_at)
+    # Each batch is dated, and recorded, at its own time: later batches later, none at the start.
+    assert dates == sorted(dates) and len(set(dates)) == 3 and min(dates) > now
+    assert sent_at == sorted(sent_at) and len(set(sent_at)) == 3
+    assert all(d < s for d, s in zip(dates, sent_at, strict=True))
+    assert sent_at[-1] <= clock.instant
+
+
 def test_a_notice_not_yet_due_waits(
     session: Session, now: datetime, regency: Regency, smtp: SmtpServer
 ) -> None:

@@ -24,6 +24,7 @@ from tests.conftest import REPO_ROOT, TEST_NOW
 from tests.integration.notifications.delivery_helpers import add_notice, committed_regency
 from tests.smtp import SmtpServer
 from tracker import create_app
+from tracker.clock import FixedClock
 from tracker.extensions import db
 from tracker.notifications import lock
 from tracker.notifications.models import Notification, NotificationState, SchedulerLock
@@ -92,14 +93,15 @@ def test_scheduler_no_wait_exits_1_naming_the_holder(
 # --- the sweep command ----------------------------------------------------------------------
 
 
-def test_sweep_command_records_the_due_reminder_and_sends_it(
+def test_sweep_command_records_the_due_reminder_and_sends_it_on_the_real_clock(
     app: Flask,
     runner: FlaskCliRunner,
     session: Session,
-    now: datetime,
+    clock: FixedClock,
     smtp: SmtpServer,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    now = clock.now()
     regency = make_regency(session, now=now, timezone="Asia/Makassar")
     agency = make_agency(session, regency=regency, now=now)
     agency.head_email = "kepala@dinas.uji.go.id"
@@ -109,6 +111,9 @@ def test_sweep_command_records_the_due_reminder_and_sends_it(
     session.commit()
     for key, value in smtp.settings().items():
         monkeypatch.setitem(app.config, key, value)
+    # The operator replays 08:00 at 10:30: the sweep is as of 08:00, the mail goes out at 10:30.
+    real = datetime.fromisoformat("2019-04-01T10:30:00+08:00")
+    clock.set(real)
 
     result = runner.invoke(args=["sweep", "--now", "2019-04-01T08:00:00+08:00"])
 
@@ -120,10 +125,41 @@ def test_sweep_command_records_the_due_reminder_and_sends_it(
     assert received.message["X-Pantau-Kind"] == "reminder-7d"
     assert received.message["X-Pantau-Pact"] == str(pact.id)
     assert received.rcpt_tos == ["kepala@dinas.uji.go.id"]
+    assert received.message["Date"].datetime == real
+    row = session.scalars(select(Notification).where(Notification.pact_id == pact.id)).one()
+    assert row.created_at == datetime.fromisoformat("2019-04-01T08:00:00+08:00")
+    assert row.sent_at == real
 
     again = runner.invoke(args=["sweep", "--now", "2019-04-01T09:00:00+08:00"])
     assert again.exit_code == 0, again.output
     assert "0 written" in again.output and len(smtp.messages) == 1
+
+
+def test_sweep_command_as_of_a_later_instant_leaves_the_mail_until_it_is_due(
+    app: Flask,
+    runner: FlaskCliRunner,
+    session: Session,
+    now: datetime,
+    smtp: SmtpServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    regency = make_regency(session, now=now, timezone="Asia/Makassar")
+    agency = make_agency(session, regency=regency, now=now)
+    agency.head_email = "kepala@dinas.uji.go.id"
+    pact = make_pact(session, agency=agency, now=now, signed_on=date(2019, 1, 8))
+    session.commit()
+    for key, value in smtp.settings().items():
+        monkeypatch.setitem(app.config, key, value)
+
+    # A week ahead of the real clock (25 March): recorded, but nothing is sent before its time.
+    result = runner.invoke(args=["sweep", "--now", "2019-04-01T08:00:00+08:00"])
+
+    assert result.exit_code == 0, result.output
+    assert "reminder-7d 1" in result.output and "sent 0" in result.output
+    assert smtp.messages == []
+    row = session.scalars(select(Notification).where(Notification.pact_id == pact.id)).one()
+    assert row.state is NotificationState.PENDING and row.attempts == 0
+    assert row.claimed_by is None
 
 
 def test_sweep_command_refuses_an_instant_without_offset(runner: FlaskCliRunner) -> None:
