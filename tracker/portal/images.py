@@ -40,11 +40,11 @@ JPEG_QUALITY = 88
 
 @dataclass(frozen=True)
 class PublicCopy:
-    """Bytes safe to serve, their type and their own SHA-256 (the ETag)."""
+    """Bytes safe to serve, their type and their ETag."""
 
     data: bytes
     content_type: str
-    sha256: str
+    etag: str
 
     @property
     def extension(self) -> str:
@@ -112,6 +112,15 @@ def _convert(data: bytes, content_type: str) -> bytes:
     raise ValueError(f"no public copy for {content_type}")
 
 
+def public_etag(sha256: str) -> str:
+    """Return the ETag of the public copy of the original with this SHA-256.
+
+    The copy is a function of the original and the recipe, so the tag is known without
+    reading (let alone hashing) the copy: a revalidation costs no file access.
+    """
+    return f"{sha256}-{RECIPE}"
+
+
 def public_copy(
     store: FileStore, *, storage_key: str, sha256: str | None, content_type: str
 ) -> PublicCopy:
@@ -124,8 +133,7 @@ def public_copy(
     if sha256:
         cache = store.root / "public" / RECIPE / f"{sha256}.{content_type.split('/')[1]}"
         if cache.is_file():
-            cached = cache.read_bytes()
-            return PublicCopy(cached, content_type, hashlib.sha256(cached).hexdigest())
+            return PublicCopy(cache.read_bytes(), content_type, public_etag(sha256))
     try:
         copy = _convert(store.read(storage_key), content_type)
     except ValueError:
@@ -136,4 +144,6 @@ def public_copy(
         temporary = cache.with_name(f"{cache.name}.{secrets.token_hex(4)}.part")
         temporary.write_bytes(copy)
         os.replace(temporary, cache)
-    return PublicCopy(copy, content_type, hashlib.sha256(copy).hexdigest())
+    # An original stored without its hash (none is, today) is tagged by the copy's own.
+    etag = public_etag(sha256) if sha256 else hashlib.sha256(copy).hexdigest()
+    return PublicCopy(copy, content_type, etag)

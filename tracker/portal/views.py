@@ -22,7 +22,7 @@ from tracker.portal import queries
 from tracker.portal.caching import conditional
 from tracker.portal.charts import Bar, score_chart
 from tracker.portal.forms import PactFilterForm, RegencyFilterForm
-from tracker.portal.images import public_copy
+from tracker.portal.images import public_copy, public_etag
 from tracker.storage import PDF, get_file_store
 
 bp = Blueprint("portal", __name__)
@@ -146,10 +146,20 @@ def pact(pact_id: int) -> str:
     )
 
 
+def _cacheable(response: Response, etag: str) -> Response:
+    response.set_etag(etag)
+    response.cache_control.public = True
+    response.cache_control.max_age = EVIDENCE_MAX_AGE
+    return response
+
+
 @bp.get("/bukti/<int:evidence_id>")
 def evidence_file(evidence_id: int) -> Response:
     """Serve a published evidence file, re-encoded without metadata; 404 if unpublished."""
     found = queries.get_public_file(db_session(), evidence_id=evidence_id)
+    if found.sha256 and request.if_none_match.contains_weak(public_etag(found.sha256)):
+        # The visitor's copy is current: answered without reading the file.
+        return _cacheable(current_app.response_class(status=304), public_etag(found.sha256))
     copy = public_copy(
         get_file_store(),
         storage_key=found.storage_key,
@@ -163,8 +173,6 @@ def evidence_file(evidence_id: int) -> Response:
     response.headers["Content-Disposition"] = f'{disposition}; filename="{name}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.set_etag(copy.sha256)
-    response.cache_control.public = True
-    response.cache_control.max_age = EVIDENCE_MAX_AGE
+    _cacheable(response, copy.etag)
     response.make_conditional(request)
     return response

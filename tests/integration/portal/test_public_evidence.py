@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import struct
 import zlib
@@ -15,7 +14,13 @@ from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
 from tests.integration.portal.public_world import MARK, PublicWorld
+from tracker.findings.models import Evidence
+from tracker.portal.images import RECIPE
 from tracker.storage import FileStore
+
+
+def _stored(uploads: Path, evidence: Evidence) -> Path:
+    return FileStore(uploads, max_bytes=1).path(evidence.storage_key or "")
 
 
 def _original(uploads: Path, key: str | None) -> bytes:
@@ -77,7 +82,7 @@ def test_unpublished_evidence_is_a_404_for_everyone(
         assert MARK not in response.get_data(as_text=True)
 
 
-def test_copy_is_cached_and_revalidated_by_its_own_hash(
+def test_copy_is_cached_and_revalidated_by_the_originals_hash_and_recipe(
     client: FlaskClient, world: PublicWorld, uploads: Path
 ) -> None:
     url = f"/bukti/{world.published_photo.id}"
@@ -87,11 +92,26 @@ def test_copy_is_cached_and_revalidated_by_its_own_hash(
     second = client.get(url)
     assert second.get_data() == first.get_data()
     etag = first.headers["ETag"]
-    assert etag.strip('"') == hashlib.sha256(first.get_data()).hexdigest()
+    # The copy is made from the original by the recipe: both name it, whether cached or not.
+    assert etag == f'"{world.published_photo.sha256}-{RECIPE}"' == second.headers["ETag"]
     assert "public" in first.headers["Cache-Control"]
     again = client.get(url, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.get_data() == b""
     assert "Set-Cookie" not in first.headers
+
+
+def test_revalidating_a_photo_reads_no_file(
+    client: FlaskClient, world: PublicWorld, uploads: Path
+) -> None:
+    url = f"/bukti/{world.published_photo.id}"
+    etag = client.get(url).headers["ETag"]
+    # Take every file away: a 304 that still answers read neither the copy nor the original.
+    for path in [*(uploads / "public").rglob("*.jpeg"), _stored(uploads, world.published_photo)]:
+        path.unlink()
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.get_data() == b""
+    assert again.headers["ETag"] == etag and "public" in again.headers["Cache-Control"]
+    assert client.get(url).status_code == 404, "without the files, nothing new is served"
 
 
 def test_unpublishing_stops_serving_even_a_cached_copy(
