@@ -19,11 +19,11 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from tracker.agencies.models import Agency
-from tracker.assessments.models import Assessment, AssessmentBand, AssessmentScheme, UnitResult
-from tracker.assessments.rules import BandSpec, SchemeSpec, Zone, classify
+from tracker.assessments.models import Assessment, AssessmentScheme, UnitResult
+from tracker.assessments.rules import SchemeSpec, Zone, classify
 from tracker.audit.models import AuditEvent
 from tracker.clock import local_today
 from tracker.errors import NotFound
@@ -73,21 +73,12 @@ class ScoreYear:
 
 def _schemes(session: Session) -> list[SchemeSpec]:
     """Read every assessment scheme with its bands in one statement."""
-    rows = session.execute(
-        select(AssessmentScheme, AssessmentBand)
-        .outerjoin(AssessmentBand, AssessmentBand.scheme_id == AssessmentScheme.id)
-        .order_by(AssessmentScheme.first_year, AssessmentBand.min_score.desc())
-    ).all()
-    bands: dict[int, list[BandSpec]] = defaultdict(list)
-    schemes: dict[int, AssessmentScheme] = {}
-    for scheme, band in rows:
-        schemes[scheme.id] = scheme
-        if band is not None:
-            bands[scheme.id].append(band.to_spec())
-    return [
-        SchemeSpec(s.name, s.first_year, s.last_year, tuple(bands[s.id]), s.is_provisional)
-        for s in schemes.values()
-    ]
+    schemes = session.execute(
+        select(AssessmentScheme)
+        .options(joinedload(AssessmentScheme.bands))
+        .order_by(AssessmentScheme.first_year)
+    )
+    return [scheme.to_spec() for scheme in schemes.unique().scalars()]
 
 
 def _score(
@@ -247,12 +238,6 @@ class RegencyPage:
     pacts: list[PactRow]
     assessments: list[ScoreYear]
     verification: VerificationSpeed
-
-
-def find_public_regency(session: Session, slug: str) -> tuple[int, str] | None:
-    """Return (id, slug) of the regency with this slug, or None."""
-    row = session.execute(select(Regency.id, Regency.slug).where(Regency.slug == slug)).first()
-    return (row.id, row.slug) if row else None
 
 
 def median_verification_days(durations: Sequence[float]) -> float | None:
