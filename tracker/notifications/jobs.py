@@ -11,13 +11,13 @@ import os
 import random
 import socket
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from time import sleep
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from tracker.clock import Clock, get_clock
@@ -45,6 +45,8 @@ class SweepRun:
     snapshot: DataSnapshot | None = None
     # True when the first try hit a deadlock or serialization failure and the sweep ran again.
     retried: bool = False
+    # The followers' part or the snapshot failed (rolled back alone; the notices were kept).
+    errors: list[str] = field(default_factory=list)
 
     @property
     def per_kind(self) -> dict[str, int]:
@@ -62,6 +64,7 @@ class SweepRun:
             lines.append(f"Open-data snapshot of {self.snapshot.as_of.isoformat()} taken.")
         if self.retried:
             lines.append("The first try met a deadlock and was run again.")
+        lines.extend(f"Failed, left for the next sweep: {error}" for error in self.errors)
         return "\n".join(lines)
 
 
@@ -85,6 +88,30 @@ def is_retryable(error: BaseException) -> bool:
     return False
 
 
+T = TypeVar("T")
+
+
+def _apart(session: Session, name: str, work: Callable[[], T], errors: list[str]) -> T | None:
+    """Run one optional part of a sweep in a savepoint of its own; on a fault, roll back only it.
+
+    The fault is logged and reported, and the notices already written stay. A deadlock, a
+    serialization failure or a lost connection dooms the whole transaction: it is raised, and
+    :func:`run_sweep` runs the sweep again.
+    """
+    try:
+        with session.begin_nested():
+            return work()
+    except DBAPIError as exc:
+        if isinstance(exc, OperationalError) or is_retryable(exc):
+            raise
+        error: Exception = exc
+    except Exception as exc:
+        error = exc
+    log.error("Sweep: %s failed: %r", name, error, exc_info=error)
+    errors.append(f"{name}: {type(error).__name__}: {error}")
+    return None
+
+
 def worker_name() -> str:
     """Return a name for this delivery pass's claims: host, process and a random part."""
     return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -94,10 +121,12 @@ def run_sweep(session: Session, now: datetime) -> SweepRun:
     """Record the notices due at ``now`` in one transaction and commit it.
 
     The notices of the ladder, the followers' status mail and the weekly open-data snapshot
-    are written together. Two sweeps at once record each notice once (the outbox's unique
-    key); when the database answers a concurrent insert with a deadlock or a serialization
-    failure (MariaDB does, under two sweeps inserting into the same unique index), the whole
-    sweep runs again after a short random pause, up to SWEEP_ATTEMPTS times in all.
+    are written together; a fault in the followers' part or the snapshot rolls back that part
+    alone (reported in ``SweepRun.errors``; the next sweep tries it again). Two sweeps at once
+    record each notice once (the outbox's unique key); when the database answers a concurrent
+    insert with a deadlock or a serialization failure (MariaDB does, under two sweeps inserting
+    into the same unique index), the whole sweep runs again after a short random pause, up to
+    SWEEP_ATTEMPTS times in all.
     """
     for attempt in range(1, SWEEP_ATTEMPTS + 1):
         if session.in_transaction():
@@ -106,8 +135,11 @@ def run_sweep(session: Session, now: datetime) -> SweepRun:
         session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
         try:
             notices = sweep(session, now)
-            followers = sweep_followers(session, now)
-            snapshot = take_due_snapshot(session, now)
+            errors: list[str] = []
+            followers = _apart(session, "followers", lambda: sweep_followers(session, now), errors)
+            snapshot = _apart(
+                session, "open-data snapshot", lambda: take_due_snapshot(session, now), errors
+            )
             session.commit()
         except DBAPIError as exc:
             session.rollback()
@@ -117,7 +149,7 @@ def run_sweep(session: Session, now: datetime) -> SweepRun:
             # Jitter, so two sweeps that collided do not collide again in step.
             sleep(random.uniform(0.05, 0.25) * attempt)  # noqa: S311 - not for security
             continue
-        return SweepRun(notices, followers, snapshot, retried=attempt > 1)
+        return SweepRun(notices, followers or 0, snapshot, retried=attempt > 1, errors=errors)
     raise AssertionError("unreachable")  # pragma: no cover
 
 

@@ -38,7 +38,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale, format_date, format_time
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from tracker import labels
@@ -445,6 +445,9 @@ def sweep_followers(session: Session, now: datetime) -> int:
         try:
             if _enqueue_status(session, follower, row, regency_id, now, settings):
                 queued += 1
+        except OperationalError:
+            # A deadlock or a lost connection dooms the whole sweep, not one follower's mail.
+            raise
         except Exception:
             log.exception("follower %s: status mail not queued", follower.id)
             continue

@@ -5,15 +5,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from jinja2 import ChoiceLoader, DictLoader
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.builders import make_agency, make_pact
 from tests.integration.notifications.sweep_helpers import local, make_office, rows, run_sweep
 from tracker.clock import FixedClock
+from tracker.notifications.jobs import run_sweep as run_whole_sweep
+from tracker.opendata.models import DataSnapshot
 
 
 @pytest.fixture
@@ -72,3 +76,44 @@ def test_a_pact_whose_notice_fails_to_render_is_logged_and_the_others_are_writte
     assert f"reminder-7d:pact:{broken.id}:2025-02-28" in {
         n.key for n in rows(session, regency=office.regency)
     }
+
+
+def test_a_failing_followers_part_or_snapshot_does_not_cost_the_sweeps_notices(
+    app: Flask,
+    session: Session,
+    clock: FixedClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    recorded = local("2024-11-30T09:00:00+08:00")
+    office = make_office(session, now=recorded)
+    # Deadline 7 March: the 14-day reminder falls due on Friday 21 February.
+    pact = make_pact(session, agency=office.agency, now=recorded, signed_on=date(2024, 12, 7))
+    session.commit()
+    # Two operator mistakes: the upload folder is a file, a follower setting is not a number.
+    blocked = tmp_path / "uploads"
+    blocked.write_text("not a folder")
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(blocked))
+    monkeypatch.setitem(app.config, "FOLLOW_MAX_PENDING_PER_ADDRESS", "many")
+    now = local("2025-02-21T08:00:00+08:00")
+
+    with app.app_context(), caplog.at_level(logging.ERROR, logger="tracker.notifications.jobs"):
+        run = run_whole_sweep(session, now)
+
+    assert [e.split(":")[0] for e in run.errors] == ["followers", "open-data snapshot"]
+    assert run.snapshot is None and run.follower_notices == 0
+    assert "Failed, left for the next sweep: followers" in run.summary()
+    assert len([r for r in caplog.records if "failed" in r.getMessage()]) == 2
+    # The reminders of the same sweep were committed all the same.
+    written = {n.key for n in rows(session, regency=office.regency)}
+    assert f"reminder-14d:pact:{pact.id}:2025-03-07" in written
+    week = date(2025, 2, 17)
+    assert session.scalars(select(DataSnapshot).where(DataSnapshot.as_of == week)).all() == []
+
+    # Repaired, the next sweep takes the snapshot it missed.
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "store"))
+    monkeypatch.setitem(app.config, "FOLLOW_MAX_PENDING_PER_ADDRESS", 5)
+    with app.app_context():
+        again = run_whole_sweep(session, local("2025-02-21T08:05:00+08:00"))
+    assert again.errors == [] and again.snapshot is not None and again.snapshot.as_of == week
