@@ -11,13 +11,12 @@ from tracker.auth import policy
 from tracker.auth.access import current_actor, roles_required
 from tracker.auth.models import User, UserRole
 from tracker.clock import get_clock
-from tracker.errors import Invalid
 from tracker.extensions import db_session
 from tracker.regencies import settings
 from tracker.regencies.models import Regency
 from tracker.regencies.queries import find_regency, list_regencies
 from tracker.regencies.settings_forms import RUNG_LABELS, ContactForm, WebhookForm
-from tracker.web import flash_done, show_errors
+from tracker.web import apply_form, flash_done
 
 bp = Blueprint("settings", __name__)
 
@@ -92,12 +91,10 @@ def add_contact(slug: str) -> ResponseReturnValue:
     """Put a person on a rung of the ladder."""
     regency = _regency_or_abort(slug)
     form = ContactForm()
-    if not form.validate_on_submit():
-        return _render(regency, contact_form=form, status=400)
-    session = db_session()
-    try:
-        contact = settings.add_escalation_contact(
-            session,
+    answer, status = apply_form(
+        form,
+        lambda: settings.add_escalation_contact(
+            db_session(),
             actor=current_actor(),
             regency_id=regency.id,
             rung=form.rung.data,
@@ -106,16 +103,15 @@ def add_contact(slug: str) -> ResponseReturnValue:
             email=form.email.data,
             locale=form.locale.data or "",
             now=get_clock().now(),
-        )
-    except Invalid as exc:
-        session.rollback()
-        show_errors(form, exc)
-        return _render(regency, contact_form=form, status=exc.status)
-    session.commit()
-    flash_done(
-        _l("%(name)s has been added to rung %(rung)s.", name=contact.name, rung=contact.rung)
+        ),
+        done=lambda contact: _l(
+            "%(name)s has been added to rung %(rung)s.", name=contact.name, rung=contact.rung
+        ),
+        to=url_for("settings.notifications", slug=regency.slug),
     )
-    return redirect(url_for("settings.notifications", slug=regency.slug))
+    if answer is not None:
+        return answer
+    return _render(regency, contact_form=form, status=status)
 
 
 @bp.post("/<slug>/kontak/<int:contact_id>/hapus")
@@ -139,24 +135,25 @@ def save_webhook(slug: str) -> ResponseReturnValue:
     """Set or remove the webhook address."""
     regency = _regency_or_abort(slug)
     form = WebhookForm()
-    if not form.validate_on_submit():
-        return _render(regency, webhook_form=form, status=400)
-    session = db_session()
-    try:
-        settings.set_webhook(
-            session, actor=current_actor(), regency_id=regency.id, url=form.url.data,
+    answer, status = apply_form(
+        form,
+        lambda: settings.set_webhook(
+            db_session(),
+            actor=current_actor(),
+            regency_id=regency.id,
+            url=form.url.data,
             now=get_clock().now(),
-        )  # fmt: skip
-    except Invalid as exc:
-        session.rollback()
-        show_errors(form, exc)
-        return _render(regency, webhook_form=form, status=exc.status)
-    session.commit()
-    if regency.webhook_url:
-        flash_done(_l("The webhook has been saved. Give its secret to the gateway."))
-    else:
-        flash_done(_l("The webhook has been removed: notices go by email only."))
-    return redirect(url_for("settings.notifications", slug=regency.slug))
+        ),
+        done=lambda changed: (
+            _l("The webhook has been saved. Give its secret to the gateway.")
+            if changed.webhook_url
+            else _l("The webhook has been removed: notices go by email only.")
+        ),
+        to=url_for("settings.notifications", slug=regency.slug),
+    )
+    if answer is not None:
+        return answer
+    return _render(regency, webhook_form=form, status=status)
 
 
 @bp.post("/<slug>/webhook/rahasia")

@@ -250,6 +250,26 @@ def test_an_empty_address_removes_the_webhook_and_its_secret(
     assert _secret_on(client.get(PAGE_X).get_data(as_text=True)) is None
 
 
+def test_each_settings_form_says_what_was_done_on_the_page_it_returns_to(
+    app: Flask, office: Office
+) -> None:
+    client = client_of(app, office.admin_x)
+    cases = [
+        (f"{PAGE_X}/kontak", {"rung": "2", "name": "Sekda Uji", "email": "sekda@kab-x.example",
+          "locale": "id"}, in_indonesian(app, "%(name)s has been added to rung %(rung)s.",
+          name="Sekda Uji", rung=2)),
+        (f"{PAGE_X}/webhook", {"url": "https://gateway.kab-x.example/pantau"},
+         in_indonesian(app, "The webhook has been saved. Give its secret to the gateway.")),
+        (f"{PAGE_X}/webhook", {"url": ""},
+         in_indonesian(app, "The webhook has been removed: notices go by email only.")),
+    ]  # fmt: skip
+    for url, data, message in cases:
+        response = client.post(url, data={"csrf_token": _token(client), **data})
+        assert (response.status_code, response.headers["Location"]) == (302, PAGE_X), url
+        page = client.get(PAGE_X).get_data(as_text=True)
+        assert 'class="flash flash-success"' in page and message in page, url
+
+
 @pytest.mark.parametrize(
     "url",
     [
