@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -54,18 +53,12 @@ class Notice:
     attachment: bytes | None = None
     attachment_name: str | None = None
     unsubscribe_url: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def message_id_for(key: str) -> str:
     """Return the stable Message-ID of the outbox row with this key."""
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
     return f"<{digest}@{MESSAGE_ID_DOMAIN}>"
-
-
-def exists(session: Session, key: str) -> bool:
-    """Tell whether a notice with this key is already recorded."""
-    return session.scalar(select(Notification.id).where(Notification.key == key)) is not None
 
 
 def enqueue(

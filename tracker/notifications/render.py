@@ -15,21 +15,6 @@ from typing import Any
 from flask import current_app, render_template
 from flask_babel import force_locale
 
-from tracker.notifications.models import NoticeKind
-
-# The kinds the sweep writes; each has a template folder of its own.
-SWEEP_KINDS: tuple[NoticeKind, ...] = (
-    NoticeKind.REMINDER_30D,
-    NoticeKind.REMINDER_14D,
-    NoticeKind.REMINDER_7D,
-    NoticeKind.REMINDER_1D,
-    NoticeKind.ESCALATION_1,
-    NoticeKind.ESCALATION_2,
-    NoticeKind.ESCALATION_3,
-    NoticeKind.FULFILLED,
-    NoticeKind.DIGEST,
-)
-
 
 @dataclass(frozen=True)
 class Rendered:
