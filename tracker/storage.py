@@ -7,6 +7,7 @@ import io
 import os
 import re
 import secrets
+import warnings
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,10 +41,20 @@ def sniff(data: bytes) -> str | None:
     mime: str | None = kind.mime if kind else None
     if mime in IMAGES:
         try:
-            # A real image, not just a magic number in front of something else.
-            with Image.open(io.BytesIO(data)) as image:
-                image.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            # A real image, not just a magic number in front of something else; one that
+            # claims more pixels than Pillow's bomb limit is refused, never decoded.
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                with Image.open(io.BytesIO(data)) as image:
+                    image.verify()
+        except (
+            UnidentifiedImageError,
+            OSError,
+            SyntaxError,
+            ValueError,
+            Image.DecompressionBombError,
+            Image.DecompressionBombWarning,
+        ):
             return None
     return mime
 

@@ -145,3 +145,27 @@ def test_an_upload_without_a_csrf_token_is_refused_and_nothing_is_stored(
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
+
+
+def _png_claiming(width: int, height: int) -> bytes:
+    """A small PNG whose header claims ``width`` x ``height`` pixels (a decompression bomb)."""
+    import struct
+    import zlib
+
+    data = bytearray(png_bytes())
+    ihdr = bytes(data[12:16]) + struct.pack(">II", width, height) + bytes(data[24:29])
+    data[16:24] = struct.pack(">II", width, height)
+    data[29:33] = struct.pack(">I", zlib.crc32(ihdr) & 0xFFFFFFFF)
+    return bytes(data)
+
+
+def test_an_image_claiming_billions_of_pixels_is_refused_beside_the_field_not_a_500(
+    app: Flask, session: Session, world: World, upload_folder: Path
+) -> None:
+    opd = client_for(app, world.opd_a)
+    for size in (20_000, 60_000):  # 400 MP (Pillow's warning range) and 3.6 GP (its error)
+        response = upload(opd, world.ramp.id, _png_claiming(size, size), filename="bom.png")
+        assert response.status_code == 422
+        assert 'id="file-error"' in section(response.get_data(as_text=True), "evidence-form")
+    assert stored_files(upload_folder) == []
+    assert _evidence_count(session) == 0
