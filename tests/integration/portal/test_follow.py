@@ -376,7 +376,9 @@ def test_the_address_never_reaches_the_audit_trail_or_the_pact_page(
 ) -> None:
     mail = _confirmed(client, session, pact)
     client.post(_links(mail)["unsubscribe"])
-    events = session.scalars(select(AuditEvent).where(AuditEvent.target_type == "follower")).all()
+    events = session.scalars(
+        select(AuditEvent).where(AuditEvent.target_type == "follower").order_by(AuditEvent.id)
+    ).all()
     assert [e.action for e in events] == [
         "follower.requested",
         "follower.confirmed",
