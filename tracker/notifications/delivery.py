@@ -19,8 +19,8 @@ When the SMTP server itself was unreachable or dropped the connection, the attem
 recorded the same way (``attempts``, backoff, ``last_error`` starting with
 :data:`OUTAGE_PREFIX`) but never fails the row, however long the outage lasts: the server was
 at fault, not the row. The first pass that reaches the server again sends it at once, whatever
-its backoff said. (``attempts`` counts both kinds, so a row that spent its budget waiting out
-an outage fails on its first refusal after it.)
+its backoff said. ``attempts`` counts both kinds; the budget is read from ``failures``, which
+counts only the attempts the message itself failed.
 
 Delivery is exactly-once as long as outcomes can be recorded. If the database goes away
 between sending and recording, the claims lapse and those rows are sent again: at least once,
@@ -182,6 +182,7 @@ class _Outgoing:
     unsubscribe_url: str | None
     recipients: list[dict[str, Any]]
     attempts: int
+    failures: int
     mail_pending: bool
     webhook_pending: bool
     webhook_attempts: int
@@ -266,6 +267,7 @@ def _claim(
                 unsubscribe_url=row.unsubscribe_url,
                 recipients=[dict(r) for r in row.recipients],
                 attempts=row.attempts,
+                failures=row.failures,
                 mail_pending=row.state == _PENDING and mail != "off",
                 webhook_pending=hook_pending,
                 webhook_attempts=row.webhook_attempts,
@@ -427,7 +429,7 @@ def _retry_or_fail(
     outcome: _Outcome, item: _Outgoing, settings: DeliverySettings, error: str
 ) -> _Outcome:
     """Count an attempt; retry later, or give up when the budget is spent."""
-    outcome.mail = "failed" if item.attempts + 1 >= settings.max_attempts else "retry"
+    outcome.mail = "failed" if item.failures + 1 >= settings.max_attempts else "retry"
     outcome.mail_error = error
     return outcome
 
@@ -509,6 +511,10 @@ def _record(
         later: list[datetime] = []
         if outcome.mail is not None:
             row.attempts += 1
+            if outcome.mail in ("retry", "failed") and not (outcome.mail_error or "").startswith(
+                OUTAGE_PREFIX
+            ):
+                row.failures += 1
             if outcome.recipients is not None:
                 row.recipients = outcome.recipients
                 report.refused_recipients += sum(
@@ -670,6 +676,7 @@ def retry(
         changes["attempts"] = [row.attempts, 0]
         row.state = _PENDING
         row.attempts = 0
+        row.failures = 0
         row.recipients = [
             {**r, "state": "pending", "error": None} if r.get("state") == "refused" else r
             for r in row.recipients

@@ -83,6 +83,9 @@ class Notification(Base):
         text_enum(NotificationState, "state"), default=NotificationState.PENDING, index=True
     )
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Attempts the message itself failed (refused, unbuildable); only these spend the retry
+    # budget. An SMTP outage counts in ``attempts`` but never here.
+    failures: Mapped[int] = mapped_column(default=0, server_default="0")
     next_attempt_at: Mapped[datetime | None] = mapped_column(index=True)
     # A delivery worker's claim; another worker skips the row until it expires.
     claimed_by: Mapped[Str64 | None]

@@ -90,6 +90,7 @@ def enqueue(
         unsubscribe_url=notice.unsubscribe_url,
         state=NotificationState.PENDING,
         attempts=0,
+        failures=0,
         next_attempt_at=now,
         webhook_state="pending" if webhook else None,
         created_at=now,

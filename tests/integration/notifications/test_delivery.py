@@ -404,6 +404,30 @@ def test_an_outage_longer_than_the_retry_budget_fails_nothing_and_recovery_sends
         assert row.state is SENT and row.attempts == 7 and row.last_error is None
 
 
+def test_a_notice_that_waited_out_a_long_outage_still_has_its_whole_budget_for_refusals(
+    session: Session, now: datetime, regency: Regency
+) -> None:
+    port = free_port()
+    settings = settings_for(None, server="127.0.0.1", port=port, max_attempts=3)
+    row = add_notice(session, regency_id=regency.id, now=now)
+    at = now
+    for _ in range(6):  # an outage of twice the budget
+        deliver_pending(session, settings=settings, now=at, worker_id="w1")
+        session.refresh(row)
+        assert row.next_attempt_at is not None
+        at = row.next_attempt_at
+    assert (row.attempts, row.failures) == (6, 0)
+
+    with SmtpServer(port=port) as smtp:
+        smtp.refuse("kepala@dinas.uji.go.id", "451 4.7.1 Greylisted, try later")
+        smtp.refuse("admin@setda.uji.go.id", "451 4.7.1 Greylisted, try later")
+        report = deliver_pending(session, settings=settings, now=at, worker_id="w2")
+    # The first refusal after the outage is the first failure of the message: tried again.
+    assert (report.failed, report.retrying) == (0, 1)
+    session.refresh(row)
+    assert row.state is PENDING and (row.attempts, row.failures) == (7, 1)
+
+
 def test_a_server_that_never_answers_is_given_up_within_the_timeout(
     session: Session, now: datetime, regency: Regency, hanging_smtp: object
 ) -> None:
