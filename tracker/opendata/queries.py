@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from tracker.agencies.models import Agency
 from tracker.audit.models import AuditEvent
+from tracker.audit.public import STATUS_CHANGES
 from tracker.clock import local_today
 from tracker.errors import BadFilter, NotFound
 from tracker.findings.models import Finding
@@ -204,14 +205,7 @@ def finding_records(
 
 # Audit actions the public sees as status changes. Anything else (evidence uploads, accounts,
 # tokens, demo loads, finding records that duplicate the pact's) stays out of the feeds.
-FEED_ACTIONS = (
-    "pact.recorded",
-    "pact.extended",
-    "pact.withdrawn",
-    "finding.submitted",
-    "finding.approved",
-    "finding.returned",
-)
+FEED_ACTIONS = tuple(sorted(STATUS_CHANGES))
 # The only keys of an event's ``changes`` the feeds may show, per action. A submission's note
 # and a review's comment are never among them.
 _PUBLIC_CHANGES = {

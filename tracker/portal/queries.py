@@ -25,6 +25,7 @@ from tracker.agencies.models import Agency
 from tracker.assessments.models import Assessment, AssessmentScheme, UnitResult
 from tracker.assessments.rules import SchemeSpec, Zone, classify
 from tracker.audit.models import AuditEvent
+from tracker.audit.public import PUBLIC_ACTIONS
 from tracker.clock import local_today
 from tracker.errors import NotFound
 from tracker.findings.models import Evidence, Finding
@@ -38,20 +39,6 @@ from tracker.regencies.models import Regency
 # Pacts whose deadline lies ahead and whose findings are not all closed.
 RUNNING = (PactStatus.ON_TRACK, PactStatus.DUE_SOON)
 
-# Audit actions the public timeline shows; anything else (accounts, tokens, followers,
-# settings, notices) stays private. The `changes` of an event are never handed over whole.
-PUBLIC_ACTIONS = frozenset(
-    {
-        "pact.recorded",
-        "pact.extended",
-        "pact.withdrawn",
-        "finding.recorded",
-        "evidence.added",
-        "finding.submitted",
-        "finding.approved",
-        "finding.returned",
-    }
-)
 _DECISIONS = ("finding.approved", "finding.returned")
 
 

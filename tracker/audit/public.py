@@ -1,0 +1,23 @@
+"""Which audit actions the public may see: one list for the pact timeline and the feeds.
+
+Anything else (accounts, tokens, followers, settings, notices, publishing decisions) stays
+private. The ``changes`` of an event are never handed over whole: each reader picks keys.
+"""
+
+from __future__ import annotations
+
+# The public timeline of a pact.
+PUBLIC_ACTIONS = frozenset(
+    {
+        "pact.recorded",
+        "pact.extended",
+        "pact.withdrawn",
+        "finding.recorded",
+        "evidence.added",
+        "finding.submitted",
+        "finding.approved",
+        "finding.returned",
+    }
+)
+# The status changes among them: what the Atom feeds carry.
+STATUS_CHANGES = PUBLIC_ACTIONS - {"finding.recorded", "evidence.added"}
