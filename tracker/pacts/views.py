@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import (
@@ -213,34 +215,54 @@ def _load_for_change(pact_id: int) -> Pact:
     return pact
 
 
+def _change(
+    pact: Pact,
+    form: Any,
+    form_name: str,
+    change: Callable[[], object],
+    done: object,
+) -> ResponseReturnValue:
+    """Validate, change the pact, commit and say so; errors beside the fields, conflicts flashed.
+
+    ``form_name`` is the keyword _render_detail takes the form by.
+    """
+    if not form.validate_on_submit():
+        return _render_detail(pact.id, status=422, **{form_name: form})
+    try:
+        change()
+    except Invalid as exc:
+        db_session().rollback()
+        show_errors(form, exc)
+        return _render_detail(pact.id, status=exc.status, **{form_name: form})
+    except Conflict as exc:
+        db_session().rollback()
+        flash(str(exc.detail), "error")
+        return redirect(url_for("pacts.detail", pact_id=pact.id))
+    db_session().commit()
+    flash_done(done)
+    return redirect(url_for("pacts.detail", pact_id=pact.id))
+
+
 @bp.post("/<int:pact_id>/perpanjang")
 @login_required
 def extend(pact_id: int) -> ResponseReturnValue:
     """Move the deadline later, with a reason (the regent's office)."""
     pact = _load_for_change(pact_id)
     form = ExtendForm()
-    if not form.validate_on_submit():
-        return _render_detail(pact.id, status=422, extend_form=form)
-    try:
-        services.extend_pact(
+    return _change(
+        pact,
+        form,
+        "extend_form",
+        lambda: services.extend_pact(
             db_session(),
             actor=current_actor(),
             pact_id=pact.id,
             new_deadline_on=form.new_deadline.data,
             reason=form.reason.data,
             now=get_clock().now(),
-        )
-    except Invalid as exc:
-        db_session().rollback()
-        show_errors(form, exc)
-        return _render_detail(pact.id, status=exc.status, extend_form=form)
-    except Conflict as exc:
-        db_session().rollback()
-        flash(str(exc.detail), "error")
-        return redirect(url_for("pacts.detail", pact_id=pact.id))
-    db_session().commit()
-    flash_done(_l("The deadline has been extended."))
-    return redirect(url_for("pacts.detail", pact_id=pact.id))
+        ),
+        _l("The deadline has been extended."),
+    )
 
 
 @bp.post("/<int:pact_id>/batalkan")
@@ -249,27 +271,19 @@ def withdraw(pact_id: int) -> ResponseReturnValue:
     """Withdraw the pact with a reason; it stays on record (the regent's office)."""
     pact = _load_for_change(pact_id)
     form = WithdrawForm()
-    if not form.validate_on_submit():
-        return _render_detail(pact.id, status=422, withdraw_form=form)
-    try:
-        services.withdraw_pact(
+    return _change(
+        pact,
+        form,
+        "withdraw_form",
+        lambda: services.withdraw_pact(
             db_session(),
             actor=current_actor(),
             pact_id=pact.id,
             reason=form.reason.data,
             now=get_clock().now(),
-        )
-    except Invalid as exc:
-        db_session().rollback()
-        show_errors(form, exc)
-        return _render_detail(pact.id, status=exc.status, withdraw_form=form)
-    except Conflict as exc:
-        db_session().rollback()
-        flash(str(exc.detail), "error")
-        return redirect(url_for("pacts.detail", pact_id=pact.id))
-    db_session().commit()
-    flash_done(_l("The pact has been withdrawn."))
-    return redirect(url_for("pacts.detail", pact_id=pact.id))
+        ),
+        _l("The pact has been withdrawn."),
+    )
 
 
 @bp.get("/<int:pact_id>/pindaian")
