@@ -140,8 +140,11 @@ def register_extensions(app: Flask) -> None:
     from tracker import models  # noqa: F401  (every table on the metadata before Alembic looks)
     from tracker.auth.views import init_login
     from tracker.i18n import select_locale
+    from tracker.web.step import install_commit_guard
 
     db.init_app(app)
+    # Inside a request only the request step commits (tracker.web.step).
+    install_commit_guard()
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _sqlite_pragmas(db.engine)
@@ -156,7 +159,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount the portal, the staff pages and the API."""
-    from tracker.web import BoundedIntConverter
+    from tracker.web.routing import BoundedIntConverter
 
     # Every <int:...> in a URL is a database id: one past the column's range is a 404, not a 500.
     app.url_map.converters["int"] = BoundedIntConverter
@@ -203,13 +206,13 @@ def register_cli(app: Flask) -> None:
 
 def register_errors(app: Flask) -> None:
     """Render errors in the layout for pages and as problem+json under /api/."""
-    from tracker.web import register_error_handlers
+    from tracker.web.errors import register_error_handlers
 
     register_error_handlers(app)
 
 
 def register_jinja(app: Flask) -> None:
     """Add the template helpers shared by every page."""
-    from tracker.web import register_template_helpers
+    from tracker.web.templating import register_template_helpers
 
     register_template_helpers(app)

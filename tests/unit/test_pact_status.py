@@ -8,10 +8,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from config import Config
 from tracker.clock import local_today
-from tracker.pacts.rules import DUE_SOON_DAYS, PactStatus, days_left, pact_status
+from tracker.pacts.rules import PactStatus, days_left, pact_status
 
 DEADLINE = date(2019, 4, 8)  # Sumbawa Barat: signed 2019-01-08, three months.
+# The threshold the app reads (TRACKER_DUE_SOON_DAYS overrides it).
+DUE_SOON_DAYS = Config.DUE_SOON_DAYS
 
 
 def test_a_pact_is_due_soon_from_fourteen_days_before_its_deadline() -> None:
@@ -199,7 +202,12 @@ def test_a_pact_is_due_soon_from_fourteen_days_before_its_deadline() -> None:
 def test_pact_status_is_derived_from_deadline_findings_and_today(
     kwargs: dict[str, Any], expected: PactStatus
 ) -> None:
-    arguments: dict[str, Any] = {"deadline_on": DEADLINE, "last_closed_on": None, **kwargs}
+    arguments: dict[str, Any] = {
+        "deadline_on": DEADLINE,
+        "last_closed_on": None,
+        "due_soon_days": DUE_SOON_DAYS,
+        **kwargs,
+    }
     assert pact_status(**arguments) == expected
 
 
@@ -211,6 +219,7 @@ def test_every_pact_status_is_reachable() -> None:
             findings_total=2,
             findings_open=open_,
             last_closed_on=closed_on,
+            due_soon_days=DUE_SOON_DAYS,
             **kw,
         )
 
@@ -357,5 +366,6 @@ def test_pact_turns_overdue_at_local_midnight_in_the_regencys_time_zone(
         findings_total=7,
         findings_open=2,
         last_closed_on=None,
+        due_soon_days=DUE_SOON_DAYS,
     )
     assert status == expected_status

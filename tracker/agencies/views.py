@@ -10,18 +10,17 @@ from tracker.agencies.forms import AgencyEditForm, AgencyForm
 from tracker.agencies.models import AGENCY_KINDS, Agency
 from tracker.agencies.services import create_agency, update_agency
 from tracker.auth import policy
-from tracker.auth.access import current_actor, roles_required
-from tracker.auth.models import UserRole
+from tracker.auth.access import current_actor, requires
 from tracker.clock import get_clock
 from tracker.extensions import db_session
 from tracker.regencies.queries import list_agencies
-from tracker.web import apply_form
+from tracker.web.forms import submit_form
 
 bp = Blueprint("agencies", __name__)
 
 
 @bp.get("/")
-@roles_required(UserRole.ADMIN, UserRole.OBSERVER, UserRole.SUPERADMIN)
+@requires(policy.can_read_regency_lists)
 def index() -> ResponseReturnValue:
     """The agencies of the user's regency (a superadmin sees every regency's)."""
     actor = current_actor()
@@ -41,7 +40,7 @@ def index() -> ResponseReturnValue:
 
 
 @bp.route("/baru", methods=["GET", "POST"])
-@roles_required(UserRole.ADMIN)
+@requires(policy.is_regency_admin)
 def new() -> ResponseReturnValue:
     """Record an agency of the admin's regency."""
     actor = current_actor()
@@ -49,7 +48,7 @@ def new() -> ResponseReturnValue:
         abort(403)
     form = AgencyForm()
     regency = actor.regency
-    answer, status = apply_form(
+    return submit_form(
         form,
         lambda: create_agency(
             db_session(),
@@ -64,16 +63,17 @@ def new() -> ResponseReturnValue:
         ),
         done=lambda agency: _l("The agency %(name)s has been recorded.", name=agency.name),
         to=url_for("agencies.index"),
+        render=lambda status: (
+            render_template(
+                "agencies/new.html", form=form, kinds=AGENCY_KINDS, regency=actor.regency
+            ),
+            status,
+        ),
     )
-    if answer is not None:
-        return answer
-    return render_template(
-        "agencies/new.html", form=form, kinds=AGENCY_KINDS, regency=actor.regency
-    ), status
 
 
 @bp.route("/<int:agency_id>/ubah", methods=["GET", "POST"])
-@roles_required(UserRole.ADMIN)
+@requires(policy.is_regency_admin)
 def edit(agency_id: int) -> ResponseReturnValue:
     """Change an agency of the admin's regency: name, kind and its head."""
     actor = current_actor()
@@ -83,7 +83,7 @@ def edit(agency_id: int) -> ResponseReturnValue:
     if not policy.can_manage_agencies(actor, agency.regency_id):
         abort(403)
     form = AgencyEditForm(obj=agency)
-    answer, status = apply_form(
+    return submit_form(
         form,
         lambda: update_agency(
             db_session(),
@@ -97,9 +97,8 @@ def edit(agency_id: int) -> ResponseReturnValue:
         ),
         done=lambda _: _l("The agency %(name)s has been changed.", name=agency.name),
         to=url_for("agencies.index"),
+        render=lambda status: (
+            render_template("agencies/edit.html", form=form, kinds=AGENCY_KINDS, agency=agency),
+            status,
+        ),
     )
-    if answer is not None:
-        return answer
-    return render_template(
-        "agencies/edit.html", form=form, kinds=AGENCY_KINDS, agency=agency
-    ), status

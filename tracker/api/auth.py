@@ -13,7 +13,7 @@ from tracker.auth.models import User
 from tracker.auth.services import user_for_token
 from tracker.clock import get_clock
 from tracker.errors import Unauthorized
-from tracker.extensions import db_session
+from tracker.web.step import unit_of_work
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -33,12 +33,12 @@ def token_required(view: F) -> F:
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        session = db_session()
-        user = user_for_token(session, plaintext=_bearer(), now=get_clock().now())
-        if user is None:
-            raise Unauthorized(_l("The API token is unknown or revoked."))
-        # Commit the token's last use now: a refused request below rolls back only its own work.
-        session.commit()
+        # The token's last use is its own unit of work: a refused request below rolls back
+        # only its own work.
+        with unit_of_work() as session:
+            user = user_for_token(session, plaintext=_bearer(), now=get_clock().now())
+            if user is None:
+                raise Unauthorized(_l("The API token is unknown or revoked."))
         g.api_actor = user
         return view(*args, **kwargs)
 

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from tracker.errors import Unauthorized
-from tracker.web import problem
+from tracker.web.errors import problem
 
 bp = Blueprint("api", __name__)
 

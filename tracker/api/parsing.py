@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
 
 from flask import request
 from flask_babel import lazy_gettext as _l
 
-from tracker.errors import DomainError, Invalid, Message
-from tracker.extensions import db_session
-from tracker.web import MAX_ID
+from tracker.errors import Message
+from tracker.web.routing import MAX_ID
 
 T = TypeVar("T")
-
-
-class BadBody(DomainError):
-    """A request body that is not JSON, or not a JSON object."""
-
-    status = 400
-    slug = "bad-body"
-    title = "Malformed request body"
 
 
 def _json_object() -> tuple[dict[str, Any], Message | None]:
@@ -99,38 +89,3 @@ class Body:
             self.errors[name] = _l("must be true or false")
             return False
         return value
-
-
-def perform(
-    action: Callable[[], T],
-    *,
-    parse_errors: dict[str, Message],
-    malformed: Message | None = None,
-) -> T:
-    """Run one service call as the request's unit of work and commit it.
-
-    The service runs even when parsing failed, with neutral stand-ins for the bad values, and its
-    work is then rolled back. So refusals of the caller (401, 403, 404) and of the object's state
-    (409) come first, and a 422 names every bad field at once: the parser's and the service's.
-    """
-    session = db_session()
-    try:
-        result = action()
-    except Invalid as exc:
-        session.rollback()
-        if malformed is not None:
-            raise BadBody(malformed) from None
-        # The service saw stand-ins for the refused fields: its message may be about those.
-        detail = _l("The request has invalid fields.") if parse_errors else exc.detail
-        raise Invalid(detail, fields={**exc.fields, **parse_errors}) from None
-    except BaseException:
-        session.rollback()
-        raise
-    if malformed is not None:
-        session.rollback()
-        raise BadBody(malformed)
-    if parse_errors:
-        session.rollback()
-        raise Invalid(_l("The request has invalid fields."), fields=parse_errors)
-    session.commit()
-    return result

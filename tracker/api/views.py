@@ -25,7 +25,7 @@ from tracker.pacts.services import load_pact
 from tracker.pagination import paginate, parse_digits, parse_positive
 from tracker.regencies.models import Regency
 from tracker.regencies.queries import find_regency, list_agencies, list_regencies
-from tracker.web import MAX_ID
+from tracker.web.routing import MAX_ID
 
 __all__ = ["bp"]
 

@@ -12,7 +12,7 @@ from tracker.agencies import services as agencies
 from tracker.api import serializers as ser
 from tracker.api.auth import api_actor, token_required
 from tracker.api.blueprint import bp
-from tracker.api.parsing import Body, perform
+from tracker.api.parsing import Body
 from tracker.auth import policy
 from tracker.clock import get_clock
 from tracker.errors import Message
@@ -23,6 +23,7 @@ from tracker.pacts import queries as pact_queries
 from tracker.pacts import services as pacts
 from tracker.regencies import services as regencies
 from tracker.storage import get_file_store
+from tracker.web.json import run_json
 
 _FINDING_FIELDS = ("title", "category", "description", "code")
 
@@ -49,7 +50,7 @@ def create_regency() -> ResponseReturnValue:
     """Add a regency (superadmin)."""
     body = Body(known=("slug", "name", "province", "timezone"))
     fields = {name: body.text(name) or "" for name in ("slug", "name", "province", "timezone")}
-    regency = perform(
+    regency = run_json(
         lambda: regencies.create_regency(
             db_session(), actor=api_actor(), now=get_clock().now(), **fields
         ),
@@ -67,7 +68,7 @@ def create_agency() -> ResponseReturnValue:
     body = Body(known=("regency", "slug", "name", "kind"))
     regency_slug, slug = body.text("regency") or "", body.text("slug") or ""
     name, kind = body.text("name") or "", body.text("kind") or ""
-    agency = perform(
+    agency = run_json(
         lambda: agencies.create_agency(
             db_session(),
             actor=api_actor(),
@@ -144,7 +145,7 @@ def record_pact() -> ResponseReturnValue:
         "witnesses": body.text("witnesses"),
         "findings": _finding_inputs(body),
     }
-    pact = perform(
+    pact = run_json(
         lambda: pacts.record_pact(db_session(), actor=api_actor(), now=get_clock().now(), **args),
         parse_errors=body.errors,
         malformed=body.malformed,
@@ -158,7 +159,7 @@ def extend_pact(pact_id: int) -> ResponseReturnValue:
     """Move a pact's deadline later, with a reason (the regency's admin)."""
     body = Body(known=("new_deadline", "reason"))
     new_deadline, reason = body.day("new_deadline"), body.text("reason") or ""
-    perform(
+    run_json(
         lambda: pacts.extend_pact(
             db_session(),
             actor=api_actor(),
@@ -179,7 +180,7 @@ def withdraw_pact(pact_id: int) -> ResponseReturnValue:
     """Cancel a pact with a reason (the regency's admin)."""
     body = Body(known=("reason",))
     reason = body.text("reason") or ""
-    perform(
+    run_json(
         lambda: pacts.withdraw_pact(
             db_session(), actor=api_actor(), pact_id=pact_id, reason=reason, now=get_clock().now()
         ),
@@ -200,7 +201,7 @@ def add_evidence(finding_id: int) -> ResponseReturnValue:
     # The client's file name is ignored: the store names files by a random key.
     data = upload.read() if upload is not None else b""
     caption = request.form.get("caption", "")
-    evidence = perform(
+    evidence = run_json(
         lambda: findings.add_evidence(
             db_session(),
             actor=api_actor(),
@@ -221,7 +222,7 @@ def submit_finding(finding_id: int) -> ResponseReturnValue:
     """Send a finding for verification (the agency's staff); an optional note."""
     body = Body(known=("note",))
     note = body.text("note")
-    finding = perform(
+    finding = run_json(
         lambda: findings.submit_finding(
             db_session(), actor=api_actor(), finding_id=finding_id, note=note, now=get_clock().now()
         ),
@@ -238,7 +239,7 @@ def review_finding(finding_id: int) -> ResponseReturnValue:
     body = Body(known=("decision", "comment", "internal"))
     decision, comment = body.text("decision") or "", body.text("comment")
     internal = body.flag("internal")
-    review = perform(
+    review = run_json(
         lambda: findings.review_finding(
             db_session(),
             actor=api_actor(),

@@ -9,7 +9,7 @@ from typing import Any, TypeVar, cast
 import flask_login
 from flask import abort
 
-from tracker.auth.models import User, UserRole
+from tracker.auth.models import User
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,13 +27,17 @@ def current_actor() -> User:
     return user
 
 
-def roles_required(*roles: UserRole) -> Callable[[F], F]:
-    """Log in first, then refuse (403) any role not listed."""
+def requires(check: Callable[[User], bool]) -> Callable[[F], F]:
+    """Log in first, then refuse (403) anyone the policy's ``check`` turns away.
+
+    ``check`` is a function of ``tracker.auth.policy`` that opens a staff area
+    (``policy.can_record_pacts``); the service behind the page still decides each object.
+    """
 
     def decorate(view: F) -> F:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            if current_actor().role not in roles:
+            if not check(current_actor()):
                 abort(403)
             return view(*args, **kwargs)
 

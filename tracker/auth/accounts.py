@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from tracker.agencies.models import Agency
 from tracker.auth import policy, services
-from tracker.auth.access import current_actor, login_required, roles_required
+from tracker.auth.access import current_actor, login_required, requires
 from tracker.auth.account_forms import (
     ROLE_LABELS,
     AccountEditForm,
@@ -26,12 +26,14 @@ from tracker.auth.account_forms import (
 from tracker.auth.models import User, UserRole
 from tracker.auth.preferences import can_change_account, update_account
 from tracker.clock import get_clock
-from tracker.errors import Conflict, DomainError, Forbidden, Invalid
+from tracker.errors import Conflict, Forbidden, Invalid
 from tracker.extensions import db_session
 from tracker.pagination import Page, parse_digits, parse_positive
 from tracker.regencies.models import Regency
 from tracker.regencies.queries import list_agencies, list_regencies
-from tracker.web import MAX_ID, apply_form, flash_done
+from tracker.web.forms import run_action, submit_form
+from tracker.web.routing import MAX_ID
+from tracker.web.step import unit_of_work
 
 bp = Blueprint("accounts", __name__)
 
@@ -62,7 +64,7 @@ def _page_accounts(regency_id: int | None, page: int, per_page: int) -> Page[Use
 
 
 @bp.get("/")
-@roles_required(UserRole.ADMIN, UserRole.SUPERADMIN)
+@requires(policy.can_administer)
 def index() -> ResponseReturnValue:
     """The accounts of the admin's regency, or every account for a superadmin."""
     regency_id = _account_scope()
@@ -122,7 +124,7 @@ def _placement(form: AccountForm) -> tuple[str | None, str | None]:
 
 
 @bp.route("/baru", methods=["GET", "POST"])
-@roles_required(UserRole.ADMIN, UserRole.SUPERADMIN)
+@requires(policy.can_administer)
 def new() -> ResponseReturnValue:
     """Create a staff account with an initial password."""
     form = _account_form(_account_scope())
@@ -142,20 +144,18 @@ def new() -> ResponseReturnValue:
             locale=form.locale.data or "",
         )
 
-    answer, status = apply_form(
+    return submit_form(
         form,
         create,
         done=lambda user: _l("The account of %(name)s has been created.", name=user.name),
         to=url_for("accounts.index"),
         shown=(Invalid, Forbidden),
+        render=lambda status: (render_template("accounts/new.html", form=form), status),
     )
-    if answer is not None:
-        return answer
-    return render_template("accounts/new.html", form=form), status
 
 
 @bp.route("/<int:user_id>/ubah", methods=["GET", "POST"])
-@roles_required(UserRole.ADMIN, UserRole.SUPERADMIN)
+@requires(policy.can_administer)
 def edit(user_id: int) -> ResponseReturnValue:
     """Change an account's name and the language of its notices."""
     actor = current_actor()
@@ -163,7 +163,7 @@ def edit(user_id: int) -> ResponseReturnValue:
     if user is None or not can_change_account(actor, user):
         abort(404)
     form = AccountEditForm(obj=user)
-    answer, status = apply_form(
+    return submit_form(
         form,
         lambda: update_account(
             db_session(),
@@ -175,12 +175,11 @@ def edit(user_id: int) -> ResponseReturnValue:
         ),
         done=lambda _: _l("The account of %(name)s has been changed.", name=user.name),
         to=url_for("accounts.index"),
+        render=lambda status: (
+            render_template("accounts/edit.html", form=form, user=user, role_labels=ROLE_LABELS),
+            status,
+        ),
     )
-    if answer is not None:
-        return answer
-    return render_template(
-        "accounts/edit.html", form=form, user=user, role_labels=ROLE_LABELS
-    ), status
 
 
 @bp.route("/bahasa", methods=["GET", "POST"])
@@ -189,7 +188,7 @@ def language() -> ResponseReturnValue:
     """The language the logged-in user's own notices are written in."""
     actor = current_actor()
     form = LanguageForm(obj=actor)
-    answer, status = apply_form(
+    return submit_form(
         form,
         lambda: update_account(
             db_session(),
@@ -201,10 +200,8 @@ def language() -> ResponseReturnValue:
         ),
         done=lambda _: _l("Your notices will be written in the language you chose."),
         to=url_for("accounts.language"),
+        render=lambda status: (render_template("accounts/language.html", form=form), status),
     )
-    if answer is not None:
-        return answer
-    return render_template("accounts/language.html", form=form), status
 
 
 @dataclass(frozen=True)
@@ -268,10 +265,10 @@ def new_token() -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _render_tokens(form=form, status=400)
     actor = current_actor()
-    issued = services.issue_token(
-        db_session(), actor=actor, owner=actor, now=get_clock().now(), label=form.label.data
-    )
-    db_session().commit()
+    with unit_of_work() as session:
+        issued = services.issue_token(
+            session, actor=actor, owner=actor, now=get_clock().now(), label=form.label.data
+        )
     return _render_tokens(plaintext=issued.plaintext)
 
 
@@ -279,17 +276,12 @@ def new_token() -> ResponseReturnValue:
 @login_required
 def revoke_token(token_id: int) -> ResponseReturnValue:
     """Revoke a token at once (its owner, or a superadmin)."""
-    try:
-        token = services.revoke_token(
+    return run_action(
+        lambda: services.revoke_token(
             db_session(), actor=current_actor(), token_id=token_id, now=get_clock().now()
-        )
-    except Conflict as exc:
-        db_session().rollback()
-        flash(str(exc.detail), "error")
-        return redirect(url_for("accounts.tokens"))
-    except DomainError:
-        db_session().rollback()
-        raise
-    db_session().commit()
-    flash_done(_l("The token %(prefix)s… has been revoked.", prefix=token.prefix))
-    return redirect(url_for("accounts.tokens"))
+        ),
+        done=lambda token: _l("The token %(prefix)s… has been revoked.", prefix=token.prefix),
+        to=url_for("accounts.tokens"),
+        back=url_for("accounts.tokens"),
+        flashed=(Conflict,),
+    )

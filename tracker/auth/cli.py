@@ -8,50 +8,26 @@ standard error and exit code 1. Output is English, like the rest of the operator
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import click
 from flask.cli import AppGroup
-from flask_babel import force_locale
 from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 
 from tracker.agencies.models import Agency
 from tracker.auth import services
 from tracker.auth.models import User, UserRole
 from tracker.clock import get_clock
-from tracker.errors import DomainError
 from tracker.extensions import db_session
 from tracker.regencies.models import Regency
 from tracker.regencies.queries import find_regency
+from tracker.web.cli import command_step
 
 users = AppGroup("users", help="Staff accounts and their API tokens.")
 
 _ROLES = ", ".join(role.value for role in UserRole)
-
-
-def _describe(error: DomainError) -> str:
-    """Render a domain error: the reason, then one line per bad field."""
-    lines = [str(error.detail)]
-    lines += [f"  {name}: {reason}" for name, reason in error.fields.items()]
-    return "\n".join(lines)
-
-
-@contextmanager
-def _unit_of_work() -> Iterator[Session]:
-    """Yield the session; commit when the block succeeds, roll back and exit 1 on a DomainError."""
-    session = db_session()
-    # The locale is fixed here because the pages' locale selector reads the request, and a
-    # command has none (a DomainError translates its message as soon as it is raised).
-    with force_locale("en"):
-        try:
-            yield session
-        except DomainError as error:
-            session.rollback()
-            raise click.ClickException(_describe(error)) from None
-    session.commit()
 
 
 def _read_password() -> str:
@@ -89,7 +65,7 @@ def create(
 ) -> None:
     """Create an account; the password comes from standard input or a hidden prompt."""
     password = _read_password()
-    with _unit_of_work() as session:
+    with command_step() as session:
         user = services.create_user(
             session,
             actor=None,
@@ -109,7 +85,7 @@ def create(
 @click.option("--label", default=None, help="What the token is for, shown in the token list.")
 def token(email: str, label: str | None) -> None:
     """Issue a bearer token for the API and print it (it is shown only this once)."""
-    with _unit_of_work() as session:
+    with command_step() as session:
         owner = services.find_user(session, email=email)
         issued = services.issue_token(
             session, actor=None, owner=owner, now=get_clock().now(), label=label
@@ -126,7 +102,7 @@ def token(email: str, label: str | None) -> None:
 @click.argument("email")
 def tokens(email: str) -> None:
     """List an account's API tokens, newest first."""
-    with _unit_of_work() as session:
+    with command_step() as session:
         owner = services.find_user(session, email=email)
         found = services.list_tokens(session, actor=None, owner=owner)
         rows = [
@@ -150,7 +126,7 @@ def tokens(email: str) -> None:
 @click.argument("token_id", type=int)
 def revoke(token_id: int) -> None:
     """Revoke an API token at once."""
-    with _unit_of_work() as session:
+    with command_step() as session:
         services.revoke_token(session, actor=None, token_id=token_id, now=get_clock().now())
     click.echo(f"Token {token_id} revoked.")
 

@@ -34,6 +34,39 @@ def is_admin_of(user: User | None, regency_id: int) -> bool:
     return _role(user) is _ADMIN and user is not None and user.regency_id == regency_id
 
 
+# --- staff areas (the pages a role opens; each object is still checked by its service) -----
+
+
+def is_regency_admin(user: User | None) -> bool:
+    """Tell whether the user is the regent's office (admin) of some regency."""
+    return _role(user) is _ADMIN and user is not None and user.regency_id is not None
+
+
+def can_open_regency_overview(user: User | None) -> bool:
+    """Open the regent's office overview and the verification queue: admins and observers."""
+    return _role(user) in (_ADMIN, _OBSERVER)
+
+
+def can_open_agency_overview(user: User | None) -> bool:
+    """Open an agency's own overview: OPD accounts."""
+    return _role(user) is _OPD
+
+
+def can_read_regency_lists(user: User | None) -> bool:
+    """Open the lists of a whole regency (agencies, outbox): admins, observers, superadmins."""
+    return _role(user) in (_ADMIN, _OBSERVER, _SUPER)
+
+
+def can_administer(user: User | None) -> bool:
+    """Open the account and notification-settings pages: admins and superadmins."""
+    return _role(user) in (_ADMIN, _SUPER)
+
+
+def sees_every_regency(user: User | None) -> bool:
+    """Tell whether the user's lists span every regency (a superadmin's)."""
+    return _role(user) is _SUPER
+
+
 # --- reading -------------------------------------------------------------------------------
 
 
@@ -93,6 +126,11 @@ def can_manage_accounts(user: User | None, regency_id: int | None) -> bool:
 def can_manage_agencies(user: User | None, regency_id: int) -> bool:
     """Record agencies of a regency."""
     return is_admin_of(user, regency_id)
+
+
+def can_record_pacts(user: User | None) -> bool:
+    """Open the form that records a signed pact: the regent's office of a regency."""
+    return is_regency_admin(user)
 
 
 def can_record_pact(user: User | None, agency: Agency) -> bool:

@@ -14,9 +14,9 @@ from tracker.auth.access import current_actor, login_required
 from tracker.auth.forms import ChangePasswordForm, LoginForm
 from tracker.auth.models import User, UserRole
 from tracker.clock import get_clock
-from tracker.errors import Invalid
 from tracker.extensions import db_session
-from tracker.web import flash_done
+from tracker.web.forms import submit_form
+from tracker.web.step import unit_of_work
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -69,31 +69,30 @@ def login() -> ResponseReturnValue:
     status = 200
     headers: dict[str, str] = {}
     if form.validate_on_submit():
-        db = db_session()
         now = get_clock().now()
-        try:
-            user = services.authenticate(
-                db, email=form.email.data, password=form.password.data, now=now
-            )
-        except services.LoginThrottled as exc:
-            db.commit()
-            form.form_errors.append(str(exc.detail))
-            status = 429
-            headers["Retry-After"] = str(exc.retry_after)
-        except services.LoginRefused as exc:
-            db.commit()  # the failure is counted even though the login is refused
-            form.form_errors.append(str(exc.detail))
-            status = 401
-        else:
-            # A fresh session for a fresh login: nothing carried over from before.
-            lang = session.get("lang")
-            session.clear()
-            if lang:
-                session["lang"] = lang
-            session[LOGIN_KEY] = services.start_login_session(db, user=user, now=now)
-            login_user(user)
-            db.commit()
+        refusal: services.LoginRefused | services.LoginThrottled | None = None
+        # A refused login is committed too: the failure is counted.
+        with unit_of_work() as db:
+            try:
+                user = services.authenticate(
+                    db, email=form.email.data, password=form.password.data, now=now
+                )
+            except (services.LoginRefused, services.LoginThrottled) as exc:
+                refusal = exc
+            else:
+                # A fresh session for a fresh login: nothing carried over from before.
+                lang = session.get("lang")
+                session.clear()
+                if lang:
+                    session["lang"] = lang
+                session[LOGIN_KEY] = services.start_login_session(db, user=user, now=now)
+                login_user(user)
+        if refusal is None:
             return redirect(_safe_next(request.args.get("next")) or landing_url(user))
+        form.form_errors.append(str(refusal.detail))
+        status = refusal.status
+        if isinstance(refusal, services.LoginThrottled):
+            headers["Retry-After"] = str(refusal.retry_after)
     elif request.method == "POST":
         status = 400
     return render_template("auth/login.html", form=form), status, headers
@@ -104,8 +103,8 @@ def logout() -> ResponseReturnValue:
     """End the login session everywhere its cookie might be replayed."""
     key = session.get(LOGIN_KEY)
     if key:
-        services.end_login_session(db_session(), key=key, now=get_clock().now())
-        db_session().commit()
+        with unit_of_work() as db:
+            services.end_login_session(db, key=key, now=get_clock().now())
     logout_user()
     lang = session.get("lang")
     session.clear()
@@ -119,27 +118,28 @@ def logout() -> ResponseReturnValue:
 def change_password() -> ResponseReturnValue:
     """Change one's own password."""
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(
-                db_session(),
-                actor=current_actor(),
-                current_password=form.current_password.data,
-                new_password=form.new_password.data,
-                now=get_clock().now(),
-            )
-        except Invalid as exc:
-            db_session().rollback()
-            for name, reason in exc.fields.items():
-                getattr(form, name).errors.append(str(reason))
-        else:
-            # The change ended every session, this one included: open a new one here.
-            actor = current_actor()
-            session[LOGIN_KEY] = services.start_login_session(
-                db_session(), user=actor, now=get_clock().now()
-            )
-            db_session().commit()
-            flash_done(_l("Your password has been changed."))
-            return redirect(landing_url(current_actor()))
-    status = 400 if request.method == "POST" else 200
-    return render_template("auth/change_password.html", form=form), status
+
+    def change() -> None:
+        actor = current_actor()
+        now = get_clock().now()
+        services.change_password(
+            db_session(),
+            actor=actor,
+            current_password=form.current_password.data,
+            new_password=form.new_password.data,
+            now=now,
+        )
+        # The change ended every session, this one included: open a new one here.
+        session[LOGIN_KEY] = services.start_login_session(db_session(), user=actor, now=now)
+
+    return submit_form(
+        form,
+        change,
+        # A refused password is a 400 like a refused form.
+        render=lambda status: (
+            render_template("auth/change_password.html", form=form),
+            400 if request.method == "POST" else 200,
+        ),
+        done=lambda _: _l("Your password has been changed."),
+        to=lambda _: landing_url(current_actor()),
+    )

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template
 from flask_babel import lazy_gettext as _l
 
-from tracker.auth.access import current_actor, roles_required
-from tracker.auth.models import UserRole
+from tracker.auth import policy
+from tracker.auth.access import current_actor, requires
 from tracker.clock import get_clock
 from tracker.dashboard.queries import agency_overview, regency_overview
 from tracker.errors import Forbidden
@@ -16,7 +16,7 @@ bp = Blueprint("dashboard", __name__)
 
 
 @bp.get("/")
-@roles_required(UserRole.ADMIN, UserRole.OBSERVER)
+@requires(policy.can_open_regency_overview)
 def home() -> str:
     """The regent's office's overview of its regency."""
     actor = current_actor()
@@ -32,7 +32,7 @@ def home() -> str:
 
 
 @bp.get("/opd")
-@roles_required(UserRole.OPD)
+@requires(policy.can_open_agency_overview)
 def opd() -> str:
     """An OPD's own pacts and open findings."""
     actor = current_actor()

@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 from tracker.clock import get_clock
 from tracker.demo.data import DEMO_PASSWORD
 from tracker.demo.services import load_demo
-from tracker.extensions import db_session
+from tracker.web.cli import command_step
 
 demo = AppGroup("demo", help="Demo data from the seed articles.")
 
@@ -16,8 +16,8 @@ demo = AppGroup("demo", help="Demo data from the seed articles.")
 @demo.command("load")
 def load() -> None:
     """Load the five seed regencies, the demo pacts and the demo accounts (idempotent)."""
-    report = load_demo(db_session(), now=get_clock().now())
-    db_session().commit()
+    with command_step(messages_in=None) as session:
+        report = load_demo(session, now=get_clock().now())
     click.echo(report.summary())
     if report.accounts_refused:
         click.echo(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Literal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from tracker.agencies.models import Agency
 from tracker.audit.services import record
 from tracker.auth import policy
 from tracker.auth.models import User
@@ -27,6 +30,47 @@ def load_finding(session: Session, *, actor: User, finding_id: int) -> Finding:
     if finding is None or not policy.can_view_agency(actor, finding.agency):
         raise NotFound(_l("There is no finding with id %(id)s.", id=finding_id))
     return finding
+
+
+FindingAction = Literal["add_evidence", "submit", "review"]
+
+# What an actor may do to a finding, with the policy that decides it and the refusal it shows.
+_ACTIONS: dict[FindingAction, tuple[Callable[[User, Agency], bool], Message]] = {
+    "add_evidence": (
+        policy.can_work_on_finding,
+        _l("Only the agency's own staff add evidence to its findings."),
+    ),
+    "submit": (policy.can_work_on_finding, _l("Only the agency's own staff submit its findings.")),
+    "review": (
+        policy.can_review_finding,
+        _l("Only the regent's office verifies findings, never those of its own agency."),
+    ),
+}
+
+
+def load_finding_for(
+    session: Session,
+    *,
+    actor: User,
+    finding_id: int,
+    action: FindingAction,
+) -> Finding:
+    """Return a finding the actor may ``action``; NotFound or Forbidden otherwise."""
+    finding = load_finding(session, actor=actor, finding_id=finding_id)
+    allowed, refusal = _ACTIONS[action]
+    if not allowed(actor, finding.agency):
+        raise Forbidden(refusal)
+    return finding
+
+
+def load_evidence_to_publish(session: Session, *, actor: User, evidence_id: int) -> Evidence:
+    """Return evidence the actor may publish or unpublish; NotFound or Forbidden otherwise."""
+    evidence = session.get(Evidence, evidence_id)
+    if evidence is None or not policy.can_view_agency(actor, evidence.finding.agency):
+        raise NotFound(_l("There is no evidence with id %(id)s.", id=evidence_id))
+    if not policy.can_publish_evidence(actor, evidence.finding.agency):
+        raise Forbidden(_l("Only the regent's office publishes evidence."))
+    return evidence
 
 
 def _audit(
@@ -56,9 +100,7 @@ def add_evidence(
     now: datetime,
 ) -> Evidence:
     """Attach a photo or PDF proving a fix; the finding moves to "in progress"."""
-    finding = load_finding(session, actor=actor, finding_id=finding_id)
-    if not policy.can_work_on_finding(actor, finding.agency):
-        raise Forbidden(_l("Only the agency's own staff add evidence to its findings."))
+    finding = load_finding_for(session, actor=actor, finding_id=finding_id, action="add_evidence")
     if finding.status is FindingStatus.CLOSED:
         raise Conflict(_l("This finding is closed; it needs no more evidence."))
     if finding.status is FindingStatus.SUBMITTED:
@@ -101,9 +143,7 @@ def submit_finding(
     session: Session, *, actor: User, finding_id: int, now: datetime, note: str | None = None
 ) -> Finding:
     """Send a finding to the regent's office for verification."""
-    finding = load_finding(session, actor=actor, finding_id=finding_id)
-    if not policy.can_work_on_finding(actor, finding.agency):
-        raise Forbidden(_l("Only the agency's own staff submit its findings."))
+    finding = load_finding_for(session, actor=actor, finding_id=finding_id, action="submit")
     if finding.status is FindingStatus.OPEN or not finding.evidence:
         raise Conflict(_l("Add at least one piece of evidence before submitting."))
     if finding.status is FindingStatus.RETURNED:
@@ -145,11 +185,7 @@ def review_finding(
     internal: bool = False,
 ) -> Review:
     """Approve (close) or return a submitted finding; a return needs a comment."""
-    finding = load_finding(session, actor=actor, finding_id=finding_id)
-    if not policy.can_review_finding(actor, finding.agency):
-        raise Forbidden(
-            _l("Only the regent's office verifies findings, never those of its own agency.")
-        )
+    finding = load_finding_for(session, actor=actor, finding_id=finding_id, action="review")
     try:
         verdict = ReviewDecision(decision)
     except ValueError:
@@ -205,11 +241,7 @@ def set_evidence_public(
     Publishing is a decision about what citizens may see (a photo may show a face or a
     document a name), so it is the regency admin's, audited, and reversible.
     """
-    evidence = session.get(Evidence, evidence_id)
-    if evidence is None or not policy.can_view_agency(actor, evidence.finding.agency):
-        raise NotFound(_l("There is no evidence with id %(id)s.", id=evidence_id))
-    if not policy.can_publish_evidence(actor, evidence.finding.agency):
-        raise Forbidden(_l("Only the regent's office publishes evidence."))
+    evidence = load_evidence_to_publish(session, actor=actor, evidence_id=evidence_id)
     if evidence.is_public == public:
         return evidence
     evidence.is_public = public

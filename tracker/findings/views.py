@@ -5,17 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, current_app, render_template, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from tracker.audit.labels import action_label
 from tracker.auth import policy
-from tracker.auth.access import current_actor, login_required, roles_required
-from tracker.auth.models import User, UserRole
+from tracker.auth.access import current_actor, login_required, requires
 from tracker.clock import get_clock
-from tracker.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, TooLarge
+from tracker.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
 from tracker.extensions import db_session
 from tracker.findings import queries, services
 from tracker.findings.catalogue import BY_CODE
@@ -23,7 +22,7 @@ from tracker.findings.forms import ACCEPTED_FILES, EvidenceForm, PublishForm, Re
 from tracker.findings.models import Finding
 from tracker.findings.rules import FindingStatus, ReviewDecision, can_transition
 from tracker.storage import JPEG, PDF, PNG, get_file_store
-from tracker.web import flash_done, show_errors
+from tracker.web.forms import submit_form
 
 bp = Blueprint("findings", __name__)
 
@@ -83,60 +82,47 @@ def _render(
     return html, status
 
 
-def _load(finding_id: int) -> tuple[User, Finding]:
-    actor = current_actor()
-    return actor, services.load_finding(db_session(), actor=actor, finding_id=finding_id)
-
-
-def _back(finding_id: int) -> ResponseReturnValue:
-    return redirect(url_for("findings.detail", finding_id=finding_id))
-
-
-def _refuse(error: DomainError, finding_id: int) -> ResponseReturnValue:
-    """Roll back; a state conflict is flashed on the page, anything else is an error page."""
-    db_session().rollback()
-    if isinstance(error, Conflict):
-        flash(str(error.detail), "error")
-        return _back(finding_id)
-    raise error
-
-
-def _apply(
-    finding: Finding,
+def _change(
+    finding_id: int,
     form: Any,
     form_name: str,
     change: Callable[[], object],
     done: Callable[[], object],
+    check: Callable[[], object],
 ) -> ResponseReturnValue:
-    """Validate the form, make the change, commit and say so; errors go beside the fields.
+    """Submit a form of the finding's page: errors beside its fields, conflicts flashed on it.
 
-    ``form_name`` is the keyword _render takes the form by; ``done`` gives the flash message.
+    ``form_name`` is the keyword _render takes the form by; ``done`` gives the flash message;
+    ``check`` is the service's access check, run before the form is read.
     """
-    if not form.validate_on_submit():
-        return _render(finding, status=422, **{form_name: form})
-    try:
-        change()
-    except (Invalid, TooLarge) as exc:
-        db_session().rollback()
-        show_errors(form, exc)
-        return _render(finding, status=exc.status, **{form_name: form})
-    except DomainError as exc:
-        return _refuse(exc, finding.id)
-    db_session().commit()
-    flash_done(done())
-    return _back(finding.id)
+    back = url_for("findings.detail", finding_id=finding_id)
+    return submit_form(
+        form,
+        change,
+        render=lambda status: _render(_finding(finding_id), status=status, **{form_name: form}),
+        done=lambda _: done(),
+        to=back,
+        back=back,
+        check=check,
+        invalid_status=422,
+        shown=(Invalid, TooLarge),
+        flashed=(Conflict,),
+    )
+
+
+def _finding(finding_id: int) -> Finding:
+    return services.load_finding(db_session(), actor=current_actor(), finding_id=finding_id)
 
 
 @bp.get("/<int:finding_id>")
 @login_required
 def detail(finding_id: int) -> ResponseReturnValue:
     """A finding with its evidence, decisions and timeline, and the forms its viewer may use."""
-    _actor, finding = _load(finding_id)
-    return _render(finding)
+    return _render(_finding(finding_id))
 
 
 @bp.get("/verifikasi")
-@roles_required(UserRole.ADMIN, UserRole.OBSERVER)
+@requires(policy.can_open_regency_overview)
 def queue() -> ResponseReturnValue:
     """Findings of the regency awaiting verification, the oldest submission first."""
     actor = current_actor()
@@ -152,24 +138,25 @@ def queue() -> ResponseReturnValue:
 @login_required
 def add_evidence(finding_id: int) -> ResponseReturnValue:
     """Upload a photo or PDF proving a fix (the agency's own staff)."""
-    actor, finding = _load(finding_id)
-    if not policy.can_work_on_finding(actor, finding.agency):
-        raise Forbidden(_l("Only the agency's own staff add evidence to its findings."))
+    actor = current_actor()
     form = EvidenceForm()
-    return _apply(
-        finding,
+    return _change(
+        finding_id,
         form,
         "evidence_form",
         lambda: services.add_evidence(
             db_session(),
             actor=actor,
-            finding_id=finding.id,
+            finding_id=finding_id,
             data=form.file.data.read(),
             caption=form.caption.data,
             store=get_file_store(),
             now=get_clock().now(),
         ),
         lambda: _l("The evidence has been added."),
+        lambda: services.load_finding_for(
+            db_session(), actor=actor, finding_id=finding_id, action="add_evidence"
+        ),
     )
 
 
@@ -177,22 +164,23 @@ def add_evidence(finding_id: int) -> ResponseReturnValue:
 @login_required
 def submit(finding_id: int) -> ResponseReturnValue:
     """Send a finding to the regent's office for verification (the agency's own staff)."""
-    actor, finding = _load(finding_id)
-    if not policy.can_work_on_finding(actor, finding.agency):
-        raise Forbidden(_l("Only the agency's own staff submit its findings."))
+    actor = current_actor()
     form = SubmitForm()
-    return _apply(
-        finding,
+    return _change(
+        finding_id,
         form,
         "submit_form",
         lambda: services.submit_finding(
             db_session(),
             actor=actor,
-            finding_id=finding.id,
+            finding_id=finding_id,
             now=get_clock().now(),
             note=form.note.data,
         ),
         lambda: _l("The finding has been sent for verification."),
+        lambda: services.load_finding_for(
+            db_session(), actor=actor, finding_id=finding_id, action="submit"
+        ),
     )
 
 
@@ -200,20 +188,16 @@ def submit(finding_id: int) -> ResponseReturnValue:
 @login_required
 def review(finding_id: int) -> ResponseReturnValue:
     """Approve or return a submitted finding (the regent's office, never its own agency)."""
-    actor, finding = _load(finding_id)
-    if not policy.can_review_finding(actor, finding.agency):
-        raise Forbidden(
-            _l("Only the regent's office verifies findings, never those of its own agency.")
-        )
+    actor = current_actor()
     form = ReviewForm()
-    return _apply(
-        finding,
+    return _change(
+        finding_id,
         form,
         "review_form",
         lambda: services.review_finding(
             db_session(),
             actor=actor,
-            finding_id=finding.id,
+            finding_id=finding_id,
             decision=form.decision.data,
             comment=form.comment.data,
             internal=bool(form.internal.data),
@@ -224,6 +208,9 @@ def review(finding_id: int) -> ResponseReturnValue:
             if form.decision.data == ReviewDecision.APPROVE.value
             else _l("The finding has been returned to the agency.")
         ),
+        lambda: services.load_finding_for(
+            db_session(), actor=actor, finding_id=finding_id, action="review"
+        ),
     )
 
 
@@ -232,14 +219,13 @@ def review(finding_id: int) -> ResponseReturnValue:
 def publish_evidence(evidence_id: int) -> ResponseReturnValue:
     """Publish a piece of evidence on the public pact page, or take it off (the regent's office)."""
     actor = current_actor()
-    evidence = queries.get_evidence(db_session(), actor=actor, evidence_id=evidence_id)
-    finding = evidence.finding
-    if not policy.can_publish_evidence(actor, finding.agency):
-        raise Forbidden(_l("Only the regent's office publishes evidence."))
+    finding_id = services.load_evidence_to_publish(
+        db_session(), actor=actor, evidence_id=evidence_id
+    ).finding_id
     form = PublishForm()
     public = form.public.data == "1"
-    return _apply(
-        finding,
+    return _change(
+        finding_id,
         form,
         "publish_form",
         lambda: services.set_evidence_public(
@@ -250,6 +236,7 @@ def publish_evidence(evidence_id: int) -> ResponseReturnValue:
             if public
             else _l("The evidence is no longer shown on the public pact page.")
         ),
+        lambda: None,
     )
 
 

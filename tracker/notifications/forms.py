@@ -14,7 +14,7 @@ from tracker.forms import Form
 from tracker.notifications.models import NoticeKind, NotificationState
 from tracker.notifications.queries import STAFF_KINDS
 from tracker.regencies.models import Regency
-from tracker.web import MAX_ID
+from tracker.web.routing import MAX_ID
 
 KIND_LABELS: dict[str, LazyString] = {
     NoticeKind.REMINDER_30D: _l("Reminder, 30 days before"),

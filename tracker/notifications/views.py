@@ -8,8 +8,6 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    flash,
-    redirect,
     render_template,
     request,
     send_file,
@@ -19,10 +17,10 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from tracker.auth import policy
-from tracker.auth.access import current_actor, roles_required
+from tracker.auth.access import current_actor, requires
 from tracker.auth.models import User, UserRole
 from tracker.clock import get_clock
-from tracker.errors import Conflict, DomainError
+from tracker.errors import Conflict
 from tracker.extensions import db_session
 from tracker.notifications import queries, services
 from tracker.notifications.forms import (
@@ -34,11 +32,10 @@ from tracker.notifications.forms import (
 from tracker.notifications.models import NotificationState
 from tracker.pagination import parse_positive
 from tracker.regencies.queries import list_regencies
-from tracker.web import flash_done
+from tracker.web.forms import run_action
 
 bp = Blueprint("notifications", __name__)
 
-_READERS = (UserRole.ADMIN, UserRole.OBSERVER, UserRole.SUPERADMIN)
 
 # The mail's own HTML is shown in a sandboxed frame; this page runs no script at all, and the
 # frame (which inherits this policy) may not fetch from other sites either.
@@ -69,7 +66,7 @@ def _render(name: str, **context: object) -> str:
 
 
 @bp.get("/")
-@roles_required(*_READERS)
+@requires(policy.can_read_regency_lists)
 def outbox() -> ResponseReturnValue:
     """Every notice of the user's regency (a superadmin: of every regency), newest first."""
     actor = current_actor()
@@ -101,7 +98,7 @@ def outbox() -> ResponseReturnValue:
 
 
 @bp.get("/<int:notification_id>")
-@roles_required(*_READERS)
+@requires(policy.can_read_regency_lists)
 def notice(notification_id: int) -> ResponseReturnValue:
     """One notice: subject, bodies, recipients with their states, webhook, attachment."""
     actor = current_actor()
@@ -117,7 +114,7 @@ def notice(notification_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/<int:notification_id>/lampiran")
-@roles_required(*_READERS)
+@requires(policy.can_read_regency_lists)
 def attachment(notification_id: int) -> ResponseReturnValue:
     """Download the PDF attached to a notice (the escalation report)."""
     session = db_session()
@@ -136,24 +133,19 @@ def attachment(notification_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/<int:notification_id>/ulang")
-@roles_required(*_READERS)
+@requires(policy.can_read_regency_lists)
 def retry(notification_id: int) -> ResponseReturnValue:
     """Send a failed notice again: back to the delivery queue (the regent's office)."""
-    session = db_session()
-    try:
-        services.retry_notice(
-            session,
+    back = url_for("notifications.notice", notification_id=notification_id)
+    return run_action(
+        lambda: services.retry_notice(
+            db_session(),
             actor=current_actor(),
             notification_id=notification_id,
             now=get_clock().now(),
-        )
-    except Conflict as exc:
-        session.rollback()
-        flash(str(exc.detail), "error")
-    except DomainError:
-        session.rollback()
-        raise
-    else:
-        session.commit()
-        flash_done(_l("The notice is queued to be sent again."))
-    return redirect(url_for("notifications.notice", notification_id=notification_id))
+        ),
+        done=lambda _: _l("The notice is queued to be sent again."),
+        to=back,
+        back=back,
+        flashed=(Conflict,),
+    )

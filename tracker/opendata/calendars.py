@@ -25,7 +25,7 @@ from tracker.opendata.feeds import host_of
 from tracker.opendata.queries import PactVersion, pact_url
 from tracker.pacts.queries import PactRow
 from tracker.pacts.rules import PactStatus
-from tracker.web import format_day
+from tracker.web.templating import format_day
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 # Calendar apps that honour it poll twice a day; deadlines do not move faster than that.

@@ -8,8 +8,8 @@ import click
 from flask.cli import with_appcontext
 
 from tracker.clock import get_clock
-from tracker.extensions import db_session
 from tracker.opendata.snapshots import SNAPSHOT_TIMEZONE, take_snapshot, week_of
+from tracker.web.cli import command_step
 
 
 @click.command("snapshot")
@@ -38,13 +38,11 @@ def snapshot(as_of: str | None) -> None:
                 f"Monday, {day.isoformat()} ({SNAPSHOT_TIMEZONE}); leave --as-of out",
                 param_hint="--as-of",
             )
-    session = db_session()
-    taken = take_snapshot(session, as_of=day, now=now)
+    with command_step() as session:
+        taken = take_snapshot(session, as_of=day, now=now)
     if taken is None:
-        session.rollback()
         click.echo(f"A snapshot as of {day.isoformat()} already exists; nothing was written.")
         return
-    session.commit()
     click.echo(
         f"Snapshot as of {day.isoformat()} taken: manifest.json SHA-256 {taken.manifest_sha256}"
     )

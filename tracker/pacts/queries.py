@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Row, Select, case, func, select
+from sqlalchemy import ColumnElement, Row, Select, case, func, select
 from sqlalchemy.orm import Session
 
 from tracker.agencies.models import Agency
@@ -17,9 +17,9 @@ from tracker.clock import local_today
 from tracker.errors import NotFound
 from tracker.findings.models import Finding
 from tracker.findings.rules import FindingCategory, FindingStatus
+from tracker.pacts import rules
 from tracker.pacts.models import Pact, PactExtension
 from tracker.pacts.rules import (
-    DUE_SOON_DAYS,
     PactStatus,
     days_left,
     effective_deadline,
@@ -194,9 +194,14 @@ def _to_row(r: _PactRecord, today_in: _TodayCache, due_soon_days: int) -> PactRo
 
 
 def _filtered(
-    regency_id: int | None, agency_id: int | None, status: PactStatus | None
+    regency_id: int | None,
+    agency_id: int | None,
+    status: PactStatus | None,
+    scope: ColumnElement[bool] | None = None,
 ) -> Select[*tuple[Any, ...]]:
     stmt = _rows_statement()
+    if scope is not None:
+        stmt = stmt.where(scope)
     if regency_id is not None:
         stmt = stmt.where(Agency.regency_id == regency_id)
     if agency_id is not None:
@@ -217,14 +222,17 @@ def list_pacts(
     agency_id: int | None = None,
     status: PactStatus | None = None,
     due_soon_days: int,
+    scope: ColumnElement[bool] | None = None,
 ) -> list[PactRow]:
     """List pacts with their derived status, newest first, optionally filtered.
+
+    ``scope`` is a policy scope (``policy.pacts_visible_to(user)``) for staff lists.
 
     The status depends on each regency's local date, so it is derived in Python by the one
     rule (pacts.rules.pact_status) from one aggregated query; the status filter applies after.
     """
     today_in = _TodayCache(now)
-    rows = session.execute(_filtered(regency_id, agency_id, status))
+    rows = session.execute(_filtered(regency_id, agency_id, status, scope))
     result = [_to_row(r, today_in, due_soon_days) for r in rows]
     if status is not None:
         result = [r for r in result if r.status == status]
@@ -268,6 +276,7 @@ def page_pacts(
     agency_id: int | None = None,
     status: PactStatus | None = None,
     due_soon_days: int,
+    scope: ColumnElement[bool] | None = None,
 ) -> Page[PactRow]:
     """Return one page of pacts; without a status filter only that page is read and derived."""
     if status is not None:
@@ -278,9 +287,10 @@ def page_pacts(
             agency_id=agency_id,
             status=status,
             due_soon_days=due_soon_days,
+            scope=scope,
         )
         return paginate(rows, page=page, per_page=per_page)
-    stmt = _filtered(regency_id, agency_id, None)
+    stmt = _filtered(regency_id, agency_id, None, scope)
     total = session.execute(
         select(func.count()).select_from(stmt.order_by(None).subquery())
     ).scalar_one()
@@ -290,14 +300,17 @@ def page_pacts(
     return Page(items, page, per_page, total)
 
 
-def get_status(
-    session: Session, *, pact_id: int, now: datetime, due_soon_days: int = DUE_SOON_DAYS
-) -> PactStatus:
+def get_status(session: Session, *, pact_id: int, now: datetime, due_soon_days: int) -> PactStatus:
     """Return one pact's status, derived exactly as the lists derive it; raise NotFound."""
     record = session.execute(_rows_statement().where(Pact.id == pact_id)).first()
     if record is None:
         raise NotFound(_l("There is no pact with id %(id)s.", id=pact_id))
     return _to_row(record, _TodayCache(now), due_soon_days).status
+
+
+def is_settled(session: Session, *, pact_id: int, now: datetime) -> bool:
+    """Tell whether a pact is fulfilled or withdrawn (the due-soon threshold plays no part)."""
+    return rules.is_settled(get_status(session, pact_id=pact_id, now=now, due_soon_days=0))
 
 
 def get_pact(session: Session, *, pact_id: int, now: datetime, due_soon_days: int) -> PactDetail:

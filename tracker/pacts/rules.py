@@ -9,7 +9,6 @@ from functools import lru_cache
 from dateutil.relativedelta import relativedelta
 
 DEFAULT_PERIOD_MONTHS = 3
-DUE_SOON_DAYS = 14
 
 
 class PactStatus(StrEnum):
@@ -21,6 +20,22 @@ class PactStatus(StrEnum):
     FULFILLED = "fulfilled"
     FULFILLED_LATE = "fulfilled_late"
     WITHDRAWN = "withdrawn"
+
+
+# Every finding closed: the promise was kept, in time or late.
+FULFILLED_STATUSES = frozenset({PactStatus.FULFILLED, PactStatus.FULFILLED_LATE})
+# Settled: fulfilled or withdrawn. A settled pact counts no more days and takes no more changes.
+SETTLED_STATUSES = FULFILLED_STATUSES | {PactStatus.WITHDRAWN}
+
+
+def is_fulfilled(status: PactStatus) -> bool:
+    """Tell whether every finding of the pact is closed (in time or late)."""
+    return status in FULFILLED_STATUSES
+
+
+def is_settled(status: PactStatus) -> bool:
+    """Tell whether the pact is fulfilled or withdrawn: no countdown, extension or withdrawal."""
+    return status in SETTLED_STATUSES
 
 
 # Cached: a regency signs its pacts on a few days, and every list derives every deadline.
@@ -62,8 +77,8 @@ def pact_status(
     findings_total: int,
     findings_open: int,
     last_closed_on: date | None,
+    due_soon_days: int,
     withdrawn: bool = False,
-    due_soon_days: int = DUE_SOON_DAYS,
 ) -> PactStatus:
     """Derive a pact's status from its deadline, its findings' closing dates and today.
 

@@ -21,8 +21,7 @@ from tracker.findings.catalogue import BY_CODE
 from tracker.findings.models import Finding
 from tracker.findings.rules import FindingCategory, FindingStatus
 from tracker.pacts.models import Pact, PactExtension
-from tracker.pacts.queries import get_status
-from tracker.pacts.rules import PactStatus
+from tracker.pacts.queries import is_settled
 from tracker.storage import PDF, FileStore
 
 MAX_PERIOD_MONTHS = 60
@@ -53,6 +52,18 @@ def load_pact(session: Session, *, actor: User, pact_id: int) -> Pact:
     pact = session.get(Pact, pact_id)
     if pact is None or not policy.can_view_agency(actor, pact.agency):
         raise NotFound(_l("There is no pact with id %(id)s.", id=pact_id))
+    return pact
+
+
+def load_pact_for_change(
+    session: Session, *, actor: User, pact_id: int, refusal: Message | None = None
+) -> Pact:
+    """Return a pact the actor may extend or withdraw; NotFound or Forbidden otherwise."""
+    pact = load_pact(session, actor=actor, pact_id=pact_id)
+    if not policy.can_change_pact(actor, pact.agency):
+        raise Forbidden(
+            refusal or _l("Only the regent's office of this regency changes its pacts.")
+        )
     return pact
 
 
@@ -189,13 +200,15 @@ def extend_pact(
     now: datetime,
 ) -> PactExtension:
     """Move a pact's deadline later, with a reason; the earlier deadline stays on record."""
-    pact = load_pact(session, actor=actor, pact_id=pact_id)
-    if not policy.can_change_pact(actor, pact.agency):
-        raise Forbidden(_l("Only the regent's office of this regency extends its pacts."))
-    status = get_status(session, pact_id=pact.id, now=now)
-    if status is PactStatus.WITHDRAWN:
+    pact = load_pact_for_change(
+        session,
+        actor=actor,
+        pact_id=pact_id,
+        refusal=_l("Only the regent's office of this regency extends its pacts."),
+    )
+    if pact.withdrawn_at is not None:
         raise Conflict(_l("A withdrawn pact cannot be extended."))
-    if status in (PactStatus.FULFILLED, PactStatus.FULFILLED_LATE):
+    if is_settled(session, pact_id=pact.id, now=now):
         raise Conflict(_l("Every finding of this pact is closed: there is nothing to extend."))
     current = pact.deadline_on
     if current is None:
@@ -239,15 +252,15 @@ def withdraw_pact(
     session: Session, *, actor: User, pact_id: int, reason: str, now: datetime
 ) -> Pact:
     """Cancel a pact with a reason; it stays on record and on the public page."""
-    pact = load_pact(session, actor=actor, pact_id=pact_id)
-    if not policy.can_change_pact(actor, pact.agency):
-        raise Forbidden(_l("Only the regent's office of this regency withdraws its pacts."))
+    pact = load_pact_for_change(
+        session,
+        actor=actor,
+        pact_id=pact_id,
+        refusal=_l("Only the regent's office of this regency withdraws its pacts."),
+    )
     if pact.withdrawn_at is not None:
         raise Conflict(_l("This pact is already withdrawn."))
-    if get_status(session, pact_id=pact.id, now=now) in (
-        PactStatus.FULFILLED,
-        PactStatus.FULFILLED_LATE,
-    ):
+    if is_settled(session, pact_id=pact.id, now=now):
         raise Conflict(_l("Every finding of this pact is closed: a kept promise is not withdrawn."))
     if not _text(reason) or len(_text(reason)) > MAX_REASON:
         reason_error = (

@@ -9,8 +9,6 @@ from zoneinfo import ZoneInfo
 from flask import (
     Blueprint,
     current_app,
-    flash,
-    redirect,
     render_template,
     request,
     send_file,
@@ -26,10 +24,10 @@ from tracker.agencies.models import Agency
 from tracker.audit.labels import action_label
 from tracker.audit.queries import pact_timeline
 from tracker.auth import policy
-from tracker.auth.access import current_actor, login_required, roles_required
-from tracker.auth.models import User, UserRole
+from tracker.auth.access import current_actor, login_required, requires
+from tracker.auth.models import User
 from tracker.clock import get_clock
-from tracker.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from tracker.errors import Conflict, DomainError, NotFound
 from tracker.extensions import db_session
 from tracker.findings.catalogue import BY_CODE
 from tracker.pacts import queries, services
@@ -38,18 +36,9 @@ from tracker.pacts.models import Pact
 from tracker.pacts.rules import PactStatus
 from tracker.pagination import parse_positive
 from tracker.storage import get_file_store
-from tracker.web import flash_done, show_errors
+from tracker.web.forms import submit_form
 
 bp = Blueprint("pacts", __name__)
-
-
-def _scope(actor: User) -> tuple[int | None, int | None]:
-    """Return (regency_id, agency_id) the actor's lists are limited to."""
-    if actor.role is UserRole.SUPERADMIN:
-        return None, None
-    if actor.role is UserRole.OPD:
-        return actor.regency_id, actor.agency_id
-    return actor.regency_id, None
 
 
 def _agencies_of(actor: User) -> list[Agency]:
@@ -65,7 +54,6 @@ def _agencies_of(actor: User) -> list[Agency]:
 def index() -> ResponseReturnValue:
     """The pacts the user may read, filterable by agency and status."""
     actor = current_actor()
-    regency_id, agency_id = _scope(actor)
     agencies = _agencies_of(actor)
     form = PactFilterForm(formdata=request.args)
     form.agency.choices = [("", _l("All agencies"))] + [(str(a.id), a.name) for a in agencies]
@@ -80,17 +68,12 @@ def index() -> ResponseReturnValue:
         now=get_clock().now(),
         page=page_no,
         per_page=current_app.config["PAGE_SIZE"],
-        regency_id=regency_id,
-        agency_id=int(form.agency.data) if form.agency.data else agency_id,
+        scope=policy.pacts_visible_to(actor),
+        agency_id=int(form.agency.data) if form.agency.data else None,
         status=PactStatus(form.status.data) if form.status.data else None,
         due_soon_days=current_app.config["DUE_SOON_DAYS"],
     )
-    return render_template(
-        "pacts/index.html",
-        form=form,
-        page=page,
-        can_record=actor.role is UserRole.ADMIN,
-    )
+    return render_template("pacts/index.html", form=form, page=page)
 
 
 def _service_errors(form: PactForm, error: DomainError, rows: list[int]) -> None:
@@ -111,56 +94,50 @@ def _service_errors(form: PactForm, error: DomainError, rows: list[int]) -> None
 
 
 @bp.route("/baru", methods=["GET", "POST"])
-@roles_required(UserRole.ADMIN)
+@requires(policy.is_regency_admin)
 def new() -> ResponseReturnValue:
     """Record a signed pact with its findings (the regent's office)."""
     actor = current_actor()
     form = PactForm().offer(_agencies_of(actor))
-    status = 200
-    if form.validate_on_submit():
-        used = [i for i, row in enumerate(form.findings) if not row.form.is_empty()]
-        findings = []
-        for i in used:
-            row = form.findings[i].form
-            entry = BY_CODE.get(row.code.data) if row.code.data else None
-            title = (row.title.data or "").strip() or (gettext(entry.title) if entry else "")
-            findings.append(
-                services.FindingInput(
-                    title=title,
-                    category=row.category.data or (entry.category.value if entry else None),
-                    description=row.description.data,
-                    code=row.code.data or None,
-                )
-            )
-        scan = form.scan.data.read() if form.scan.data else None
-        try:
-            pact = services.record_pact(
-                db_session(),
-                actor=actor,
-                agency_id=form.agency_id.data,
-                signatory_name=form.signatory_name.data,
-                signatory_title=form.signatory_title.data,
-                signed_on=form.signed_on.data,
-                period_months=form.period_months.data,
-                pledge=form.pledge.data,
-                sanction=form.sanction.data,
-                witnesses=form.witnesses.data,
-                findings=findings,
-                scan=scan or None,
-                store=get_file_store(),
-                now=get_clock().now(),
-            )
-        except DomainError as exc:
-            db_session().rollback()
-            _service_errors(form, exc, used)
-            status = exc.status
-        else:
-            db_session().commit()
-            flash_done(_l("The pact has been recorded."))
-            return redirect(url_for("pacts.detail", pact_id=pact.id))
-    elif request.method == "POST":
-        status = 400
-    return render_template("pacts/new.html", form=form), status
+    used = [i for i, row in enumerate(form.findings) if not row.form.is_empty()]
+
+    def record() -> Pact:
+        return services.record_pact(
+            db_session(),
+            actor=actor,
+            agency_id=form.agency_id.data,
+            signatory_name=form.signatory_name.data,
+            signatory_title=form.signatory_title.data,
+            signed_on=form.signed_on.data,
+            period_months=form.period_months.data,
+            pledge=form.pledge.data,
+            sanction=form.sanction.data,
+            witnesses=form.witnesses.data,
+            findings=[_finding_input(form.findings[i].form) for i in used],
+            scan=(form.scan.data.read() if form.scan.data else None) or None,
+            store=get_file_store(),
+            now=get_clock().now(),
+        )
+
+    return submit_form(
+        form,
+        record,
+        render=lambda status: (render_template("pacts/new.html", form=form), status),
+        done=lambda _: _l("The pact has been recorded."),
+        to=lambda pact: url_for("pacts.detail", pact_id=pact.id),
+        place=lambda form, error: _service_errors(form, error, used),
+    )
+
+
+def _finding_input(row: Any) -> services.FindingInput:
+    """Read one filled row of the pact form; a catalogue code fills a blank title and category."""
+    entry = BY_CODE.get(row.code.data) if row.code.data else None
+    return services.FindingInput(
+        title=(row.title.data or "").strip() or (gettext(entry.title) if entry else ""),
+        category=row.category.data or (entry.category.value if entry else None),
+        description=row.description.data,
+        code=row.code.data or None,
+    )
 
 
 def _render_detail(
@@ -187,12 +164,6 @@ def _render_detail(
         extensions=pact.extensions,
         timeline=timeline,
         tz=tz,
-        can_change=policy.can_change_pact(actor, pact.agency)
-        and detail.row.status
-        not in (PactStatus.WITHDRAWN, PactStatus.FULFILLED, PactStatus.FULFILLED_LATE),
-        can_withdraw=policy.can_change_pact(actor, pact.agency)
-        and detail.row.status
-        not in (PactStatus.WITHDRAWN, PactStatus.FULFILLED, PactStatus.FULFILLED_LATE),
         extend_form=extend_form or ExtendForm(formdata=None),
         withdraw_form=withdraw_form or WithdrawForm(formdata=None),
         action_label=action_label,
@@ -207,56 +178,42 @@ def detail(pact_id: int) -> ResponseReturnValue:
     return _render_detail(pact_id)
 
 
-def _load_for_change(pact_id: int) -> Pact:
-    actor = current_actor()
-    pact = services.load_pact(db_session(), actor=actor, pact_id=pact_id)
-    if not policy.can_change_pact(actor, pact.agency):
-        raise Forbidden(_l("Only the regent's office of this regency changes its pacts."))
-    return pact
-
-
 def _change(
-    pact: Pact,
-    form: Any,
-    form_name: str,
-    change: Callable[[], object],
-    done: object,
+    pact_id: int, form: Any, form_name: str, change: Callable[[], object], done: object
 ) -> ResponseReturnValue:
-    """Validate, change the pact, commit and say so; errors beside the fields, conflicts flashed.
+    """Submit a form of the pact's page: errors beside its fields, conflicts flashed on the page.
 
     ``form_name`` is the keyword _render_detail takes the form by.
     """
-    if not form.validate_on_submit():
-        return _render_detail(pact.id, status=422, **{form_name: form})
-    try:
-        change()
-    except Invalid as exc:
-        db_session().rollback()
-        show_errors(form, exc)
-        return _render_detail(pact.id, status=exc.status, **{form_name: form})
-    except Conflict as exc:
-        db_session().rollback()
-        flash(str(exc.detail), "error")
-        return redirect(url_for("pacts.detail", pact_id=pact.id))
-    db_session().commit()
-    flash_done(done)
-    return redirect(url_for("pacts.detail", pact_id=pact.id))
+    back = url_for("pacts.detail", pact_id=pact_id)
+    return submit_form(
+        form,
+        change,
+        render=lambda status: _render_detail(pact_id, status=status, **{form_name: form}),
+        check=lambda: services.load_pact_for_change(
+            db_session(), actor=current_actor(), pact_id=pact_id
+        ),
+        invalid_status=422,
+        done=lambda _: done,
+        to=back,
+        back=back,
+        flashed=(Conflict,),
+    )
 
 
 @bp.post("/<int:pact_id>/perpanjang")
 @login_required
 def extend(pact_id: int) -> ResponseReturnValue:
     """Move the deadline later, with a reason (the regent's office)."""
-    pact = _load_for_change(pact_id)
     form = ExtendForm()
     return _change(
-        pact,
+        pact_id,
         form,
         "extend_form",
         lambda: services.extend_pact(
             db_session(),
             actor=current_actor(),
-            pact_id=pact.id,
+            pact_id=pact_id,
             new_deadline_on=form.new_deadline.data,
             reason=form.reason.data,
             now=get_clock().now(),
@@ -269,16 +226,15 @@ def extend(pact_id: int) -> ResponseReturnValue:
 @login_required
 def withdraw(pact_id: int) -> ResponseReturnValue:
     """Withdraw the pact with a reason; it stays on record (the regent's office)."""
-    pact = _load_for_change(pact_id)
     form = WithdrawForm()
     return _change(
-        pact,
+        pact_id,
         form,
         "withdraw_form",
         lambda: services.withdraw_pact(
             db_session(),
             actor=current_actor(),
-            pact_id=pact.id,
+            pact_id=pact_id,
             reason=form.reason.data,
             now=get_clock().now(),
         ),

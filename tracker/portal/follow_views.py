@@ -23,6 +23,7 @@ from tracker.pacts import queries as pact_queries
 from tracker.pacts.queries import PactDetail
 from tracker.portal import follow
 from tracker.portal.models import Follower
+from tracker.web.step import unit_of_work
 
 bp = Blueprint("follow", __name__)
 csrf.exempt(bp)
@@ -67,19 +68,18 @@ def follow_pact(pact_id: int) -> Response:
     if request.form.get(HONEYPOT):
         return _page("portal/follow/requested.html", pact=detail)
     try:
-        if not email:
-            raise Invalid(_l("Enter your email address."))
-        follow.request_follow(
-            db_session(), pact_id=pact_id, email=email, locale=str(get_locale()),
-            now=get_clock().now(),
-        )  # fmt: skip
+        with unit_of_work() as session:
+            if not email:
+                raise Invalid(_l("Enter your email address."))
+            follow.request_follow(
+                session, pact_id=pact_id, email=email, locale=str(get_locale()),
+                now=get_clock().now(),
+            )  # fmt: skip
     except (Invalid, Conflict) as error:
-        db_session().rollback()
         return _page(
             "portal/follow/request.html", error.status, pact=detail, follow_email=email[:254],
             follow_error=str(error.detail),
         )  # fmt: skip
-    db_session().commit()
     return _page("portal/follow/requested.html", pact=detail)
 
 
@@ -96,8 +96,8 @@ def confirm(token: str) -> Response:
     try:
         follower = follow.find_for_confirmation(session, token=token)
         if request.method == "POST":
-            follow.confirm_follow(session, token=token, now=now)
-            session.commit()
+            with unit_of_work(session):
+                follow.confirm_follow(session, token=token, now=now)
         done = follow.check_confirmable(follower, now) is follow.FollowerState.FOLLOWING
     except (NotFound, follow.LinkExpired) as error:
         session.rollback()
@@ -114,8 +114,8 @@ def unsubscribe(token: str) -> Response:
     try:
         follower = follow.find_for_unsubscribe(session, token=token)
         if request.method == "POST":
-            follow.unsubscribe(session, token=token, now=now)
-            session.commit()
+            with unit_of_work(session):
+                follow.unsubscribe(session, token=token, now=now)
     except NotFound as error:
         session.rollback()
         return _link_problem(error, None)

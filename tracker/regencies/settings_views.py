@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from tracker.auth import policy
-from tracker.auth.access import current_actor, roles_required
+from tracker.auth.access import current_actor, requires
 from tracker.auth.models import User, UserRole
 from tracker.clock import get_clock
 from tracker.extensions import db_session
@@ -16,11 +16,10 @@ from tracker.regencies import settings
 from tracker.regencies.models import Regency
 from tracker.regencies.queries import find_regency, list_regencies
 from tracker.regencies.settings_forms import RUNG_LABELS, ContactForm, WebhookForm
-from tracker.web import apply_form, flash_done
+from tracker.web.forms import run_action, submit_form
 
 bp = Blueprint("settings", __name__)
 
-_MANAGERS = (UserRole.ADMIN, UserRole.SUPERADMIN)
 # The page shows the webhook secret: never keep it in a cache.
 _NO_STORE = {"Cache-Control": "no-store"}
 
@@ -65,7 +64,7 @@ def _render(
 
 
 @bp.get("/")
-@roles_required(*_MANAGERS)
+@requires(policy.can_administer)
 def index() -> ResponseReturnValue:
     """The admin's own regency; a superadmin first picks a regency."""
     actor = current_actor()
@@ -79,19 +78,19 @@ def index() -> ResponseReturnValue:
 
 
 @bp.get("/<slug>")
-@roles_required(*_MANAGERS)
+@requires(policy.can_administer)
 def notifications(slug: str) -> ResponseReturnValue:
     """The escalation ladder and the webhook of one regency."""
     return _render(_regency_or_abort(slug))
 
 
 @bp.post("/<slug>/kontak")
-@roles_required(*_MANAGERS)
+@requires(policy.can_administer)
 def add_contact(slug: str) -> ResponseReturnValue:
     """Put a person on a rung of the ladder."""
     regency = _regency_or_abort(slug)
     form = ContactForm()
-    answer, status = apply_form(
+    return submit_form(
         form,
         lambda: settings.add_escalation_contact(
             db_session(),
@@ -108,34 +107,35 @@ def add_contact(slug: str) -> ResponseReturnValue:
             "%(name)s has been added to rung %(rung)s.", name=contact.name, rung=contact.rung
         ),
         to=url_for("settings.notifications", slug=regency.slug),
+        render=lambda status: _render(regency, contact_form=form, status=status),
     )
-    if answer is not None:
-        return answer
-    return _render(regency, contact_form=form, status=status)
 
 
 @bp.post("/<slug>/kontak/<int:contact_id>/hapus")
-@roles_required(*_MANAGERS)
+@requires(policy.can_administer)
 def remove_contact(slug: str, contact_id: int) -> ResponseReturnValue:
     """Take a person off the ladder."""
     regency = _regency_or_abort(slug)
-    session = db_session()
-    contact = settings.remove_escalation_contact(
-        session, actor=current_actor(), regency_id=regency.id, contact_id=contact_id,
-        now=get_clock().now(),
-    )  # fmt: skip
-    session.commit()
-    flash_done(_l("%(name)s has been removed from the ladder.", name=contact.name))
-    return redirect(url_for("settings.notifications", slug=regency.slug))
+    return run_action(
+        lambda: settings.remove_escalation_contact(
+            db_session(),
+            actor=current_actor(),
+            regency_id=regency.id,
+            contact_id=contact_id,
+            now=get_clock().now(),
+        ),
+        done=lambda contact: _l("%(name)s has been removed from the ladder.", name=contact.name),
+        to=url_for("settings.notifications", slug=regency.slug),
+    )
 
 
 @bp.post("/<slug>/webhook")
-@roles_required(*_MANAGERS)
+@requires(policy.can_administer)
 def save_webhook(slug: str) -> ResponseReturnValue:
     """Set or remove the webhook address."""
     regency = _regency_or_abort(slug)
     form = WebhookForm()
-    answer, status = apply_form(
+    return submit_form(
         form,
         lambda: settings.set_webhook(
             db_session(),
@@ -150,22 +150,20 @@ def save_webhook(slug: str) -> ResponseReturnValue:
             else _l("The webhook has been removed: notices go by email only.")
         ),
         to=url_for("settings.notifications", slug=regency.slug),
+        render=lambda status: _render(regency, webhook_form=form, status=status),
     )
-    if answer is not None:
-        return answer
-    return _render(regency, webhook_form=form, status=status)
 
 
 @bp.post("/<slug>/webhook/rahasia")
-@roles_required(*_MANAGERS)
+@requires(policy.can_administer)
 def new_secret(slug: str) -> ResponseReturnValue:
     """Generate a new random secret for the webhook."""
     regency = _regency_or_abort(slug)
-    session = db_session()
     # (CSRFProtect has checked the form's token before this view runs.)
-    settings.regenerate_webhook_secret(
-        session, actor=current_actor(), regency_id=regency.id, now=get_clock().now()
+    return run_action(
+        lambda: settings.regenerate_webhook_secret(
+            db_session(), actor=current_actor(), regency_id=regency.id, now=get_clock().now()
+        ),
+        done=lambda _: _l("A new secret has been generated. Give it to the gateway."),
+        to=url_for("settings.notifications", slug=regency.slug),
     )
-    session.commit()
-    flash_done(_l("A new secret has been generated. Give it to the gateway."))
-    return redirect(url_for("settings.notifications", slug=regency.slug))

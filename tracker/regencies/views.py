@@ -13,7 +13,7 @@ from tracker.extensions import db_session
 from tracker.regencies.forms import RegencyForm
 from tracker.regencies.queries import list_regencies
 from tracker.regencies.services import create_regency
-from tracker.web import apply_form
+from tracker.web.forms import submit_form
 
 bp = Blueprint("regencies", __name__)
 
@@ -35,7 +35,7 @@ def new() -> ResponseReturnValue:
     if not policy.can_manage_regencies(actor):
         abort(403)
     form = RegencyForm()
-    answer, status = apply_form(
+    return submit_form(
         form,
         lambda: create_regency(
             db_session(),
@@ -49,7 +49,5 @@ def new() -> ResponseReturnValue:
         done=lambda regency: _l("The regency %(name)s has been added.", name=regency.name),
         to=url_for("regencies.index"),
         aliases={"timezone": form.timezone_field_name()},
+        render=lambda status: (render_template("regencies/new.html", form=form), status),
     )
-    if answer is not None:
-        return answer
-    return render_template("regencies/new.html", form=form), status

@@ -1,0 +1,65 @@
+"""What every template gets: labels, the language switch, links and dates."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, request, url_for
+from flask_babel import format_date, get_locale
+from werkzeug.exceptions import HTTPException, NotFound
+
+from tracker import labels
+
+
+def url_with(**changes: Any) -> str:
+    """Return the current URL with some query parameters replaced (None removes one)."""
+    args = request.args.to_dict()
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    values: dict[str, Any] = {**(request.view_args or {}), **args}
+    endpoint = request.endpoint or "portal.home"
+    if request.method != "GET":
+        # A page rendered by a POST (a form with errors) has no GET of its own at this URL:
+        # link to the page the form was on, or home.
+        adapter = current_app.url_map.bind("")
+        referrer = urlsplit(request.referrer or "")
+        try:
+            if referrer.netloc not in ("", request.host):
+                raise NotFound
+            endpoint, matched = adapter.match(referrer.path or "/", method="GET")
+        except HTTPException:
+            endpoint, matched = "portal.home", {}
+        values = {**matched, **{k: v for k, v in changes.items() if v is not None}}
+    return url_for(endpoint, **values)
+
+
+def format_day(value: date | None, style: str = "medium") -> str:
+    """Format a local date in the page's language, or an em dash when there is none."""
+    if value is None:
+        return "—"
+    return str(format_date(value, style))
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Expose labels, formatting and the language switch to every template."""
+    from tracker.auth import policy
+    from tracker.pacts import rules as pact_rules
+
+    app.jinja_env.globals.update(
+        policy=policy,
+        pact_rules=pact_rules,
+        labels=labels,
+        url_with=url_with,
+        current_locale=lambda: str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),
+        languages=app.config["LANGUAGES"],
+    )
+    app.jinja_env.filters["day"] = format_day
+    # Keep the order the serializers chose (id first), not alphabetical.
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
