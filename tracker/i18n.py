@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import current_app, has_request_context, request, session
+from flask_babel import format_date
 
 
 def N_(message: str) -> str:  # noqa: N802 - the conventional name for a no-op marker
@@ -35,3 +38,10 @@ def select_locale() -> str:
         if best:
             return best
     return default
+
+
+def format_day(value: date | None, style: str = "medium") -> str:
+    """Format a local date in the current language, or an em dash when there is none."""
+    if value is None:
+        return "—"
+    return str(format_date(value, style))

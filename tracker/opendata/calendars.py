@@ -21,11 +21,11 @@ from datetime import timedelta
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
+from tracker.i18n import format_day
 from tracker.opendata.feeds import host_of
 from tracker.opendata.queries import PactVersion, pact_url
 from tracker.pacts.queries import PactRow
 from tracker.pacts.rules import PactStatus
-from tracker.web.templating import format_day
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 # Calendar apps that honour it poll twice a day; deadlines do not move faster than that.

@@ -11,8 +11,8 @@ from feedgen.feed import FeedGenerator
 from flask_babel import gettext as _
 
 from tracker.audit.labels import action_label
+from tracker.i18n import format_day
 from tracker.opendata.queries import FeedEvent, pact_url
-from tracker.web.templating import format_day
 
 # XML 1.0 cannot carry these control characters; a feed must never fail on a stray one.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException, NotFound
 
 from tracker import labels
+from tracker.i18n import format_day
 
 
 def url_with(**changes: Any) -> str:
@@ -36,13 +36,6 @@ def url_with(**changes: Any) -> str:
             endpoint, matched = "portal.home", {}
         values = {**matched, **{k: v for k, v in changes.items() if v is not None}}
     return url_for(endpoint, **values)
-
-
-def format_day(value: date | None, style: str = "medium") -> str:
-    """Format a local date in the page's language, or an em dash when there is none."""
-    if value is None:
-        return "—"
-    return str(format_date(value, style))
 
 
 def register_template_helpers(app: Flask) -> None:
