@@ -36,6 +36,7 @@ from tracker.opendata.exports import (
 )
 from tracker.opendata.models import DataSnapshot
 from tracker.opendata.queries import ExportFilter, finding_records, pact_records
+from tracker.settings import due_soon_days
 from tracker.storage import FileStore, StoredFile, get_file_store
 
 SNAPSHOT_TIMEZONE = "Asia/Jakarta"
@@ -141,7 +142,7 @@ def take_snapshot(
             export_filter=everything,
             now=now,
             base_url=base_url,
-            due_soon_days=int(current_app.config["DUE_SOON_DAYS"]),
+            due_soon_days=due_soon_days(),
         ),
     )
     files |= _write_dataset(

@@ -25,9 +25,10 @@ from tracker.errors import NotFound
 from tracker.extensions import db_session
 from tracker.opendata import calendars, exports, feeds, queries, snapshots
 from tracker.pacts import queries as pact_queries
-from tracker.portal.caching import conditional
 from tracker.regencies.queries import list_regencies
+from tracker.settings import due_soon_days
 from tracker.storage import get_file_store
+from tracker.web.caching import conditional
 
 bp = Blueprint("opendata", __name__)
 
@@ -50,7 +51,7 @@ def _pacts(session: Session, export_filter: queries.ExportFilter) -> Iterator[di
         export_filter=export_filter,
         now=get_clock().now(),
         base_url=_base_url(),
-        due_soon_days=int(_config("DUE_SOON_DAYS")),
+        due_soon_days=due_soon_days(),
     )
 
 
@@ -184,7 +185,7 @@ def regency_calendar(slug: str) -> Response:
         session,
         now=get_clock().now(),
         regency_id=regency.id,
-        due_soon_days=int(_config("DUE_SOON_DAYS")),
+        due_soon_days=due_soon_days(),
     )
     versions = queries.pact_versions(session, regency_id=regency.id)
     document = calendars.build_calendar(
@@ -206,7 +207,7 @@ def pact_calendar(pact_id: int) -> Response:
         session,
         pact_id=pact_id,
         now=get_clock().now(),
-        due_soon_days=int(_config("DUE_SOON_DAYS")),
+        due_soon_days=due_soon_days(),
     )
     version = queries.pact_versions(session, pact_id=pact_id).get(pact_id)
     if version is None:

@@ -1,6 +1,6 @@
 """Public pages: home, the pact list, a regency, an agency, a pact, published evidence.
 
-Every page answers conditional GETs (tracker.portal.caching) and reads through the portal's
+Every page answers conditional GETs (tracker.web.caching) and reads through the portal's
 own public queries (tracker.portal.queries): no account, no cookie, nothing private.
 """
 
@@ -18,12 +18,17 @@ from tracker.clock import get_clock
 from tracker.extensions import db_session
 from tracker.pacts.rules import PactStatus
 from tracker.pagination import paginate, parse_positive
-from tracker.portal import queries
-from tracker.portal.caching import conditional
 from tracker.portal.charts import Bar, score_chart
 from tracker.portal.forms import PactFilterForm, RegencyFilterForm
 from tracker.portal.images import public_copy, public_etag
+from tracker.portal.queries.agency import agency_page
+from tracker.portal.queries.evidence import get_public_file
+from tracker.portal.queries.home import home_overview
+from tracker.portal.queries.pact import public_pact
+from tracker.portal.queries.regency import by_agency, filter_pacts, regency_page, sort_by_agency
+from tracker.settings import due_soon_days
 from tracker.storage import PDF, get_file_store
+from tracker.web.caching import conditional
 
 bp = Blueprint("portal", __name__)
 
@@ -45,18 +50,12 @@ TIMELINE_LABELS: dict[str, LazyString] = {
 EVIDENCE_MAX_AGE = 86_400
 
 
-def _due_soon_days() -> int:
-    return int(current_app.config["DUE_SOON_DAYS"])
-
-
 @bp.get("/")
 @conditional()
 def home() -> tuple[str, int]:
     """Show the regencies, the nearest and the most overdue deadlines, then every pact."""
     page_no = parse_positive(request.args.get("page"), name="page", default=1, maximum=10_000)
-    overview = queries.home_overview(
-        db_session(), now=get_clock().now(), due_soon_days=_due_soon_days()
-    )
+    overview = home_overview(db_session(), now=get_clock().now(), due_soon_days=due_soon_days())
     form = PactFilterForm.build(request.args, overview.regencies)
     valid = not request.args or form.validate()
     page = None
@@ -78,20 +77,20 @@ def home() -> tuple[str, int]:
 def regency(slug: str) -> tuple[str, int]:
     """Show a regency's pacts by agency, its assessment history and its verification speed."""
     page_no = parse_positive(request.args.get("page"), name="page", default=1, maximum=10_000)
-    data = queries.regency_page(
-        db_session(), slug=slug, now=get_clock().now(), due_soon_days=_due_soon_days()
+    data = regency_page(
+        db_session(), slug=slug, now=get_clock().now(), due_soon_days=due_soon_days()
     )
     form = RegencyFilterForm.build(request.args, data.years)
     valid = not request.args or form.validate()
     page = groups = None
     if valid:
-        shown = queries.filter_pacts(data.pacts, status=form.status_value, year=form.year_value)
+        shown = filter_pacts(data.pacts, status=form.status_value, year=form.year_value)
         page = paginate(
-            queries.sort_by_agency(shown),
+            sort_by_agency(shown),
             page=page_no,
             per_page=current_app.config["PAGE_SIZE"],
         )
-        groups = queries.by_agency(page.items)
+        groups = by_agency(page.items)
     chart = score_chart(
         [
             Bar(str(a.year), a.score, a.zone, format_decimal(a.score, "#,##0.00"))
@@ -111,8 +110,8 @@ def regency(slug: str) -> tuple[str, int]:
 @conditional()
 def agency(agency_id: int) -> str:
     """Show an agency's pacts over the years and its unit scores."""
-    data = queries.agency_page(
-        db_session(), agency_id=agency_id, now=get_clock().now(), due_soon_days=_due_soon_days()
+    data = agency_page(
+        db_session(), agency_id=agency_id, now=get_clock().now(), due_soon_days=due_soon_days()
     )
     chart = score_chart(
         [
@@ -130,8 +129,8 @@ def agency(agency_id: int) -> str:
 @conditional()
 def pact(pact_id: int) -> str:
     """Show one pact: who promised what, by when, what happened since, and the proof."""
-    data = queries.public_pact(
-        db_session(), pact_id=pact_id, now=get_clock().now(), due_soon_days=_due_soon_days()
+    data = public_pact(
+        db_session(), pact_id=pact_id, now=get_clock().now(), due_soon_days=due_soon_days()
     )
     url = current_app.config["BASE_URL"].rstrip("/") + request.path
     share_text = _("Integrity pact: %(title)s", title=data.title) + " " + url
@@ -156,7 +155,7 @@ def _cacheable(response: Response, etag: str) -> Response:
 @bp.get("/bukti/<int:evidence_id>")
 def evidence_file(evidence_id: int) -> Response:
     """Serve a published evidence file, re-encoded without metadata; 404 if unpublished."""
-    found = queries.get_public_file(db_session(), evidence_id=evidence_id)
+    found = get_public_file(db_session(), evidence_id=evidence_id)
     if found.sha256 and request.if_none_match.contains_weak(public_etag(found.sha256)):
         # The visitor's copy is current: answered without reading the file.
         return _cacheable(current_app.response_class(status=304), public_etag(found.sha256))

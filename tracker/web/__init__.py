@@ -5,5 +5,6 @@
 - ``json``: the step of a JSON endpoint (``run_json``);
 - ``cli``: the step of a CLI command (``command_step``);
 - ``errors``: problem+json and the error pages; ``routing``: URL converters;
+- ``caching``: conditional GET (ETag, 304) of the public pages and the open data;
 - ``templating``: the helpers every template gets.
 """

@@ -1,0 +1,120 @@
+"""The home page: every regency with its pacts by status, the nearest and most overdue deadlines."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from tracker.assessments.models import Assessment
+from tracker.pacts import queries as pact_queries
+from tracker.pacts.queries import PactRow
+from tracker.pacts.rules import PactStatus
+from tracker.portal.queries.scores import ScoreYear, schemes, score_year
+from tracker.regencies.models import Regency
+
+# Pacts whose deadline lies ahead and whose findings are not all closed.
+RUNNING = (PactStatus.ON_TRACK, PactStatus.DUE_SOON)
+
+
+@dataclass(frozen=True)
+class RegencySummary:
+    """A regency on the home page: its pacts by status and its latest assessment."""
+
+    slug: str
+    name: str
+    province: str
+    total: int
+    counts: dict[PactStatus, int]
+    latest: ScoreYear | None
+
+
+@dataclass(frozen=True)
+class HomeOverview:
+    """The home page: regencies, the nearest deadlines, the most overdue, and every pact."""
+
+    regencies: list[RegencySummary]
+    nearest: list[PactRow]
+    most_overdue: list[PactRow]
+    pacts: list[PactRow]
+
+
+def nearest_deadlines(rows: Iterable[PactRow], limit: int) -> list[PactRow]:
+    """Return running pacts (deadline ahead, findings open) by days left, soonest first."""
+    running = [r for r in rows if r.status in RUNNING and r.days_left is not None]
+    return sorted(running, key=lambda r: (r.days_left, r.id))[:limit]
+
+
+def most_overdue(rows: Iterable[PactRow], limit: int) -> list[PactRow]:
+    """Return overdue pacts, the longest overdue first."""
+    late = [r for r in rows if r.status is PactStatus.OVERDUE and r.days_left is not None]
+    return sorted(late, key=lambda r: (r.days_left, r.id))[:limit]
+
+
+def home_overview(
+    session: Session, *, now: datetime, due_soon_days: int, limit: int = 5
+) -> HomeOverview:
+    """Summarise every regency and pick the nearest and the most overdue deadlines.
+
+    Four statements whatever the size: regencies, every pact row (one aggregated query whose
+    statuses are derived in Python), the latest assessment of each regency, the schemes.
+    """
+    regencies = list(
+        session.execute(
+            select(Regency.id, Regency.slug, Regency.name, Regency.province).order_by(
+                Regency.name, Regency.id
+            )
+        )
+    )
+    rows = pact_queries.list_pacts(session, now=now, due_soon_days=due_soon_days)
+    latest_year = (
+        select(Assessment.regency_id, func.max(Assessment.year).label("year"))
+        .group_by(Assessment.regency_id)
+        .subquery()
+    )
+    latest = {
+        a.regency_id: a
+        for a in session.execute(
+            select(
+                Assessment.regency_id,
+                Assessment.year,
+                Assessment.score,
+                Assessment.source,
+                Assessment.is_demo,
+            ).join(
+                latest_year,
+                and_(
+                    latest_year.c.regency_id == Assessment.regency_id,
+                    latest_year.c.year == Assessment.year,
+                ),
+            )
+        )
+    }
+    specs = schemes(session) if latest else []
+    counts: dict[str, Counter[PactStatus]] = defaultdict(Counter)
+    for row in rows:
+        counts[row.regency_slug][row.status] += 1
+    summaries = []
+    for r in regencies:
+        by_status = counts[r.slug]
+        a = latest.get(r.id)
+        summaries.append(
+            RegencySummary(
+                slug=r.slug,
+                name=r.name,
+                province=r.province,
+                total=sum(by_status.values()),
+                counts={s: by_status.get(s, 0) for s in PactStatus},
+                latest=score_year(a.year, a.score, a.source, a.is_demo, specs) if a else None,
+            )
+        )
+    return HomeOverview(
+        regencies=summaries,
+        nearest=nearest_deadlines(rows, limit),
+        most_overdue=most_overdue(rows, limit),
+        pacts=rows,
+    )

@@ -1,0 +1,256 @@
+"""The public page of a pact: its promise, extensions, findings, published evidence, timeline."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracker.audit.models import AuditEvent
+from tracker.audit.public import PUBLIC_ACTIONS
+from tracker.clock import local_today
+from tracker.findings.models import Evidence, Finding
+from tracker.findings.rules import EvidenceKind, FindingCategory, FindingStatus
+from tracker.pacts import queries as pact_queries
+from tracker.pacts.models import Pact, PactExtension
+from tracker.pacts.queries import PactRow
+
+
+@dataclass(frozen=True)
+class PublicExtension:
+    """A deadline extension: the deadline it replaced, the new one, and why."""
+
+    previous_deadline_on: date
+    new_deadline_on: date
+    reason: str
+    granted_on: date
+
+
+@dataclass(frozen=True)
+class PublicFinding:
+    """A finding as the public sees it: title, category, status and dates."""
+
+    id: int
+    title: str
+    category: FindingCategory
+    status: FindingStatus
+    recorded_on: date
+    submitted_on: date | None
+    closed_on: date | None
+
+
+@dataclass(frozen=True)
+class PublicEvidence:
+    """Evidence the regent's office has published, with the hash of the stored original."""
+
+    id: int
+    finding_id: int
+    kind: EvidenceKind
+    caption: str
+    content_type: str | None
+    size_bytes: int | None
+    sha256: str | None
+    url: str | None
+    has_file: bool
+    uploaded_on: date
+
+    @property
+    def is_image(self) -> bool:
+        """Tell whether the file is a photo the page can show inline."""
+        return self.has_file and self.kind is EvidenceKind.PHOTO
+
+
+@dataclass(frozen=True)
+class PublicEvent:
+    """A step of the public timeline: when, which public action, by which role."""
+
+    id: int
+    local_at: datetime
+    action: str
+    role: str | None
+    finding_id: int | None
+    extended_from: date | None
+    extended_to: date | None
+
+
+@dataclass(frozen=True)
+class PublicPact:
+    """Everything the public page of a pact shows."""
+
+    id: int
+    row: PactRow
+    regency_today: date
+    pledge: str
+    sanction: str | None
+    witnesses: str | None
+    withdrawal_reason: str | None
+    withdrawn_on: date | None
+    extensions: list[PublicExtension]
+    findings: list[PublicFinding]
+    evidence: dict[int, list[PublicEvidence]]
+    timeline: list[PublicEvent]
+
+    @property
+    def title(self) -> str:
+        """Return the pact's plain-text title (for the page title and the share link)."""
+        return f"{self.row.agency_name}, {self.row.regency_name}"
+
+
+def _local_date(at: datetime | None, zone: ZoneInfo) -> date | None:
+    return local_today(at, zone) if at is not None else None
+
+
+def _iso_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def _timeline(
+    session: Session, pact_id: int, zone: ZoneInfo, public_evidence: set[int]
+) -> list[PublicEvent]:
+    events = session.execute(
+        select(
+            AuditEvent.id,
+            AuditEvent.at,
+            AuditEvent.action,
+            AuditEvent.actor_role,
+            AuditEvent.target_type,
+            AuditEvent.target_id,
+            AuditEvent.changes,
+        )
+        .where(AuditEvent.pact_id == pact_id, AuditEvent.action.in_(PUBLIC_ACTIONS))
+        .order_by(AuditEvent.at, AuditEvent.id)
+    )
+    timeline = []
+    for e in events:
+        changes: dict[str, Any] = e.changes if isinstance(e.changes, dict) else {}
+        if e.action == "evidence.added" and changes.get("evidence_id") not in public_evidence:
+            # Unpublished evidence stays private, even the fact that it exists; what the
+            # public may see of that step is the finding's status change, if there was one.
+            status = changes.get("status") or {}
+            if not isinstance(status, dict) or status.get("from") == status.get("to"):
+                continue
+            action = "finding.in_progress"
+        else:
+            action = e.action
+        extended = e.action == "pact.extended"
+        timeline.append(
+            PublicEvent(
+                id=e.id,
+                local_at=e.at.astimezone(zone),
+                action=action,
+                role=e.actor_role,
+                finding_id=e.target_id if e.target_type == "finding" else None,
+                extended_from=_iso_date(changes.get("from")) if extended else None,
+                extended_to=_iso_date(changes.get("to")) if extended else None,
+            )
+        )
+    return timeline
+
+
+def public_pact(session: Session, *, pact_id: int, now: datetime, due_soon_days: int) -> PublicPact:
+    """Return the public page of a pact; raise NotFound for an unknown id."""
+    detail = pact_queries.get_pact(session, pact_id=pact_id, now=now, due_soon_days=due_soon_days)
+    row = detail.row
+    zone = ZoneInfo(row.regency_timezone)
+    extensions = [
+        PublicExtension(
+            previous_deadline_on=e.previous_deadline_on,
+            new_deadline_on=e.new_deadline_on,
+            reason=e.reason,
+            granted_on=local_today(e.created_at, zone),
+        )
+        for e in session.execute(
+            select(
+                PactExtension.previous_deadline_on,
+                PactExtension.new_deadline_on,
+                PactExtension.reason,
+                PactExtension.created_at,
+            )
+            .where(PactExtension.pact_id == pact_id)
+            .order_by(PactExtension.new_deadline_on, PactExtension.id)
+        )
+    ]
+    findings = [
+        PublicFinding(
+            id=f.id,
+            title=f.title,
+            category=f.category,
+            status=f.status,
+            recorded_on=local_today(f.created_at, zone),
+            submitted_on=_local_date(f.submitted_at, zone),
+            closed_on=_local_date(f.closed_at, zone),
+        )
+        for f in session.execute(
+            select(
+                Finding.id,
+                Finding.title,
+                Finding.category,
+                Finding.status,
+                Finding.created_at,
+                Finding.submitted_at,
+                Finding.closed_at,
+            )
+            .where(Finding.pact_id == pact_id)
+            .order_by(Finding.id)
+        )
+    ]
+    evidence: dict[int, list[PublicEvidence]] = defaultdict(list)
+    for e in session.execute(
+        select(
+            Evidence.id,
+            Evidence.finding_id,
+            Evidence.kind,
+            Evidence.caption,
+            Evidence.content_type,
+            Evidence.size_bytes,
+            Evidence.sha256,
+            Evidence.url,
+            Evidence.storage_key.is_not(None).label("has_file"),
+            Evidence.uploaded_at,
+        )
+        .join(Finding, Evidence.finding_id == Finding.id)
+        .where(Finding.pact_id == pact_id, Evidence.is_public.is_(True))
+        .order_by(Evidence.uploaded_at, Evidence.id)
+    ):
+        evidence[e.finding_id].append(
+            PublicEvidence(
+                id=e.id,
+                finding_id=e.finding_id,
+                kind=e.kind,
+                caption=e.caption,
+                content_type=e.content_type,
+                size_bytes=e.size_bytes,
+                sha256=e.sha256,
+                url=e.url,
+                has_file=bool(e.has_file),
+                uploaded_on=local_today(e.uploaded_at, zone),
+            )
+        )
+    public_ids = {item.id for items in evidence.values() for item in items}
+    withdrawn_at = session.execute(select(Pact.withdrawn_at).where(Pact.id == pact_id)).scalar()
+    return PublicPact(
+        id=row.id,
+        row=row,
+        regency_today=local_today(now, zone),
+        pledge=detail.pledge,
+        sanction=detail.sanction,
+        witnesses=detail.witnesses,
+        withdrawal_reason=detail.withdrawal_reason,
+        withdrawn_on=_local_date(withdrawn_at, zone),
+        extensions=extensions,
+        findings=findings,
+        evidence=dict(evidence),
+        timeline=_timeline(session, pact_id, zone, public_ids),
+    )

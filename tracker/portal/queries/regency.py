@@ -1,0 +1,151 @@
+"""The public page of a regency: its pacts by agency, its assessments, its verification speed."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracker.assessments.models import Assessment
+from tracker.audit.models import AuditEvent
+from tracker.clock import local_today
+from tracker.errors import NotFound
+from tracker.pacts import queries as pact_queries
+from tracker.pacts.queries import PactRow
+from tracker.pacts.rules import PactStatus
+from tracker.portal.queries.scores import ScoreYear, scores_by_year
+from tracker.regencies.models import Regency
+
+_DECISIONS = ("finding.approved", "finding.returned")
+
+
+@dataclass(frozen=True)
+class AgencyPacts:
+    """One agency's pacts on the regency page."""
+
+    agency_id: int
+    agency_name: str
+    pacts: list[PactRow]
+
+
+@dataclass(frozen=True)
+class VerificationSpeed:
+    """How long the regent's office takes to decide on a submitted finding."""
+
+    decisions: int
+    median_days: float | None
+
+
+@dataclass(frozen=True)
+class RegencyPage:
+    """Everything the public page of a regency shows."""
+
+    id: int
+    slug: str
+    name: str
+    province: str
+    timezone: str
+    today: date
+    counts: dict[PactStatus, int]
+    total: int
+    years: list[int]
+    pacts: list[PactRow]
+    assessments: list[ScoreYear]
+    verification: VerificationSpeed
+
+
+def median_verification_days(durations: Sequence[float]) -> float | None:
+    """Return the median of decision times in days, to one decimal, or None without any."""
+    if not durations:
+        return None
+    return round(statistics.median(durations), 1)
+
+
+def verification_speed(session: Session, *, regency_id: int) -> VerificationSpeed:
+    """Measure each decision from the submission it answers, using the audit trail.
+
+    A finding may be submitted, returned and submitted again: every decision is paired with
+    the latest submission of the same finding before it (finding.submitted_at only keeps the
+    last one, so the audit trail is the record to read).
+    """
+    events = session.execute(
+        select(AuditEvent.target_id, AuditEvent.action, AuditEvent.at)
+        .where(
+            AuditEvent.regency_id == regency_id,
+            AuditEvent.target_type == "finding",
+            AuditEvent.action.in_(("finding.submitted", *_DECISIONS)),
+        )
+        .order_by(AuditEvent.target_id, AuditEvent.at, AuditEvent.id)
+    )
+    pending: dict[int, datetime] = {}
+    durations: list[float] = []
+    for finding_id, action, at in events:
+        if action == "finding.submitted":
+            pending[finding_id] = at
+        elif finding_id in pending:
+            submitted = pending.pop(finding_id)
+            durations.append(max(0.0, (at - submitted).total_seconds() / 86400))
+    return VerificationSpeed(len(durations), median_verification_days(durations))
+
+
+def sort_by_agency(rows: Iterable[PactRow]) -> list[PactRow]:
+    """Order pact rows by agency name, each agency's pacts keeping their order (newest first)."""
+    return sorted(rows, key=lambda r: (r.agency_name.casefold(), r.agency_id))
+
+
+def by_agency(rows: Iterable[PactRow]) -> list[AgencyPacts]:
+    """Group pact rows by agency, in the order the agencies first appear."""
+    groups: dict[int, list[PactRow]] = defaultdict(list)
+    names: dict[int, str] = {}
+    for row in rows:
+        groups[row.agency_id].append(row)
+        names[row.agency_id] = row.agency_name
+    return [AgencyPacts(i, names[i], groups[i]) for i in groups]
+
+
+def filter_pacts(
+    rows: Iterable[PactRow], *, status: PactStatus | None, year: int | None
+) -> list[PactRow]:
+    """Keep the pacts with this status and signing year (None: any)."""
+    return [
+        r
+        for r in rows
+        if (status is None or r.status is status)
+        and (year is None or (r.signed_on is not None and r.signed_on.year == year))
+    ]
+
+
+def regency_page(session: Session, *, slug: str, now: datetime, due_soon_days: int) -> RegencyPage:
+    """Return a regency's public page: every pact, its assessments and verification speed."""
+    regency = session.execute(
+        select(Regency.id, Regency.slug, Regency.name, Regency.province, Regency.timezone).where(
+            Regency.slug == slug
+        )
+    ).first()
+    if regency is None:
+        raise NotFound(_l("There is no regency %(slug)s.", slug=slug))
+    rows = pact_queries.list_pacts(
+        session, now=now, regency_id=regency.id, due_soon_days=due_soon_days
+    )
+    counts = Counter(r.status for r in rows)
+    return RegencyPage(
+        id=regency.id,
+        slug=regency.slug,
+        name=regency.name,
+        province=regency.province,
+        timezone=regency.timezone,
+        today=local_today(now, ZoneInfo(regency.timezone)),
+        counts={s: counts.get(s, 0) for s in PactStatus},
+        total=len(rows),
+        years=sorted({r.signed_on.year for r in rows if r.signed_on}, reverse=True),
+        pacts=rows,
+        assessments=scores_by_year(session, Assessment, Assessment.regency_id == regency.id),
+        verification=verification_speed(session, regency_id=regency.id),
+    )
