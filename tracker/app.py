@@ -163,9 +163,9 @@ def register_blueprints(app: Flask) -> None:
 
     # Every <int:...> in a URL is a database id: one past the column's range is a 404, not a 500.
     app.url_map.converters["int"] = BoundedIntConverter
+    from tracker.accounts.views import bp as accounts_bp
     from tracker.agencies.views import bp as agencies_bp
     from tracker.api.views import bp as api_bp
-    from tracker.auth.accounts import bp as accounts_bp
     from tracker.auth.views import bp as auth_bp
     from tracker.dashboard.views import bp as dashboard_bp
     from tracker.findings.views import bp as findings_bp

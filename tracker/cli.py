@@ -7,7 +7,7 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Attach every capability's commands to the app's CLI."""
-    from tracker.auth.cli import users
+    from tracker.accounts.cli import users
     from tracker.demo.cli import demo
     from tracker.notifications.cli import scheduler_command, sweep_command
     from tracker.opendata.cli import snapshot

@@ -13,18 +13,18 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from tracker.agencies.models import Agency
-from tracker.auth import policy, services
-from tracker.auth.access import current_actor, login_required, requires
-from tracker.auth.account_forms import (
+from tracker.accounts.forms import (
     ROLE_LABELS,
     AccountEditForm,
     AccountForm,
     LanguageForm,
     TokenForm,
 )
+from tracker.accounts.services import can_change_account, update_account
+from tracker.agencies.models import Agency
+from tracker.auth import policy, services
+from tracker.auth.access import current_actor, login_required, requires
 from tracker.auth.models import User, UserRole
-from tracker.auth.preferences import can_change_account, update_account
 from tracker.clock import get_clock
 from tracker.errors import Conflict, Forbidden, Invalid
 from tracker.extensions import db_session
