@@ -169,10 +169,10 @@ def register_blueprints(app: Flask) -> None:
     from tracker.auth.views import bp as auth_bp
     from tracker.dashboard.views import bp as dashboard_bp
     from tracker.findings.views import bp as findings_bp
+    from tracker.followers.views import bp as follow_bp
     from tracker.notifications.views import bp as notifications_bp
     from tracker.opendata.views import bp as opendata_bp
     from tracker.pacts.views import bp as pacts_bp
-    from tracker.portal.follow_views import bp as follow_bp
     from tracker.portal.views import bp as portal_bp
     from tracker.regencies.settings_views import bp as settings_bp
     from tracker.regencies.views import bp as regencies_bp
@@ -180,7 +180,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(portal_bp)
     # Open data (exports, feeds, calendars, snapshots): public and cookie-free like the portal.
     app.register_blueprint(opendata_bp)
-    # Following a pact by email: public, cookie-free, CSRF-exempt (see follow_views).
+    # Following a pact by email: public, cookie-free, CSRF-exempt (see followers.views).
     app.register_blueprint(follow_bp)
     app.register_blueprint(auth_bp)
     # Staff pages live under /staf/ and need a login; the portal and the read API do not.

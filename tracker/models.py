@@ -5,6 +5,7 @@ from tracker.assessments.models import Assessment, AssessmentBand, AssessmentSch
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import ApiToken, LoginSession, User, UserRole
 from tracker.findings.models import Evidence, Finding, Review
+from tracker.followers.models import Follower
 from tracker.notifications.models import (
     NoticeKind,
     Notification,
@@ -13,7 +14,6 @@ from tracker.notifications.models import (
 )
 from tracker.opendata.models import DataSnapshot
 from tracker.pacts.models import Pact, PactExtension
-from tracker.portal.models import Follower
 from tracker.regencies.models import EscalationContact, Regency
 
 __all__ = [

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from tracker.portal.follow import (
+from tracker.followers.rules import (
     FollowerState,
     confirm_key,
     follower_state,

@@ -21,11 +21,11 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from tracker.clock import Clock, get_clock
+from tracker.followers.services import sweep_followers
 from tracker.notifications.delivery import DeliveryReport, DeliverySettings, deliver_pending
 from tracker.notifications.sweep import SweepReport, sweep
 from tracker.opendata.models import DataSnapshot
 from tracker.opendata.snapshots import take_due_snapshot
-from tracker.portal.follow import sweep_followers
 
 log = logging.getLogger(__name__)
 

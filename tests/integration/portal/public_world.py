@@ -17,15 +17,16 @@ from pypdf import PdfWriter
 from sqlalchemy.orm import Session
 
 from tests.builders import make_agency, make_regency
+from tracker.accounts.services import create_user
 from tracker.agencies.models import Agency
 from tracker.auth import services as auth_services
 from tracker.auth.models import User
 from tracker.findings import services as finding_services
 from tracker.findings.models import Evidence
+from tracker.followers.models import Follower
 from tracker.notifications.outbox import Notice, Recipient, enqueue
 from tracker.pacts import services as pact_services
 from tracker.pacts.models import Pact
-from tracker.portal.models import Follower
 from tracker.regencies.models import EscalationContact, Regency
 from tracker.storage import FileStore
 
@@ -97,7 +98,7 @@ class PublicWorld:
 def _user(
     session: Session, *, role: str, regency: Regency, agency: Agency | None, now: datetime
 ) -> User:
-    user = auth_services.create_user(
+    user = create_user(
         session,
         actor=None,
         email=f"{marker(role + '-email')}@uji.go.id",

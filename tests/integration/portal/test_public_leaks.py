@@ -25,8 +25,8 @@ from tests.integration.portal.public_world import MARK, PublicWorld
 from tracker.agencies.models import Agency
 from tracker.auth.models import User
 from tracker.demo.services import DemoReport
+from tracker.followers.models import Follower
 from tracker.opendata.snapshots import take_due_snapshot
-from tracker.portal.models import Follower
 from tracker.regencies.models import EscalationContact, Regency
 
 # Endpoints a visitor reaches only with a secret from a mail (never listed on a page).
@@ -64,8 +64,8 @@ def test_no_public_url_shows_private_data(
     app: Flask,
     client: FlaskClient,
     session: Session,
-    world: PublicWorld,
     demo: DemoReport,
+    world: PublicWorld,
     now: datetime,
 ) -> None:
     with app.app_context():
@@ -104,7 +104,7 @@ def test_no_public_url_shows_private_data(
 
 
 def test_the_url_list_reaches_every_public_page(
-    app: Flask, session: Session, world: PublicWorld, demo: DemoReport, now: datetime
+    app: Flask, session: Session, demo: DemoReport, world: PublicWorld, now: datetime
 ) -> None:
     with app.app_context():
         take_due_snapshot(session, now)

@@ -19,10 +19,11 @@ from flask_babel import lazy_gettext as _l
 from tracker.clock import get_clock
 from tracker.errors import Conflict, DomainError, Invalid, NotFound
 from tracker.extensions import csrf, db_session
+from tracker.followers import queries, services
+from tracker.followers.models import Follower
+from tracker.followers.rules import FollowerState
 from tracker.pacts import queries as pact_queries
 from tracker.pacts.queries import PactDetail
-from tracker.portal import follow
-from tracker.portal.models import Follower
 from tracker.web.step import unit_of_work
 
 bp = Blueprint("follow", __name__)
@@ -66,26 +67,26 @@ def follow_pact(pact_id: int) -> Response:
     detail = _detail(pact_id)
     email = request.form.get("email", "").strip()
     if request.form.get(HONEYPOT):
-        return _page("portal/follow/requested.html", pact=detail)
+        return _page("followers/requested.html", pact=detail)
     try:
         with unit_of_work() as session:
             if not email:
                 raise Invalid(_l("Enter your email address."))
-            follow.request_follow(
+            services.request_follow(
                 session, pact_id=pact_id, email=email, locale=str(get_locale()),
                 now=get_clock().now(),
             )  # fmt: skip
     except (Invalid, Conflict) as error:
         return _page(
-            "portal/follow/request.html", error.status, pact=detail, follow_email=email[:254],
+            "followers/request.html", error.status, pact=detail, follow_email=email[:254],
             follow_error=str(error.detail),
         )  # fmt: skip
-    return _page("portal/follow/requested.html", pact=detail)
+    return _page("followers/requested.html", pact=detail)
 
 
 def _link_problem(error: DomainError, pact_id: int | None) -> Response:
     detail = _detail(pact_id) if pact_id is not None else None
-    return _page("portal/follow/link_problem.html", error.status, error=error, pact=detail)
+    return _page("followers/link_problem.html", error.status, error=error, pact=detail)
 
 
 @bp.route("/ikuti/konfirmasi/<token>", methods=["GET", "POST"])
@@ -94,17 +95,17 @@ def confirm(token: str) -> Response:
     session, now = db_session(), get_clock().now()
     follower: Follower | None = None
     try:
-        follower = follow.find_for_confirmation(session, token=token)
+        follower = queries.get_by_confirm_token(session, token=token)
         if request.method == "POST":
             with unit_of_work(session):
-                follow.confirm_follow(session, token=token, now=now)
-        done = follow.check_confirmable(follower, now) is follow.FollowerState.FOLLOWING
-    except (NotFound, follow.LinkExpired) as error:
+                services.confirm_follow(session, token=token, now=now)
+        done = services.check_confirmable(follower, now) is FollowerState.FOLLOWING
+    except (NotFound, services.LinkExpired) as error:
         session.rollback()
         with _follower_language(follower):
             return _link_problem(error, follower.pact_id if follower else None)
     with _follower_language(follower):
-        return _page("portal/follow/confirm.html", pact=_detail(follower.pact_id), done=done)
+        return _page("followers/confirm.html", pact=_detail(follower.pact_id), done=done)
 
 
 @bp.route("/ikuti/berhenti/<token>", methods=["GET", "POST"])
@@ -112,16 +113,16 @@ def unsubscribe(token: str) -> Response:
     """Show a button to stop the mails; the POST (also RFC 8058 one-click) stops them."""
     session, now = db_session(), get_clock().now()
     try:
-        follower = follow.find_for_unsubscribe(session, token=token)
+        follower = queries.get_by_unsubscribe_token(session, token=token)
         if request.method == "POST":
             with unit_of_work(session):
-                follow.unsubscribe(session, token=token, now=now)
+                services.unsubscribe(session, token=token, now=now)
     except NotFound as error:
         session.rollback()
         return _link_problem(error, None)
     with _follower_language(follower):
         return _page(
-            "portal/follow/unsubscribe.html",
+            "followers/unsubscribe.html",
             pact=_detail(follower.pact_id),
             done=follower.unsubscribed_at is not None,
             one_click=request.form.get("List-Unsubscribe") == "One-Click",

@@ -20,9 +20,9 @@ from tests.builders import make_agency, make_pact, make_regency
 from tracker.clock import FixedClock
 from tracker.findings.models import Finding
 from tracker.findings.rules import FindingStatus
+from tracker.followers.models import Follower
+from tracker.followers.services import sweep_followers
 from tracker.notifications.delivery import DeliverySettings, deliver_pending
-from tracker.portal.follow import sweep_followers
-from tracker.portal.models import Follower
 
 ADDRESS = "jurnalis@contoh.id"
 

@@ -18,10 +18,11 @@ from tracker.audit.models import AuditEvent
 from tracker.clock import FixedClock
 from tracker.findings.models import Finding
 from tracker.findings.rules import FindingStatus
+from tracker.followers.models import Follower
+from tracker.followers.rules import token_hash
+from tracker.followers.services import sweep_followers
 from tracker.notifications.models import NoticeKind, Notification
 from tracker.pacts.models import Pact
-from tracker.portal.follow import sweep_followers, token_hash
-from tracker.portal.models import Follower
 
 ADDRESS = "warga.pemantau@contoh.id"
 LINK = re.compile(r"https?://\S+?(/ikuti/(?:konfirmasi|berhenti)/[A-Za-z0-9_-]+)")

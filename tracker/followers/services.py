@@ -5,10 +5,6 @@ mail templates and configuration). Nothing is sent here: every mail is a row in 
 written in the caller's transaction and delivered later by the delivery worker.
 
 Decisions:
-- Only SHA-256 digests of the link secrets are stored. The confirmation secret is random and
-  appears in one mail only. The unsubscribe secret must appear in every later mail, which the
-  sweep renders long after the request, so it is derived: HMAC-SHA256 of the follower id under
-  the app's SECRET_KEY (a rotated secret key makes old unsubscribe links unknown).
 - An address that never confirms gets one mail per request, and a new request is only honoured
   once the previous link has expired (FOLLOW_CONFIRM_HOURS): asking again while a link is
   pending sends nothing. An address that pressed "unsubscribe" without ever confirming ("this
@@ -23,51 +19,42 @@ Decisions:
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import logging
-import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from enum import StrEnum
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
 from flask_babel import force_locale, format_date, format_time
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from tracker import labels
-from tracker.agencies.models import Agency
 from tracker.audit.services import record
 from tracker.auth.services import normalise_email
 from tracker.clock import local_today
-from tracker.errors import Conflict, DomainError, NotFound
+from tracker.errors import Conflict, DomainError
+from tracker.followers import queries
+from tracker.followers.models import Follower
+from tracker.followers.rules import (
+    FollowerState,
+    confirm_key,
+    new_token,
+    state_of,
+    status_key,
+    token_hash,
+    unsubscribe_token,
+)
 from tracker.notifications.models import NoticeKind
 from tracker.notifications.outbox import Notice, Recipient, enqueue
+from tracker.notifications.render import absolute_url
 from tracker.pacts import queries as pact_queries
-from tracker.pacts.models import Pact
 from tracker.pacts.queries import PactRow
 from tracker.pacts.rules import PactStatus
-from tracker.portal.models import Follower
 
 log = logging.getLogger(__name__)
-
-# The longest secret a link may carry (ours are 43 characters); longer is not worth hashing.
-MAX_TOKEN_LENGTH = 100
-
-
-class FollowerState(StrEnum):
-    """Where a follower stands, derived from its timestamps and the instant."""
-
-    PENDING = "pending"  # a confirmation link is out and still valid
-    FOLLOWING = "following"  # confirmed and not unsubscribed: gets status mails
-    EXPIRED = "expired"  # the link expired unconfirmed, or an unsubscribed follower's
-    REFUSED = "refused"  # unsubscribed without ever confirming: never mailed again
 
 
 class LinkExpired(DomainError):
@@ -78,64 +65,8 @@ class LinkExpired(DomainError):
     title = "Link expired"
 
 
-def token_hash(token: str) -> str:
-    """Return the SHA-256 hex digest stored for a link secret."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def new_token() -> str:
-    """Return a fresh random link secret (43 URL-safe characters)."""
-    return secrets.token_urlsafe(32)
-
-
-def unsubscribe_token(secret_key: str, follower_id: int) -> str:
-    """Return a follower's unsubscribe secret: stable, so every mail can carry it."""
-    mac = hmac.new(secret_key.encode(), f"follow-unsubscribe:{follower_id}".encode(), "sha256")
-    return base64.urlsafe_b64encode(mac.digest()).rstrip(b"=").decode()
-
-
-def follower_state(
-    *,
-    confirmed_at: datetime | None,
-    unsubscribed_at: datetime | None,
-    confirm_expires_at: datetime,
-    now: datetime,
-) -> FollowerState:
-    """Derive a follower's state; a confirmation link is valid strictly before its expiry."""
-    if confirmed_at is not None and unsubscribed_at is None:
-        return FollowerState.FOLLOWING
-    if now < confirm_expires_at:
-        return FollowerState.PENDING
-    if unsubscribed_at is not None and confirmed_at is None:
-        return FollowerState.REFUSED
-    return FollowerState.EXPIRED
-
-
-def state_of(follower: Follower, now: datetime) -> FollowerState:
-    """Derive the state of a stored follower."""
-    return follower_state(
-        confirmed_at=follower.confirmed_at,
-        unsubscribed_at=follower.unsubscribed_at,
-        confirm_expires_at=follower.confirm_expires_at,
-        now=now,
-    )
-
-
-def confirm_key(follower_id: int, round_started: datetime | None = None) -> str:
-    """Return the outbox key of a confirmation mail (a repeat request after expiry is dated)."""
-    if round_started is None:
-        return f"follow-confirm:{follower_id}"
-    return f"follow-confirm:{follower_id}:{round_started.strftime('%Y%m%dT%H%M%S')}"
-
-
-def status_key(follower_id: int, pact_id: int, status: str, local_day: Any) -> str:
-    """Return the outbox key of a status mail: one per follower, status and local day."""
-    return f"follow-status:{follower_id}:{pact_id}:{status}:{local_day.isoformat()}"
-
-
 @dataclass(frozen=True)
 class _Settings:
-    base_url: str
     secret_key: str
     confirm_hours: int
     max_pending: int
@@ -145,51 +76,10 @@ class _Settings:
 def _settings() -> _Settings:
     config = current_app.config
     return _Settings(
-        base_url=str(config["BASE_URL"]).rstrip("/"),
         secret_key=str(config["SECRET_KEY"]),
         confirm_hours=int(config["FOLLOW_CONFIRM_HOURS"]),
         max_pending=int(config["FOLLOW_MAX_PENDING_PER_ADDRESS"]),
         due_soon_days=int(config["DUE_SOON_DAYS"]),
-    )
-
-
-def _absolute(settings: _Settings, endpoint: str, **values: Any) -> str:
-    # Built from the URL map without a request: the scheduler renders mail too.
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return settings.base_url + path
-
-
-def _find_by_hash(session: Session, column: Any, token: str) -> Follower | None:
-    if not token or len(token) > MAX_TOKEN_LENGTH:
-        return None
-    return session.scalar(select(Follower).where(column == token_hash(token)))
-
-
-def _pact_row(session: Session, pact_id: int, now: datetime, settings: _Settings) -> PactRow:
-    rows = pact_queries.list_pacts(
-        session,
-        now=now,
-        agency_id=_agency_id(session, pact_id),
-        due_soon_days=settings.due_soon_days,
-    )
-    return next(r for r in rows if r.id == pact_id)
-
-
-def _agency_id(session: Session, pact_id: int) -> int:
-    agency_id = session.scalar(select(Pact.agency_id).where(Pact.id == pact_id))
-    if agency_id is None:
-        raise NotFound(_l("There is no pact with id %(id)s.", id=pact_id))
-    return agency_id
-
-
-def _regency_id(session: Session, pact_id: int) -> int:
-    return (
-        session.scalar(
-            select(Agency.regency_id)
-            .join(Pact, Pact.agency_id == Agency.id)
-            .where(Pact.id == pact_id)
-        )
-        or 0
     )
 
 
@@ -201,22 +91,8 @@ def _audit(session: Session, follower: Follower, action: str, now: datetime) -> 
         action=action,
         target_type="follower",
         target_id=follower.id,
-        regency_id=_regency_id(session, follower.pact_id),
+        regency_id=queries.regency_of_pact(session, follower.pact_id),
         at=now,
-    )
-
-
-def _pending_elsewhere(session: Session, email: str, now: datetime) -> int:
-    return (
-        session.scalar(
-            select(func.count(Follower.id)).where(
-                Follower.email == email,
-                Follower.confirmed_at.is_(None),
-                Follower.unsubscribed_at.is_(None),
-                Follower.confirm_expires_at > now,
-            )
-        )
-        or 0
     )
 
 
@@ -229,12 +105,52 @@ def _render(kind: NoticeKind, lang: str, context: dict[str, Any]) -> tuple[str, 
     return " ".join(subject.split()), text, html
 
 
-def _pact_context(row: PactRow, settings: _Settings) -> dict[str, Any]:
-    return {
+def _enqueue_mail(
+    session: Session,
+    follower: Follower,
+    *,
+    kind: NoticeKind,
+    key: str,
+    row: PactRow,
+    regency_id: int,
+    context: dict[str, Any],
+    now: datetime,
+    settings: _Settings,
+) -> bool:
+    """Render one follower mail in the follower's language and add it to the outbox.
+
+    Return whether a row was written (False when the outbox already holds the key).
+    """
+    unsubscribe_url = absolute_url(
+        "follow.unsubscribe", token=unsubscribe_token(settings.secret_key, follower.id)
+    )
+    context = {
         "row": row,
-        "pact_url": _absolute(settings, "portal.pact", pact_id=row.id),
+        "pact_url": absolute_url("portal.pact", pact_id=row.id),
         "status_label": labels.PACT_STATUS[row.status],
+        "unsubscribe_url": unsubscribe_url,
+        **context,
     }
+    subject, text, html = _render(kind, follower.locale, context)
+    created = enqueue(
+        session,
+        Notice(
+            key=key,
+            kind=kind.value,
+            regency_id=regency_id,
+            recipients=[Recipient(email=follower.email)],
+            subject=subject,
+            body_text=text,
+            body_html=html,
+            pact_id=row.id,
+            follower_id=follower.id,
+            due_on=local_today(now, ZoneInfo(row.regency_timezone)),
+            lang=follower.locale,
+            unsubscribe_url=unsubscribe_url,
+        ),
+        now=now,
+    )
+    return created is not None
 
 
 def _enqueue_confirmation(
@@ -247,39 +163,25 @@ def _enqueue_confirmation(
     settings: _Settings,
     round_started: datetime | None,
 ) -> None:
-    unsubscribe_url = _absolute(
-        settings, "follow.unsubscribe", token=unsubscribe_token(settings.secret_key, follower.id)
-    )
-    zone = ZoneInfo(row.regency_timezone)
-    local_expiry = follower.confirm_expires_at.astimezone(zone)
+    local_expiry = follower.confirm_expires_at.astimezone(ZoneInfo(row.regency_timezone))
     with force_locale(follower.locale):
         day = format_date(local_expiry, "long", rebase=False)
         expires = f"{day} {format_time(local_expiry, 'short', rebase=False)}"
     context = {
-        **_pact_context(row, settings),
-        "confirm_url": _absolute(settings, "follow.confirm", token=token),
-        "unsubscribe_url": unsubscribe_url,
+        "confirm_url": absolute_url("follow.confirm", token=token),
         "expires": expires,
         "zone_name": row.regency_timezone,
     }
-    subject, text, html = _render(NoticeKind.FOLLOW_CONFIRM, follower.locale, context)
-    enqueue(
+    _enqueue_mail(
         session,
-        Notice(
-            key=confirm_key(follower.id, round_started),
-            kind=NoticeKind.FOLLOW_CONFIRM.value,
-            regency_id=regency_id,
-            recipients=[Recipient(email=follower.email)],
-            subject=subject,
-            body_text=text,
-            body_html=html,
-            pact_id=row.id,
-            follower_id=follower.id,
-            due_on=local_today(now, zone),
-            lang=follower.locale,
-            unsubscribe_url=unsubscribe_url,
-        ),
+        follower,
+        kind=NoticeKind.FOLLOW_CONFIRM,
+        key=confirm_key(follower.id, round_started),
+        row=row,
+        regency_id=regency_id,
+        context=context,
         now=now,
+        settings=settings,
     )
 
 
@@ -294,25 +196,25 @@ def request_follow(
     """
     settings = _settings()
     address = normalise_email(email)
-    row = _pact_row(session, pact_id, now, settings)
-    regency_id = _regency_id(session, pact_id)
+    row = queries.get_pact_row(
+        session, pact_id=pact_id, now=now, due_soon_days=settings.due_soon_days
+    )
+    regency_id = queries.regency_of_pact(session, pact_id)
     if locale not in current_app.config["LANGUAGES"]:
         locale = str(current_app.config["BABEL_DEFAULT_LOCALE"])
     if row.status is PactStatus.WITHDRAWN:
         raise Conflict(_l("This pact was withdrawn: its status will not change any more."))
-    follower = session.scalar(
-        select(Follower).where(Follower.pact_id == pact_id, Follower.email == address)
-    )
+    follower = queries.find_follower(session, pact_id=pact_id, email=address)
     if follower is not None and state_of(follower, now) is not FollowerState.EXPIRED:
         return None
-    if _pending_elsewhere(session, address, now) >= settings.max_pending:
+    if queries.count_pending(session, email=address, now=now) >= settings.max_pending:
         log.info("follow request refused: too many pending confirmations for one address")
         return None
     token = new_token()
     expires = now + timedelta(hours=settings.confirm_hours)
     round_started: datetime | None = None
     if follower is None:
-        follower = _create(session, pact_id, address, locale, token, expires, now)
+        follower = _create(session, pact_id, address, locale, token, expires, now, settings)
         if follower is None:
             return None
         _audit(session, follower, "follower.requested", now)
@@ -336,6 +238,7 @@ def _create(
     token: str,
     expires: datetime,
     now: datetime,
+    settings: _Settings,
 ) -> Follower | None:
     follower = Follower(
         pact_id=pact_id,
@@ -355,24 +258,8 @@ def _create(
         # The same address asked for the same pact at the same moment: that request mails.
         return None
     follower.unsubscribe_token_hash = token_hash(
-        unsubscribe_token(_settings().secret_key, follower.id)
+        unsubscribe_token(settings.secret_key, follower.id)
     )
-    return follower
-
-
-def find_for_confirmation(session: Session, *, token: str) -> Follower:
-    """Return the follower a confirmation link belongs to; raise NotFound when there is none."""
-    follower = _find_by_hash(session, Follower.confirm_token_hash, token)
-    if follower is None:
-        raise NotFound(_l("This confirmation link is not valid. Check that it was copied whole."))
-    return follower
-
-
-def find_for_unsubscribe(session: Session, *, token: str) -> Follower:
-    """Return the follower an unsubscribe link belongs to; raise NotFound when there is none."""
-    follower = _find_by_hash(session, Follower.unsubscribe_token_hash, token)
-    if follower is None:
-        raise NotFound(_l("This unsubscribe link is not valid. Check that it was copied whole."))
     return follower
 
 
@@ -388,7 +275,7 @@ def check_confirmable(follower: Follower, now: datetime) -> FollowerState:
 
 def confirm_follow(session: Session, *, token: str, now: datetime) -> Follower:
     """Confirm a follower through its link; from now on it hears of each status change."""
-    follower = find_for_confirmation(session, token=token)
+    follower = queries.get_by_confirm_token(session, token=token)
     if check_confirmable(follower, now) is FollowerState.FOLLOWING:
         return follower
     follower.confirmed_at = now
@@ -405,7 +292,7 @@ def confirm_follow(session: Session, *, token: str, now: datetime) -> Follower:
 
 def unsubscribe(session: Session, *, token: str, now: datetime) -> Follower:
     """Stop all mail to a follower (idempotent); a pending confirmation link stops working."""
-    follower = find_for_unsubscribe(session, token=token)
+    follower = queries.get_by_unsubscribe_token(session, token=token)
     if follower.unsubscribed_at is not None:
         return follower
     follower.unsubscribed_at = now
@@ -422,21 +309,15 @@ def sweep_followers(session: Session, now: datetime) -> int:
     per follower. A follower whose mail cannot be rendered is logged and skipped.
     """
     settings = _settings()
-    followed = session.execute(
-        select(Follower, Agency.regency_id)
-        .join(Pact, Follower.pact_id == Pact.id)
-        .join(Agency, Pact.agency_id == Agency.id)
-        .where(Follower.confirmed_at.is_not(None), Follower.unsubscribed_at.is_(None))
-        .order_by(Follower.id)
-    ).all()
+    followed = queries.list_following(session)
     if not followed:
         return 0
-    rows: dict[int, PactRow] = {}
-    for regency_id in sorted({regency_id for _, regency_id in followed}):
-        for listed in pact_queries.list_pacts(
-            session, now=now, regency_id=regency_id, due_soon_days=settings.due_soon_days
-        ):
-            rows[listed.id] = listed
+    rows = queries.pact_rows_of(
+        session,
+        (regency_id for _, regency_id in followed),
+        now=now,
+        due_soon_days=settings.due_soon_days,
+    )
     queued = 0
     for follower, regency_id in followed:
         row = rows.get(follower.pact_id)
@@ -464,33 +345,16 @@ def _enqueue_status(
     now: datetime,
     settings: _Settings,
 ) -> bool:
-    unsubscribe_url = _absolute(
-        settings, "follow.unsubscribe", token=unsubscribe_token(settings.secret_key, follower.id)
-    )
     previous = next((s for s in PactStatus if s.value == follower.last_status), None)
-    context = {
-        **_pact_context(row, settings),
-        "previous_label": labels.PACT_STATUS[previous] if previous else None,
-        "unsubscribe_url": unsubscribe_url,
-    }
-    subject, text, html = _render(NoticeKind.FOLLOW_STATUS, follower.locale, context)
-    today = local_today(now, ZoneInfo(row.regency_timezone))
-    created = enqueue(
+    today: date = local_today(now, ZoneInfo(row.regency_timezone))
+    return _enqueue_mail(
         session,
-        Notice(
-            key=status_key(follower.id, row.id, row.status.value, today),
-            kind=NoticeKind.FOLLOW_STATUS.value,
-            regency_id=regency_id,
-            recipients=[Recipient(email=follower.email)],
-            subject=subject,
-            body_text=text,
-            body_html=html,
-            pact_id=row.id,
-            follower_id=follower.id,
-            due_on=today,
-            lang=follower.locale,
-            unsubscribe_url=unsubscribe_url,
-        ),
+        follower,
+        kind=NoticeKind.FOLLOW_STATUS,
+        key=status_key(follower.id, row.id, row.status.value, today),
+        row=row,
+        regency_id=regency_id,
+        context={"previous_label": labels.PACT_STATUS[previous] if previous else None},
         now=now,
+        settings=settings,
     )
-    return created is not None
