@@ -124,7 +124,17 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
+        # Write-ahead log: readers (a slow export) and the one writer no longer block each
+        # other. A database in memory keeps its own journal (the pragma answers "memory").
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_connection: Any, _record: Any) -> None:
+        # Never hand a connection back to the pool inside a transaction (a failed COMMIT can
+        # leave one open; the next BEGIN would then fail with "transaction within a transaction").
+        if dbapi_connection is not None and dbapi_connection.in_transaction:
+            dbapi_connection.execute("ROLLBACK")
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
@@ -140,11 +150,13 @@ def register_extensions(app: Flask) -> None:
     from tracker import models  # noqa: F401  (every table on the metadata before Alembic looks)
     from tracker.auth.views import init_login
     from tracker.i18n import select_locale
-    from tracker.web.step import install_commit_guard
+    from tracker.web.step import begin_unsafe_requests_for_writing, install_commit_guard
 
     db.init_app(app)
     # Inside a request only the request step commits (tracker.web.step).
     install_commit_guard()
+    # On SQLite an unsafe request holds the write lock from its first read (tracker.web.step).
+    app.before_request(begin_unsafe_requests_for_writing)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _sqlite_pragmas(db.engine)

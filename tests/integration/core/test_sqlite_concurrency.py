@@ -1,0 +1,283 @@
+"""The embedded default (SQLite) under concurrent use: parallel writers queue, none gets a 500.
+
+A live threaded server on a SQLite file of its own, driven by parallel clients over loopback, as
+`make run` is used by a regency's office: token calls, uploads, extensions, logins and follow
+requests at once, and a slow reader of an export holding its read open meanwhile.
+"""
+
+from __future__ import annotations
+
+import http.client
+import io
+import json
+import re
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from http.cookies import SimpleCookie
+from urllib.parse import urlencode
+
+import flask_migrate
+import pytest
+from flask import Flask
+from PIL import Image
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.serving import make_server
+
+from config import TestConfig
+from tests.builders import make_agency, make_pact, make_regency
+from tests.conftest import TEST_NOW, external_database_url
+from tests.integration.auth_helpers import PASSWORD, make_user
+from tracker import create_app
+from tracker.auth import services as auth_services
+from tracker.extensions import db
+from tracker.findings.models import Evidence
+
+pytestmark = [
+    pytest.mark.committing,
+    pytest.mark.skipif(
+        external_database_url() is not None,
+        reason="SQLite's file lock is what this covers; PostgreSQL and MariaDB lock rows",
+    ),
+]
+
+
+@dataclass
+class World:
+    url: str
+    app: Flask
+    admin_token: str
+    opd_token: str
+    admin_email: str
+    pact_ids: list[int]
+    finding_ids: list[int]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    folder = tmp_path_factory.mktemp("sqlite-concurrency")
+    app = create_app(
+        TestConfig,
+        DATABASE_URL="sqlite:///" + str(folder / "tracker.sqlite3"),
+        FROZEN_NOW=TestConfig.FROZEN_NOW,
+    )
+    app.instance_path = str(folder / "instance")
+    with app.app_context():
+        flask_migrate.upgrade()
+        with Session(db.engine) as session:
+            regency = make_regency(session, now=TEST_NOW, slug="kab-serentak")
+            agency = make_agency(session, regency=regency, now=TEST_NOW)
+            pacts = [
+                make_pact(
+                    session, agency=agency, now=TEST_NOW, signed_on=date(2019, 1, 8), findings=3
+                )
+                for _ in range(20)
+            ]
+            session.commit()
+            admin = make_user(session, role="admin", now=TEST_NOW, regency=regency)
+            opd = make_user(session, role="opd", now=TEST_NOW, agency=agency)
+            admin_token = auth_services.issue_token(
+                session, actor=None, owner=admin, now=TEST_NOW
+            ).plaintext
+            opd_token = auth_services.issue_token(
+                session, actor=None, owner=opd, now=TEST_NOW
+            ).plaintext
+            session.commit()
+            world_data = (
+                admin_token,
+                opd_token,
+                admin.email,
+                [p.id for p in pacts],
+                [f.id for p in pacts for f in p.findings],
+            )
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="sqlite-concurrency", daemon=True)
+    thread.start()
+    try:
+        yield World(f"127.0.0.1:{server.server_port}", app, *world_data)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        with app.app_context():
+            db.engine.dispose()
+
+
+def _request(
+    world: World,
+    method: str,
+    path: str,
+    *,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, bytes, http.client.HTTPMessage]:
+    host, port = world.url.split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=60)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.read(), response.headers
+    finally:
+        connection.close()
+
+
+def _parallel(count: int, call: Callable[[int], int]) -> Counter[int]:
+    """Run ``call(i)`` for i in range(count), all at once; count the answers' statuses."""
+    start = threading.Barrier(count)
+
+    def run(i: int) -> int:
+        start.wait()
+        return call(i)
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return Counter(pool.map(run, range(count)))
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 40, 40)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _multipart(fields: dict[str, str], file: bytes) -> tuple[bytes, str]:
+    boundary = "batas-uji-serentak"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+        for k, v in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="foto.png"\r\n'
+        "Content-Type: image/png\r\n\r\n".encode()
+        + file
+        + b"\r\n"
+    )
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), boundary
+
+
+def _no_server_errors(statuses: Counter[int]) -> None:
+    assert not [s for s in statuses if s >= 500], statuses
+
+
+def test_forty_parallel_token_calls_all_answer(world: World) -> None:
+    pact_id = world.pact_ids[0]
+    statuses = _parallel(
+        40,
+        lambda _: _request(
+            world,
+            "GET",
+            f"/api/v1/pacts/{pact_id}/timeline",
+            headers={"Authorization": f"Bearer {world.admin_token}"},
+        )[0],
+    )
+    assert statuses == Counter({200: 40})
+
+
+def test_twenty_parallel_uploads_are_all_stored(world: World) -> None:
+    png = _png()
+
+    def upload(i: int) -> int:
+        body, boundary = _multipart({"caption": f"Foto perbaikan {i}"}, png)
+        return _request(
+            world,
+            "POST",
+            f"/api/v1/findings/{world.finding_ids[i]}/evidence",
+            body=body,
+            headers={
+                "Authorization": f"Bearer {world.opd_token}",
+                "Content-Type": f"multipart/form-data; boundary={boundary}",
+            },
+        )[0]
+
+    statuses = _parallel(20, upload)
+    _no_server_errors(statuses)
+    assert statuses == Counter({201: 20})
+    with world.app.app_context(), Session(db.engine) as session:
+        stored = session.execute(
+            select(func.count()).where(Evidence.finding_id.in_(world.finding_ids[:20]))
+        ).scalar_one()
+    assert stored == 20
+
+
+def test_twenty_parallel_extensions_of_twenty_pacts_all_succeed(world: World) -> None:
+    def extend(i: int) -> int:
+        return _request(
+            world,
+            "POST",
+            f"/api/v1/pacts/{world.pact_ids[i]}/extend",
+            body=json.dumps(
+                {"new_deadline": "2019-05-08", "reason": "Anggaran perubahan"}
+            ).encode(),
+            headers={
+                "Authorization": f"Bearer {world.admin_token}",
+                "Content-Type": "application/json",
+            },
+        )[0]
+
+    assert _parallel(20, extend) == Counter({200: 20})
+
+
+def _login(world: World, _: int) -> int:
+    status, page, headers = _request(world, "GET", "/masuk")
+    assert status == 200
+    cookie = SimpleCookie(headers["Set-Cookie"])
+    token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page)
+    assert token is not None
+    form = {"email": world.admin_email, "password": PASSWORD, "csrf_token": token.group(1).decode()}
+    return _request(
+        world,
+        "POST",
+        "/masuk",
+        body=urlencode(form).encode(),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": "; ".join(f"{k}={v.value}" for k, v in cookie.items()),
+        },
+    )[0]
+
+
+def test_thirty_parallel_logins_all_get_in(world: World) -> None:
+    assert _parallel(30, lambda i: _login(world, i)) == Counter({302: 30})
+
+
+def test_twenty_parallel_follow_requests_all_get_their_answer(world: World) -> None:
+    def follow(i: int) -> int:
+        return _request(
+            world,
+            "POST",
+            f"/pakta/{world.pact_ids[i]}/ikuti",
+            body=urlencode({"email": f"warga{i}@contoh.id"}).encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )[0]
+
+    assert _parallel(20, follow) == Counter({200: 20})
+
+
+def test_a_slow_export_reader_neither_blocks_writers_nor_breaks_the_pages_after_it(
+    world: World,
+) -> None:
+    host, port = world.url.split(":")
+    slow = http.client.HTTPConnection(host, int(port), timeout=60)
+    slow.request("GET", "/data/temuan.csv")
+    response = slow.getresponse()
+    first = response.read(64)  # the export is open; the rest waits on this client
+    try:
+        statuses = _parallel(
+            10,
+            lambda _: _request(
+                world,
+                "GET",
+                f"/api/v1/pacts/{world.pact_ids[1]}/timeline",
+                headers={"Authorization": f"Bearer {world.admin_token}"},
+            )[0],
+        )
+        assert statuses == Counter({200: 10})
+    finally:
+        rest = response.read()
+        slow.close()
+    assert first and rest
+    assert _request(world, "GET", "/")[0] == 200
+    assert _login(world, 0) == 302
