@@ -7,7 +7,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from tracker.findings.rules import ReviewDecision
+from tracker.findings.rules import FindingLimit, ReviewDecision
 from tracker.forms import Form
 
 # What the file picker offers; the server still decides the type by the bytes themselves.
@@ -21,7 +21,7 @@ class EvidenceForm(Form):
     file = FileField(_l("File"), validators=[FileRequired()])
     caption = StringField(
         _l("What the file shows"),
-        validators=[DataRequired(), Length(max=300)],
+        validators=[DataRequired(), Length(max=FindingLimit.CAPTION)],
     )
 
 
@@ -29,7 +29,8 @@ class SubmitForm(Form):
     """Send the finding for verification, with an optional note."""
 
     note = TextAreaField(
-        _l("Note for the reviewer (optional)"), validators=[Optional(), Length(max=1000)]
+        _l("Note for the reviewer (optional)"),
+        validators=[Optional(), Length(max=FindingLimit.NOTE)],
     )
 
 
@@ -60,6 +61,6 @@ class ReviewForm(Form):
     comment = TextAreaField(
         _l("Comment"),
         description=_l("Required when returning: say what is still missing."),
-        validators=[Optional(), Length(max=2000)],
+        validators=[Optional(), Length(max=FindingLimit.COMMENT)],
     )
     internal = BooleanField(_l("Internal comment (not shown to the agency)"))

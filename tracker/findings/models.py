@@ -8,8 +8,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import BigInteger, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.db import Base, Str64, Str300, Str500, text_enum
-from tracker.findings.rules import EvidenceKind, FindingCategory, FindingStatus, ReviewDecision
+from tracker.db import Base, Str64, Str500, text_enum
+from tracker.findings.rules import (
+    EvidenceKind,
+    FindingCategory,
+    FindingLimit,
+    FindingStatus,
+    ReviewDecision,
+)
 
 if TYPE_CHECKING:
     from tracker.agencies.models import Agency
@@ -29,7 +35,7 @@ class Finding(Base):
     category: Mapped[FindingCategory] = mapped_column(text_enum(FindingCategory, "category"))
     # Code from the catalogue (tracker.findings.catalogue), or null for a finding written freely.
     code: Mapped[str | None] = mapped_column(String(32))
-    title: Mapped[Str300]
+    title: Mapped[str] = mapped_column(String(FindingLimit.TITLE))
     description: Mapped[str | None] = mapped_column(Text)
     status: Mapped[FindingStatus] = mapped_column(
         text_enum(FindingStatus, "status"), default=FindingStatus.OPEN
@@ -57,7 +63,7 @@ class Evidence(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id"), index=True)
     kind: Mapped[EvidenceKind] = mapped_column(text_enum(EvidenceKind, "kind"))
-    caption: Mapped[Str300]
+    caption: Mapped[str] = mapped_column(String(FindingLimit.CAPTION))
     url: Mapped[Str500 | None]
     # Random file name under the upload folder; never the client's name.
     storage_key: Mapped[Str64 | None]

@@ -5,6 +5,16 @@ from __future__ import annotations
 from enum import StrEnum
 
 
+class FindingLimit:
+    """How long each text of a finding may be: the columns, services and forms read it."""
+
+    TITLE = 300
+    DESCRIPTION = 2000
+    CAPTION = 300
+    NOTE = 1000
+    COMMENT = 2000
+
+
 class FindingCategory(StrEnum):
     """The assessment dimension a finding belongs to."""
 

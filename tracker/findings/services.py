@@ -15,13 +15,15 @@ from tracker.auth import policy
 from tracker.auth.models import User
 from tracker.errors import Conflict, Forbidden, Invalid, Message, NotFound
 from tracker.findings.models import Evidence, Finding, Review
-from tracker.findings.rules import EvidenceKind, FindingStatus, ReviewDecision, can_transition
+from tracker.findings.rules import (
+    EvidenceKind,
+    FindingLimit,
+    FindingStatus,
+    ReviewDecision,
+    can_transition,
+)
 from tracker.labels import FINDING_STATUS
 from tracker.storage import EVIDENCE_TYPES, IMAGES, FileStore
-
-MAX_CAPTION = 300
-MAX_COMMENT = 2000
-MAX_NOTE = 1000
 
 
 def load_finding(session: Session, *, actor: User, finding_id: int) -> Finding:
@@ -109,8 +111,8 @@ def add_evidence(
     errors: dict[str, Message] = {}
     if not caption:
         errors["caption"] = _l("say what the file shows")
-    elif len(caption) > MAX_CAPTION:
-        errors["caption"] = _l("at most %(n)s characters", n=MAX_CAPTION)
+    elif len(caption) > FindingLimit.CAPTION:
+        errors["caption"] = _l("at most %(n)s characters", n=FindingLimit.CAPTION)
     if errors:
         raise Invalid(_l("The evidence could not be added."), fields=errors)
     stored = store.save(data, allowed=EVIDENCE_TYPES)
@@ -157,10 +159,10 @@ def submit_finding(
                 status=FINDING_STATUS[finding.status],
             )
         )
-    if note and len(note.strip()) > MAX_NOTE:
+    if note and len(note.strip()) > FindingLimit.NOTE:
         raise Invalid(
             _l("The finding could not be submitted."),
-            fields={"note": _l("at most %(n)s characters", n=MAX_NOTE)},
+            fields={"note": _l("at most %(n)s characters", n=FindingLimit.NOTE)},
         )
     previous = finding.status
     finding.status = FindingStatus.SUBMITTED
@@ -200,10 +202,10 @@ def review_finding(
             )
         )
     comment = (comment or "").strip() or None
-    if comment and len(comment) > MAX_COMMENT:
+    if comment and len(comment) > FindingLimit.COMMENT:
         raise Invalid(
             _l("The decision could not be recorded."),
-            fields={"comment": _l("at most %(n)s characters", n=MAX_COMMENT)},
+            fields={"comment": _l("at most %(n)s characters", n=FindingLimit.COMMENT)},
         )
     if verdict is ReviewDecision.RETURN and (not comment or internal):
         # The agency must be able to read why its work came back.

@@ -23,8 +23,9 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from tracker import labels
 from tracker.agencies.models import Agency
 from tracker.findings.catalogue import CATALOGUE
+from tracker.findings.rules import FindingLimit
 from tracker.forms import Form, _BabelTranslations
-from tracker.pacts.services import MAX_PERIOD_MONTHS
+from tracker.pacts.rules import PactLimit
 
 FINDING_ROWS = 5
 
@@ -40,9 +41,11 @@ class FindingRowForm(wtforms.Form):  # type: ignore[misc]
     Meta = _RowMeta
 
     code = SelectField(_l("From the catalogue"), default="", validate_choice=False)
-    title = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=FindingLimit.TITLE)])
     category = SelectField(_l("Dimension"), default="", validate_choice=False)
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
+    description = TextAreaField(
+        _l("Description"), validators=[Optional(), Length(max=FindingLimit.DESCRIPTION)]
+    )
 
     def is_empty(self) -> bool:
         """Tell whether the row was left blank (blank rows are ignored)."""
@@ -62,9 +65,11 @@ class PactForm(Form):
     """A signed pact as the regent's office records it."""
 
     agency_id = SelectField(_l("Agency (OPD)"), coerce=int, validators=[DataRequired()])
-    signatory_name = StringField(_l("Signatory's name"), validators=[Optional(), Length(max=200)])
+    signatory_name = StringField(
+        _l("Signatory's name"), validators=[Optional(), Length(max=PactLimit.SIGNATORY_NAME)]
+    )
     signatory_title = StringField(
-        _l("Signatory's title"), validators=[DataRequired(), Length(max=200)]
+        _l("Signatory's title"), validators=[DataRequired(), Length(max=PactLimit.SIGNATORY_TITLE)]
     )
     signed_on = DateField(
         _l("Signing date"),
@@ -74,17 +79,17 @@ class PactForm(Form):
     period_months = IntegerField(
         _l("Period (months)"),
         default=3,
-        validators=[DataRequired(), NumberRange(min=1, max=MAX_PERIOD_MONTHS)],
+        validators=[DataRequired(), NumberRange(min=1, max=PactLimit.PERIOD_MONTHS)],
     )
     witnesses = StringField(
         _l("Witnesses"),
-        validators=[Optional(), Length(max=500)],
+        validators=[Optional(), Length(max=PactLimit.WITNESSES)],
         description=_l("E.g. the regent, the Sekda, the Ombudsman office, journalists."),
     )
-    pledge = TextAreaField(_l("Pledge"), validators=[DataRequired(), Length(max=5000)])
+    pledge = TextAreaField(_l("Pledge"), validators=[DataRequired(), Length(max=PactLimit.PLEDGE)])
     sanction = StringField(
         _l("Sanction"),
-        validators=[Optional(), Length(max=500)],
+        validators=[Optional(), Length(max=PactLimit.SANCTION)],
         description=_l("E.g. resign if the findings are not fixed in time."),
     )
     scan = FileField(
@@ -108,14 +113,14 @@ class ExtendForm(Form):
     """A later deadline and why."""
 
     new_deadline = DateField(_l("New deadline"), validators=[DataRequired()])
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=PactLimit.REASON)])
 
 
 class WithdrawForm(Form):
     """Why the pact is withdrawn."""
 
     reason = TextAreaField(
-        _l("Reason for withdrawal"), validators=[DataRequired(), Length(max=2000)]
+        _l("Reason for withdrawal"), validators=[DataRequired(), Length(max=PactLimit.REASON)]
     )
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Text, UniqueConstraint, false
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.db import Base, Str64, Str200, Str500
-from tracker.pacts.rules import DEFAULT_PERIOD_MONTHS, effective_deadline
+from tracker.db import Base, Str64, Str500
+from tracker.pacts.rules import DEFAULT_PERIOD_MONTHS, PactLimit, effective_deadline
 
 if TYPE_CHECKING:
     from tracker.agencies.models import Agency
@@ -23,7 +23,10 @@ class Pact(Base):
     __tablename__ = "pacts"
     __table_args__ = (
         UniqueConstraint("agency_id", "reference"),
-        CheckConstraint("period_months >= 1 AND period_months <= 60", name="period_range"),
+        CheckConstraint(
+            f"period_months >= 1 AND period_months <= {PactLimit.PERIOD_MONTHS}",
+            name="period_range",
+        ),
         CheckConstraint(
             "(withdrawn_at IS NULL AND withdrawal_reason IS NULL)"
             " OR (withdrawn_at IS NOT NULL AND withdrawal_reason IS NOT NULL)",
@@ -36,14 +39,14 @@ class Pact(Base):
     # Document number of the signed paper, or an import key; unique within the agency.
     reference: Mapped[Str64 | None]
     # Null when the source does not name the signatory.
-    signatory_name: Mapped[Str200 | None]
-    signatory_title: Mapped[Str200]
+    signatory_name: Mapped[str | None] = mapped_column(String(PactLimit.SIGNATORY_NAME))
+    signatory_title: Mapped[str] = mapped_column(String(PactLimit.SIGNATORY_TITLE))
     # Null when the signing date is unknown: no deadline, never overdue.
     signed_on: Mapped[date | None]
     period_months: Mapped[int] = mapped_column(default=DEFAULT_PERIOD_MONTHS, server_default="3")
     pledge: Mapped[str] = mapped_column(Text)
-    sanction: Mapped[Str500 | None]
-    witnesses: Mapped[Str500 | None]
+    sanction: Mapped[str | None] = mapped_column(String(PactLimit.SANCTION))
+    witnesses: Mapped[str | None] = mapped_column(String(PactLimit.WITNESSES))
     withdrawn_at: Mapped[datetime | None]
     withdrawal_reason: Mapped[str | None] = mapped_column(Text)
     source: Mapped[Str500 | None]

@@ -11,6 +11,21 @@ from dateutil.relativedelta import relativedelta
 DEFAULT_PERIOD_MONTHS = 3
 
 
+class PactLimit:
+    """How long or large each field of a pact may be: the columns, services and forms read it."""
+
+    SIGNATORY_NAME = 200
+    SIGNATORY_TITLE = 200
+    SANCTION = 500
+    WITNESSES = 500
+    # Long texts stay well inside MariaDB's 64 KB TEXT column (audit changes copy some of them).
+    PLEDGE = 5000
+    REASON = 2000
+    PERIOD_MONTHS = 60
+    # An extension reaches at most this far past the deadline it replaces.
+    EXTENSION_MONTHS = 24
+
+
 class PactStatus(StrEnum):
     """A pact's status, always derived, never typed in."""
 

@@ -19,18 +19,11 @@ from tracker.clock import local_today
 from tracker.errors import Conflict, Forbidden, Invalid, Message, NotFound
 from tracker.findings.catalogue import BY_CODE
 from tracker.findings.models import Finding
-from tracker.findings.rules import FindingCategory, FindingStatus
+from tracker.findings.rules import FindingCategory, FindingLimit, FindingStatus
 from tracker.pacts.models import Pact, PactExtension
 from tracker.pacts.queries import is_settled
+from tracker.pacts.rules import PactLimit
 from tracker.storage import PDF, FileStore
-
-MAX_PERIOD_MONTHS = 60
-# Long texts stay well inside MariaDB's 64 KB TEXT column (audit changes copy some of them).
-MAX_PLEDGE = 5000
-MAX_REASON = 2000
-MAX_DESCRIPTION = 2000
-# An extension reaches at most this far past the deadline it replaces.
-MAX_EXTENSION_MONTHS = 24
 
 
 @dataclass(frozen=True)
@@ -76,10 +69,12 @@ def _check_findings(findings: Sequence[FindingInput], errors: dict[str, Message]
             errors[f"{prefix}.code"] = _l("not a code of the finding catalogue")
         if not _text(item.title):
             errors[f"{prefix}.title"] = _l("a finding needs a title")
-        elif len(_text(item.title)) > 300:
-            errors[f"{prefix}.title"] = _l("at most %(n)s characters", n=300)
-        if len(_text(item.description)) > MAX_DESCRIPTION:
-            errors[f"{prefix}.description"] = _l("at most %(n)s characters", n=MAX_DESCRIPTION)
+        elif len(_text(item.title)) > FindingLimit.TITLE:
+            errors[f"{prefix}.title"] = _l("at most %(n)s characters", n=FindingLimit.TITLE)
+        if len(_text(item.description)) > FindingLimit.DESCRIPTION:
+            errors[f"{prefix}.description"] = _l(
+                "at most %(n)s characters", n=FindingLimit.DESCRIPTION
+            )
         category = item.category or (entry.category.value if entry else None)
         if category not in categories:
             errors[f"{prefix}.category"] = _l(
@@ -103,8 +98,15 @@ def record_pact(
     findings: Sequence[FindingInput] = (),
     scan: bytes | None = None,
     store: FileStore | None = None,
+    reference: str | None = None,
+    source: str | None = None,
+    is_demo: bool = False,
 ) -> Pact:
-    """Record a pact signed by an agency head, with the findings it covers."""
+    """Record a pact signed by an agency head, with the findings it covers.
+
+    ``reference``, ``source`` and ``is_demo`` say where a loaded pact comes from (the demo
+    loader's seed articles and invented pacts); the pages and the API leave them unset.
+    """
     agency = session.get(Agency, agency_id)
     if agency is None or not policy.can_view_agency(actor, agency):
         raise Invalid(
@@ -118,11 +120,11 @@ def record_pact(
     if not _text(signatory_title):
         errors["signatory_title"] = _l("the signatory's title is required")
     for name, value, limit in (
-        ("signatory_title", signatory_title, 200),
-        ("signatory_name", signatory_name, 200),
-        ("sanction", sanction, 500),
-        ("witnesses", witnesses, 500),
-        ("pledge", pledge, MAX_PLEDGE),
+        ("signatory_title", signatory_title, PactLimit.SIGNATORY_TITLE),
+        ("signatory_name", signatory_name, PactLimit.SIGNATORY_NAME),
+        ("sanction", sanction, PactLimit.SANCTION),
+        ("witnesses", witnesses, PactLimit.WITNESSES),
+        ("pledge", pledge, PactLimit.PLEDGE),
     ):
         if len(_text(value)) > limit:
             errors[name] = _l("at most %(n)s characters", n=limit)
@@ -131,8 +133,8 @@ def record_pact(
     today = local_today(now, ZoneInfo(agency.regency.timezone))
     if signed_on is not None and signed_on > today:
         errors["signed_on"] = _l("a signing date cannot be in the future")
-    if not 1 <= period_months <= MAX_PERIOD_MONTHS:
-        errors["period_months"] = _l("from 1 to %(n)s months", n=MAX_PERIOD_MONTHS)
+    if not 1 <= period_months <= PactLimit.PERIOD_MONTHS:
+        errors["period_months"] = _l("from 1 to %(n)s months", n=PactLimit.PERIOD_MONTHS)
     _check_findings(findings, errors)
     if errors:
         raise Invalid(_l("The pact could not be recorded."), fields=errors)
@@ -147,6 +149,9 @@ def record_pact(
         sanction=_text(sanction) or None,
         witnesses=_text(witnesses) or None,
         recorded_by_id=actor.id,
+        reference=reference,
+        source=source,
+        is_demo=is_demo,
         created_at=now,
     )
     if scan is not None:
@@ -218,14 +223,14 @@ def extend_pact(
         errors["new_deadline"] = _l("a new deadline is required")
     elif new_deadline_on <= current:
         errors["new_deadline"] = _l("must be after the current deadline (%(day)s)", day=current)
-    elif new_deadline_on > current + relativedelta(months=MAX_EXTENSION_MONTHS):
+    elif new_deadline_on > current + relativedelta(months=PactLimit.EXTENSION_MONTHS):
         errors["new_deadline"] = _l(
-            "at most %(n)s months after the current deadline", n=MAX_EXTENSION_MONTHS
+            "at most %(n)s months after the current deadline", n=PactLimit.EXTENSION_MONTHS
         )
     if not _text(reason):
         errors["reason"] = _l("a reason is required")
-    elif len(_text(reason)) > MAX_REASON:
-        errors["reason"] = _l("at most %(n)s characters", n=MAX_REASON)
+    elif len(_text(reason)) > PactLimit.REASON:
+        errors["reason"] = _l("at most %(n)s characters", n=PactLimit.REASON)
     if errors or new_deadline_on is None:
         raise Invalid(_l("The deadline could not be extended."), fields=errors)
     extension = PactExtension(
@@ -262,11 +267,11 @@ def withdraw_pact(
         raise Conflict(_l("This pact is already withdrawn."))
     if is_settled(session, pact_id=pact.id, now=now):
         raise Conflict(_l("Every finding of this pact is closed: a kept promise is not withdrawn."))
-    if not _text(reason) or len(_text(reason)) > MAX_REASON:
+    if not _text(reason) or len(_text(reason)) > PactLimit.REASON:
         reason_error = (
             _l("a reason is required")
             if not _text(reason)
-            else _l("at most %(n)s characters", n=MAX_REASON)
+            else _l("at most %(n)s characters", n=PactLimit.REASON)
         )
         raise Invalid(_l("The pact could not be withdrawn."), fields={"reason": reason_error})
     pact.withdrawn_at = now
