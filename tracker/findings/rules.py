@@ -63,3 +63,8 @@ class ReviewDecision(StrEnum):
 
     APPROVE = "approve"
     RETURN = "return"
+
+
+def is_web_address(url: str | None) -> bool:
+    """Tell whether an evidence address may be a link: http(s) only, never javascript: or data:."""
+    return bool(url) and str(url).strip().lower().startswith(("http://", "https://"))

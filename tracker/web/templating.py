@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException, NotFound
 
 from tracker import labels
+from tracker.findings.rules import is_web_address
 from tracker.i18n import format_day
 
 
@@ -52,6 +53,8 @@ def register_template_helpers(app: Flask) -> None:
         languages=app.config["LANGUAGES"],
     )
     app.jinja_env.filters["day"] = format_day
+    # {% if e.url is web_address %}: the one rule for which evidence addresses become links.
+    app.jinja_env.tests["web_address"] = is_web_address
     # Keep the order the serializers chose (id first), not alphabetical.
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.jinja_env.trim_blocks = True
