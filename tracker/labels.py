@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from tracker.assessments.rules import Zone
+from tracker.auth.models import UserRole
 from tracker.findings.rules import FindingCategory, FindingStatus
 from tracker.pacts.rules import PactStatus
 
@@ -38,3 +41,49 @@ ZONE: dict[Zone, LazyString] = {
     Zone.YELLOW: _l("Yellow"),
     Zone.RED: _l("Red"),
 }
+
+
+@dataclass(frozen=True)
+class RoleNames:
+    """The names of a role, one for each kind of page that shows it."""
+
+    # The account pages: the office and what the role may do.
+    account: LazyString
+    # Staff timelines, after the person's name.
+    timeline: LazyString
+    # The public portal, which names roles, never people.
+    public: LazyString
+
+
+ROLE: dict[UserRole, RoleNames] = {
+    UserRole.ADMIN: RoleNames(
+        _l("Regent's office (admin)"), _l("Regent's office"), _l("Regent's office")
+    ),
+    UserRole.OBSERVER: RoleNames(_l("Observer (reads only)"), _l("Observer"), _l("Observer")),
+    UserRole.OPD: RoleNames(_l("Agency staff (OPD)"), _l("Agency staff"), _l("Agency (OPD)")),
+    UserRole.SUPERADMIN: RoleNames(
+        _l("Superadmin"), _l("Superadmin"), _l("Pantau Pakta administrator")
+    ),
+}
+# Who did what on the public portal when no account did: the system itself.
+SYSTEM = _l("System")
+
+
+def _names(role: str | None) -> RoleNames | None:
+    """Return the names of a role recorded as its value (an audit event's), None if unknown."""
+    try:
+        return ROLE[UserRole(role)] if role else None
+    except ValueError:
+        return None
+
+
+def role_in_timeline(role: str) -> LazyString | str:
+    """Return the staff timeline's name of an actor's recorded role (the value if unknown)."""
+    names = _names(role)
+    return names.timeline if names else role
+
+
+def public_role(role: str | None) -> LazyString:
+    """Return the public portal's name of an actor's recorded role ("System" for none)."""
+    names = _names(role)
+    return names.public if names else SYSTEM

@@ -32,14 +32,6 @@ from tracker.web.caching import conditional
 
 bp = Blueprint("portal", __name__)
 
-# The public timeline names roles, never people: "Bagian Organisasi Setda", "OPD".
-ROLE_LABELS: dict[str | None, LazyString] = {
-    "admin": _l("Regent's office"),
-    "opd": _l("Agency (OPD)"),
-    "observer": _l("Observer"),
-    "superadmin": _l("Pantau Pakta administrator"),
-    None: _l("System"),
-}
 TIMELINE_LABELS: dict[str, LazyString] = {
     **ACTIONS,
     # An unpublished upload shows only as the status change it caused.
@@ -141,7 +133,6 @@ def pact(pact_id: int) -> str:
         share_url="https://wa.me/?text=" + quote(share_text, safe=""),
         findings_by_id={f.id: f.title for f in data.findings},
         timeline_labels=TIMELINE_LABELS,
-        role_labels=ROLE_LABELS,
     )
 
 
