@@ -13,11 +13,26 @@ Message: TypeAlias = str | LazyString
 
 
 class DomainError(Exception):
-    """A request the domain refuses, with a reason a user can read."""
+    """A request the domain refuses, with a reason a user can read.
+
+    A kind of refusal names its HTTP status, its problem type's slug and its English title in
+    the class line: ``class Conflict(DomainError, status=409, slug="conflict", title="Conflict")``.
+    """
 
     status = 400
     slug = "bad-request"
     title = "Bad request"
+
+    def __init_subclass__(
+        cls, *, status: int | None = None, slug: str | None = None, title: str | None = None
+    ) -> None:
+        super().__init_subclass__()
+        if status is not None:
+            cls.status = status
+        if slug is not None:
+            cls.slug = slug
+        if title is not None:
+            cls.title = title
 
     def __init__(self, detail: Message, *, fields: Mapping[str, Message] | None = None) -> None:
         super().__init__(str(detail))
@@ -25,57 +40,29 @@ class DomainError(Exception):
         self.fields: dict[str, Message] = dict(fields or {})
 
 
-class Invalid(DomainError):
+class Invalid(DomainError, status=422, slug="invalid", title="Invalid input"):
     """Input that fails validation; ``fields`` names each bad field and why."""
 
-    status = 422
-    slug = "invalid"
-    title = "Invalid input"
 
-
-class BadFilter(DomainError):
+class BadFilter(DomainError, status=400, slug="bad-filter", title="Bad filter"):
     """A list filter or page parameter that cannot be used."""
 
-    status = 400
-    slug = "bad-filter"
-    title = "Bad filter"
 
-
-class NotFound(DomainError):
+class NotFound(DomainError, status=404, slug="not-found", title="Not found"):
     """The object does not exist, or its existence must not leak."""
 
-    status = 404
-    slug = "not-found"
-    title = "Not found"
 
-
-class Forbidden(DomainError):
+class Forbidden(DomainError, status=403, slug="forbidden", title="Forbidden"):
     """The actor may not do this to this object."""
 
-    status = 403
-    slug = "forbidden"
-    title = "Forbidden"
 
-
-class Conflict(DomainError):
+class Conflict(DomainError, status=409, slug="conflict", title="Conflict"):
     """The object is not in a state that allows the change."""
 
-    status = 409
-    slug = "conflict"
-    title = "Conflict"
 
-
-class TooLarge(DomainError):
+class TooLarge(DomainError, status=413, slug="too-large", title="Upload too large"):
     """An upload over the configured size limit."""
 
-    status = 413
-    slug = "too-large"
-    title = "Upload too large"
 
-
-class Unauthorized(DomainError):
+class Unauthorized(DomainError, status=401, slug="unauthorized", title="Unauthorized"):
     """No valid credentials (a missing, wrong or revoked token)."""
-
-    status = 401
-    slug = "unauthorized"
-    title = "Unauthorized"

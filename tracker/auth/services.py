@@ -1,4 +1,7 @@
-"""Use cases of accounts: create, log in and out, change password, API tokens."""
+"""Use cases of identity: log in and out, login sessions, change password, API tokens.
+
+Creating and changing accounts is the accounts capability's (tracker.accounts.services).
+"""
 
 from __future__ import annotations
 
@@ -13,13 +16,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from tracker.agencies.models import Agency
 from tracker.audit.services import record
 from tracker.auth import policy
-from tracker.auth.models import ApiToken, LoginSession, User, UserRole
+from tracker.auth.models import ApiToken, LoginSession, User
 from tracker.auth.rules import MIN_PASSWORD_LENGTH, next_login_allowed_at, password_problem
 from tracker.errors import Conflict, DomainError, Forbidden, Invalid, Message, NotFound
-from tracker.regencies.models import Regency
 
 # A browser login lasts at most this long, whatever the cookie says.
 LOGIN_SESSION_MAX_AGE = timedelta(days=14)
@@ -38,20 +39,12 @@ def hash_password(password: str) -> str:
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
-class LoginRefused(DomainError):
+class LoginRefused(DomainError, status=401, slug="login-refused", title="Login refused"):
     """Wrong email or password (never says which); the failure is counted."""
 
-    status = 401
-    slug = "login-refused"
-    title = "Login refused"
 
-
-class LoginThrottled(DomainError):
+class LoginThrottled(DomainError, status=429, slug="login-throttled", title="Too many attempts"):
     """Too many failures in a row: the account must wait before the next attempt."""
-
-    status = 429
-    slug = "login-throttled"
-    title = "Too many attempts"
 
     def __init__(self, detail: Message, *, retry_after: int) -> None:
         super().__init__(detail)
@@ -69,8 +62,15 @@ _PASSWORD_MESSAGES: dict[str, Message] = {
 }
 
 
-def _audit_user(session: Session, actor: User | None, user: User, action: str, now: datetime,
-                **changes: object) -> None:  # fmt: skip
+def password_refusal(password: str, *, email: str) -> Message | None:
+    """Return why a new password is refused, in the user's words, or None when it will do."""
+    problem = password_problem(password or "", email=email)
+    return _PASSWORD_MESSAGES[problem] if problem else None
+
+
+def audit_user(session: Session, actor: User | None, user: User, action: str, now: datetime,
+               **changes: object) -> None:  # fmt: skip
+    """Record a change of an account in the audit trail (actor None: the system or the CLI)."""
     record(
         session, actor=actor, action=action, target_type="user", target_id=user.id,
         regency_id=user.regency_id, at=now, changes=dict(changes) or None,
@@ -85,90 +85,6 @@ def normalise_email(value: str) -> str:
         raise Invalid(
             _l("The email address is not valid."), fields={"email": _l("not an email address")}
         ) from None
-
-
-def create_user(
-    session: Session,
-    *,
-    actor: User | None,
-    email: str,
-    name: str,
-    role: str,
-    password: str,
-    now: datetime,
-    regency_slug: str | None = None,
-    agency_slug: str | None = None,
-    locale: str = "id",
-) -> User:
-    """Create an account. ``actor`` None means the operator's command line (trusted)."""
-    errors: dict[str, Message] = {}
-    if locale not in ("id", "en"):
-        errors["locale"] = _l("Indonesian or English")
-    try:
-        role_value = UserRole(role)
-    except ValueError:
-        role_value = None
-        errors["role"] = _l("one of %(allowed)s", allowed=", ".join(r.value for r in UserRole))
-    try:
-        email = normalise_email(email)
-    except Invalid as exc:
-        errors.update(exc.fields)
-    regency = agency = None
-    if regency_slug:
-        regency = session.execute(
-            select(Regency).where(Regency.slug == regency_slug)
-        ).scalar_one_or_none()
-        if regency is None:
-            errors["regency"] = _l("unknown regency slug")
-    if agency_slug:
-        if regency is None:
-            errors.setdefault("regency", _l("name the regency of the agency"))
-        else:
-            agency = session.execute(
-                select(Agency).where(Agency.regency_id == regency.id, Agency.slug == agency_slug)
-            ).scalar_one_or_none()
-            if agency is None:
-                errors["agency"] = _l("unknown agency of this regency")
-    if role_value is UserRole.SUPERADMIN and (regency_slug or agency_slug):
-        errors["regency"] = _l("a superadmin belongs to no regency")
-    if role_value in (UserRole.ADMIN, UserRole.OBSERVER) and regency is None:
-        errors.setdefault("regency", _l("this role needs a regency"))
-    if role_value is UserRole.OPD and agency is None:
-        errors.setdefault("agency", _l("an OPD account needs its agency"))
-    name = (name or "").strip() or email.split("@")[0]
-    if len(name) > 200:
-        errors["name"] = _l("at most %(n)s characters", n=200)
-    problem = password_problem(password or "", email=email)
-    if problem:
-        errors["password"] = _PASSWORD_MESSAGES[problem]
-    if (
-        "email" not in errors
-        and session.execute(select(User.id).where(func.lower(User.email) == email)).first()
-    ):
-        errors["email"] = _l("already has an account")
-    if errors or role_value is None:
-        raise Invalid(_l("The account could not be created."), fields=errors)
-    if actor is not None:
-        allowed = policy.can_manage_accounts(actor, regency.id if regency else None)
-        if not allowed or (
-            role_value is UserRole.SUPERADMIN and not policy.can_manage_regencies(actor)
-        ):
-            raise Forbidden(_l("You may not create this account."))
-    user = User(
-        email=email,
-        name=name,
-        password_hash=hash_password(password),
-        role=role_value,
-        regency_id=regency.id if regency else (agency.regency_id if agency else None),
-        agency_id=agency.id if agency else None,
-        locale=locale,
-        created_at=now,
-    )
-    session.add(user)
-    session.flush()
-    _audit_user(session, actor, user, "user.created", now, email=email, role=role_value.value)
-    session.flush()
-    return user
 
 
 def authenticate(session: Session, *, email: str, password: str, now: datetime) -> User:
@@ -191,7 +107,7 @@ def authenticate(session: Session, *, email: str, password: str, now: datetime) 
     if not check_password_hash(user.password_hash, password or ""):
         user.failed_logins += 1
         user.last_failed_login_at = now
-        _audit_user(session, None, user, "user.login_failed", now, failures=user.failed_logins)
+        audit_user(session, None, user, "user.login_failed", now, failures=user.failed_logins)
         session.flush()
         raise LoginRefused(_l("Wrong email address or password."))
     user.failed_logins = 0
@@ -204,7 +120,7 @@ def start_login_session(session: Session, *, user: User, now: datetime) -> str:
     """Open a browser session; return its random key (the cookie keeps it, we keep its hash)."""
     key = secrets.token_urlsafe(32)
     session.add(LoginSession(key_hash=_sha256(key), user_id=user.id, created_at=now))
-    _audit_user(session, user, user, "user.logged_in", now)
+    audit_user(session, user, user, "user.logged_in", now)
     session.flush()
     return key
 
@@ -245,7 +161,7 @@ def end_login_session(session: Session, *, key: str, now: datetime) -> None:
     ).scalar_one_or_none()
     if found is not None and found.revoked_at is None:
         found.revoked_at = now
-        _audit_user(session, found.user, found.user, "user.logged_out", now)
+        audit_user(session, found.user, found.user, "user.logged_out", now)
         session.flush()
 
 
@@ -258,16 +174,13 @@ def change_password(
             _l("The password was not changed."),
             fields={"current_password": _l("this is not your current password")},
         )
-    problem = password_problem(new_password or "", email=actor.email)
-    if problem:
-        raise Invalid(
-            _l("The password was not changed."),
-            fields={"new_password": _PASSWORD_MESSAGES[problem]},
-        )
+    refusal = password_refusal(new_password, email=actor.email)
+    if refusal:
+        raise Invalid(_l("The password was not changed."), fields={"new_password": refusal})
     actor.password_hash = hash_password(new_password)
     # Anyone holding an old session cookie is out; the caller opens a fresh session.
     ended = end_other_login_sessions(session, user=actor, now=now)
-    _audit_user(session, actor, actor, "user.password_changed", now, sessions_ended=ended)
+    audit_user(session, actor, actor, "user.password_changed", now, sessions_ended=ended)
     session.flush()
 
 
@@ -295,7 +208,7 @@ def issue_token(
     )
     session.add(token)
     session.flush()
-    _audit_user(session, actor, owner, "token.issued", now, token_id=token.id, prefix=token.prefix)
+    audit_user(session, actor, owner, "token.issued", now, token_id=token.id, prefix=token.prefix)
     session.flush()
     return IssuedToken(token, plaintext)
 
@@ -319,7 +232,7 @@ def revoke_token(session: Session, *, actor: User | None, token_id: int, now: da
     if token.revoked_at is not None:
         raise Conflict(_l("This token is already revoked."))
     token.revoked_at = now
-    _audit_user(session, actor, token.user, "token.revoked", now, token_id=token.id)
+    audit_user(session, actor, token.user, "token.revoked", now, token_id=token.id)
     session.flush()
     return token
 

@@ -57,12 +57,8 @@ from tracker.pacts.rules import PactStatus
 log = logging.getLogger(__name__)
 
 
-class LinkExpired(DomainError):
+class LinkExpired(DomainError, status=410, slug="link-expired", title="Link expired"):
     """A confirmation link that can no longer be used."""
-
-    status = 410
-    slug = "link-expired"
-    title = "Link expired"
 
 
 @dataclass(frozen=True)

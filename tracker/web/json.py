@@ -13,12 +13,8 @@ from tracker.web.step import unit_of_work
 T = TypeVar("T")
 
 
-class BadBody(DomainError):
+class BadBody(DomainError, status=400, slug="bad-body", title="Malformed request body"):
     """A request body that is not JSON, or not a JSON object."""
-
-    status = 400
-    slug = "bad-body"
-    title = "Malformed request body"
 
 
 class _ParseFailed(Exception):
