@@ -17,6 +17,26 @@ from tracker.errors import Forbidden, Invalid, Message, NotFound
 from tracker.regencies.models import Regency
 from tracker.regencies.services import check_slug
 
+_REFUSAL = _l("Only the regent's office of this regency records its agencies.")
+
+
+def load_regency_for_new_agency(session: Session, *, actor: User) -> Regency:
+    """Return the regency whose agencies ``actor`` records (their own); Forbidden otherwise."""
+    regency = session.get(Regency, actor.regency_id) if actor.regency_id is not None else None
+    if regency is None or not policy.can_manage_agencies(actor, regency.id):
+        raise Forbidden(_REFUSAL)
+    return regency
+
+
+def load_agency_for_change(session: Session, *, actor: User, agency_id: int) -> Agency:
+    """Return an agency ``actor`` may change; NotFound unless they may read it, else Forbidden."""
+    agency = session.get(Agency, agency_id)
+    if agency is None or not policy.can_view_agency(actor, agency):
+        raise NotFound(_l("There is no such agency."))
+    if not policy.can_manage_agencies(actor, agency.regency_id):
+        raise Forbidden(_REFUSAL)
+    return agency
+
 
 def _check_head(
     head_name: str | None, head_email: str | None, errors: dict[str, Message]
@@ -48,8 +68,12 @@ def create_agency(
     now: datetime,
     head_name: str | None = None,
     head_email: str | None = None,
+    is_demo: bool = False,
 ) -> Agency:
-    """Record an agency (OPD) of a regency; its kind is free text from an open list."""
+    """Record an agency (OPD) of a regency; its kind is free text from an open list.
+
+    ``is_demo`` flags an agency the demo loader invented (the pages leave it unset).
+    """
     regency = session.execute(
         select(Regency).where(Regency.slug == (regency_slug or "").strip())
     ).scalar_one_or_none()
@@ -58,7 +82,7 @@ def create_agency(
             _l("There is no such regency."), fields={"regency": _l("unknown regency slug")}
         )
     if not policy.can_manage_agencies(actor, regency.id):
-        raise Forbidden(_l("Only the regent's office of this regency records its agencies."))
+        raise Forbidden(_REFUSAL)
     errors: dict[str, Message] = {}
     slug = check_slug(slug, errors)
     name, kind = (name or "").strip(), (kind or "").strip().lower()
@@ -78,7 +102,7 @@ def create_agency(
         raise Invalid(_l("The agency could not be recorded."), fields=errors)
     agency = Agency(
         regency_id=regency.id, slug=slug, name=name, kind=kind, head_name=head_name,
-        head_email=head_email, created_at=now,
+        head_email=head_email, is_demo=is_demo, created_at=now,
     )  # fmt: skip
     session.add(agency)
     session.flush()
@@ -104,11 +128,7 @@ def update_agency(
     now: datetime,
 ) -> Agency:
     """Change an agency's name, kind and head (the slug stays: addresses name it)."""
-    agency = session.get(Agency, agency_id)
-    if agency is None or not policy.can_view_agency(actor, agency):
-        raise NotFound(_l("There is no such agency."))
-    if not policy.can_manage_agencies(actor, agency.regency_id):
-        raise Forbidden(_l("Only the regent's office of this regency records its agencies."))
+    agency = load_agency_for_change(session, actor=actor, agency_id=agency_id)
     errors: dict[str, Message] = {}
     name, kind = (name or "").strip(), (kind or "").strip().lower()
     if not name or len(name) > 200:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from tracker.agencies.forms import AgencyEditForm, AgencyForm
-from tracker.agencies.models import AGENCY_KINDS, Agency
-from tracker.agencies.services import create_agency, update_agency
+from tracker.agencies.models import AGENCY_KINDS
+from tracker.agencies.services import (
+    create_agency,
+    load_agency_for_change,
+    load_regency_for_new_agency,
+    update_agency,
+)
 from tracker.auth import policy
 from tracker.auth.access import current_actor, requires
 from tracker.clock import get_clock
@@ -24,18 +29,12 @@ bp = Blueprint("agencies", __name__)
 def index() -> ResponseReturnValue:
     """The agencies of the user's regency (a superadmin sees every regency's)."""
     actor = current_actor()
-    everywhere = policy.can_manage_regencies(actor)
-    if not everywhere and not (
-        actor.regency_id is not None and policy.can_view_regency(actor, actor.regency_id)
-    ):
-        abort(403)
-    regency_id = None if everywhere else actor.regency_id
+    regency_id = policy.regency_scope(actor)
     return render_template(
         "agencies/index.html",
         agencies=list_agencies(db_session(), regency_id=regency_id),
-        show_regency=everywhere,
-        can_add=regency_id is not None and policy.can_manage_agencies(actor, regency_id),
-        can_edit=regency_id is not None and policy.can_manage_agencies(actor, regency_id),
+        show_regency=regency_id is None,
+        can_change=regency_id is not None and policy.can_manage_agencies(actor, regency_id),
     )
 
 
@@ -44,10 +43,8 @@ def index() -> ResponseReturnValue:
 def new() -> ResponseReturnValue:
     """Record an agency of the admin's regency."""
     actor = current_actor()
-    if actor.regency is None or not policy.can_manage_agencies(actor, actor.regency.id):
-        abort(403)
+    regency = load_regency_for_new_agency(db_session(), actor=actor)
     form = AgencyForm()
-    regency = actor.regency
     return submit_form(
         form,
         lambda: create_agency(
@@ -64,9 +61,7 @@ def new() -> ResponseReturnValue:
         done=lambda agency: _l("The agency %(name)s has been recorded.", name=agency.name),
         to=url_for("agencies.index"),
         render=lambda status: (
-            render_template(
-                "agencies/new.html", form=form, kinds=AGENCY_KINDS, regency=actor.regency
-            ),
+            render_template("agencies/new.html", form=form, kinds=AGENCY_KINDS, regency=regency),
             status,
         ),
     )
@@ -77,11 +72,7 @@ def new() -> ResponseReturnValue:
 def edit(agency_id: int) -> ResponseReturnValue:
     """Change an agency of the admin's regency: name, kind and its head."""
     actor = current_actor()
-    agency = db_session().get(Agency, agency_id)
-    if agency is None or not policy.can_view_agency(actor, agency):
-        abort(404)
-    if not policy.can_manage_agencies(actor, agency.regency_id):
-        abort(403)
+    agency = load_agency_for_change(db_session(), actor=actor, agency_id=agency_id)
     form = AgencyEditForm(obj=agency)
     return submit_form(
         form,

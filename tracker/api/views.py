@@ -25,6 +25,7 @@ from tracker.pacts.services import load_pact
 from tracker.pagination import paginate, parse_digits, parse_positive
 from tracker.regencies.models import Regency
 from tracker.regencies.queries import find_regency, list_agencies, list_regencies
+from tracker.settings import due_soon_days
 from tracker.web.routing import MAX_ID
 
 __all__ = ["bp"]
@@ -126,7 +127,7 @@ def pacts() -> ResponseReturnValue:
         regency_id=regency.id if regency else None,
         agency_id=agency_id,
         status=status,
-        due_soon_days=current_app.config["DUE_SOON_DAYS"],
+        due_soon_days=due_soon_days(),
     )
     args = {
         k: v
@@ -147,7 +148,7 @@ def pact(pact_id: int) -> ResponseReturnValue:
         db_session(),
         pact_id=pact_id,
         now=get_clock().now(),
-        due_soon_days=current_app.config["DUE_SOON_DAYS"],
+        due_soon_days=due_soon_days(),
     )
     return jsonify(ser.pact_detail_json(detail))
 

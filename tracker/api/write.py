@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, jsonify, request, url_for
+from flask import jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
@@ -22,6 +22,7 @@ from tracker.findings.models import Finding
 from tracker.pacts import queries as pact_queries
 from tracker.pacts import services as pacts
 from tracker.regencies import services as regencies
+from tracker.settings import due_soon_days
 from tracker.storage import get_file_store
 from tracker.web.json import run_json
 
@@ -33,7 +34,7 @@ def _pact_response(pact_id: int, status: int = 200) -> ResponseReturnValue:
         db_session(),
         pact_id=pact_id,
         now=get_clock().now(),
-        due_soon_days=current_app.config["DUE_SOON_DAYS"],
+        due_soon_days=due_soon_days(),
     )
     headers = {"Location": url_for("api.pact", pact_id=pact_id)} if status == 201 else {}
     return jsonify(ser.pact_detail_json(detail)), status, headers

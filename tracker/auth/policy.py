@@ -8,10 +8,12 @@ own agency. A reviewer never verifies a finding of an agency they belong to.
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, false, select, true
 
 from tracker.agencies.models import Agency
 from tracker.auth.models import User, UserRole
+from tracker.errors import Forbidden
 from tracker.findings.models import Finding
 from tracker.findings.rules import FindingStatus
 from tracker.pacts.models import Pact
@@ -106,6 +108,36 @@ def pacts_visible_to(user: User) -> ColumnElement[bool]:
 def findings_visible_to(user: User) -> ColumnElement[bool]:
     """Return a condition on Finding selecting what ``user`` may read."""
     return Finding.agency_id.in_(select(Agency.id).where(agencies_visible_to(user)))
+
+
+def own_regency(user: User | None) -> int:
+    """Return the regency whose whole lists ``user`` reads (an admin's or an observer's).
+
+    Raise Forbidden for an account that reads no whole regency (a superadmin, an OPD account).
+    """
+    if user is not None and user.regency_id is not None and _role(user) in (_ADMIN, _OBSERVER):
+        return user.regency_id
+    raise Forbidden(_l("This account belongs to no regency."))
+
+
+def own_agency(user: User | None) -> int:
+    """Return the agency an OPD account works for; raise Forbidden for any other account."""
+    if user is not None and user.agency_id is not None and _role(user) is _OPD:
+        return user.agency_id
+    raise Forbidden(_l("This account belongs to no agency."))
+
+
+def regency_scope(user: User | None) -> int | None:
+    """Return the regency a regency-wide list shows ``user``; None: every regency (superadmin).
+
+    Raise Forbidden, like ``own_regency``, for an account that reads no whole regency.
+    """
+    return None if sees_every_regency(user) else own_regency(user)
+
+
+def admins_of(regency_id: int) -> ColumnElement[bool]:
+    """Return a condition on User selecting the active regent's office accounts of a regency."""
+    return (User.regency_id == regency_id) & (User.role == _ADMIN) & User.is_active
 
 
 # --- the regent's office -------------------------------------------------------------------

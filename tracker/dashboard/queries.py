@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from tracker.agencies.models import Agency
 from tracker.findings.queries import (
     OpenFindingRow,
     QueueRow,
@@ -17,6 +18,7 @@ from tracker.findings.queries import (
 )
 from tracker.pacts.queries import PactRow, list_pacts
 from tracker.pacts.rules import PactStatus
+from tracker.regencies.models import Regency
 
 # Pacts whose deadline still lies ahead and whose findings are not all closed.
 _RUNNING = (PactStatus.ON_TRACK, PactStatus.DUE_SOON)
@@ -26,6 +28,7 @@ _RUNNING = (PactStatus.ON_TRACK, PactStatus.DUE_SOON)
 class RegencyOverview:
     """The regent's office's landing page: pacts by status, the queue, the nearest deadlines."""
 
+    regency: Regency
     pacts_total: int
     counts: dict[PactStatus, int]
     queue: list[QueueRow]
@@ -37,6 +40,7 @@ class RegencyOverview:
 class AgencyOverview:
     """An OPD's landing page: its pacts and the findings it still has to close."""
 
+    agency: Agency
     pacts: list[PactRow]
     open_findings: list[OpenFindingRow]
 
@@ -55,6 +59,7 @@ def regency_overview(
     counts = Counter(p.status for p in pacts)
     running = [p for p in pacts if p.status in _RUNNING and p.days_left is not None]
     return RegencyOverview(
+        regency=session.get_one(Regency, regency_id),
         pacts_total=len(pacts),
         counts={status: counts.get(status, 0) for status in PactStatus},
         queue=list_verification_queue(session, regency_id=regency_id, now=now, limit=queue_limit),
@@ -68,6 +73,7 @@ def agency_overview(
 ) -> AgencyOverview:
     """List an agency's pacts (newest first) and its findings that are not closed."""
     return AgencyOverview(
+        agency=session.get_one(Agency, agency_id),
         pacts=list_pacts(session, now=now, agency_id=agency_id, due_soon_days=due_soon_days),
         open_findings=list_open_findings(
             session, agency_id=agency_id, now=now, due_soon_days=due_soon_days

@@ -6,7 +6,6 @@ import io
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     render_template,
     request,
@@ -18,7 +17,6 @@ from flask_babel import lazy_gettext as _l
 
 from tracker.auth import policy
 from tracker.auth.access import current_actor, requires
-from tracker.auth.models import User, UserRole
 from tracker.clock import get_clock
 from tracker.errors import Conflict
 from tracker.extensions import db_session
@@ -46,15 +44,6 @@ _DETAIL_CSP = (
 )
 
 
-def _scope(actor: User) -> int | None:
-    """Return the regency whose outbox ``actor`` reads (None: every regency); else 403."""
-    if actor.role is UserRole.SUPERADMIN:
-        return None
-    if actor.regency_id is None or not policy.can_view_outbox(actor, actor.regency_id):
-        abort(403)
-    return actor.regency_id
-
-
 def _render(name: str, **context: object) -> str:
     return render_template(
         name,
@@ -69,8 +58,7 @@ def _render(name: str, **context: object) -> str:
 @requires(policy.can_read_regency_lists)
 def outbox() -> ResponseReturnValue:
     """Every notice of the user's regency (a superadmin: of every regency), newest first."""
-    actor = current_actor()
-    scope = _scope(actor)
+    scope = policy.regency_scope(current_actor())
     session = db_session()
     regencies = list_regencies(session) if scope is None else []
     form = OutboxFilterForm(formdata=request.args).offer(regencies)

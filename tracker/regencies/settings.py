@@ -16,20 +16,38 @@ from tracker.auth.models import User
 from tracker.auth.services import normalise_email
 from tracker.errors import Forbidden, Invalid, Message, NotFound
 from tracker.regencies.models import EscalationContact, Regency
+from tracker.regencies.queries import find_regency
 
 RUNGS = (1, 2, 3)
 LOCALES = ("id", "en")
 MAX_URL_LENGTH = 500
 
 
-def _regency(session: Session, actor: User, regency_id: int) -> Regency:
-    """Return a regency whose settings ``actor`` may change (NotFound / Forbidden otherwise)."""
-    regency = session.get(Regency, regency_id)
+def _managed(actor: User, regency: Regency | None) -> Regency:
     if regency is None:
         raise NotFound(_l("There is no such regency."))
     if not policy.can_manage_notification_settings(actor, regency.id):
         raise Forbidden(_l("Only the regent's office of this regency changes its notices."))
     return regency
+
+
+def _regency(session: Session, actor: User, regency_id: int) -> Regency:
+    """Return a regency whose settings ``actor`` may change (NotFound / Forbidden otherwise)."""
+    return _managed(actor, session.get(Regency, regency_id))
+
+
+def load_regency_for_settings(session: Session, *, actor: User, slug: str) -> Regency:
+    """Return the regency named ``slug`` if ``actor`` changes its notices; NotFound / Forbidden."""
+    return _managed(actor, find_regency(session, slug))
+
+
+def list_regency_admins(session: Session, *, regency_id: int) -> list[User]:
+    """List the active regent's office accounts of a regency by name (rung 1 reaches them too)."""
+    return list(
+        session.execute(
+            select(User).where(policy.admins_of(regency_id)).order_by(User.name, User.id)
+        ).scalars()
+    )
 
 
 def list_escalation_contacts(session: Session, *, regency_id: int) -> list[EscalationContact]:

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from tracker.auth import policy
 from tracker.auth.access import current_actor, requires
-from tracker.auth.models import User, UserRole
 from tracker.clock import get_clock
 from tracker.extensions import db_session
 from tracker.regencies import settings
 from tracker.regencies.models import Regency
-from tracker.regencies.queries import find_regency, list_regencies
+from tracker.regencies.queries import list_regencies
 from tracker.regencies.settings_forms import RUNG_LABELS, ContactForm, WebhookForm
 from tracker.web.forms import run_action, submit_form
 
@@ -24,14 +22,9 @@ bp = Blueprint("settings", __name__)
 _NO_STORE = {"Cache-Control": "no-store"}
 
 
-def _regency_or_abort(slug: str) -> Regency:
+def _regency(slug: str) -> Regency:
     """Return the regency named in the URL if the user manages its settings (404 / 403)."""
-    regency = find_regency(db_session(), slug)
-    if regency is None:
-        abort(404)
-    if not policy.can_manage_notification_settings(current_actor(), regency.id):
-        abort(403)
-    return regency
+    return settings.load_regency_for_settings(db_session(), actor=current_actor(), slug=slug)
 
 
 def _render(
@@ -43,11 +36,6 @@ def _render(
 ) -> ResponseReturnValue:
     session = db_session()
     contacts = settings.list_escalation_contacts(session, regency_id=regency.id)
-    admins = session.execute(
-        select(User)
-        .where(User.regency_id == regency.id, User.role == UserRole.ADMIN, User.is_active)
-        .order_by(User.name, User.id)
-    ).scalars()
     if webhook_form is None:
         webhook_form = WebhookForm(formdata=None, data={"url": regency.webhook_url or ""})
     html = render_template(
@@ -56,7 +44,7 @@ def _render(
         rungs=[
             (n, label, [c for c in contacts if c.rung == n]) for n, label in RUNG_LABELS.items()
         ],
-        admins=list(admins),
+        admins=settings.list_regency_admins(session, regency_id=regency.id),
         contact_form=contact_form or ContactForm(formdata=None),
         webhook_form=webhook_form,
     )
@@ -67,28 +55,26 @@ def _render(
 @requires(policy.can_administer)
 def index() -> ResponseReturnValue:
     """The admin's own regency; a superadmin first picks a regency."""
-    actor = current_actor()
-    if actor.role is UserRole.SUPERADMIN:
-        return render_template(
-            "regencies/settings/pick.html", regencies=list_regencies(db_session())
-        )
-    if actor.regency is None:
-        abort(403)
-    return redirect(url_for("settings.notifications", slug=actor.regency.slug))
+    regency_id = policy.regency_scope(current_actor())
+    session = db_session()
+    if regency_id is None:
+        return render_template("regencies/settings/pick.html", regencies=list_regencies(session))
+    slug = session.get_one(Regency, regency_id).slug
+    return redirect(url_for("settings.notifications", slug=slug))
 
 
 @bp.get("/<slug>")
 @requires(policy.can_administer)
 def notifications(slug: str) -> ResponseReturnValue:
     """The escalation ladder and the webhook of one regency."""
-    return _render(_regency_or_abort(slug))
+    return _render(_regency(slug))
 
 
 @bp.post("/<slug>/kontak")
 @requires(policy.can_administer)
 def add_contact(slug: str) -> ResponseReturnValue:
     """Put a person on a rung of the ladder."""
-    regency = _regency_or_abort(slug)
+    regency = _regency(slug)
     form = ContactForm()
     return submit_form(
         form,
@@ -115,7 +101,7 @@ def add_contact(slug: str) -> ResponseReturnValue:
 @requires(policy.can_administer)
 def remove_contact(slug: str, contact_id: int) -> ResponseReturnValue:
     """Take a person off the ladder."""
-    regency = _regency_or_abort(slug)
+    regency = _regency(slug)
     return run_action(
         lambda: settings.remove_escalation_contact(
             db_session(),
@@ -133,7 +119,7 @@ def remove_contact(slug: str, contact_id: int) -> ResponseReturnValue:
 @requires(policy.can_administer)
 def save_webhook(slug: str) -> ResponseReturnValue:
     """Set or remove the webhook address."""
-    regency = _regency_or_abort(slug)
+    regency = _regency(slug)
     form = WebhookForm()
     return submit_form(
         form,
@@ -158,7 +144,7 @@ def save_webhook(slug: str) -> ResponseReturnValue:
 @requires(policy.can_administer)
 def new_secret(slug: str) -> ResponseReturnValue:
     """Generate a new random secret for the webhook."""
-    regency = _regency_or_abort(slug)
+    regency = _regency(slug)
     # (CSRFProtect has checked the form's token before this view runs.)
     return run_action(
         lambda: settings.regenerate_webhook_secret(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from tracker.auth import policy
-from tracker.auth.access import current_actor, login_required
+from tracker.auth.access import current_actor, requires
 from tracker.clock import get_clock
 from tracker.extensions import db_session
 from tracker.regencies.forms import RegencyForm
@@ -19,21 +19,17 @@ bp = Blueprint("regencies", __name__)
 
 
 @bp.get("/")
-@login_required
+@requires(policy.can_manage_regencies)
 def index() -> ResponseReturnValue:
     """List the regencies."""
-    if not policy.can_manage_regencies(current_actor()):
-        abort(403)
     return render_template("regencies/index.html", regencies=list_regencies(db_session()))
 
 
 @bp.route("/baru", methods=["GET", "POST"])
-@login_required
+@requires(policy.can_manage_regencies)
 def new() -> ResponseReturnValue:
     """Add a regency (a tenant) with its time zone."""
     actor = current_actor()
-    if not policy.can_manage_regencies(actor):
-        abort(403)
     form = RegencyForm()
     return submit_form(
         form,
