@@ -57,6 +57,18 @@ def _check_head(
     return name, email
 
 
+def _check_details(
+    name: str, kind: str, head_name: str | None, head_email: str | None, errors: dict[str, Message]
+) -> tuple[str, str, str | None, str | None]:
+    """Validate what a regent's office records and changes: name, kind (lowercase), head."""
+    name, kind = (name or "").strip(), (kind or "").strip().lower()
+    if not name or len(name) > 200:
+        errors["name"] = _l("required, at most %(n)s characters", n=200)
+    if not kind or len(kind) > 32:
+        errors["kind"] = _l("required, at most %(n)s characters", n=32)
+    return (name, kind, *_check_head(head_name, head_email, errors))
+
+
 def create_agency(
     session: Session,
     *,
@@ -85,12 +97,7 @@ def create_agency(
         raise Forbidden(_REFUSAL)
     errors: dict[str, Message] = {}
     slug = check_slug(slug, errors)
-    name, kind = (name or "").strip(), (kind or "").strip().lower()
-    if not name or len(name) > 200:
-        errors["name"] = _l("required, at most %(n)s characters", n=200)
-    if not kind or len(kind) > 32:
-        errors["kind"] = _l("required, at most %(n)s characters", n=32)
-    head_name, head_email = _check_head(head_name, head_email, errors)
+    name, kind, head_name, head_email = _check_details(name, kind, head_name, head_email, errors)
     if (
         "slug" not in errors
         and session.execute(
@@ -130,12 +137,7 @@ def update_agency(
     """Change an agency's name, kind and head (the slug stays: addresses name it)."""
     agency = load_agency_for_change(session, actor=actor, agency_id=agency_id)
     errors: dict[str, Message] = {}
-    name, kind = (name or "").strip(), (kind or "").strip().lower()
-    if not name or len(name) > 200:
-        errors["name"] = _l("required, at most %(n)s characters", n=200)
-    if not kind or len(kind) > 32:
-        errors["kind"] = _l("required, at most %(n)s characters", n=32)
-    head_name, head_email = _check_head(head_name, head_email, errors)
+    name, kind, head_name, head_email = _check_details(name, kind, head_name, head_email, errors)
     if errors:
         raise Invalid(_l("The agency could not be changed."), fields=errors)
     new = {"name": name, "kind": kind, "head_name": head_name, "head_email": head_email}

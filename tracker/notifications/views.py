@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import io
 
-from flask import (
-    Blueprint,
-    current_app,
-    render_template,
-    request,
-    send_file,
-    url_for,
-)
+from flask import Blueprint, current_app, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 

@@ -6,12 +6,14 @@ own public queries (tracker.portal.queries): no account, no cookie, nothing priv
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, render_template, request
 from flask_babel import LazyString, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from tracker.audit.labels import ACTIONS
 from tracker.clock import get_clock
@@ -26,6 +28,7 @@ from tracker.portal.queries.evidence import get_public_file
 from tracker.portal.queries.home import home_overview
 from tracker.portal.queries.pact import public_pact
 from tracker.portal.queries.regency import by_agency, filter_pacts, regency_page, sort_by_agency
+from tracker.portal.queries.scores import ScoreYear
 from tracker.settings import due_soon_days
 from tracker.storage import PDF, get_file_store
 from tracker.web.caching import conditional
@@ -40,6 +43,16 @@ TIMELINE_LABELS: dict[str, LazyString] = {
 
 # Published evidence never changes (a new file is a new row): browsers may keep it a day.
 EVIDENCE_MAX_AGE = 86_400
+
+
+def _chart(scores: Sequence[ScoreYear], title: str, *, chart_id: str) -> Markup:
+    """Draw published scores as a bar per year, each coloured by its zone."""
+    return score_chart(
+        [Bar(str(s.year), s.score, s.zone, format_decimal(s.score, "#,##0.00")) for s in scores],
+        title=title,
+        description=_("Scores from 0 to 100; each bar is coloured by its zone."),
+        chart_id=chart_id,
+    )
 
 
 @bp.get("/")
@@ -83,13 +96,9 @@ def regency(slug: str) -> tuple[str, int]:
             per_page=current_app.config["PAGE_SIZE"],
         )
         groups = by_agency(page.items)
-    chart = score_chart(
-        [
-            Bar(str(a.year), a.score, a.zone, format_decimal(a.score, "#,##0.00"))
-            for a in data.assessments
-        ],
-        title=_("Compliance score of %(regency)s by year", regency=data.name),
-        description=_("Scores from 0 to 100; each bar is coloured by its zone."),
+    chart = _chart(
+        data.assessments,
+        _("Compliance score of %(regency)s by year", regency=data.name),
         chart_id="score-chart",
     )
     html = render_template(
@@ -105,13 +114,9 @@ def agency(agency_id: int) -> str:
     data = agency_page(
         db_session(), agency_id=agency_id, now=get_clock().now(), due_soon_days=due_soon_days()
     )
-    chart = score_chart(
-        [
-            Bar(str(u.year), u.score, u.zone, format_decimal(u.score, "#,##0.00"))
-            for u in data.unit_scores
-        ],
-        title=_("Compliance score of %(agency)s by year", agency=data.name),
-        description=_("Scores from 0 to 100; each bar is coloured by its zone."),
+    chart = _chart(
+        data.unit_scores,
+        _("Compliance score of %(agency)s by year", agency=data.name),
         chart_id="unit-chart",
     )
     return render_template("portal/agency.html", agency=data, chart=chart)
