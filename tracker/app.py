@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -28,6 +30,11 @@ _DRIVERS = {
 }
 
 
+# The capabilities that declare scheduled work (``jobs.py``: SWEEP_PARTS, JOBS) or commands
+# (``cli.py``: COMMANDS); the app collects both from here. The sweep runs its parts in this order.
+CAPABILITIES = ("notifications", "followers", "opendata", "accounts", "demo")
+
+
 class ConfigError(RuntimeError):
     """The configuration cannot work; the message says what to change."""
 
@@ -46,6 +53,7 @@ def create_app(config: type | None = None, **overrides: Any) -> Flask:
 
     register_extensions(app)
     register_blueprints(app)
+    register_jobs(app)
     register_cli(app)
     register_errors(app)
     register_jinja(app)
@@ -209,11 +217,28 @@ def register_blueprints(app: Flask) -> None:
     csrf.exempt(api_bp)
 
 
+def declared(role: str) -> list[ModuleType]:
+    """Import the ``tracker.<capability>.<role>`` module of each capability that has one."""
+    modules = []
+    for name in CAPABILITIES:
+        importlib.import_module(f"tracker.{name}")  # a misspelt capability fails here, loudly
+        if importlib.util.find_spec(f"tracker.{name}.{role}") is not None:
+            modules.append(importlib.import_module(f"tracker.{name}.{role}"))
+    return modules
+
+
+def register_jobs(app: Flask) -> None:
+    """Collect every capability's sweep parts and jobs (the sweep and the scheduler read them)."""
+    from tracker import scheduling
+
+    app.extensions[scheduling.EXTENSION] = scheduling.collect(declared("jobs"))
+
+
 def register_cli(app: Flask) -> None:
-    """Add the command groups to ``flask --app tracker``."""
+    """Add every capability's commands to ``flask --app tracker``."""
     from tracker.cli import register
 
-    register(app)
+    register(app, declared("cli"))
 
 
 def register_errors(app: Flask) -> None:

@@ -164,3 +164,6 @@ def list_users(regency_slug: str | None) -> None:
         click.echo("No accounts.")
         return
     click.echo(_table(("id", "email", "role", "regency", "agency", "active"), rows))
+
+
+COMMANDS = (users,)

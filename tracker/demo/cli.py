@@ -33,3 +33,6 @@ def load() -> None:
     for account in report.accounts:
         where = "/".join(part for part in (account.regency, account.agency) if part)
         click.echo(f"  {account.email.ljust(width)}  {account.role.value:<10}  {where}".rstrip())
+
+
+COMMANDS = (demo,)

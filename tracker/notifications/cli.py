@@ -57,3 +57,6 @@ def scheduler_command(no_wait: bool) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     status = run_foreground(app, wait=not no_wait, say=lambda text: click.echo(text, err=True))
     sys.exit(status)
+
+
+COMMANDS = (sweep_command, scheduler_command)

@@ -2,6 +2,8 @@
 
 The scheduler and ``flask --app tracker sweep`` call these; each opens and commits its own
 unit of work, so a notice is only ever sent after the transaction that recorded it committed.
+Other capabilities' share of the sweep (``SWEEP_PARTS`` in their ``jobs.py``) comes from the
+schedule the app factory collected (:mod:`tracker.scheduling`), never from an import.
 """
 
 from __future__ import annotations
@@ -14,18 +16,19 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from time import sleep
 from typing import Any, TypeVar
 
+from flask import current_app
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from tracker.clock import Clock, get_clock
-from tracker.followers.services import sweep_followers
+from tracker.extensions import db_session
 from tracker.notifications.delivery import DeliveryReport, DeliverySettings, deliver_pending
 from tracker.notifications.sweep import SweepReport, sweep
-from tracker.opendata.models import DataSnapshot
-from tracker.opendata.snapshots import take_due_snapshot
+from tracker.scheduling import Job, SweepPart, schedule_of
 
 log = logging.getLogger(__name__)
 
@@ -38,30 +41,23 @@ _RETRY_MYSQL_CODES = {1205, 1213}  # lock wait timeout, deadlock found
 
 @dataclass
 class SweepRun:
-    """What one scheduled sweep did: the notices, the followers' mail, the weekly snapshot."""
+    """What one scheduled sweep did: the notices, then each part's result (None if it failed)."""
 
     notices: SweepReport
-    follower_notices: int = 0
-    snapshot: DataSnapshot | None = None
+    parts: list[tuple[SweepPart[Any], object]] = field(default_factory=list)
     # True when the first try hit a deadlock or serialization failure and the sweep ran again.
     retried: bool = False
-    # The followers' part or the snapshot failed (rolled back alone; the notices were kept).
+    # The parts that failed (each rolled back alone; the notices were kept).
     errors: list[str] = field(default_factory=list)
 
-    @property
-    def per_kind(self) -> dict[str, int]:
-        """Return the outbox rows written per kind (followers' mail included)."""
-        counts = dict(self.notices.created)
-        if self.follower_notices:
-            counts["follow-status"] = counts.get("follow-status", 0) + self.follower_notices
-        return counts
+    def result(self, name: str) -> object:
+        """Return what the part called ``name`` returned (None when it failed)."""
+        return next(result for part, result in self.parts if part.name == name)
 
     def summary(self) -> str:
         """Return what happened, for the operator (one line per part)."""
         lines = [self.notices.summary()]
-        lines.append(f"Followers: {self.follower_notices} status mails written.")
-        if self.snapshot is not None:
-            lines.append(f"Open-data snapshot of {self.snapshot.as_of.isoformat()} taken.")
+        lines.extend(line for part, result in self.parts if (line := part.describe(result)))
         if self.retried:
             lines.append("The first try met a deadlock and was run again.")
         lines.extend(f"Failed, left for the next sweep: {error}" for error in self.errors)
@@ -120,14 +116,15 @@ def worker_name() -> str:
 def run_sweep(session: Session, now: datetime) -> SweepRun:
     """Record the notices due at ``now`` in one transaction and commit it.
 
-    The notices of the ladder, the followers' status mail and the weekly open-data snapshot
-    are written together; a fault in the followers' part or the snapshot rolls back that part
-    alone (reported in ``SweepRun.errors``; the next sweep tries it again). Two sweeps at once
-    record each notice once (the outbox's unique key); when the database answers a concurrent
-    insert with a deadlock or a serialization failure (MariaDB does, under two sweeps inserting
-    into the same unique index), the whole sweep runs again after a short random pause, up to
-    SWEEP_ATTEMPTS times in all.
+    The notices of the ladder come first, then each sweep part the capabilities declared (the
+    followers' status mail, the weekly open-data snapshot); a fault in a part rolls back that
+    part alone (reported in ``SweepRun.errors``; the next sweep tries it again). Two sweeps at
+    once record each notice once (the outbox's unique key); when the database answers a
+    concurrent insert with a deadlock or a serialization failure (MariaDB does, under two sweeps
+    inserting into the same unique index), the whole sweep runs again after a short random
+    pause, up to SWEEP_ATTEMPTS times in all.
     """
+    parts = schedule_of().sweep_parts
     for attempt in range(1, SWEEP_ATTEMPTS + 1):
         if session.in_transaction():
             session.commit()
@@ -136,10 +133,10 @@ def run_sweep(session: Session, now: datetime) -> SweepRun:
         try:
             notices = sweep(session, now)
             errors: list[str] = []
-            followers = _apart(session, "followers", lambda: sweep_followers(session, now), errors)
-            snapshot = _apart(
-                session, "open-data snapshot", lambda: take_due_snapshot(session, now), errors
-            )
+            results = [
+                (part, _apart(session, part.name, partial(part.run, session, now), errors))
+                for part in parts
+            ]
             session.commit()
         except DBAPIError as exc:
             session.rollback()
@@ -149,7 +146,7 @@ def run_sweep(session: Session, now: datetime) -> SweepRun:
             # Jitter, so two sweeps that collided do not collide again in step.
             sleep(random.uniform(0.05, 0.25) * attempt)  # noqa: S311 - not for security
             continue
-        return SweepRun(notices, followers or 0, snapshot, retried=attempt > 1, errors=errors)
+        return SweepRun(notices, results, retried=attempt > 1, errors=errors)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -171,3 +168,25 @@ def run_delivery(
         now=get_clock() if now is None else now,
         worker_id=worker_id or worker_name(),
     )
+
+
+def sweep_now() -> str:
+    """Scheduled sweep: record the notices due now; return the summary."""
+    return run_sweep(db_session(), get_clock().now()).summary()
+
+
+def deliver_now() -> str:
+    """Scheduled delivery pass: send what is due; return the summary."""
+    return run_delivery(db_session(), config=current_app.config).summary()
+
+
+JOBS = (
+    Job("notifications.sweep", sweep_now, every="SCHEDULER_SWEEP_SECONDS", command="sweep"),
+    Job(
+        "notifications.deliver",
+        deliver_now,
+        every="SCHEDULER_DELIVER_SECONDS",
+        command="sweep",
+        delay_seconds=1,
+    ),
+)

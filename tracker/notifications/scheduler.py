@@ -1,4 +1,4 @@
-"""APScheduler 3 for the notices: sweep every 5 minutes, deliver every minute, one per database.
+"""APScheduler 3, one per database, running every capability's JOBS (sweep, delivery).
 
 ``flask --app tracker scheduler`` runs it in the foreground (production: its own process);
 ``make run`` embeds a background one in the single development web process. Either way the
@@ -26,14 +26,13 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
-from tracker.clock import SystemClock, get_clock
+from tracker.clock import SystemClock
 from tracker.extensions import db_session
 from tracker.notifications import jobs, lock
+from tracker.scheduling import Job, schedule_of
 
 log = logging.getLogger(__name__)
 
-SWEEP_JOB = "notifications.sweep"
-DELIVER_JOB = "notifications.deliver"
 LEASE_JOB = "notifications.lease"
 
 
@@ -97,43 +96,23 @@ class LeaseKeeper:
             self.message = message
 
 
-def _guarded(app: Flask, keeper: LeaseKeeper, name: str, body: Callable[[], str]) -> None:
-    """Run a job body if we hold the lease; log any error and let the next run try again."""
+def _guarded(app: Flask, keeper: LeaseKeeper, job: Job) -> None:
+    """Run a job if we hold the lease; log any error and let the next run try again."""
     if not keeper.held:
         return
     with app.app_context():
         try:
-            log.info("%s: %s", name, body())
+            log.info("%s: %s", job.id, job.run())
         except Exception:
-            log.exception("%s failed; the next run tries again", name)
+            log.exception("%s failed; the next run tries again", job.id)
             try:
                 db_session().rollback()
             except Exception:
-                log.exception("%s: rollback failed too", name)
-
-
-def sweep_job(app: Flask, keeper: LeaseKeeper) -> None:
-    """Scheduled sweep: record the due notices."""
-    _guarded(
-        app,
-        keeper,
-        SWEEP_JOB,
-        lambda: jobs.run_sweep(db_session(), get_clock().now()).summary(),
-    )
-
-
-def deliver_job(app: Flask, keeper: LeaseKeeper) -> None:
-    """Scheduled delivery pass: send what is due."""
-    _guarded(
-        app,
-        keeper,
-        DELIVER_JOB,
-        lambda: jobs.run_delivery(db_session(), config=app.config).summary(),
-    )
+                log.exception("%s: rollback failed too", job.id)
 
 
 def build(app: Flask, scheduler: BaseScheduler, keeper: LeaseKeeper) -> BaseScheduler:
-    """Add the lease, sweep and delivery jobs to ``scheduler``."""
+    """Add the lease job and every capability's jobs (``JOBS`` in its jobs.py) to ``scheduler``."""
     config = app.config
     # Scheduling is wall-clock business (APScheduler's own); the jobs read the app's clock.
     start = SystemClock().now()
@@ -146,26 +125,18 @@ def build(app: Flask, scheduler: BaseScheduler, keeper: LeaseKeeper) -> BaseSche
         misfire_grace_time=int(config["SCHEDULER_RENEW_SECONDS"]),
         **common,
     )
-    scheduler.add_job(
-        sweep_job,
-        "interval",
-        args=(app, keeper),
-        seconds=int(config["SCHEDULER_SWEEP_SECONDS"]),
-        id=SWEEP_JOB,
-        next_run_time=start,
-        misfire_grace_time=int(config["SCHEDULER_SWEEP_SECONDS"]),
-        **common,
-    )
-    scheduler.add_job(
-        deliver_job,
-        "interval",
-        args=(app, keeper),
-        seconds=int(config["SCHEDULER_DELIVER_SECONDS"]),
-        id=DELIVER_JOB,
-        next_run_time=start + timedelta(seconds=1),
-        misfire_grace_time=int(config["SCHEDULER_DELIVER_SECONDS"]),
-        **common,
-    )
+    for job in schedule_of(app).jobs:
+        seconds = int(config[job.every])
+        scheduler.add_job(
+            _guarded,
+            "interval",
+            args=(app, keeper, job),
+            seconds=seconds,
+            id=job.id,
+            next_run_time=start + timedelta(seconds=job.delay_seconds),
+            misfire_grace_time=seconds,
+            **common,
+        )
     return scheduler
 
 

@@ -48,3 +48,6 @@ def snapshot(as_of: str | None) -> None:
     )
     for entry in taken.manifest["files"]:
         click.echo(f"  {entry['name']:<14} {entry['bytes']:>10} bytes  {entry['sha256']}")
+
+
+COMMANDS = (snapshot,)

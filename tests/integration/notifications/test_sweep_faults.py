@@ -102,7 +102,7 @@ def test_a_failing_followers_part_or_snapshot_does_not_cost_the_sweeps_notices(
         run = run_whole_sweep(session, now)
 
     assert [e.split(":")[0] for e in run.errors] == ["followers", "open-data snapshot"]
-    assert run.snapshot is None and run.follower_notices == 0
+    assert run.result("open-data snapshot") is None and run.result("followers") is None
     assert "Failed, left for the next sweep: followers" in run.summary()
     assert len([r for r in caplog.records if "failed" in r.getMessage()]) == 2
     # The reminders of the same sweep were committed all the same.
@@ -116,4 +116,5 @@ def test_a_failing_followers_part_or_snapshot_does_not_cost_the_sweeps_notices(
     monkeypatch.setitem(app.config, "FOLLOW_MAX_PENDING_PER_ADDRESS", 5)
     with app.app_context():
         again = run_whole_sweep(session, local("2025-02-21T08:05:00+08:00"))
-    assert again.errors == [] and again.snapshot is not None and again.snapshot.as_of == week
+    snapshot = again.result("open-data snapshot")
+    assert again.errors == [] and isinstance(snapshot, DataSnapshot) and snapshot.as_of == week
