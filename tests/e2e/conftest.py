@@ -3,10 +3,17 @@
 The live server has its own SQLite file (never the `app` fixture's database): its demo data is
 committed once for the whole session, and the integration tests' rolled-back transactions never
 see it. Playwright cannot download browsers here, so Chromium is Debian's (`make chromium`).
+
+What the tests capture (screenshots, axe-core results) goes under the ignored `.cache/screens/`
+and `.cache/axe/`, so `make test` leaves the checkout as it found it. `make screenshots` runs the
+same tests with TRACKER_SCREENSHOTS_DIR=docs/screenshots and TRACKER_AXE_DIR=docs/axe to refresh
+the pictures the README shows; the clock, the data and the rendering are fixed, so two runs write
+the same bytes.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,15 +41,43 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 DESKTOP = {"width": 1366, "height": 768}
+TWO_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r())))"
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
+
+
+def _capture_folder(variable: str, default: str) -> Path:
+    """The folder named by `variable` (relative to the checkout), else the ignored `default`."""
+    folder = REPO_ROOT / (os.environ.get(variable) or default)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def shoot(page: Page, path: Path) -> None:
+    """A full-page screenshot that is the same bytes on every run.
+
+    It waits for the network to go quiet (stylesheet, lazy images) and for the fonts, puts the
+    mouse in the top-left corner (no hover left over from the last click, whatever Chromium's
+    hover timer did), and lets two frames be drawn: a picture taken right after a change (a
+    select_option, say) sometimes differed in the anti-aliasing of the changed control. No
+    caret, no animation.
+    """
+    page.wait_for_load_state("networkidle")
+    page.evaluate("() => document.fonts.ready.then(() => undefined)")
+    page.mouse.move(0, 0)
+    page.evaluate(TWO_FRAMES)
+    page.screenshot(path=path, full_page=True, animations="disabled", caret="hide")
 
 
 @contextmanager
 def _serve(folder: Path) -> Iterator[str]:
     """Serve the app from a SQLite file in `folder` with the demo data committed; yield its URL."""
-    app = create_app(TestConfig, DATABASE_URL="sqlite:///" + str(folder / "e2e.sqlite3"))
+    # FROZEN_NOW given here too: a TRACKER_FROZEN_NOW in the environment must not move the clock.
+    app = create_app(
+        TestConfig,
+        DATABASE_URL="sqlite:///" + str(folder / "e2e.sqlite3"),
+        FROZEN_NOW=TestConfig.FROZEN_NOW,
+    )
     app.instance_path = str(folder / "instance")
     with app.app_context():
         flask_migrate.upgrade()
@@ -111,6 +146,11 @@ def page(browser: Browser) -> Iterator[Page]:
 
 @pytest.fixture(scope="session")
 def screenshots() -> Path:
-    """The folder the README's screenshots are written to (overwritten on each run)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    return SCREENSHOTS
+    """Where screenshots go: `.cache/screens/`, or TRACKER_SCREENSHOTS_DIR (`make screenshots`)."""
+    return _capture_folder("TRACKER_SCREENSHOTS_DIR", ".cache/screens")
+
+
+@pytest.fixture(scope="session")
+def axe_results() -> Path:
+    """Where axe-core summaries go: `.cache/axe/`, or TRACKER_AXE_DIR (`make screenshots`)."""
+    return _capture_folder("TRACKER_AXE_DIR", ".cache/axe")

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
+from tests.e2e.conftest import shoot
+
 pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 390, "height": 844}
@@ -50,7 +52,7 @@ def test_home_page_shows_the_sumbawa_barat_pacts_in_indonesian(
     expect(badge).to_have_attribute("data-status", "due_soon")
     expect(badge).to_have_text("Mendekati tenggat")
     expect(badge).to_be_visible()
-    page.screenshot(path=screenshots / "home-1366.png", full_page=True)
+    shoot(page, screenshots / "home-1366.png")
 
 
 def test_choosing_a_regency_and_a_status_narrows_the_table(page: Page, live_server: str) -> None:
@@ -99,7 +101,7 @@ def test_agency_link_opens_the_pact_with_its_three_findings(
     expect(page).to_have_url(re.compile(r"/pakta/\d+$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Nakertrans")
     expect(page.locator("ul.findings li[data-finding-id]")).to_have_count(3)
-    page.screenshot(path=screenshots / "pact-1366.png", full_page=True)
+    shoot(page, screenshots / "pact-1366.png")
 
 
 def test_on_a_phone_each_pact_is_a_card_with_its_status_in_view(
@@ -123,6 +125,6 @@ def test_on_a_phone_each_pact_is_a_card_with_its_status_in_view(
         assert box["x"] + box["width"] <= PHONE["width"]
         label = first.locator("td").last.evaluate("el => getComputedStyle(el, '::before').content")
         assert "Status" in label
-        page.screenshot(path=screenshots / "home-390.png", full_page=True)
+        shoot(page, screenshots / "home-390.png")
     finally:
         context.close()

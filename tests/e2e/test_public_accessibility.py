@@ -3,7 +3,8 @@
 axe-core comes from the npm registry (`make axe`); it is injected into each page and run
 with its default rules (WCAG 2 A/AA and best practices). Any violation rated serious or
 critical fails the test, with the rule, the help text and the offending nodes. Each page
-is also photographed at 390x844 and 1366x768 into docs/screenshots/.
+is also photographed at 390x844 and 1366x768; pictures and summaries go under `.cache/`
+(`make screenshots` writes them into docs/screenshots/ and docs/axe/ for the README).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page
+
+from tests.e2e.conftest import shoot
 
 pytestmark = pytest.mark.e2e
 
@@ -75,6 +78,7 @@ def test_public_page_has_no_serious_accessibility_violation(
     public_pages: dict[str, str],
     axe_source: str,
     screenshots: Path,
+    axe_results: Path,
     name: str,
     size: str,
 ) -> None:
@@ -86,10 +90,9 @@ def test_public_page_has_no_serious_accessibility_violation(
         assert response.status == 200, f"{public_pages[name]} answered {response.status}"
         page.add_script_tag(content=axe_source)
         result = page.evaluate("async () => await axe.run(document)")
-        page.screenshot(path=screenshots / f"public-{name}-{size}.png", full_page=True)
+        shoot(page, screenshots / f"public-{name}-{size}.png")
         summary = {v["id"]: v.get("impact") for v in result["violations"]}
-        (screenshots.parent / "axe").mkdir(exist_ok=True)
-        (screenshots.parent / "axe" / f"{name}-{size}.json").write_text(
+        (axe_results / f"{name}-{size}.json").write_text(
             json.dumps(
                 {
                     "url": public_pages[name],

@@ -21,7 +21,7 @@ from babel.support import Translations
 from PIL import Image, ImageDraw
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.e2e.conftest import DESKTOP
+from tests.e2e.conftest import DESKTOP, shoot
 
 pytestmark = pytest.mark.e2e
 
@@ -58,7 +58,7 @@ class Album:
     def shoot(self, page: Page, name: str) -> None:
         self.count += 1
         filename = f"workflow-{self.count:02d}-{name}.png"
-        page.screenshot(path=self.folder / filename, full_page=True)
+        shoot(page, self.folder / filename)
         self.names.append(filename)
 
 
