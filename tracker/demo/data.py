@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from tracker.findings.rules import FindingCategory
@@ -24,84 +25,63 @@ class RegencySeed:
     agencies: tuple[AgencySeed, ...]
 
 
-def _a(slug: str, name: str, kind: str = "dinas") -> AgencySeed:
-    return AgencySeed(slug, name, kind)
+def _agencies(table: str, *, invented: bool = False) -> tuple[AgencySeed, ...]:
+    """Read a table of agencies, one a line: slug, kind and name, apart by two or more spaces."""
+    rows = (re.split(r"\s{2,}", line.strip(), maxsplit=2) for line in table.strip().splitlines())
+    return tuple(AgencySeed(slug, name, kind, is_demo=invented) for slug, kind, name in rows)
 
 
-def _demo(slug: str, name: str, kind: str = "dinas") -> AgencySeed:
-    # The articles name no agencies for this regency: these are invented for the demo.
-    return AgencySeed(slug, name, kind, is_demo=True)
-
+# The agencies the seed articles name, by regency.
+_SUMBAWA_BARAT = """
+dpmptsp        dinas  Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu (DPMPTSP)
+dikpora        dinas  Dinas Pendidikan, Pemuda dan Olahraga (Dikpora)
+dinsos         dinas  Dinas Sosial
+dlh            dinas  Dinas Lingkungan Hidup
+dishub         dinas  Dinas Perhubungan
+disnakertrans  dinas  Dinas Tenaga Kerja dan Transmigrasi (Nakertrans)
+disdukcapil    dinas  Dinas Kependudukan dan Pencatatan Sipil (Dukcapil)
+"""
+_PASER = """
+dpmptsp            dinas      Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu (DPMPTSP)
+disdukcapil        dinas      Dinas Kependudukan dan Pencatatan Sipil (Disdukcapil)
+disdikbud          dinas      Dinas Pendidikan dan Kebudayaan (Disdikbud)
+dinkes             dinas      Dinas Kesehatan (Dinkes)
+dinsos             dinas      Dinas Sosial
+puskesmas-senaken  puskesmas  Puskesmas Senaken
+puskesmas-kuaro    puskesmas  Puskesmas Kuaro
+"""
+_SOLOK_SELATAN = """
+disdukcapil             dinas      Dinas Kependudukan dan Pencatatan Sipil (Disdukcapil)
+dpm-ptsp                dinas      Dinas Penanaman Modal dan PTSP (DPM-PTSP)
+disdik                  dinas      Dinas Pendidikan
+dinkes                  dinas      Dinas Kesehatan
+dinsos                  dinas      Dinas Sosial
+puskesmas-lubuk-gadang  puskesmas  Puskesmas Lubuk Gadang
+puskesmas-sungai-pagu   puskesmas  Puskesmas Sungai Pagu
+"""
+# The articles name no agencies of these two regencies: these are invented for the demo.
+_BARITO_SELATAN = """
+disdukcapil  dinas  Dinas Kependudukan dan Pencatatan Sipil
+dpmptsp      dinas  Dinas Penanaman Modal dan PTSP
+dinkes       dinas  Dinas Kesehatan
+"""
+_BANGKA_BARAT = """
+disdukcapil  dinas  Dinas Kependudukan dan Pencatatan Sipil
+dpmptsp      dinas  Dinas Penanaman Modal dan PTSP
+dinsos       dinas  Dinas Sosial
+"""
 
 REGENCIES: tuple[RegencySeed, ...] = (
-    RegencySeed(
-        "sumbawa-barat",
-        "Kabupaten Sumbawa Barat",
-        "Nusa Tenggara Barat",
-        "Asia/Makassar",
-        (
-            _a("dpmptsp", "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu (DPMPTSP)"),
-            _a("dikpora", "Dinas Pendidikan, Pemuda dan Olahraga (Dikpora)"),
-            _a("dinsos", "Dinas Sosial"),
-            _a("dlh", "Dinas Lingkungan Hidup"),
-            _a("dishub", "Dinas Perhubungan"),
-            _a("disnakertrans", "Dinas Tenaga Kerja dan Transmigrasi (Nakertrans)"),
-            _a("disdukcapil", "Dinas Kependudukan dan Pencatatan Sipil (Dukcapil)"),
-        ),
-    ),
-    RegencySeed(
-        "paser",
-        "Kabupaten Paser",
-        "Kalimantan Timur",
-        "Asia/Makassar",
-        (
-            _a("dpmptsp", "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu (DPMPTSP)"),
-            _a("disdukcapil", "Dinas Kependudukan dan Pencatatan Sipil (Disdukcapil)"),
-            _a("disdikbud", "Dinas Pendidikan dan Kebudayaan (Disdikbud)"),
-            _a("dinkes", "Dinas Kesehatan (Dinkes)"),
-            _a("dinsos", "Dinas Sosial"),
-            _a("puskesmas-senaken", "Puskesmas Senaken", "puskesmas"),
-            _a("puskesmas-kuaro", "Puskesmas Kuaro", "puskesmas"),
-        ),
-    ),
-    RegencySeed(
-        "barito-selatan",
-        "Kabupaten Barito Selatan",
-        "Kalimantan Tengah",
-        "Asia/Pontianak",
-        (
-            _demo("disdukcapil", "Dinas Kependudukan dan Pencatatan Sipil"),
-            _demo("dpmptsp", "Dinas Penanaman Modal dan PTSP"),
-            _demo("dinkes", "Dinas Kesehatan"),
-        ),
-    ),
-    RegencySeed(
-        "solok-selatan",
-        "Kabupaten Solok Selatan",
-        "Sumatera Barat",
-        "Asia/Jakarta",
-        (
-            _a("disdukcapil", "Dinas Kependudukan dan Pencatatan Sipil (Disdukcapil)"),
-            _a("dpm-ptsp", "Dinas Penanaman Modal dan PTSP (DPM-PTSP)"),
-            _a("disdik", "Dinas Pendidikan"),
-            _a("dinkes", "Dinas Kesehatan"),
-            _a("dinsos", "Dinas Sosial"),
-            _a("puskesmas-lubuk-gadang", "Puskesmas Lubuk Gadang", "puskesmas"),
-            _a("puskesmas-sungai-pagu", "Puskesmas Sungai Pagu", "puskesmas"),
-        ),
-    ),
-    RegencySeed(
-        "bangka-barat",
-        "Kabupaten Bangka Barat",
-        "Kepulauan Bangka Belitung",
-        "Asia/Jakarta",
-        (
-            _demo("disdukcapil", "Dinas Kependudukan dan Pencatatan Sipil"),
-            _demo("dpmptsp", "Dinas Penanaman Modal dan PTSP"),
-            _demo("dinsos", "Dinas Sosial"),
-        ),
-    ),
-)
+    RegencySeed("sumbawa-barat", "Kabupaten Sumbawa Barat", "Nusa Tenggara Barat", "Asia/Makassar",
+                _agencies(_SUMBAWA_BARAT)),
+    RegencySeed("paser", "Kabupaten Paser", "Kalimantan Timur", "Asia/Makassar", _agencies(_PASER)),
+    RegencySeed("barito-selatan", "Kabupaten Barito Selatan", "Kalimantan Tengah", "Asia/Pontianak",
+                _agencies(_BARITO_SELATAN, invented=True)),
+    RegencySeed("solok-selatan", "Kabupaten Solok Selatan", "Sumatera Barat", "Asia/Jakarta",
+                _agencies(_SOLOK_SELATAN)),
+    RegencySeed("bangka-barat", "Kabupaten Bangka Barat", "Kepulauan Bangka Belitung",
+                "Asia/Jakarta", _agencies(_BANGKA_BARAT, invented=True)),
+)  # fmt: skip
 
 # (regency slug, year, score, source); (regency, agency slug, year, score, source)
 ASSESSMENTS = (
