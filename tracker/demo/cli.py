@@ -21,8 +21,8 @@ def load() -> None:
     click.echo(report.summary())
     if report.accounts_refused:
         click.echo(
-            "No demo accounts: this install already has real accounts, and demo logins with a"
-            " published password must never be added to it."
+            "The demo's records are written by its own accounts, whose password is published,"
+            " and those must never be added to an install that real people use."
         )
         return
     click.echo(

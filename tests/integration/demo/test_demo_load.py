@@ -22,6 +22,15 @@ from tracker.pacts.queries import list_pacts
 from tracker.pacts.rules import PactStatus
 from tracker.regencies.models import Regency
 
+# Agencies that sent evidence for a demo finding, besides each regency's first one by slug.
+WORKING_AGENCIES = [
+    ("paser", "disdukcapil"),
+    ("paser", "dpmptsp"),
+    ("barito-selatan", "dpmptsp"),
+    ("solok-selatan", "dinsos"),
+    ("bangka-barat", "disdukcapil"),
+]
+
 
 def _counts(session: Session) -> dict[str, int]:
     return {
@@ -42,8 +51,9 @@ def test_demo_load_twice_adds_nothing_the_second_time(
     assert "nothing added" in second.output
     assert _counts(session) == after_first
     assert after_first["Regency"] == 5
-    # A superadmin, then an admin, an observer and an OPD account per regency.
-    assert after_first["User"] == 1 + 5 * 3
+    # A superadmin; per regency an admin, an observer and an OPD account; and an OPD account for
+    # each of the five other agencies that sent evidence for a demo finding.
+    assert after_first["User"] == 1 + 5 * 3 + 5
     loads = session.execute(select(AuditEvent).where(AuditEvent.action == "demo.loaded")).scalars()
     assert len(list(loads)) == 1
 
@@ -171,7 +181,9 @@ def test_demo_accounts_have_their_roles_regencies_and_the_first_agency_by_slug(
         assert accounts[f"admin@{slug}.demo"] == (UserRole.ADMIN, slug, None)
         assert accounts[f"observer@{slug}.demo"] == (UserRole.OBSERVER, slug, None)
         assert accounts[f"opd-{first_agency}@{slug}.demo"] == (UserRole.OPD, slug, first_agency)
-    assert len(accounts) == 16
+    for slug, agency in WORKING_AGENCIES:
+        assert accounts[f"opd-{agency}@{slug}.demo"] == (UserRole.OPD, slug, agency)
+    assert len(accounts) == 21
 
 
 @pytest.mark.parametrize(

@@ -56,7 +56,8 @@ def test_pacts_recorded_long_overdue_get_their_current_rung_once_not_every_misse
     # could have sent them. One letter each: the current rung.
     loaded = local("2019-06-03T08:00:00+08:00")
     clock.set(loaded)
-    load_demo(session, now=loaded)
+    with app.app_context():
+        load_demo(session, now=loaded)
     report = run_sweep(app, session, loaded)
     assert report.errors == []
     overdue = [

@@ -64,8 +64,8 @@ def test_no_public_url_shows_private_data(
     app: Flask,
     client: FlaskClient,
     session: Session,
-    world: PublicWorld,
     demo: DemoReport,
+    world: PublicWorld,
     now: datetime,
 ) -> None:
     with app.app_context():
@@ -104,7 +104,7 @@ def test_no_public_url_shows_private_data(
 
 
 def test_the_url_list_reaches_every_public_page(
-    app: Flask, session: Session, world: PublicWorld, demo: DemoReport, now: datetime
+    app: Flask, session: Session, demo: DemoReport, world: PublicWorld, now: datetime
 ) -> None:
     with app.app_context():
         take_due_snapshot(session, now)
