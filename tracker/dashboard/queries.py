@@ -16,12 +16,11 @@ from tracker.findings.queries import (
     list_open_findings,
     list_verification_queue,
 )
-from tracker.pacts.queries import PactRow, list_pacts
+from tracker.pacts.queries import PactRow, list_pacts, nearest_deadlines
 from tracker.pacts.rules import PactStatus
 from tracker.regencies.models import Regency
 
 # Pacts whose deadline still lies ahead and whose findings are not all closed.
-_RUNNING = (PactStatus.ON_TRACK, PactStatus.DUE_SOON)
 
 
 @dataclass(frozen=True)
@@ -57,14 +56,13 @@ def regency_overview(
     """Count the regency's pacts by status; list its oldest submissions and nearest deadlines."""
     pacts = list_pacts(session, now=now, regency_id=regency_id, due_soon_days=due_soon_days)
     counts = Counter(p.status for p in pacts)
-    running = [p for p in pacts if p.status in _RUNNING and p.days_left is not None]
     return RegencyOverview(
         regency=session.get_one(Regency, regency_id),
         pacts_total=len(pacts),
         counts={status: counts.get(status, 0) for status in PactStatus},
         queue=list_verification_queue(session, regency_id=regency_id, now=now, limit=queue_limit),
         queue_total=count_verification_queue(session, regency_id=regency_id),
-        nearest=sorted(running, key=lambda p: (p.days_left, p.id))[:nearest_limit],
+        nearest=nearest_deadlines(pacts, nearest_limit),
     )
 
 

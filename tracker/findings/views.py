@@ -10,11 +10,12 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from tracker import settings
 from tracker.audit.labels import action_label
 from tracker.auth import policy
 from tracker.auth.access import current_actor, login_required, requires
 from tracker.clock import get_clock
-from tracker.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
+from tracker.errors import Conflict, Invalid, NotFound, TooLarge
 from tracker.extensions import db_session
 from tracker.findings import queries, services
 from tracker.findings.catalogue import BY_CODE
@@ -45,7 +46,7 @@ def _render(
         db_session(),
         finding=finding,
         now=get_clock().now(),
-        due_soon_days=current_app.config["DUE_SOON_DAYS"],
+        due_soon_days=settings.due_soon_days(),
         # Comments flagged internal are for those who read the whole regency, not the agency.
         include_internal=policy.can_read_internal_comments(actor, finding.agency),
     )
@@ -125,11 +126,8 @@ def detail(finding_id: int) -> ResponseReturnValue:
 @requires(policy.can_open_regency_overview)
 def queue() -> ResponseReturnValue:
     """Findings of the regency awaiting verification, the oldest submission first."""
-    actor = current_actor()
-    if actor.regency_id is None:
-        raise Forbidden(_l("This account belongs to no regency."))
     rows = queries.list_verification_queue(
-        db_session(), regency_id=actor.regency_id, now=get_clock().now()
+        db_session(), regency_id=policy.own_regency(current_actor()), now=get_clock().now()
     )
     return render_template("findings/queue.html", rows=rows)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -342,3 +342,15 @@ def get_pact(session: Session, *, pact_id: int, now: datetime, due_soon_days: in
             for f in findings
         ),
     )
+
+
+def nearest_deadlines(rows: Iterable[PactRow], limit: int) -> list[PactRow]:
+    """Return running pacts (deadline ahead, findings open) by days left, soonest first."""
+    running = [r for r in rows if r.status in rules.RUNNING_STATUSES and r.days_left is not None]
+    return sorted(running, key=lambda r: (r.days_left, r.id))[:limit]
+
+
+def most_overdue(rows: Iterable[PactRow], limit: int) -> list[PactRow]:
+    """Return overdue pacts, the longest overdue first."""
+    late = [r for r in rows if r.status is PactStatus.OVERDUE and r.days_left is not None]
+    return sorted(late, key=lambda r: (r.days_left, r.id))[:limit]

@@ -43,6 +43,10 @@ FULFILLED_STATUSES = frozenset({PactStatus.FULFILLED, PactStatus.FULFILLED_LATE}
 SETTLED_STATUSES = FULFILLED_STATUSES | {PactStatus.WITHDRAWN}
 
 
+# Running: the deadline lies ahead and the findings are not all closed.
+RUNNING_STATUSES = frozenset({PactStatus.ON_TRACK, PactStatus.DUE_SOON})
+
+
 def is_fulfilled(status: PactStatus) -> bool:
     """Tell whether every finding of the pact is closed (in time or late)."""
     return status in FULFILLED_STATUSES

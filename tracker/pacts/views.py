@@ -19,7 +19,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from tracker import labels
+from tracker import labels, settings
 from tracker.agencies.models import Agency
 from tracker.audit.labels import action_label
 from tracker.audit.queries import pact_timeline
@@ -71,7 +71,7 @@ def index() -> ResponseReturnValue:
         scope=policy.pacts_visible_to(actor),
         agency_id=int(form.agency.data) if form.agency.data else None,
         status=PactStatus(form.status.data) if form.status.data else None,
-        due_soon_days=current_app.config["DUE_SOON_DAYS"],
+        due_soon_days=settings.due_soon_days(),
     )
     return render_template("pacts/index.html", form=form, page=page)
 
@@ -153,7 +153,7 @@ def _render_detail(
         db_session(),
         pact_id=pact.id,
         now=get_clock().now(),
-        due_soon_days=current_app.config["DUE_SOON_DAYS"],
+        due_soon_days=settings.due_soon_days(),
     )
     timeline = pact_timeline(db_session(), pact_id=pact.id, tz=pact.agency.regency.timezone)
     tz = ZoneInfo(pact.agency.regency.timezone)

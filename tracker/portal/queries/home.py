@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,9 +15,6 @@ from tracker.pacts.queries import PactRow
 from tracker.pacts.rules import PactStatus
 from tracker.portal.queries.scores import ScoreYear, schemes, score_year
 from tracker.regencies.models import Regency
-
-# Pacts whose deadline lies ahead and whose findings are not all closed.
-RUNNING = (PactStatus.ON_TRACK, PactStatus.DUE_SOON)
 
 
 @dataclass(frozen=True)
@@ -41,18 +37,6 @@ class HomeOverview:
     nearest: list[PactRow]
     most_overdue: list[PactRow]
     pacts: list[PactRow]
-
-
-def nearest_deadlines(rows: Iterable[PactRow], limit: int) -> list[PactRow]:
-    """Return running pacts (deadline ahead, findings open) by days left, soonest first."""
-    running = [r for r in rows if r.status in RUNNING and r.days_left is not None]
-    return sorted(running, key=lambda r: (r.days_left, r.id))[:limit]
-
-
-def most_overdue(rows: Iterable[PactRow], limit: int) -> list[PactRow]:
-    """Return overdue pacts, the longest overdue first."""
-    late = [r for r in rows if r.status is PactStatus.OVERDUE and r.days_left is not None]
-    return sorted(late, key=lambda r: (r.days_left, r.id))[:limit]
 
 
 def home_overview(
@@ -114,7 +98,7 @@ def home_overview(
         )
     return HomeOverview(
         regencies=summaries,
-        nearest=nearest_deadlines(rows, limit),
-        most_overdue=most_overdue(rows, limit),
+        nearest=pact_queries.nearest_deadlines(rows, limit),
+        most_overdue=pact_queries.most_overdue(rows, limit),
         pacts=rows,
     )
