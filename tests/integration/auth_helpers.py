@@ -9,6 +9,7 @@ from itertools import count
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from tracker.accounts.services import create_user
 from tracker.agencies.models import Agency
 from tracker.auth import services
 from tracker.auth.models import User
@@ -28,10 +29,10 @@ def make_user(
     email: str | None = None,
     password: str = PASSWORD,
 ) -> User:
-    """Create an account through tracker.auth.services.create_user (as the CLI would)."""
+    """Create an account through tracker.accounts.services.create_user (as the CLI would)."""
     if agency is not None and regency is None:
         regency = session.get(Regency, agency.regency_id)
-    user = services.create_user(
+    user = create_user(
         session,
         actor=None,
         email=email or f"{role}{next(_seq)}@uji.go.id",

@@ -16,6 +16,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from tracker.accounts.services import create_user
 from tracker.agencies.models import Agency
 from tracker.auth import services
 from tracker.auth.models import User, UserRole
@@ -66,7 +67,7 @@ def create(
     """Create an account; the password comes from standard input or a hidden prompt."""
     password = _read_password()
     with command_step() as session:
-        user = services.create_user(
+        user = create_user(
             session,
             actor=None,
             email=email,

@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from tracker.agencies.models import Agency
-from tracker.auth.models import UserRole
+from tracker import labels
+from tracker.accounts.queries import AccountChoices
 from tracker.forms import Form
-from tracker.regencies.models import Regency
+from tracker.pagination import parse_digits
+from tracker.web.routing import MAX_ID
 
 LANGUAGE_CHOICES = [
     SelectChoice("id", _l("Indonesian")),
     SelectChoice("en", _l("English")),
 ]
-
-ROLE_LABELS: dict[UserRole, LazyString] = {
-    UserRole.ADMIN: _l("Regent's office (admin)"),
-    UserRole.OBSERVER: _l("Observer (reads only)"),
-    UserRole.OPD: _l("Agency staff (OPD)"),
-    UserRole.SUPERADMIN: _l("Superadmin"),
-}
 
 
 class AccountForm(Form):
@@ -60,23 +51,28 @@ class AccountForm(Form):
         description=_l("At least 10 characters. Give it to the person privately."),
     )
 
-    def offer(
-        self,
-        *,
-        roles: Sequence[UserRole],
-        regencies: Sequence[Regency],
-        agencies: Sequence[Agency],
-        any_regency: bool,
-    ) -> AccountForm:
+    def offer(self, choices: AccountChoices) -> AccountForm:
         """Fill the choices: roles, regencies and agencies the creator may pick."""
-        self.role.choices = [SelectChoice(r.value, str(ROLE_LABELS[r])) for r in roles]
-        none = [SelectChoice("", str(_l("— none (superadmin) —")))] if any_regency else []
-        self.regency.choices = none + [SelectChoice(r.slug, r.name) for r in regencies]
+        self.role.choices = [
+            SelectChoice(r.value, str(labels.ROLE[r].account)) for r in choices.roles
+        ]
+        none = [SelectChoice("", str(_l("— none (superadmin) —")))] if choices.any_regency else []
+        self.regency.choices = none + [SelectChoice(r.slug, r.name) for r in choices.regencies]
         # Agencies grouped by their regency, after a "no agency" option outside any group.
         self.agency.choices = [SelectChoice("", str(_l("— no agency —")))] + [
-            SelectChoice(str(a.id), a.name, optgroup=a.regency.name) for a in agencies
+            SelectChoice(str(a.id), a.name, optgroup=a.regency.name) for a in choices.agencies
         ]
         return self
+
+    def chosen_agency_id(self) -> int | None:
+        """Return the id of the agency picked: None for no agency, -1 for a value that is no id.
+
+        A value that is no id ("²", "x", beyond 32 bits) matches no agency: the service refuses it.
+        """
+        if not self.agency.data:
+            return None
+        agency_id = parse_digits(self.agency.data)
+        return agency_id if agency_id is not None and agency_id <= MAX_ID else -1
 
 
 class AccountEditForm(Form):

@@ -7,133 +7,57 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 
-from tracker.accounts.forms import (
-    ROLE_LABELS,
-    AccountEditForm,
-    AccountForm,
-    LanguageForm,
-    TokenForm,
-)
-from tracker.accounts.services import can_change_account, update_account
-from tracker.agencies.models import Agency
-from tracker.auth import policy, services
+from tracker.accounts import queries, services
+from tracker.accounts.forms import AccountEditForm, AccountForm, LanguageForm, TokenForm
+from tracker.auth import policy
+from tracker.auth import services as auth_services
 from tracker.auth.access import current_actor, login_required, requires
-from tracker.auth.models import User, UserRole
+from tracker.auth.models import User
 from tracker.clock import get_clock
 from tracker.errors import Conflict, Forbidden, Invalid
 from tracker.extensions import db_session
-from tracker.pagination import Page, parse_digits, parse_positive
-from tracker.regencies.models import Regency
-from tracker.regencies.queries import list_agencies, list_regencies
+from tracker.pagination import parse_positive
 from tracker.web.forms import run_action, submit_form
-from tracker.web.routing import MAX_ID
 from tracker.web.step import unit_of_work
 
 bp = Blueprint("accounts", __name__)
-
-
-def _account_scope() -> int | None:
-    """Return the regency whose accounts the user manages (None: every regency); else 403."""
-    actor = current_actor()
-    if policy.can_manage_regencies(actor):
-        return None
-    if actor.regency_id is None or not policy.can_manage_accounts(actor, actor.regency_id):
-        abort(403)
-    return actor.regency_id
-
-
-def _page_accounts(regency_id: int | None, page: int, per_page: int) -> Page[User]:
-    """One page of accounts by name, of one regency or of all (the caller checked the scope)."""
-    stmt = select(User)
-    if regency_id is not None:
-        stmt = stmt.where(User.regency_id == regency_id)
-    total = db_session().execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
-    users = db_session().execute(
-        stmt.options(joinedload(User.regency), joinedload(User.agency))
-        .order_by(User.name, User.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )
-    return Page(list(users.scalars()), page, per_page, total)
 
 
 @bp.get("/")
 @requires(policy.can_administer)
 def index() -> ResponseReturnValue:
     """The accounts of the admin's regency, or every account for a superadmin."""
-    regency_id = _account_scope()
+    actor = current_actor()
     page_no = parse_positive(request.args.get("page"), name="page", default=1, maximum=10_000)
-    page = _page_accounts(regency_id, page_no, current_app.config["PAGE_SIZE"])
+    page = queries.page_accounts(
+        db_session(), actor=actor, page=page_no, per_page=current_app.config["PAGE_SIZE"]
+    )
     return render_template(
-        "accounts/index.html", page=page, show_regency=regency_id is None, role_labels=ROLE_LABELS
+        "accounts/index.html", page=page, show_regency=policy.sees_every_regency(actor)
     )
-
-
-def _account_form(regency_id: int | None) -> AccountForm:
-    """The account form with what the creator may choose: a superadmin anything."""
-    session = db_session()
-    # The most frequent account first: a regency's first admin, or an agency's staff.
-    if regency_id is None:
-        roles = [UserRole.ADMIN, UserRole.OBSERVER, UserRole.OPD, UserRole.SUPERADMIN]
-        regencies = list_regencies(session)
-    else:
-        roles = [UserRole.OPD, UserRole.OBSERVER, UserRole.ADMIN]
-        regencies = [session.get_one(Regency, regency_id)]
-    return AccountForm().offer(
-        roles=roles,
-        regencies=regencies,
-        agencies=list_agencies(session, regency_id=regency_id),
-        any_regency=regency_id is None,
-    )
-
-
-def _placement(form: AccountForm) -> tuple[str | None, str | None]:
-    """Return the regency and agency slugs the form names (an agency implies its regency).
-
-    An agency the creator cannot see is refused as unknown, whatever regency it belongs to.
-    """
-    agency = None
-    if form.agency.data:
-        # A value that is no id ("²", "x", beyond 32 bits) matches no agency: refused below.
-        agency_id = parse_digits(form.agency.data)
-        if agency_id is None or agency_id > MAX_ID:
-            agency_id = -1
-        agency = (
-            db_session()
-            .execute(
-                select(Agency).where(
-                    Agency.id == agency_id,
-                    policy.agencies_visible_to(current_actor()),
-                )
-            )
-            .scalar_one_or_none()
-        )
-        if agency is None:
-            raise Invalid(
-                _l("The account could not be created."),
-                fields={"agency": _l("unknown agency of this regency")},
-            )
-    regency_slug = form.regency.data or (agency.regency.slug if agency else None)
-    return regency_slug, agency.slug if agency else None
 
 
 @bp.route("/baru", methods=["GET", "POST"])
 @requires(policy.can_administer)
 def new() -> ResponseReturnValue:
     """Create a staff account with an initial password."""
-    form = _account_form(_account_scope())
+    actor = current_actor()
+    form = AccountForm().offer(queries.account_choices(db_session(), actor=actor))
 
     def create() -> User:
-        regency_slug, agency_slug = _placement(form)
+        regency_slug, agency_slug = services.placement_for_form(
+            db_session(),
+            actor=actor,
+            regency_slug=form.regency.data,
+            agency_id=form.chosen_agency_id(),
+        )
         return services.create_user(
             db_session(),
-            actor=current_actor(),
+            actor=actor,
             email=form.email.data,
             name=form.name.data,
             role=form.role.data or "",
@@ -159,13 +83,12 @@ def new() -> ResponseReturnValue:
 def edit(user_id: int) -> ResponseReturnValue:
     """Change an account's name and the language of its notices."""
     actor = current_actor()
-    user = db_session().get(User, user_id)
-    if user is None or not can_change_account(actor, user):
-        abort(404)
+    # An account the actor may not change is not found (the service decides).
+    user = services.load_account_for_change(db_session(), actor=actor, user_id=user_id)
     form = AccountEditForm(obj=user)
     return submit_form(
         form,
-        lambda: update_account(
+        lambda: services.update_account(
             db_session(),
             actor=actor,
             user_id=user.id,
@@ -175,10 +98,7 @@ def edit(user_id: int) -> ResponseReturnValue:
         ),
         done=lambda _: _l("The account of %(name)s has been changed.", name=user.name),
         to=url_for("accounts.index"),
-        render=lambda status: (
-            render_template("accounts/edit.html", form=form, user=user, role_labels=ROLE_LABELS),
-            status,
-        ),
+        render=lambda status: (render_template("accounts/edit.html", form=form, user=user), status),
     )
 
 
@@ -190,7 +110,7 @@ def language() -> ResponseReturnValue:
     form = LanguageForm(obj=actor)
     return submit_form(
         form,
-        lambda: update_account(
+        lambda: services.update_account(
             db_session(),
             actor=actor,
             user_id=actor.id,
@@ -237,7 +157,7 @@ def _render_tokens(
             last_used_at=local(t.last_used_at),
             revoked_at=local(t.revoked_at),
         )
-        for t in services.list_tokens(db_session(), actor=actor, owner=actor)
+        for t in auth_services.list_tokens(db_session(), actor=actor, owner=actor)
     ]
     html = render_template(
         "accounts/tokens.html",
@@ -266,7 +186,7 @@ def new_token() -> ResponseReturnValue:
         return _render_tokens(form=form, status=400)
     actor = current_actor()
     with unit_of_work() as session:
-        issued = services.issue_token(
+        issued = auth_services.issue_token(
             session, actor=actor, owner=actor, now=get_clock().now(), label=form.label.data
         )
     return _render_tokens(plaintext=issued.plaintext)
@@ -277,7 +197,7 @@ def new_token() -> ResponseReturnValue:
 def revoke_token(token_id: int) -> ResponseReturnValue:
     """Revoke a token at once (its owner, or a superadmin)."""
     return run_action(
-        lambda: services.revoke_token(
+        lambda: auth_services.revoke_token(
             db_session(), actor=current_actor(), token_id=token_id, now=get_clock().now()
         ),
         done=lambda token: _l("The token %(prefix)s… has been revoked.", prefix=token.prefix),

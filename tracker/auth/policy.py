@@ -224,6 +224,59 @@ def can_manage_notification_settings(user: User | None, regency_id: int) -> bool
     return _role(user) is _SUPER or is_admin_of(user, regency_id)
 
 
+# --- accounts ------------------------------------------------------------------------------
+
+
+def landing_endpoint(user: User | None) -> str:
+    """Return the page (endpoint) an account starts on: its own agency, the regencies, or the
+    regent's office overview."""
+    if can_open_agency_overview(user):
+        return "dashboard.opd"
+    if sees_every_regency(user):
+        return "regencies.index"
+    return "dashboard.home"
+
+
+def can_change_account(user: User | None, account: User) -> bool:
+    """Change an account's name and notice language: its owner, or whoever manages its accounts."""
+    if _role(user) is not None and user is not None and user.id == account.id:
+        return True
+    return can_manage_accounts(user, account.regency_id)
+
+
+def roles_grantable_by(user: User | None) -> tuple[UserRole, ...]:
+    """Return the roles ``user`` may give a new account, the most frequent first.
+
+    A superadmin gives any role (a regency's first admin first); a regency admin the roles of
+    its own regency (agency staff first); anyone else none.
+    """
+    if can_manage_regencies(user):
+        return (_ADMIN, _OBSERVER, _OPD, _SUPER)
+    if is_regency_admin(user):
+        return (_OPD, _OBSERVER, _ADMIN)
+    return ()
+
+
+def can_create_account(user: User | None, role: UserRole, regency_id: int | None) -> bool:
+    """Create an account of ``role`` in a regency (None: an account of no regency)."""
+    return can_manage_accounts(user, regency_id) and role in roles_grantable_by(user)
+
+
+def role_has_no_regency(role: UserRole) -> bool:
+    """Tell whether accounts of ``role`` belong to no regency (superadmins)."""
+    return role is _SUPER
+
+
+def role_needs_regency(role: UserRole) -> bool:
+    """Tell whether accounts of ``role`` must belong to a regency (admins and observers)."""
+    return role in (_ADMIN, _OBSERVER)
+
+
+def role_needs_agency(role: UserRole) -> bool:
+    """Tell whether accounts of ``role`` must belong to an agency (OPD staff)."""
+    return role is _OPD
+
+
 # --- tokens --------------------------------------------------------------------------------
 
 

@@ -9,10 +9,10 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_user, logout_user
 
-from tracker.auth import services
+from tracker.auth import policy, services
 from tracker.auth.access import current_actor, login_required
 from tracker.auth.forms import ChangePasswordForm, LoginForm
-from tracker.auth.models import User, UserRole
+from tracker.auth.models import User
 from tracker.clock import get_clock
 from tracker.extensions import db_session
 from tracker.web.forms import submit_form
@@ -42,12 +42,8 @@ def init_login(app: Flask) -> None:
 
 
 def landing_url(user: User) -> str:
-    """Where each role starts after logging in."""
-    if user.role is UserRole.OPD:
-        return url_for("dashboard.opd")
-    if user.role is UserRole.SUPERADMIN:
-        return url_for("regencies.index")
-    return url_for("dashboard.home")
+    """Where an account starts after logging in (the policy decides which page)."""
+    return url_for(policy.landing_endpoint(user))
 
 
 def _safe_next(target: str | None) -> str | None:

@@ -17,6 +17,7 @@ from pypdf import PdfWriter
 from sqlalchemy.orm import Session
 
 from tests.builders import make_agency, make_regency
+from tracker.accounts.services import create_user
 from tracker.agencies.models import Agency
 from tracker.auth import services as auth_services
 from tracker.auth.models import User
@@ -97,7 +98,7 @@ class PublicWorld:
 def _user(
     session: Session, *, role: str, regency: Regency, agency: Agency | None, now: datetime
 ) -> User:
-    user = auth_services.create_user(
+    user = create_user(
         session,
         actor=None,
         email=f"{marker(role + '-email')}@uji.go.id",
