@@ -9,7 +9,8 @@ Every notice falls due at 08:00 on a day of the regency's own calendar:
 
 The sweep asks these functions what is due at ``now`` and records each answer once, under its
 key (the database's unique constraint is what enforces "once"). The deadline is part of the
-reminder and escalation keys, so an extended pact is reminded against its new date.
+reminder and escalation keys, so an extended pact is reminded against its new date. Delivery
+asks :func:`backoff` how long a notice that could not be sent waits before its next try.
 """
 
 from __future__ import annotations
@@ -271,3 +272,11 @@ def due_for_pact(facts: PactFacts, now: datetime) -> list[DueNotice]:
     if fulfilment is not None:
         due.append(fulfilment)
     return due
+
+
+def backoff(attempts: int, *, base_seconds: int, max_seconds: int) -> timedelta:
+    """Return the wait before the next try after ``attempts`` failed ones (doubling, capped)."""
+    exponent = max(attempts - 1, 0)
+    # Past 2**20 the cap has long been reached; stop before the number grows silly.
+    seconds = base_seconds * 2 ** min(exponent, 20)
+    return timedelta(seconds=min(seconds, max_seconds))

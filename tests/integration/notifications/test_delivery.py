@@ -14,9 +14,11 @@ from tests.integration.notifications.delivery_helpers import PDF_BYTES, add_noti
 from tests.smtp import SmtpServer, free_port
 from tracker.audit.models import AuditEvent
 from tracker.errors import Conflict, Forbidden, NotFound
-from tracker.notifications.delivery import OUTAGE_PREFIX, backoff, deliver_pending, retry
+from tracker.notifications.delivery import OUTAGE_PREFIX, deliver_pending
 from tracker.notifications.models import Notification, NotificationState
 from tracker.notifications.outbox import Recipient, message_id_for
+from tracker.notifications.rules import backoff
+from tracker.notifications.services import retry_notice
 from tracker.regencies.models import Regency
 
 SENT, PENDING, FAILED = NotificationState.SENT, NotificationState.PENDING, NotificationState.FAILED
@@ -352,11 +354,11 @@ def test_after_its_retry_budget_a_notice_fails_and_an_admin_can_put_it_back(
     stranger = make_user(session, role="admin", regency=other, now=now)
     admin = make_user(session, role="admin", regency=regency, now=now)
     with pytest.raises(NotFound):
-        retry(session, row.id, actor=stranger, now=at)
+        retry_notice(session, actor=stranger, notification_id=row.id, now=at)
     with pytest.raises(Forbidden):
-        retry(session, row.id, actor=observer, now=at)
+        retry_notice(session, actor=observer, notification_id=row.id, now=at)
 
-    retry(session, row.id, actor=admin, now=at)
+    retry_notice(session, actor=admin, notification_id=row.id, now=at)
     session.commit()
 
     assert row.state is PENDING and row.attempts == 0 and row.next_attempt_at == at
@@ -368,7 +370,7 @@ def test_after_its_retry_budget_a_notice_fails_and_an_admin_can_put_it_back(
     assert event.actor_id == admin.id and event.changes is not None
     assert event.changes["attempts"] == [3, 0]
     with pytest.raises(Conflict):
-        retry(session, row.id, actor=admin, now=at)
+        retry_notice(session, actor=admin, notification_id=row.id, now=at)
     smtp.accept_all()
     deliver_pending(session, settings=settings, now=at, worker_id="w1")
     assert smtp.message_ids() == [row.message_id]
