@@ -171,3 +171,10 @@ def update_account(
         audit_user(session, actor, user, "user.changed", now, **changes)
         session.flush()
     return user
+
+
+def set_notice_language(session: Session, *, actor: User, locale: str, now: datetime) -> User:
+    """Change the language of one's own notices ("id" or "en")."""
+    return update_account(
+        session, actor=actor, user_id=actor.id, name=actor.name, locale=locale, now=now
+    )

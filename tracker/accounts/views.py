@@ -110,13 +110,8 @@ def language() -> ResponseReturnValue:
     form = LanguageForm(obj=actor)
     return submit_form(
         form,
-        lambda: services.update_account(
-            db_session(),
-            actor=actor,
-            user_id=actor.id,
-            name=actor.name,
-            locale=form.locale.data or "",
-            now=get_clock().now(),
+        lambda: services.set_notice_language(
+            db_session(), actor=actor, locale=form.locale.data or "", now=get_clock().now()
         ),
         done=lambda _: _l("Your notices will be written in the language you chose."),
         to=url_for("accounts.language"),
