@@ -2,10 +2,11 @@
 
 One pass reads every pact that is not withdrawn with its derived status (one aggregated query,
 the list's own derivation), asks ``notifications.rules`` what is due, checks which keys the
-outbox already holds (one query per batch of keys) and renders only what is missing. Each pact
-and each regency digest is written in a savepoint of its own: a fault in one (bad data, a
-template error) is logged, reported and rolled back, and the others go on. The caller commits;
-running the sweep twice, or two at once, records each notice once (the outbox's unique key).
+outbox already holds (one query per batch of keys) and has ``compose`` render only what is
+missing. Each pact and each regency digest is written in a savepoint of its own: a fault in one
+(bad data, a template error) is logged, reported and rolled back, and the others go on. The
+caller commits; running the sweep twice, or two at once, records each notice once (the
+outbox's unique key).
 """
 
 from __future__ import annotations
@@ -14,34 +15,20 @@ import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from time import perf_counter
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import force_locale
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from tracker.agencies.models import Agency
-from tracker.clock import local_today
 from tracker.findings.models import Finding
 from tracker.findings.rules import FindingStatus
-from tracker.notifications.models import NoticeKind, Notification
-from tracker.notifications.outbox import Notice, enqueue
-from tracker.notifications.recipients import Audience, Directory
-from tracker.notifications.render import absolute_url, render_notice
-from tracker.notifications.report import (
-    OpenFinding,
-    attachment_name,
-    escalation_pdf,
-    load_escalation_report,
-    open_findings,
-)
+from tracker.notifications.compose import Pass, write_digest, write_pact
+from tracker.notifications.models import Notification
 from tracker.notifications.rules import (
-    ESCALATION_KINDS,
     DueNotice,
     PactFacts,
     digest_due,
@@ -52,6 +39,7 @@ from tracker.pacts.models import Pact
 from tracker.pacts.queries import PactRow, list_pacts
 from tracker.pacts.rules import PactStatus
 from tracker.regencies.models import Regency
+from tracker.settings import due_soon_days
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +48,6 @@ KEY_BATCH = 400
 # Seconds a sweep may spend writing before it leaves the rest to the next one: an escalation
 # renders a PDF (about 0.1 s), and a backlog must not hold one transaction open for minutes.
 WRITE_BUDGET_SECONDS = 20.0
-_RUNG_OF_KIND = {kind.value: rung for rung, kind in ESCALATION_KINDS.items()}
 
 
 @dataclass
@@ -95,37 +82,6 @@ class SweepReport:
         )
 
 
-@dataclass(frozen=True)
-class _Waiting:
-    """A finding waiting for verification, as the digest lists it."""
-
-    id: int
-    title: str
-    agency_name: str
-    submitted_on: date | None
-    days_waiting: int
-
-
-@dataclass
-class _Pass:
-    """The state of one sweep: what was read once and is shared by every pact."""
-
-    session: Session
-    now: datetime
-    report: SweepReport
-    regencies: dict[int, Regency]
-    languages: tuple[str, ...]
-    due_soon_days: int
-    _directory: Directory | None = None
-
-    @property
-    def directory(self) -> Directory:
-        # Read only when something is missing: most sweeps find everything recorded.
-        if self._directory is None:
-            self._directory = Directory.load(self.session, languages=self.languages)
-        return self._directory
-
-
 def sweep(
     session: Session,
     now: datetime,
@@ -141,15 +97,13 @@ def sweep(
     application context (templates, configuration), never a request.
     """
     started = perf_counter()
-    config = current_app.config
     report = SweepReport(now=now)
-    state = _Pass(
+    state = Pass(
         session=session,
         now=now,
-        report=report,
         regencies={r.id: r for r in session.scalars(select(Regency))},
-        languages=tuple(config["LANGUAGES"]),
-        due_soon_days=int(config["DUE_SOON_DAYS"]),
+        languages=tuple(current_app.config["LANGUAGES"]),
+        due_soon_days=due_soon_days(),
     )
     rows = [
         r
@@ -203,7 +157,7 @@ def sweep(
         if digest.key not in recorded:
             regency = state.regencies[regency_id]
             rows_of = by_regency.get(regency.slug, [])
-            work.append((f"regency {regency_id}", _write_digest, (state, regency, digest, rows_of)))
+            work.append((f"regency {regency_id}", write_digest, (state, regency, digest, rows_of)))
     by_id = {r.id: r for r in rows}
     pending = [
         (min(n.due_at for n in missing), pact_id, missing)
@@ -213,13 +167,14 @@ def sweep(
     for _, pact_id, missing in sorted(pending, key=lambda item: (item[0], item[1])):
         row = by_id[pact_id]
         args = (state, row, slug_to_id[row.regency_slug], missing)
-        work.append((f"pact {pact_id}", _write_pact, args))
+        work.append((f"pact {pact_id}", write_pact, args))
     done = 0
     for where, function, args in work:
         if (limit is not None and done >= limit) or perf_counter() - started > budget_seconds:
             break
-        _guarded(state, where, function, *args)
+        _guarded(session, report, where, function, *args)
         done += 1
+    report.without_recipients = state.without_recipients
     report.deferred = len(work) - done
     if report.deferred:
         log.info("Sweep at %s: %s pacts or digests left for the next sweep", now, report.deferred)
@@ -238,19 +193,25 @@ def _fault(report: SweepReport, where: str, exc: BaseException) -> None:
     report.errors.append(f"{where}: {type(exc).__name__}: {exc}")
 
 
-def _guarded(state: _Pass, where: str, work: Callable[..., Counter[str]], *args: Any) -> None:
+def _guarded(
+    session: Session,
+    report: SweepReport,
+    where: str,
+    work: Callable[..., Counter[str]],
+    *args: Any,
+) -> None:
     """Run ``work(*args)`` in a savepoint; on a fault roll it back, log and report it, go on."""
     try:
-        with state.session.begin_nested():
+        with session.begin_nested():
             written = work(*args)
     except OperationalError:
         # A deadlock or a lost connection dooms the whole transaction, not one pact: the
         # caller (notifications.jobs.run_sweep) rolls back and runs the sweep once more.
         raise
     except Exception as exc:
-        _fault(state.report, where, exc)
+        _fault(report, where, exc)
         return
-    state.report.created.update(written)
+    report.created.update(written)
 
 
 def _pact_extra(session: Session) -> dict[int, tuple[datetime, datetime | None]]:
@@ -299,186 +260,3 @@ def _recorded(session: Session, keys: Iterable[str], languages: tuple[str, ...])
         for (key,) in session.execute(select(Notification.key).where(Notification.key.in_(batch))):
             found.add(variants[key])
     return found
-
-
-def _addressed(audience: Audience) -> bool:
-    """Tell whether an audience has someone in "to", not only people in copy."""
-    return any(r.role == "to" for recipients in audience.values() for r in recipients)
-
-
-def _write(
-    state: _Pass,
-    *,
-    due: DueNotice,
-    regency: Regency,
-    audience: Audience,
-    context: dict[str, Any],
-    pact_id: int | None,
-    attachment: Any = None,
-) -> Counter[str]:
-    """Render ``due`` once per language group and add each copy to the outbox.
-
-    Nothing is written (and the next sweep tries again) when nobody is addressed: copies
-    alone would record the notice as told.
-    """
-    written: Counter[str] = Counter()
-    if not _addressed(audience):
-        state.report.without_recipients += 1
-        return written
-    for lang, recipients in audience.items():
-        rendered = render_notice(due.kind, lang, context)
-        pdf: tuple[bytes, str] | None = attachment(lang) if attachment else None
-        row = enqueue(
-            state.session,
-            Notice(
-                key=language_key(due.key, lang),
-                kind=due.kind.value,
-                regency_id=regency.id,
-                recipients=recipients,
-                subject=rendered.subject,
-                body_text=rendered.text,
-                body_html=rendered.html,
-                pact_id=pact_id,
-                due_on=due.due_on,
-                lang=lang,
-                attachment=pdf[0] if pdf else None,
-                attachment_name=pdf[1] if pdf else None,
-            ),
-            now=state.now,
-            webhook=bool(regency.webhook_url),
-        )
-        if row is not None:
-            written[due.kind.value] += 1
-    return written
-
-
-def _write_pact(
-    state: _Pass, row: PactRow, regency_id: int, missing: list[DueNotice]
-) -> Counter[str]:
-    """Render and record the missing notices of one pact, in their order (lowest rung first)."""
-    regency = state.regencies[regency_id]
-    tz = row.regency_timezone
-    findings: list[OpenFinding] = open_findings(state.session, pact_id=row.id, tz=tz)
-    base = {
-        "regency_name": row.regency_name,
-        "pact": row,
-        "today": local_today(state.now, ZoneInfo(tz)),
-        "findings": findings,
-    }
-    written: Counter[str] = Counter()
-    for due in missing:
-        if due.kind is NoticeKind.FULFILLED:
-            rungs = _rungs_sent(state.session, row.id)
-            audience = state.directory.fulfilment(regency_id, row.agency_id, rungs)
-            context = {
-                **base,
-                "closed_on": due.due_on,
-                "late": row.status is PactStatus.FULFILLED_LATE,
-            }
-            written += _write(
-                state,
-                due=due,
-                regency=regency,
-                audience=audience,
-                context=context,
-                pact_id=row.id,
-            )
-        elif due.kind.value in _RUNG_OF_KIND:
-            rung = _RUNG_OF_KIND[due.kind.value]
-            audience = state.directory.escalation(regency_id, row.agency_id, rung)
-            if not _addressed(audience):
-                # Checked before the report and its PDF are made: with nobody to tell, the
-                # rung stays unwritten and every sweep asks again, so this must stay cheap.
-                state.report.without_recipients += 1
-                continue
-            context = {**base, "rung": rung, "days_overdue": -(row.days_left or 0)}
-            # The history is read before this rung's copies are written: "sent before".
-            letter = load_escalation_report(
-                state.session,
-                pact=row,
-                rung=rung,
-                now=state.now,
-                pact_url=absolute_url("pacts.detail", pact_id=row.id),
-                findings=findings,
-            )
-
-            def attach(lang: str, letter: Any = letter, rung: int = rung) -> tuple[bytes, str]:
-                with force_locale(lang):
-                    data = escalation_pdf(letter, generated_at=state.now)
-                return data, attachment_name(row.id, rung)
-
-            written += _write(
-                state,
-                due=due,
-                regency=regency,
-                audience=audience,
-                context=context,
-                pact_id=row.id,
-                attachment=attach,
-            )
-        else:
-            audience = state.directory.reminder(row.agency_id)
-            context = {**base, "offset": due.step, "days_left": row.days_left}
-            written += _write(
-                state,
-                due=due,
-                regency=regency,
-                audience=audience,
-                context=context,
-                pact_id=row.id,
-            )
-    return written
-
-
-def _rungs_sent(session: Session, pact_id: int) -> list[int]:
-    kinds = session.scalars(
-        select(Notification.kind)
-        .where(Notification.pact_id == pact_id, Notification.kind.in_(list(_RUNG_OF_KIND)))
-        .distinct()
-    )
-    return [_RUNG_OF_KIND[k] for k in kinds]
-
-
-def _write_digest(
-    state: _Pass, regency: Regency, due: DueNotice, rows: list[PactRow]
-) -> Counter[str]:
-    """Render and record a regency's weekly digest."""
-    audience = state.directory.digest(regency.id)
-    if not audience:
-        state.report.without_recipients += 1
-        return Counter()
-    zone = ZoneInfo(regency.timezone)
-    today = local_today(state.now, zone)
-    overdue = sorted(
-        (r for r in rows if r.status is PactStatus.OVERDUE), key=lambda r: (r.days_left, r.id)
-    )
-    due_soon = sorted(
-        (r for r in rows if r.status is PactStatus.DUE_SOON), key=lambda r: (r.days_left, r.id)
-    )
-    waiting = []
-    for r in state.session.execute(
-        select(Finding.id, Finding.title, Finding.submitted_at, Agency.name.label("agency_name"))
-        .join(Agency, Finding.agency_id == Agency.id)
-        .where(Agency.regency_id == regency.id, Finding.status == FindingStatus.SUBMITTED)
-        .order_by(Finding.submitted_at, Finding.id)
-    ):
-        submitted_on = local_today(r.submitted_at, zone) if r.submitted_at else None
-        waiting.append(
-            _Waiting(
-                id=r.id,
-                title=r.title,
-                agency_name=r.agency_name,
-                submitted_on=submitted_on,
-                days_waiting=(today - submitted_on).days if submitted_on else 0,
-            )
-        )
-    context = {
-        "regency_name": regency.name,
-        "monday": due.due_on,
-        "today": today,
-        "overdue": overdue,
-        "due_soon": due_soon,
-        "due_soon_days": state.due_soon_days,
-        "waiting": waiting,
-    }
-    return _write(state, due=due, regency=regency, audience=audience, context=context, pact_id=None)
