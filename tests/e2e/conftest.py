@@ -41,7 +41,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 DESKTOP = {"width": 1366, "height": 768}
-TWO_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r())))"
+SHOTS_TO_SETTLE = 6
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -56,17 +56,24 @@ def _capture_folder(variable: str, default: str) -> Path:
 def shoot(page: Page, path: Path) -> None:
     """A full-page screenshot that is the same bytes on every run.
 
-    It waits for the network to go quiet (stylesheet, lazy images) and for the fonts, puts the
-    mouse in the top-left corner (no hover left over from the last click, whatever Chromium's
-    hover timer did), and lets two frames be drawn: a picture taken right after a change (a
-    select_option, say) sometimes differed in the anti-aliasing of the changed control. No
-    caret, no animation.
+    It waits for the network to go quiet (stylesheet, lazy images) and for the fonts, and moves
+    the mouse to the top-left corner, so that nothing is drawn hovered where the last click left
+    it (a radio button just checked was). Then, as Playwright's toHaveScreenshot does, it takes
+    pictures until two in a row are the same: the first one after a change to a field (fill,
+    select_option) sometimes differed in the anti-aliasing of that field's rounded corners.
+    No caret, no animation.
     """
     page.wait_for_load_state("networkidle")
     page.evaluate("() => document.fonts.ready.then(() => undefined)")
     page.mouse.move(0, 0)
-    page.evaluate(TWO_FRAMES)
-    page.screenshot(path=path, full_page=True, animations="disabled", caret="hide")
+    previous = b""
+    for _ in range(SHOTS_TO_SETTLE):
+        picture = page.screenshot(full_page=True, animations="disabled", caret="hide")
+        if picture == previous:
+            path.write_bytes(picture)
+            return
+        previous = picture
+    pytest.fail(f"{path.name}: no two screenshots in a row were the same", pytrace=False)
 
 
 @contextmanager
