@@ -11,7 +11,7 @@ PO     := $(wildcard tracker/translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint typecheck unit i18n i18n-compile chromium axe bench clean setup
+.PHONY: run test lint typecheck unit i18n i18n-compile chromium axe bench clean setup screenshots
 
 setup: $(VENV)/.installed $(MO)
 
@@ -66,6 +66,13 @@ unit: setup
 
 test: setup chromium axe lint typecheck
 	$(BIN)/pytest
+
+# The README's pictures and axe-core results: the browser tests, writing into docs/ instead of
+# the ignored .cache/screens and .cache/axe (fixed clock and demo data: same bytes every run).
+# Run it after changing a page the README shows, and commit what changed.
+screenshots: setup chromium axe
+	TRACKER_SCREENSHOTS_DIR=docs/screenshots TRACKER_AXE_DIR=docs/axe \
+		$(BIN)/pytest -q tests/e2e
 
 i18n: setup
 	# --ignore-dirs: only hidden folders; Babel's default would skip templates/_macros.
