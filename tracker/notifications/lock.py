@@ -3,7 +3,8 @@
 A database lock rather than a file, so that schedulers on different machines (or containers)
 sharing one database still exclude each other. The holder renews the lease well before it
 expires; a scheduler that dies stops renewing, and another takes the lease over once it has
-lapsed. Each call is its own short transaction and commits.
+lapsed. Each call is its own short unit of work (``tracker.web.step.unit_of_work``): it commits,
+or rolls back when anything fails.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tracker.notifications.models import SchedulerLock
+from tracker.web.step import unit_of_work
 
 SCHEDULER_LOCK = "scheduler"
 
@@ -37,9 +39,9 @@ class Lease:
 
 
 def _fresh(session: Session) -> None:
+    # The caller may have left a transaction open: end it, so the lease has one of its own.
     if session.in_transaction():
         session.commit()
-    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
 def acquire(
@@ -48,32 +50,32 @@ def acquire(
     """Take the lock when it is free, lapsed or already ours; otherwise say who holds it."""
     expires_at = now + ttl
     _fresh(session)
-    taken = session.execute(
-        update(SchedulerLock)
-        .where(
-            SchedulerLock.name == name,
-            or_(SchedulerLock.owner == owner, SchedulerLock.expires_at < now),
-        )
-        .values(owner=owner, acquired_at=now, expires_at=expires_at)
-        .execution_options(synchronize_session=False)
-    )
-    if taken.rowcount == 1:  # type: ignore[attr-defined]
-        session.commit()
-        return Lease(held=True, owner=owner, expires_at=expires_at)
-    try:
-        with session.begin_nested():
-            session.add(
-                SchedulerLock(name=name, owner=owner, acquired_at=now, expires_at=expires_at)
+    with unit_of_work(session):
+        taken = session.execute(
+            update(SchedulerLock)
+            .where(
+                SchedulerLock.name == name,
+                or_(SchedulerLock.owner == owner, SchedulerLock.expires_at < now),
             )
-    except IntegrityError:
-        # Someone holds it (or another scheduler inserted it a moment ago): report the holder.
-        held_by, until = session.execute(
-            select(SchedulerLock.owner, SchedulerLock.expires_at).where(SchedulerLock.name == name)
-        ).one()
-        session.commit()
-        return Lease(held=False, owner=held_by, expires_at=until)
-    session.commit()
-    return Lease(held=True, owner=owner, expires_at=expires_at)
+            .values(owner=owner, acquired_at=now, expires_at=expires_at)
+            .execution_options(synchronize_session=False)
+        )
+        if taken.rowcount == 1:  # type: ignore[attr-defined]
+            return Lease(held=True, owner=owner, expires_at=expires_at)
+        try:
+            with session.begin_nested():
+                session.add(
+                    SchedulerLock(name=name, owner=owner, acquired_at=now, expires_at=expires_at)
+                )
+        except IntegrityError:
+            # Someone holds it (or another scheduler inserted it a moment ago): say who.
+            held_by, until = session.execute(
+                select(SchedulerLock.owner, SchedulerLock.expires_at).where(
+                    SchedulerLock.name == name
+                )
+            ).one()
+            return Lease(held=False, owner=held_by, expires_at=until)
+        return Lease(held=True, owner=owner, expires_at=expires_at)
 
 
 def renew(
@@ -81,25 +83,25 @@ def renew(
 ) -> bool:
     """Extend our lease; False when it is no longer ours (it lapsed and was taken over)."""
     _fresh(session)
-    result = session.execute(
-        update(SchedulerLock)
-        .where(SchedulerLock.name == name, SchedulerLock.owner == owner)
-        .values(expires_at=now + ttl)
-        .execution_options(synchronize_session=False)
-    )
-    session.commit()
+    with unit_of_work(session):
+        result = session.execute(
+            update(SchedulerLock)
+            .where(SchedulerLock.name == name, SchedulerLock.owner == owner)
+            .values(expires_at=now + ttl)
+            .execution_options(synchronize_session=False)
+        )
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
 def release(session: Session, *, owner: str, name: str = SCHEDULER_LOCK) -> None:
     """Give the lock up (at shutdown), if it is still ours."""
     _fresh(session)
-    session.execute(
-        delete(SchedulerLock)
-        .where(SchedulerLock.name == name, SchedulerLock.owner == owner)
-        .execution_options(synchronize_session=False)
-    )
-    session.commit()
+    with unit_of_work(session):
+        session.execute(
+            delete(SchedulerLock)
+            .where(SchedulerLock.name == name, SchedulerLock.owner == owner)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def holder(session: Session, *, name: str = SCHEDULER_LOCK) -> SchedulerLock | None:

@@ -21,6 +21,7 @@ from tracker.notifications import webhook
 from tracker.notifications.delivery.settings import DeliverySettings
 from tracker.notifications.models import Notification, NotificationState
 from tracker.regencies.models import Regency
+from tracker.web.step import unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -110,11 +111,10 @@ class Outcome:
     webhook_error: str | None = None
 
 
-def _begin_write(session: Session) -> None:
-    """Start a transaction that will write: on SQLite, take the write lock first."""
+def _fresh(session: Session) -> None:
+    # The caller may have left a transaction open: end it, so each step has one of its own.
     if session.in_transaction():
         session.commit()
-    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
 def _claim_condition(*, now: datetime, mail: str) -> ColumnElement[bool]:
@@ -141,50 +141,50 @@ def claim(
     session: Session, *, now: datetime, worker_id: str, settings: DeliverySettings, mail: str
 ) -> list[Outgoing]:
     """Claim up to a batch of rows for ``worker_id`` and commit the claim."""
-    _begin_write(session)
-    query = (
-        select(Notification)
-        .where(_claim_condition(now=now, mail=mail))
-        .order_by(Notification.next_attempt_at, Notification.id)
-        .limit(settings.batch_size)
-        # Rows another worker is claiming right now are skipped, not waited for.
-        .with_for_update(skip_locked=True)
-    )
-    rows = list(session.scalars(query))
-    regencies: dict[int, Regency | None] = {}
-    batch = []
-    for row in rows:
-        row.claimed_by = worker_id
-        row.claimed_until = now + timedelta(seconds=settings.claim_seconds)
-        hook_pending = row.webhook_state == webhook.PENDING
-        if hook_pending and row.regency_id not in regencies:
-            regencies[row.regency_id] = session.get(Regency, row.regency_id)
-        regency = regencies.get(row.regency_id)
-        batch.append(
-            Outgoing(
-                id=row.id,
-                kind=row.kind,
-                regency_id=row.regency_id,
-                pact_id=row.pact_id,
-                message_id=row.message_id,
-                subject=row.subject,
-                body_text=row.body_text,
-                body_html=row.body_html,
-                attachment=row.attachment,
-                attachment_name=row.attachment_name,
-                unsubscribe_url=row.unsubscribe_url,
-                recipients=[dict(r) for r in row.recipients],
-                attempts=row.attempts,
-                failures=row.failures,
-                mail_pending=row.state == _PENDING and mail != "off",
-                webhook_pending=hook_pending,
-                webhook_attempts=row.webhook_attempts,
-                webhook_url=regency.webhook_url if regency else None,
-                webhook_secret=regency.webhook_secret if regency else None,
-                payload=webhook.payload(row, regency) if hook_pending else {},
-            )
+    _fresh(session)
+    with unit_of_work(session):
+        query = (
+            select(Notification)
+            .where(_claim_condition(now=now, mail=mail))
+            .order_by(Notification.next_attempt_at, Notification.id)
+            .limit(settings.batch_size)
+            # Rows another worker is claiming right now are skipped, not waited for.
+            .with_for_update(skip_locked=True)
         )
-    session.commit()
+        rows = list(session.scalars(query))
+        regencies: dict[int, Regency | None] = {}
+        batch = []
+        for row in rows:
+            row.claimed_by = worker_id
+            row.claimed_until = now + timedelta(seconds=settings.claim_seconds)
+            hook_pending = row.webhook_state == webhook.PENDING
+            if hook_pending and row.regency_id not in regencies:
+                regencies[row.regency_id] = session.get(Regency, row.regency_id)
+            regency = regencies.get(row.regency_id)
+            batch.append(
+                Outgoing(
+                    id=row.id,
+                    kind=row.kind,
+                    regency_id=row.regency_id,
+                    pact_id=row.pact_id,
+                    message_id=row.message_id,
+                    subject=row.subject,
+                    body_text=row.body_text,
+                    body_html=row.body_html,
+                    attachment=row.attachment,
+                    attachment_name=row.attachment_name,
+                    unsubscribe_url=row.unsubscribe_url,
+                    recipients=[dict(r) for r in row.recipients],
+                    attempts=row.attempts,
+                    failures=row.failures,
+                    mail_pending=row.state == _PENDING and mail != "off",
+                    webhook_pending=hook_pending,
+                    webhook_attempts=row.webhook_attempts,
+                    webhook_url=regency.webhook_url if regency else None,
+                    webhook_secret=regency.webhook_secret if regency else None,
+                    payload=webhook.payload(row, regency) if hook_pending else {},
+                )
+            )
     return batch
 
 
@@ -198,56 +198,67 @@ def record_outcomes(
     report: DeliveryReport,
 ) -> None:
     """Write the outcomes of a batch and release the claims, in one short transaction."""
-    _begin_write(session)
-    rows = session.scalars(
-        select(Notification).where(
-            Notification.id.in_(list(outcomes)), Notification.claimed_by == worker_id
+    _fresh(session)
+    with unit_of_work(session):
+        rows = session.scalars(
+            select(Notification).where(
+                Notification.id.in_(list(outcomes)), Notification.claimed_by == worker_id
+            )
         )
-    )
-    for row in rows:
-        outcome = outcomes[row.id]
-        later: list[datetime] = []
-        if outcome.mail is not None:
-            row.attempts += 1
-            if outcome.mail in ("retry", "failed") and not (outcome.mail_error or "").startswith(
-                OUTAGE_PREFIX
-            ):
-                row.failures += 1
-            if outcome.recipients is not None:
-                row.recipients = outcome.recipients
-                report.refused_recipients += sum(
-                    r.get("state") == "refused" for r in outcome.recipients
-                )
-            row.last_error = outcome.mail_error
-            if outcome.mail == "sent":
-                row.state = _SENT
-                row.sent_at = now
-                report.sent += 1
-                report.sent_message_ids.append(row.message_id)
-            elif outcome.mail == "failed":
-                row.state = _FAILED
-                report.failed += 1
-                log.warning("notice %s failed for good: %s", row.id, outcome.mail_error)
-            else:
-                later.append(now + settings.wait_after(row.attempts))
-                report.retrying += 1
-        if outcome.webhook is not None:
-            row.webhook_attempts += 1
-            row.webhook_error = outcome.webhook_error
-            if outcome.webhook == "sent":
-                row.webhook_state = webhook.SENT
-                report.webhooks_sent += 1
-            elif outcome.webhook == "failed":
-                row.webhook_state = webhook.FAILED
-                report.webhooks_failed += 1
-            else:
-                later.append(now + settings.wait_after(row.webhook_attempts))
-                report.webhooks_retrying += 1
-        if later:
-            row.next_attempt_at = min(later)
-        row.claimed_by = None
-        row.claimed_until = None
-    session.commit()
+        for row in rows:
+            _apply(row, outcomes[row.id], now=now, settings=settings, report=report)
+
+
+def _apply(
+    row: Notification,
+    outcome: Outcome,
+    *,
+    now: datetime,
+    settings: DeliverySettings,
+    report: DeliveryReport,
+) -> None:
+    """Write one row's outcome (attempts, state, next try) and release its claim."""
+    later: list[datetime] = []
+    if outcome.mail is not None:
+        row.attempts += 1
+        if outcome.mail in ("retry", "failed") and not (outcome.mail_error or "").startswith(
+            OUTAGE_PREFIX
+        ):
+            row.failures += 1
+        if outcome.recipients is not None:
+            row.recipients = outcome.recipients
+            report.refused_recipients += sum(
+                r.get("state") == "refused" for r in outcome.recipients
+            )
+        row.last_error = outcome.mail_error
+        if outcome.mail == "sent":
+            row.state = _SENT
+            row.sent_at = now
+            report.sent += 1
+            report.sent_message_ids.append(row.message_id)
+        elif outcome.mail == "failed":
+            row.state = _FAILED
+            report.failed += 1
+            log.warning("notice %s failed for good: %s", row.id, outcome.mail_error)
+        else:
+            later.append(now + settings.wait_after(row.attempts))
+            report.retrying += 1
+    if outcome.webhook is not None:
+        row.webhook_attempts += 1
+        row.webhook_error = outcome.webhook_error
+        if outcome.webhook == "sent":
+            row.webhook_state = webhook.SENT
+            report.webhooks_sent += 1
+        elif outcome.webhook == "failed":
+            row.webhook_state = webhook.FAILED
+            report.webhooks_failed += 1
+        else:
+            later.append(now + settings.wait_after(row.webhook_attempts))
+            report.webhooks_retrying += 1
+    if later:
+        row.next_attempt_at = min(later)
+    row.claimed_by = None
+    row.claimed_until = None
 
 
 def mail_work_exists(session: Session, now: datetime) -> bool:

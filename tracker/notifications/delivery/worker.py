@@ -19,6 +19,7 @@ from tracker.notifications.delivery.claims import (
 )
 from tracker.notifications.delivery.settings import DeliverySettings
 from tracker.notifications.delivery.smtp import connect, send_batch
+from tracker.web.step import unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,6 @@ def deliver_pending(
         if len(batch) < settings.batch_size or mail == "down":
             # An outage is recorded once per pass (the rows whose turn it was), not looped on.
             break
-    report.pending = count_pending(session)
-    session.commit()
+    with unit_of_work(session, writes=False):
+        report.pending = count_pending(session)
     return report
