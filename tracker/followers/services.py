@@ -53,6 +53,7 @@ from tracker.notifications.render import absolute_url
 from tracker.pacts import queries as pact_queries
 from tracker.pacts.queries import PactRow
 from tracker.pacts.rules import PactStatus
+from tracker.settings import due_soon_days
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +76,7 @@ def _settings() -> _Settings:
         secret_key=str(config["SECRET_KEY"]),
         confirm_hours=int(config["FOLLOW_CONFIRM_HOURS"]),
         max_pending=int(config["FOLLOW_MAX_PENDING_PER_ADDRESS"]),
-        due_soon_days=int(config["DUE_SOON_DAYS"]),
+        due_soon_days=due_soon_days(),
     )
 
 

@@ -11,7 +11,7 @@ import contextlib
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, Response, current_app, make_response, render_template, request
+from flask import Blueprint, Response, make_response, render_template, request
 from flask import session as web_session
 from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
@@ -24,6 +24,7 @@ from tracker.followers.models import Follower
 from tracker.followers.rules import FollowerState
 from tracker.pacts import queries as pact_queries
 from tracker.pacts.queries import PactDetail
+from tracker.settings import due_soon_days
 from tracker.web.step import unit_of_work
 
 bp = Blueprint("follow", __name__)
@@ -38,7 +39,7 @@ def _detail(pact_id: int) -> PactDetail:
         db_session(),
         pact_id=pact_id,
         now=get_clock().now(),
-        due_soon_days=current_app.config["DUE_SOON_DAYS"],
+        due_soon_days=due_soon_days(),
     )
 
 
