@@ -140,6 +140,24 @@ def admins_of(regency_id: int) -> ColumnElement[bool]:
     return (User.regency_id == regency_id) & (User.role == _ADMIN) & User.is_active
 
 
+# --- who is told (the notices' audience) ---------------------------------------------------
+
+# The accounts notices go to: the regent's office (its regency's notices) and OPD staff (their
+# agency's reminders).
+NOTICE_ROLES = (_ADMIN, _OPD)
+
+
+def notice_scope(
+    role: UserRole, regency_id: int | None, agency_id: int | None
+) -> tuple[str, int] | None:
+    """Return whose notices an active account gets: ("regency", id), ("agency", id) or None."""
+    if role is _ADMIN and regency_id is not None:
+        return ("regency", regency_id)
+    if role is _OPD and agency_id is not None:
+        return ("agency", agency_id)
+    return None
+
+
 # --- the regent's office -------------------------------------------------------------------
 
 

@@ -25,7 +25,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.agencies.models import Agency
-from tracker.auth.models import User, UserRole
+from tracker.auth import policy
+from tracker.auth.models import User
 from tracker.notifications.outbox import Recipient
 from tracker.notifications.rules import DEFAULT_LANGUAGE
 from tracker.regencies.models import EscalationContact
@@ -61,15 +62,14 @@ class Directory:
         staff: dict[int, list[Person]] = defaultdict(list)
         accounts = session.execute(
             select(User.email, User.name, User.locale, User.role, User.regency_id, User.agency_id)
-            .where(User.is_active.is_(True), User.role.in_([UserRole.ADMIN, UserRole.OPD]))
+            .where(User.is_active.is_(True), User.role.in_(policy.NOTICE_ROLES))
             .order_by(User.id)
         )
         for email, name, locale, role, regency_id, agency_id in accounts:
             person = Person(email, name, directory.language(locale))
-            if role == UserRole.ADMIN and regency_id is not None:
-                admins[regency_id].append(person)
-            elif role == UserRole.OPD and agency_id is not None:
-                staff[agency_id].append(person)
+            scope = policy.notice_scope(role, regency_id, agency_id)
+            if scope is not None:
+                (admins if scope[0] == "regency" else staff)[scope[1]].append(person)
         heads = session.execute(
             select(Agency.id, Agency.head_email, Agency.head_name).where(
                 Agency.head_email.is_not(None), Agency.head_email != ""
