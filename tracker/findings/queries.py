@@ -25,6 +25,7 @@ from tracker.findings.rules import (
 )
 from tracker.pacts.models import Pact
 from tracker.pacts.queries import PactRow, get_pact, list_pacts
+from tracker.readmodels import from_row
 from tracker.regencies.models import Regency
 
 
@@ -53,7 +54,7 @@ def list_verification_queue(
     """List the regency's findings awaiting verification, the oldest submission first."""
     stmt = (
         select(
-            Finding.id,
+            Finding.id.label("finding_id"),
             Finding.title,
             Finding.code,
             Finding.category,
@@ -62,7 +63,7 @@ def list_verification_queue(
             Agency.name.label("agency_name"),
             Regency.timezone,
             Pact.id.label("pact_id"),
-            Pact.signed_on,
+            Pact.signed_on.label("pact_signed_on"),
         )
         .join(Agency, Finding.agency_id == Agency.id)
         .join(Regency, Agency.regency_id == Regency.id)
@@ -77,21 +78,8 @@ def list_verification_queue(
     for r in session.execute(stmt):
         zone = ZoneInfo(r.timezone)
         local = r.submitted_at.astimezone(zone) if r.submitted_at else None
-        rows.append(
-            QueueRow(
-                finding_id=r.id,
-                title=r.title,
-                code=r.code,
-                category=r.category,
-                agency_id=r.agency_id,
-                agency_name=r.agency_name,
-                pact_id=r.pact_id,
-                pact_signed_on=r.signed_on,
-                submitted_at=r.submitted_at,
-                submitted_local=local,
-                waiting_days=(local_today(now, zone) - local.date()).days if local else None,
-            )
-        )
+        waiting = (local_today(now, zone) - local.date()).days if local else None
+        rows.append(from_row(QueueRow, r, submitted_local=local, waiting_days=waiting))
     return rows
 
 
@@ -150,12 +138,9 @@ def list_open_findings(
         # The latest comment wins: later rows overwrite earlier ones.
         comments = {row.finding_id: row.comment for row in reviews}
     rows = [
-        OpenFindingRow(
-            id=f.id,
-            title=f.title,
-            code=f.code,
-            category=f.category,
-            status=f.status,
+        from_row(
+            OpenFindingRow,
+            f,
             pact=pacts.get(f.pact_id) if f.pact_id is not None else None,
             returned_comment=comments.get(f.id),
         )
@@ -240,41 +225,25 @@ def get_finding_page(
         else None
     )
     evidence = tuple(
-        EvidenceRow(
-            id=e.id,
-            caption=e.caption,
-            kind=e.kind,
-            content_type=e.content_type,
-            size_bytes=e.size_bytes,
-            sha256=e.sha256,
+        from_row(
+            EvidenceRow,
+            e,
             has_file=e.storage_key is not None,
-            url=e.url,
             uploaded_by=e.uploaded_by.name if e.uploaded_by else None,
             uploaded_local=e.uploaded_at.astimezone(zone),
-            is_public=e.is_public,
         )
         for e in finding.evidence
     )
     reviews = tuple(
-        ReviewRow(
-            id=r.id,
-            decision=r.decision,
-            comment=r.comment,
-            is_internal=r.is_internal,
-            reviewer=r.reviewer.name,
-            created_local=r.created_at.astimezone(zone),
+        from_row(
+            ReviewRow, r, reviewer=r.reviewer.name, created_local=r.created_at.astimezone(zone)
         )
         for r in finding.reviews
         if include_internal or not r.is_internal
     )
-    return FindingPage(
-        id=finding.id,
-        title=finding.title,
-        code=finding.code,
-        category=finding.category,
-        description=finding.description,
-        status=finding.status,
-        agency_id=finding.agency_id,
+    return from_row(
+        FindingPage,
+        finding,
         agency_name=finding.agency.name,
         regency_name=regency.name,
         timezone=regency.timezone,

@@ -16,6 +16,7 @@ from tracker.errors import NotFound
 from tracker.notifications.models import NoticeKind, Notification, NotificationState
 from tracker.pacts.models import Pact
 from tracker.pagination import Page
+from tracker.readmodels import from_row
 from tracker.regencies.models import Regency
 
 # Follower mail carries a member of the public's address and the secret links that confirm or
@@ -121,10 +122,10 @@ _LIST_COLUMNS = (
     Notification.kind,
     Notification.state,
     Notification.regency_id,
-    Regency.name,
+    Regency.name.label("regency_name"),
     Regency.timezone,
     Notification.pact_id,
-    Agency.name,
+    Agency.name.label("agency_name"),
     Notification.subject,
     Notification.lang,
     Notification.recipients,
@@ -146,26 +147,16 @@ def _base(columns: tuple[Any, ...], scope: ColumnElement[bool]) -> Select[Any]:
     )
 
 
-def _row(values: Any) -> OutboxRow:
-    (id_, kind, state, regency_id, regency_name, tz, pact_id, agency_name, subject, lang,
-     recipients, attempts, last_error, created_at, sent_at, attachment_name) = values  # fmt: skip
-    zone = ZoneInfo(tz)
-    return OutboxRow(
-        id=id_,
-        kind=kind,
-        state=NotificationState(state),
-        regency_id=regency_id,
-        regency_name=regency_name,
-        pact_id=pact_id,
-        agency_name=agency_name,
-        subject=subject,
-        lang=lang,
-        recipients=_recipients(recipients),
-        attempts=attempts,
-        last_error=last_error,
-        created_at=created_at.astimezone(zone),
-        sent_at=_local(sent_at, zone),
-        has_attachment=attachment_name is not None,
+def _row(r: Any) -> OutboxRow:
+    zone = ZoneInfo(r.timezone)
+    return from_row(
+        OutboxRow,
+        r,
+        state=NotificationState(r.state),
+        recipients=_recipients(r.recipients),
+        created_at=r.created_at.astimezone(zone),
+        sent_at=_local(r.sent_at, zone),
+        has_attachment=r.attachment_name is not None,
     )
 
 
@@ -232,29 +223,16 @@ def get_notice(session: Session, *, notification_id: int) -> NoticeDetail:
         Notification.webhook_attempts,
         Notification.webhook_error,
     )
-    values = session.execute(
+    r = session.execute(
         _base(columns, (Notification.id == notification_id) & staff_visible())
     ).one_or_none()
-    if values is None:
+    if r is None:
         raise NotFound(_l("There is no such notice."))
-    n = len(_LIST_COLUMNS)
-    row = _row(values[:n])
-    (key, message_id, due_on, body_text, body_html, unsubscribe_url, next_attempt_at,
-     webhook_state, webhook_attempts, webhook_error) = values[n:]  # fmt: skip
-    zone = ZoneInfo(values[5])
-    return NoticeDetail(
-        row=row,
-        key=key,
-        message_id=message_id,
-        due_on=due_on,
-        body_text=body_text,
-        body_html=body_html,
-        attachment_name=values[n - 1],
-        unsubscribe_url=unsubscribe_url,
-        next_attempt_at=_local(next_attempt_at, zone),
-        webhook_state=webhook_state,
-        webhook_attempts=webhook_attempts,
-        webhook_error=webhook_error,
+    return from_row(
+        NoticeDetail,
+        r,
+        row=_row(r),
+        next_attempt_at=_local(r.next_attempt_at, ZoneInfo(r.timezone)),
     )
 
 

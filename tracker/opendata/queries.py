@@ -28,6 +28,7 @@ from tracker.pacts.models import Pact, PactExtension
 from tracker.pacts.queries import PactRow, iter_pacts
 from tracker.pacts.rules import PactStatus, effective_deadline
 from tracker.pagination import parse_year
+from tracker.readmodels import from_row
 from tracker.regencies.models import Regency
 from tracker.regencies.queries import find_regency
 
@@ -272,19 +273,10 @@ def list_feed_events(
         changes = r.changes if isinstance(r.changes, dict) else {}
         keys = _PUBLIC_CHANGES.get(r.action, ())
         events.append(
-            FeedEvent(
-                id=r.id,
-                at=r.at,
-                action=r.action,
-                pact_id=r.pact_id,
-                regency_slug=r.regency_slug,
-                regency_name=r.regency_name,
-                agency_name=r.agency_name,
-                signatory_name=r.signatory_name,
-                signatory_title=r.signatory_title,
-                signed_on=r.signed_on,
+            from_row(
+                FeedEvent,
+                r,
                 original_deadline_on=effective_deadline(r.signed_on, r.period_months),
-                finding_title=r.finding_title,
                 details={k: changes[k] for k in keys if changes.get(k) is not None},
             )
         )

@@ -26,6 +26,7 @@ from tracker.pacts.rules import (
     pact_status,
 )
 from tracker.pagination import Page, paginate
+from tracker.readmodels import from_row
 from tracker.regencies.models import Regency
 
 
@@ -161,19 +162,9 @@ def _to_row(r: _PactRecord, today_in: _TodayCache, due_soon_days: int) -> PactRo
     today = today_in(r.regency_timezone)
     deadline_on = effective_deadline(r.signed_on, r.period_months, r.extended_to)
     last_closed_on = local_today(r.last_closed_at, tz) if r.last_closed_at else None
-    return PactRow(
-        id=r.id,
-        regency_slug=r.regency_slug,
-        regency_name=r.regency_name,
-        regency_timezone=r.regency_timezone,
-        agency_id=r.agency_id,
-        agency_slug=r.agency_slug,
-        agency_name=r.agency_name,
-        agency_kind=r.agency_kind,
-        signatory_name=r.signatory_name,
-        signatory_title=r.signatory_title,
-        signed_on=r.signed_on,
-        period_months=r.period_months,
+    return from_row(
+        PactRow,
+        r,
         original_deadline_on=effective_deadline(r.signed_on, r.period_months),
         deadline_on=deadline_on,
         days_left=days_left(deadline_on, today),
@@ -188,8 +179,6 @@ def _to_row(r: _PactRecord, today_in: _TodayCache, due_soon_days: int) -> PactRo
         ),
         findings_total=total,
         findings_closed=closed,
-        is_demo=r.is_demo,
-        source=r.source,
     )
 
 
@@ -214,6 +203,22 @@ def _filtered(
     return stmt
 
 
+def _derived(
+    session: Session,
+    stmt: Select[*tuple[Any, ...]],
+    *,
+    now: datetime,
+    due_soon_days: int,
+    status: PactStatus | None,
+) -> Iterator[PactRow]:
+    """Yield the pacts ``stmt`` reads as rows, keeping those with ``status`` (None: all)."""
+    today_in = _TodayCache(now)
+    for record in session.execute(stmt):
+        row = _to_row(record, today_in, due_soon_days)
+        if status is None or row.status == status:
+            yield row
+
+
 def list_pacts(
     session: Session,
     *,
@@ -231,12 +236,8 @@ def list_pacts(
     The status depends on each regency's local date, so it is derived in Python by the one
     rule (pacts.rules.pact_status) from one aggregated query; the status filter applies after.
     """
-    today_in = _TodayCache(now)
-    rows = session.execute(_filtered(regency_id, agency_id, status, scope))
-    result = [_to_row(r, today_in, due_soon_days) for r in rows]
-    if status is not None:
-        result = [r for r in result if r.status == status]
-    return result
+    stmt = _filtered(regency_id, agency_id, status, scope)
+    return list(_derived(session, stmt, now=now, due_soon_days=due_soon_days, status=status))
 
 
 def iter_pacts(
@@ -259,11 +260,13 @@ def iter_pacts(
         stmt = stmt.where(
             Pact.signed_on >= date(signed_year, 1, 1), Pact.signed_on < date(signed_year + 1, 1, 1)
         )
-    today_in = _TodayCache(now)
-    for record in session.execute(stmt.execution_options(yield_per=batch_size)):
-        row = _to_row(record, today_in, due_soon_days)
-        if status is None or row.status == status:
-            yield row
+    yield from _derived(
+        session,
+        stmt.execution_options(yield_per=batch_size),
+        now=now,
+        due_soon_days=due_soon_days,
+        status=status,
+    )
 
 
 def page_pacts(
@@ -279,33 +282,29 @@ def page_pacts(
     scope: ColumnElement[bool] | None = None,
 ) -> Page[PactRow]:
     """Return one page of pacts; without a status filter only that page is read and derived."""
+    stmt = _filtered(regency_id, agency_id, status, scope)
     if status is not None:
-        rows = list_pacts(
-            session,
-            now=now,
-            regency_id=regency_id,
-            agency_id=agency_id,
-            status=status,
-            due_soon_days=due_soon_days,
-            scope=scope,
-        )
-        return paginate(rows, page=page, per_page=per_page)
-    stmt = _filtered(regency_id, agency_id, None, scope)
+        rows = _derived(session, stmt, now=now, due_soon_days=due_soon_days, status=status)
+        return paginate(list(rows), page=page, per_page=per_page)
     total = session.execute(
         select(func.count()).select_from(stmt.order_by(None).subquery())
     ).scalar_one()
-    today_in = _TodayCache(now)
-    records = session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
-    items = [_to_row(r, today_in, due_soon_days) for r in records]
-    return Page(items, page, per_page, total)
+    one_page = stmt.limit(per_page).offset((page - 1) * per_page)
+    items = _derived(session, one_page, now=now, due_soon_days=due_soon_days, status=None)
+    return Page(list(items), page, per_page, total)
+
+
+def _get_row(session: Session, pact_id: int, now: datetime, due_soon_days: int) -> PactRow:
+    """Return one pact's row, derived exactly as the lists derive it; raise NotFound."""
+    record = session.execute(_rows_statement().where(Pact.id == pact_id)).first()
+    if record is None:
+        raise NotFound(_l("There is no pact with id %(id)s.", id=pact_id))
+    return _to_row(record, _TodayCache(now), due_soon_days)
 
 
 def get_status(session: Session, *, pact_id: int, now: datetime, due_soon_days: int) -> PactStatus:
     """Return one pact's status, derived exactly as the lists derive it; raise NotFound."""
-    record = session.execute(_rows_statement().where(Pact.id == pact_id)).first()
-    if record is None:
-        raise NotFound(_l("There is no pact with id %(id)s.", id=pact_id))
-    return _to_row(record, _TodayCache(now), due_soon_days).status
+    return _get_row(session, pact_id, now, due_soon_days).status
 
 
 def is_settled(session: Session, *, pact_id: int, now: datetime) -> bool:
@@ -315,30 +314,18 @@ def is_settled(session: Session, *, pact_id: int, now: datetime) -> bool:
 
 def get_pact(session: Session, *, pact_id: int, now: datetime, due_soon_days: int) -> PactDetail:
     """Return one pact with its findings; raise NotFound for an unknown id."""
-    record = session.execute(_rows_statement().where(Pact.id == pact_id)).first()
-    if record is None:
-        raise NotFound(_l("There is no pact with id %(id)s.", id=pact_id))
-    row = _to_row(record, _TodayCache(now), due_soon_days)
+    row = _get_row(session, pact_id, now, due_soon_days)
     pact = session.get_one(Pact, pact_id)
     tz = ZoneInfo(row.regency_timezone)
     findings = session.execute(
         select(Finding).where(Finding.pact_id == pact_id).order_by(Finding.id)
     ).scalars()
-    return PactDetail(
+    return from_row(
+        PactDetail,
+        pact,
         row=row,
-        pledge=pact.pledge,
-        sanction=pact.sanction,
-        witnesses=pact.witnesses,
-        withdrawal_reason=pact.withdrawal_reason,
         findings=tuple(
-            FindingRow(
-                id=f.id,
-                title=f.title,
-                code=f.code,
-                category=f.category,
-                status=f.status,
-                closed_on=local_today(f.closed_at, tz) if f.closed_at else None,
-            )
+            from_row(FindingRow, f, closed_on=local_today(f.closed_at, tz) if f.closed_at else None)
             for f in findings
         ),
     )

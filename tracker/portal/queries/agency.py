@@ -16,6 +16,7 @@ from tracker.errors import NotFound
 from tracker.pacts import queries as pact_queries
 from tracker.pacts.queries import PactRow
 from tracker.portal.queries.scores import ScoreYear, scores_by_year
+from tracker.readmodels import from_row
 from tracker.regencies.models import Regency
 
 
@@ -59,13 +60,9 @@ def agency_page(
         years[row.signed_on.year if row.signed_on else None].append(row)
     # Newest year first; pacts with no known signing date last.
     order = sorted(years, key=lambda y: (y is None, -(y or 0)))
-    return AgencyPage(
-        id=agency.id,
-        name=agency.name,
-        kind=agency.kind,
-        is_demo=agency.is_demo,
-        regency_slug=agency.regency_slug,
-        regency_name=agency.regency_name,
+    return from_row(
+        AgencyPage,
+        agency,
         pacts_by_year=[(y, years[y]) for y in order],
         unit_scores=scores_by_year(session, UnitResult, UnitResult.agency_id == agency_id),
     )

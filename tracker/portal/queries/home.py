@@ -14,6 +14,7 @@ from tracker.pacts import queries as pact_queries
 from tracker.pacts.queries import PactRow
 from tracker.pacts.rules import PactStatus
 from tracker.portal.queries.scores import ScoreYear, schemes, score_year
+from tracker.readmodels import from_row
 from tracker.regencies.models import Regency
 
 
@@ -87,10 +88,9 @@ def home_overview(
         by_status = counts[r.slug]
         a = latest.get(r.id)
         summaries.append(
-            RegencySummary(
-                slug=r.slug,
-                name=r.name,
-                province=r.province,
+            from_row(
+                RegencySummary,
+                r,
                 total=sum(by_status.values()),
                 counts={s: by_status.get(s, 0) for s in PactStatus},
                 latest=score_year(a.year, a.score, a.source, a.is_demo, specs) if a else None,

@@ -19,6 +19,7 @@ from tracker.findings.rules import EvidenceKind, FindingCategory, FindingStatus
 from tracker.pacts import queries as pact_queries
 from tracker.pacts.models import Pact, PactExtension
 from tracker.pacts.queries import PactRow
+from tracker.readmodels import from_row
 
 
 @dataclass(frozen=True)
@@ -165,12 +166,7 @@ def public_pact(session: Session, *, pact_id: int, now: datetime, due_soon_days:
     row = detail.row
     zone = ZoneInfo(row.regency_timezone)
     extensions = [
-        PublicExtension(
-            previous_deadline_on=e.previous_deadline_on,
-            new_deadline_on=e.new_deadline_on,
-            reason=e.reason,
-            granted_on=local_today(e.created_at, zone),
-        )
+        from_row(PublicExtension, e, granted_on=local_today(e.created_at, zone))
         for e in session.execute(
             select(
                 PactExtension.previous_deadline_on,
@@ -183,11 +179,9 @@ def public_pact(session: Session, *, pact_id: int, now: datetime, due_soon_days:
         )
     ]
     findings = [
-        PublicFinding(
-            id=f.id,
-            title=f.title,
-            category=f.category,
-            status=f.status,
+        from_row(
+            PublicFinding,
+            f,
             recorded_on=local_today(f.created_at, zone),
             submitted_on=_local_date(f.submitted_at, zone),
             closed_on=_local_date(f.closed_at, zone),
@@ -225,29 +219,20 @@ def public_pact(session: Session, *, pact_id: int, now: datetime, due_soon_days:
         .order_by(Evidence.uploaded_at, Evidence.id)
     ):
         evidence[e.finding_id].append(
-            PublicEvidence(
-                id=e.id,
-                finding_id=e.finding_id,
-                kind=e.kind,
-                caption=e.caption,
-                content_type=e.content_type,
-                size_bytes=e.size_bytes,
-                sha256=e.sha256,
-                url=e.url,
+            from_row(
+                PublicEvidence,
+                e,
                 has_file=bool(e.has_file),
                 uploaded_on=local_today(e.uploaded_at, zone),
             )
         )
     public_ids = {item.id for items in evidence.values() for item in items}
     withdrawn_at = session.execute(select(Pact.withdrawn_at).where(Pact.id == pact_id)).scalar()
-    return PublicPact(
+    return from_row(
+        PublicPact,
+        detail,
         id=row.id,
-        row=row,
         regency_today=local_today(now, zone),
-        pledge=detail.pledge,
-        sanction=detail.sanction,
-        witnesses=detail.witnesses,
-        withdrawal_reason=detail.withdrawal_reason,
         withdrawn_on=_local_date(withdrawn_at, zone),
         extensions=extensions,
         findings=findings,

@@ -21,6 +21,7 @@ from tracker.pacts import queries as pact_queries
 from tracker.pacts.queries import PactRow
 from tracker.pacts.rules import PactStatus
 from tracker.portal.queries.scores import ScoreYear, scores_by_year
+from tracker.readmodels import from_row
 from tracker.regencies.models import Regency
 
 _DECISIONS = ("finding.approved", "finding.returned")
@@ -135,12 +136,9 @@ def regency_page(session: Session, *, slug: str, now: datetime, due_soon_days: i
         session, now=now, regency_id=regency.id, due_soon_days=due_soon_days
     )
     counts = Counter(r.status for r in rows)
-    return RegencyPage(
-        id=regency.id,
-        slug=regency.slug,
-        name=regency.name,
-        province=regency.province,
-        timezone=regency.timezone,
+    return from_row(
+        RegencyPage,
+        regency,
         today=local_today(now, ZoneInfo(regency.timezone)),
         counts={s: counts.get(s, 0) for s in PactStatus},
         total=len(rows),
