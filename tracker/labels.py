@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask_babel import LazyString
@@ -41,6 +42,12 @@ ZONE: dict[Zone, LazyString] = {
     Zone.YELLOW: _l("Yellow"),
     Zone.RED: _l("Red"),
 }
+
+
+def label_or_key(labels: Mapping[str, LazyString], key: str) -> str:
+    """Return the label of a stable key (an action, a kind) in the page's language, else the key."""
+    label = labels.get(key)
+    return str(label) if label is not None else key
 
 
 @dataclass(frozen=True)

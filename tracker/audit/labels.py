@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
+from tracker.labels import label_or_key
+
 ACTIONS: dict[str, LazyString] = {
     "pact.recorded": _l("Pact recorded"),
     "pact.extended": _l("Deadline extended"),
@@ -38,5 +40,4 @@ ACTIONS: dict[str, LazyString] = {
 
 def action_label(action: str) -> str:
     """Return the label of an action key in the page's language (the key itself if unknown)."""
-    label = ACTIONS.get(action)
-    return str(label) if label is not None else action
+    return label_or_key(ACTIONS, action)

@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
 from tracker.forms import Form
+from tracker.labels import label_or_key
 from tracker.notifications.models import NoticeKind, NotificationState
 from tracker.notifications.queries import STAFF_KINDS
 from tracker.regencies.models import Regency
@@ -47,8 +48,7 @@ RECIPIENT_STATE_LABELS: dict[str, LazyString] = {
 
 def kind_label(kind: str) -> str:
     """Return the label of a notice kind (the kind itself when it is not known)."""
-    label = KIND_LABELS.get(kind)
-    return str(label) if label is not None else kind
+    return label_or_key(KIND_LABELS, kind)
 
 
 class OutboxFilterForm(Form):

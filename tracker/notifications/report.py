@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask_babel import format_date, gettext, ngettext
+from flask_babel import LazyString, format_date, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from fpdf import FPDF, FontFace
 from sqlalchemy import func, select
@@ -30,6 +30,7 @@ from tracker.findings.rules import FindingStatus
 from tracker.notifications.models import NoticeKind, Notification
 from tracker.pacts.models import Pact
 from tracker.pacts.queries import PactRow
+from tracker.readmodels import from_row
 from tracker.regencies.models import Regency
 
 FONT_DIR = Path(__file__).parent / "fonts"
@@ -46,7 +47,7 @@ HISTORY_KINDS: tuple[str, ...] = (
     NoticeKind.ESCALATION_3,
 )
 
-KIND_LABELS = {
+KIND_LABELS: dict[str, LazyString] = {
     NoticeKind.REMINDER_30D: _l("Reminder, 30 days before"),
     NoticeKind.REMINDER_14D: _l("Reminder, 14 days before"),
     NoticeKind.REMINDER_7D: _l("Reminder, 7 days before"),
@@ -58,7 +59,7 @@ KIND_LABELS = {
     NoticeKind.DIGEST: _l("Weekly digest"),
 }
 
-STATE_LABELS = {
+STATE_LABELS: dict[str, LazyString] = {
     "pending": _l("Pending"),
     "sent": _l("Sent"),
     "failed": _l("Failed"),
@@ -189,22 +190,16 @@ def load_escalation_report(
     if findings is None:
         findings = open_findings(session, pact_id=pact.id, tz=tz)
     overdue = (today - pact.deadline_on).days if pact.deadline_on else 0
-    return EscalationReport(
+    return from_row(
+        EscalationReport,
+        pact,
         pact_id=pact.id,
         rung=rung,
         today=today,
-        regency_name=pact.regency_name,
         province=record.province,
-        agency_name=pact.agency_name,
-        signatory_name=pact.signatory_name,
-        signatory_title=pact.signatory_title,
-        signed_on=pact.signed_on,
         pledge=record.pledge,
         sanction=record.sanction,
-        original_deadline_on=pact.original_deadline_on,
-        deadline_on=pact.deadline_on,
         days_overdue=max(overdue, 0),
-        findings_total=pact.findings_total,
         findings=tuple(findings),
         history=tuple(notice_history(session, pact_id=pact.id, tz=tz)),
         pact_url=pact_url,
@@ -213,6 +208,43 @@ def load_escalation_report(
 
 def _day(value: date | None) -> str:
     return str(format_date(value, "long")) if value else "—"
+
+
+@dataclass(frozen=True)
+class _Table:
+    """A titled table of the letter: its columns (heading, width in mm) and its text when empty."""
+
+    title: LazyString
+    columns: tuple[tuple[str | LazyString, float], ...]
+    empty: LazyString
+
+    def typeset(self, pdf: FPDF, rows: Sequence[Sequence[str]]) -> None:
+        """Print the title, then the headings and the rows (or the text for no rows)."""
+        pdf.set_font(FONT, "B", 11)
+        pdf.multi_cell(pdf.epw, 7, str(self.title))
+        pdf.set_font(FONT, "", 9)
+        if not rows:
+            pdf.multi_cell(pdf.epw, 5, str(self.empty))
+            return
+        heading = FontFace(emphasis="BOLD", fill_color=(230, 232, 236))
+        widths = [width for _, width in self.columns]
+        with pdf.table(col_widths=widths, headings_style=heading, line_height=5, padding=1.5) as t:
+            for cells in ([str(text) for text, _ in self.columns], *rows):
+                row = t.row()
+                for text in cells:
+                    row.cell(text)
+
+
+_OPEN_FINDINGS = _Table(
+    _l("Open findings"),
+    (("#", 8), (_l("Finding"), 72), (_l("Status"), 30), (_l("Last evidence"), 30)),
+    _l("None."),
+)
+_HISTORY = _Table(
+    _l("Notices sent before"),
+    ((_l("Date"), 26), (_l("Notice"), 36), (_l("Recipients"), 86), (_l("State"), 22)),
+    _l("No notice was recorded before this one."),
+)
 
 
 class _Letter(FPDF):
@@ -315,54 +347,32 @@ def escalation_pdf(report: EscalationReport, *, generated_at: datetime | None = 
             row.cell(value)
     pdf.ln(4)
 
-    heading = FontFace(emphasis="BOLD", fill_color=(230, 232, 236))
-    pdf.set_font(FONT, "B", 11)
-    pdf.multi_cell(width, 7, gettext("Open findings"))
-    pdf.set_font(FONT, "", 9)
-    if report.findings:
-        with pdf.table(
-            col_widths=(8, 72, 30, 30), headings_style=heading, line_height=5, padding=1.5
-        ) as table:
-            head = table.row()
-            for text in ("#", gettext("Finding"), gettext("Status"), gettext("Last evidence")):
-                head.cell(text)
-            for number, finding in enumerate(report.findings, start=1):
-                row = table.row()
-                row.cell(str(number))
-                row.cell(finding.title)
-                row.cell(str(labels.FINDING_STATUS[finding.status]))
-                row.cell(_day(finding.last_evidence_on))
-    else:
-        pdf.multi_cell(width, 5, gettext("None."))
+    _OPEN_FINDINGS.typeset(
+        pdf,
+        [
+            (
+                str(number),
+                finding.title,
+                str(labels.FINDING_STATUS[finding.status]),
+                _day(finding.last_evidence_on),
+            )
+            for number, finding in enumerate(report.findings, start=1)
+        ],
+    )
     pdf.ln(4)
 
-    pdf.set_font(FONT, "B", 11)
-    pdf.multi_cell(width, 7, gettext("Notices sent before"))
-    pdf.set_font(FONT, "", 9)
-    if report.history:
-        with pdf.table(
-            col_widths=(26, 36, 86, 22), headings_style=heading, line_height=5, padding=1.5
-        ) as table:
-            head = table.row()
-            for text in (
-                gettext("Date"),
-                gettext("Notice"),
-                gettext("Recipients"),
-                gettext("State"),
-            ):
-                head.cell(text)
-            for notice in report.history:
-                row = table.row()
-                row.cell(_day(notice.created_on))
-                kind_label = (
-                    KIND_LABELS.get(NoticeKind(notice.kind)) if _known(notice.kind) else None
-                )
-                row.cell(str(kind_label or notice.kind))
-                row.cell(", ".join(notice.recipients) or "—")
-                state_label = STATE_LABELS.get(notice.state)
-                row.cell(str(state_label or notice.state))
-    else:
-        pdf.multi_cell(width, 5, gettext("No notice was recorded before this one."))
+    _HISTORY.typeset(
+        pdf,
+        [
+            (
+                _day(notice.created_on),
+                labels.label_or_key(KIND_LABELS, notice.kind),
+                ", ".join(notice.recipients) or "—",
+                labels.label_or_key(STATE_LABELS, notice.state),
+            )
+            for notice in report.history
+        ],
+    )
     pdf.ln(5)
 
     pdf.set_font(FONT, "", 8)
@@ -377,10 +387,6 @@ def escalation_pdf(report: EscalationReport, *, generated_at: datetime | None = 
         ),
     )
     return bytes(pdf.output())
-
-
-def _known(kind: str) -> bool:
-    return kind in {k.value for k in NoticeKind}
 
 
 def attachment_name(pact_id: int, rung: int) -> str:
