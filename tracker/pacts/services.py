@@ -195,6 +195,50 @@ def record_pact(
     return pact
 
 
+@dataclass(frozen=True)
+class _Refusals:
+    """What a change of a running pact answers when it may not be made."""
+
+    # To someone who may read the pact but not change it.
+    forbidden: Message
+    # For a pact already withdrawn, and for one whose findings are all closed.
+    withdrawn: Message
+    settled: Message
+
+
+_EXTEND = _Refusals(
+    _l("Only the regent's office of this regency extends its pacts."),
+    _l("A withdrawn pact cannot be extended."),
+    _l("Every finding of this pact is closed: there is nothing to extend."),
+)
+_WITHDRAW = _Refusals(
+    _l("Only the regent's office of this regency withdraws its pacts."),
+    _l("This pact is already withdrawn."),
+    _l("Every finding of this pact is closed: a kept promise is not withdrawn."),
+)
+
+
+def _load_running_pact(
+    session: Session, *, actor: User, pact_id: int, now: datetime, refusals: _Refusals
+) -> Pact:
+    """Return a pact the actor may change that still runs: not withdrawn, a finding open."""
+    pact = load_pact_for_change(session, actor=actor, pact_id=pact_id, refusal=refusals.forbidden)
+    if pact.withdrawn_at is not None:
+        raise Conflict(refusals.withdrawn)
+    if is_settled(session, pact_id=pact.id, now=now):
+        raise Conflict(refusals.settled)
+    return pact
+
+
+def _reason_error(reason: str) -> Message | None:
+    """Say what is wrong with the reason given for a change of a pact (None: nothing)."""
+    if not _text(reason):
+        return _l("a reason is required")
+    if len(_text(reason)) > PactLimit.REASON:
+        return _l("at most %(n)s characters", n=PactLimit.REASON)
+    return None
+
+
 def extend_pact(
     session: Session,
     *,
@@ -205,16 +249,7 @@ def extend_pact(
     now: datetime,
 ) -> PactExtension:
     """Move a pact's deadline later, with a reason; the earlier deadline stays on record."""
-    pact = load_pact_for_change(
-        session,
-        actor=actor,
-        pact_id=pact_id,
-        refusal=_l("Only the regent's office of this regency extends its pacts."),
-    )
-    if pact.withdrawn_at is not None:
-        raise Conflict(_l("A withdrawn pact cannot be extended."))
-    if is_settled(session, pact_id=pact.id, now=now):
-        raise Conflict(_l("Every finding of this pact is closed: there is nothing to extend."))
+    pact = _load_running_pact(session, actor=actor, pact_id=pact_id, now=now, refusals=_EXTEND)
     current = pact.deadline_on
     if current is None:
         raise Conflict(_l("A pact without a signing date has no deadline to extend."))
@@ -227,10 +262,8 @@ def extend_pact(
         errors["new_deadline"] = _l(
             "at most %(n)s months after the current deadline", n=PactLimit.EXTENSION_MONTHS
         )
-    if not _text(reason):
-        errors["reason"] = _l("a reason is required")
-    elif len(_text(reason)) > PactLimit.REASON:
-        errors["reason"] = _l("at most %(n)s characters", n=PactLimit.REASON)
+    if (reason_error := _reason_error(reason)) is not None:
+        errors["reason"] = reason_error
     if errors or new_deadline_on is None:
         raise Invalid(_l("The deadline could not be extended."), fields=errors)
     extension = PactExtension(
@@ -257,22 +290,8 @@ def withdraw_pact(
     session: Session, *, actor: User, pact_id: int, reason: str, now: datetime
 ) -> Pact:
     """Cancel a pact with a reason; it stays on record and on the public page."""
-    pact = load_pact_for_change(
-        session,
-        actor=actor,
-        pact_id=pact_id,
-        refusal=_l("Only the regent's office of this regency withdraws its pacts."),
-    )
-    if pact.withdrawn_at is not None:
-        raise Conflict(_l("This pact is already withdrawn."))
-    if is_settled(session, pact_id=pact.id, now=now):
-        raise Conflict(_l("Every finding of this pact is closed: a kept promise is not withdrawn."))
-    if not _text(reason) or len(_text(reason)) > PactLimit.REASON:
-        reason_error = (
-            _l("a reason is required")
-            if not _text(reason)
-            else _l("at most %(n)s characters", n=PactLimit.REASON)
-        )
+    pact = _load_running_pact(session, actor=actor, pact_id=pact_id, now=now, refusals=_WITHDRAW)
+    if (reason_error := _reason_error(reason)) is not None:
         raise Invalid(_l("The pact could not be withdrawn."), fields={"reason": reason_error})
     pact.withdrawn_at = now
     pact.withdrawal_reason = _text(reason)
