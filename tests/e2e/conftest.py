@@ -39,6 +39,9 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # Re-raster whole tiles: raster of only the changed part of a tile drew a field just filled
+    # with its rounded corners anti-aliased a little differently, now and then (login pictures).
+    "--disable-partial-raster",
 ]
 DESKTOP = {"width": 1366, "height": 768}
 SHOTS_TO_SETTLE = 6
@@ -58,10 +61,9 @@ def shoot(page: Page, path: Path) -> None:
 
     It waits for the network to go quiet (stylesheet, lazy images) and for the fonts, and moves
     the mouse to the top-left corner, so that nothing is drawn hovered where the last click left
-    it (a radio button just checked was). Then, as Playwright's toHaveScreenshot does, it takes
-    pictures until two in a row are the same: the first one after a change to a field (fill,
-    select_option) sometimes differed in the anti-aliasing of that field's rounded corners.
-    No caret, no animation.
+    it (a radio button just checked was). No caret, no animation. Then, as Playwright's
+    toHaveScreenshot does, it takes pictures until two in a row are the same, in case anything
+    is still being drawn.
     """
     page.wait_for_load_state("networkidle")
     page.evaluate("() => document.fonts.ready.then(() => undefined)")
