@@ -19,14 +19,19 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def _fields(obj: object, *names: str) -> dict[str, Any]:
+    """Return the attributes of ``obj`` that the JSON shows as they are, under their own names."""
+    return {name: getattr(obj, name) for name in names}
+
+
 def regency_json(regency: Regency) -> dict[str, Any]:
     """Describe a regency."""
-    return {
-        "slug": regency.slug,
-        "name": regency.name,
-        "province": regency.province,
-        "timezone": regency.timezone,
-    }
+    return _fields(regency, "slug", "name", "province", "timezone")
+
+
+def _agency_ref(agency: Agency) -> dict[str, Any]:
+    """Name an agency where another object refers to it (the schema's AgencyRef)."""
+    return _fields(agency, "id", "slug", "name")
 
 
 def agency_json(agency: Agency) -> dict[str, Any]:
@@ -34,10 +39,7 @@ def agency_json(agency: Agency) -> dict[str, Any]:
     return {
         "id": agency.id,
         "regency": agency.regency.slug,
-        "slug": agency.slug,
-        "name": agency.name,
-        "kind": agency.kind,
-        "is_demo": agency.is_demo,
+        **_fields(agency, "slug", "name", "kind", "is_demo"),
     }
 
 
@@ -129,11 +131,10 @@ def finding_json(finding: Finding, *, include_internal: bool) -> dict[str, Any]:
 
     Reviews flagged internal are left out unless ``include_internal`` (policy decides who).
     """
-    agency = finding.agency
     return {
         "id": finding.id,
         "pact_id": finding.pact_id,
-        "agency": {"id": agency.id, "slug": agency.slug, "name": agency.name},
+        "agency": _agency_ref(finding.agency),
         "title": finding.title,
         "category": finding.category.value,
         "code": finding.code,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import jsonify, request, url_for
 from flask.typing import ResponseReturnValue
@@ -28,6 +29,20 @@ from tracker.web.json import run_json
 
 _FINDING_FIELDS = ("title", "category", "description", "code")
 
+T = TypeVar("T")
+
+
+def _run(body: Body, service: Callable[..., T], **args: Any) -> T:
+    """Run ``service`` with ``args`` for the token's account, now, as the request's unit of work.
+
+    A bad field of ``body`` still lets the service run (see run_json), so one 422 names them all.
+    """
+    return run_json(
+        lambda: service(db_session(), actor=api_actor(), now=get_clock().now(), **args),
+        parse_errors=body.errors,
+        malformed=body.malformed,
+    )
+
 
 def _pact_response(pact_id: int, status: int = 200) -> ResponseReturnValue:
     detail = pact_queries.get_pact(
@@ -51,13 +66,7 @@ def create_regency() -> ResponseReturnValue:
     """Add a regency (superadmin)."""
     body = Body(known=("slug", "name", "province", "timezone"))
     fields = {name: body.text(name) or "" for name in ("slug", "name", "province", "timezone")}
-    regency = run_json(
-        lambda: regencies.create_regency(
-            db_session(), actor=api_actor(), now=get_clock().now(), **fields
-        ),
-        parse_errors=body.errors,
-        malformed=body.malformed,
-    )
+    regency = _run(body, regencies.create_regency, **fields)
     location = url_for("api.regency", slug=regency.slug)
     return jsonify(ser.regency_json(regency)), 201, {"Location": location}
 
@@ -67,20 +76,13 @@ def create_regency() -> ResponseReturnValue:
 def create_agency() -> ResponseReturnValue:
     """Record an agency of a regency (that regency's admin)."""
     body = Body(known=("regency", "slug", "name", "kind"))
-    regency_slug, slug = body.text("regency") or "", body.text("slug") or ""
-    name, kind = body.text("name") or "", body.text("kind") or ""
-    agency = run_json(
-        lambda: agencies.create_agency(
-            db_session(),
-            actor=api_actor(),
-            regency_slug=regency_slug,
-            slug=slug,
-            name=name,
-            kind=kind,
-            now=get_clock().now(),
-        ),
-        parse_errors=body.errors,
-        malformed=body.malformed,
+    agency = _run(
+        body,
+        agencies.create_agency,
+        regency_slug=body.text("regency") or "",
+        slug=body.text("slug") or "",
+        name=body.text("name") or "",
+        kind=body.text("kind") or "",
     )
     return jsonify(ser.agency_json(agency)), 201
 
@@ -146,11 +148,7 @@ def record_pact() -> ResponseReturnValue:
         "witnesses": body.text("witnesses"),
         "findings": _finding_inputs(body),
     }
-    pact = run_json(
-        lambda: pacts.record_pact(db_session(), actor=api_actor(), now=get_clock().now(), **args),
-        parse_errors=body.errors,
-        malformed=body.malformed,
-    )
+    pact = _run(body, pacts.record_pact, **args)
     return _pact_response(pact.id, status=201)
 
 
@@ -160,18 +158,7 @@ def extend_pact(pact_id: int) -> ResponseReturnValue:
     """Move a pact's deadline later, with a reason (the regency's admin)."""
     body = Body(known=("new_deadline", "reason"))
     new_deadline, reason = body.day("new_deadline"), body.text("reason") or ""
-    run_json(
-        lambda: pacts.extend_pact(
-            db_session(),
-            actor=api_actor(),
-            pact_id=pact_id,
-            new_deadline_on=new_deadline,
-            reason=reason,
-            now=get_clock().now(),
-        ),
-        parse_errors=body.errors,
-        malformed=body.malformed,
-    )
+    _run(body, pacts.extend_pact, pact_id=pact_id, new_deadline_on=new_deadline, reason=reason)
     return _pact_response(pact_id)
 
 
@@ -180,14 +167,7 @@ def extend_pact(pact_id: int) -> ResponseReturnValue:
 def withdraw_pact(pact_id: int) -> ResponseReturnValue:
     """Cancel a pact with a reason (the regency's admin)."""
     body = Body(known=("reason",))
-    reason = body.text("reason") or ""
-    run_json(
-        lambda: pacts.withdraw_pact(
-            db_session(), actor=api_actor(), pact_id=pact_id, reason=reason, now=get_clock().now()
-        ),
-        parse_errors=body.errors,
-        malformed=body.malformed,
-    )
+    _run(body, pacts.withdraw_pact, pact_id=pact_id, reason=body.text("reason") or "")
     return _pact_response(pact_id)
 
 
@@ -222,14 +202,7 @@ def add_evidence(finding_id: int) -> ResponseReturnValue:
 def submit_finding(finding_id: int) -> ResponseReturnValue:
     """Send a finding for verification (the agency's staff); an optional note."""
     body = Body(known=("note",))
-    note = body.text("note")
-    finding = run_json(
-        lambda: findings.submit_finding(
-            db_session(), actor=api_actor(), finding_id=finding_id, note=note, now=get_clock().now()
-        ),
-        parse_errors=body.errors,
-        malformed=body.malformed,
-    )
+    finding = _run(body, findings.submit_finding, finding_id=finding_id, note=body.text("note"))
     return _finding_response(finding)
 
 
@@ -238,19 +211,12 @@ def submit_finding(finding_id: int) -> ResponseReturnValue:
 def review_finding(finding_id: int) -> ResponseReturnValue:
     """Approve or return a submitted finding (the regent's office, never its own agency)."""
     body = Body(known=("decision", "comment", "internal"))
-    decision, comment = body.text("decision") or "", body.text("comment")
-    internal = body.flag("internal")
-    review = run_json(
-        lambda: findings.review_finding(
-            db_session(),
-            actor=api_actor(),
-            finding_id=finding_id,
-            decision=decision,
-            comment=comment,
-            internal=internal,
-            now=get_clock().now(),
-        ),
-        parse_errors=body.errors,
-        malformed=body.malformed,
+    review = _run(
+        body,
+        findings.review_finding,
+        finding_id=finding_id,
+        decision=body.text("decision") or "",
+        comment=body.text("comment"),
+        internal=body.flag("internal"),
     )
     return _finding_response(review.finding)
