@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from flask import Blueprint, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from tracker.agencies.forms import AgencyEditForm, AgencyForm
-from tracker.agencies.models import AGENCY_KINDS
+from tracker.agencies.models import AGENCY_KINDS, Agency
 from tracker.agencies.services import (
     create_agency,
     load_agency_for_change,
@@ -38,32 +41,51 @@ def index() -> ResponseReturnValue:
     )
 
 
+def _submit(
+    form: AgencyForm,
+    change: Callable[..., Agency],
+    *,
+    done: Callable[[Agency], object],
+    template: str,
+    **context: object,
+) -> ResponseReturnValue:
+    """Submit the agency form through ``change`` (record or update), then go back to the list.
+
+    ``change`` gets the form's details as the signed-in admin, now; ``template`` shows the form.
+    """
+    return submit_form(
+        form,
+        lambda: change(
+            db_session(),
+            actor=current_actor(),
+            name=form.name.data,
+            kind=form.kind.data,
+            head_name=form.head_name.data,
+            head_email=form.head_email.data,
+            now=get_clock().now(),
+        ),
+        done=done,
+        to=url_for("agencies.index"),
+        render=lambda status: (
+            render_template(template, form=form, kinds=AGENCY_KINDS, **context),
+            status,
+        ),
+    )
+
+
 @bp.route("/baru", methods=["GET", "POST"])
 @requires(policy.is_regency_admin)
 def new() -> ResponseReturnValue:
     """Record an agency of the admin's regency."""
-    actor = current_actor()
-    regency = load_regency_for_new_agency(db_session(), actor=actor)
+    regency = load_regency_for_new_agency(db_session(), actor=current_actor())
     form = AgencyForm()
-    return submit_form(
+    return _submit(
         form,
-        lambda: create_agency(
-            db_session(),
-            actor=actor,
-            regency_slug=regency.slug,
-            slug=form.slug.data,
-            name=form.name.data,
-            kind=form.kind.data,
-            now=get_clock().now(),
-            head_name=form.head_name.data,
-            head_email=form.head_email.data,
-        ),
+        # Only a new agency gets a slug: addresses and the API name it from then on.
+        partial(create_agency, regency_slug=regency.slug, slug=form.slug.data),
         done=lambda agency: _l("The agency %(name)s has been recorded.", name=agency.name),
-        to=url_for("agencies.index"),
-        render=lambda status: (
-            render_template("agencies/new.html", form=form, kinds=AGENCY_KINDS, regency=regency),
-            status,
-        ),
+        template="agencies/new.html",
+        regency=regency,
     )
 
 
@@ -71,25 +93,12 @@ def new() -> ResponseReturnValue:
 @requires(policy.is_regency_admin)
 def edit(agency_id: int) -> ResponseReturnValue:
     """Change an agency of the admin's regency: name, kind and its head."""
-    actor = current_actor()
-    agency = load_agency_for_change(db_session(), actor=actor, agency_id=agency_id)
+    agency = load_agency_for_change(db_session(), actor=current_actor(), agency_id=agency_id)
     form = AgencyEditForm(obj=agency)
-    return submit_form(
+    return _submit(
         form,
-        lambda: update_agency(
-            db_session(),
-            actor=actor,
-            agency_id=agency.id,
-            name=form.name.data,
-            kind=form.kind.data,
-            head_name=form.head_name.data,
-            head_email=form.head_email.data,
-            now=get_clock().now(),
-        ),
+        partial(update_agency, agency_id=agency.id),
         done=lambda _: _l("The agency %(name)s has been changed.", name=agency.name),
-        to=url_for("agencies.index"),
-        render=lambda status: (
-            render_template("agencies/edit.html", form=form, kinds=AGENCY_KINDS, agency=agency),
-            status,
-        ),
+        template="agencies/edit.html",
+        agency=agency,
     )

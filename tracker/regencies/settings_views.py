@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+from typing import TypeVar
+
 from flask import Blueprint, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
@@ -17,6 +21,8 @@ from tracker.regencies.settings_forms import RUNG_LABELS, ContactForm, WebhookFo
 from tracker.web.forms import run_action, submit_form
 
 bp = Blueprint("settings", __name__)
+
+T = TypeVar("T")
 
 # The page shows the webhook secret: never keep it in a cache.
 _NO_STORE = {"Cache-Control": "no-store"}
@@ -70,30 +76,51 @@ def notifications(slug: str) -> ResponseReturnValue:
     return _render(_regency(slug))
 
 
+def _submit(
+    slug: str,
+    form: ContactForm | WebhookForm,
+    change: Callable[..., T],
+    *,
+    done: Callable[[T], object],
+    shown_as: str,
+) -> ResponseReturnValue:
+    """Submit a form of the settings page, then go back to the page.
+
+    ``change`` (a service of tracker.regencies.settings) gets the regency named in the URL, the
+    signed-in admin and now; on refusal the page shows the form (its keyword: ``shown_as``).
+    """
+    regency = _regency(slug)
+    return submit_form(
+        form,
+        lambda: change(
+            db_session(), actor=current_actor(), regency_id=regency.id, now=get_clock().now()
+        ),
+        done=done,
+        to=url_for("settings.notifications", slug=regency.slug),
+        render=lambda status: _render(regency, status=status, **{shown_as: form}),
+    )
+
+
 @bp.post("/<slug>/kontak")
 @requires(policy.can_administer)
 def add_contact(slug: str) -> ResponseReturnValue:
     """Put a person on a rung of the ladder."""
-    regency = _regency(slug)
     form = ContactForm()
-    return submit_form(
+    return _submit(
+        slug,
         form,
-        lambda: settings.add_escalation_contact(
-            db_session(),
-            actor=current_actor(),
-            regency_id=regency.id,
+        partial(
+            settings.add_escalation_contact,
             rung=form.rung.data,
             name=form.name.data,
             title=form.title.data,
             email=form.email.data,
             locale=form.locale.data or "",
-            now=get_clock().now(),
         ),
         done=lambda contact: _l(
             "%(name)s has been added to rung %(rung)s.", name=contact.name, rung=contact.rung
         ),
-        to=url_for("settings.notifications", slug=regency.slug),
-        render=lambda status: _render(regency, contact_form=form, status=status),
+        shown_as="contact_form",
     )
 
 
@@ -119,24 +146,17 @@ def remove_contact(slug: str, contact_id: int) -> ResponseReturnValue:
 @requires(policy.can_administer)
 def save_webhook(slug: str) -> ResponseReturnValue:
     """Set or remove the webhook address."""
-    regency = _regency(slug)
     form = WebhookForm()
-    return submit_form(
+    return _submit(
+        slug,
         form,
-        lambda: settings.set_webhook(
-            db_session(),
-            actor=current_actor(),
-            regency_id=regency.id,
-            url=form.url.data,
-            now=get_clock().now(),
-        ),
+        partial(settings.set_webhook, url=form.url.data),
         done=lambda changed: (
             _l("The webhook has been saved. Give its secret to the gateway.")
             if changed.webhook_url
             else _l("The webhook has been removed: notices go by email only.")
         ),
-        to=url_for("settings.notifications", slug=regency.slug),
-        render=lambda status: _render(regency, webhook_form=form, status=status),
+        shown_as="webhook_form",
     )
 
 
