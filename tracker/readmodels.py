@@ -1,9 +1,11 @@
 """Build read models (frozen dataclasses) from query rows whose columns carry the field names.
 
-A query selects the columns a read model shows, labelled as its fields where the names differ
-(``Agency.name.label("agency_name")``); ``from_row`` copies them and takes the fields the row
-does not hold as they are (local dates, counts, nested rows) by keyword. The field list of the
-dataclass is then the one place that names what the model holds.
+A query selects the columns a read model shows under its field names: a column of the main
+table as it is (``Finding.title``), a column of a joined table prefixed with that table's name
+(``prefixed("agency", Agency.id, Agency.name)`` gives ``agency_id`` and ``agency_name``), any
+other name by ``.label``. ``from_row`` copies them and takes the fields the row does not hold
+as they are (local dates, counts, nested rows) by keyword. The field list of the dataclass is
+then the one place that names what the model holds.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ from __future__ import annotations
 from dataclasses import fields
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlalchemy import Label
+from sqlalchemy.orm import QueryableAttribute
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -32,3 +37,8 @@ def from_row(cls: type[T], row: object, /, **computed: Any) -> T:
     """
     values = {name: getattr(row, name) for name in _field_names(cls) if name not in computed}
     return cls(**values, **computed)
+
+
+def prefixed(prefix: str, *columns: QueryableAttribute[Any]) -> list[Label[Any]]:
+    """Label columns of a joined table ``<prefix>_<column>`` (``agency_name``), as fields are."""
+    return [column.label(f"{prefix}_{column.key}") for column in columns]

@@ -25,7 +25,7 @@ from tracker.findings.rules import (
 )
 from tracker.pacts.models import Pact
 from tracker.pacts.queries import PactRow, get_pact, list_pacts
-from tracker.readmodels import from_row
+from tracker.readmodels import from_row, prefixed
 from tracker.regencies.models import Regency
 
 
@@ -59,11 +59,9 @@ def list_verification_queue(
             Finding.code,
             Finding.category,
             Finding.submitted_at,
-            Agency.id.label("agency_id"),
-            Agency.name.label("agency_name"),
+            *prefixed("agency", Agency.id, Agency.name),
             Regency.timezone,
-            Pact.id.label("pact_id"),
-            Pact.signed_on.label("pact_signed_on"),
+            *prefixed("pact", Pact.id, Pact.signed_on),
         )
         .join(Agency, Finding.agency_id == Agency.id)
         .join(Regency, Agency.regency_id == Regency.id)
@@ -168,7 +166,7 @@ class EvidenceRow:
     url: str | None
     uploaded_by: str | None
     uploaded_local: datetime
-    is_public: bool = False
+    is_public: bool
 
 
 @dataclass(frozen=True)

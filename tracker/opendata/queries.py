@@ -28,7 +28,7 @@ from tracker.pacts.models import Pact, PactExtension
 from tracker.pacts.queries import PactRow, iter_pacts
 from tracker.pacts.rules import PactStatus, effective_deadline
 from tracker.pagination import parse_year
-from tracker.readmodels import from_row
+from tracker.readmodels import from_row, prefixed
 from tracker.regencies.models import Regency
 from tracker.regencies.queries import find_regency
 
@@ -167,9 +167,8 @@ def finding_records(
             Finding.submitted_at,
             Finding.closed_at,
             Pact.is_demo,
-            Agency.name.label("agency_name"),
-            Regency.name.label("regency_name"),
-            Regency.slug.label("regency_slug"),
+            *prefixed("agency", Agency.name),
+            *prefixed("regency", Regency.name, Regency.slug),
             Regency.timezone,
         )
         .join(Pact, Finding.pact_id == Pact.id)
@@ -251,10 +250,9 @@ def list_feed_events(
             Pact.signatory_title,
             Pact.signed_on,
             Pact.period_months,
-            Agency.name.label("agency_name"),
-            Regency.slug.label("regency_slug"),
-            Regency.name.label("regency_name"),
-            Finding.title.label("finding_title"),
+            *prefixed("agency", Agency.name),
+            *prefixed("regency", Regency.slug, Regency.name),
+            *prefixed("finding", Finding.title),
         )
         .join(Pact, AuditEvent.pact_id == Pact.id)
         .join(Agency, Pact.agency_id == Agency.id)

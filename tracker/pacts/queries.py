@@ -26,7 +26,7 @@ from tracker.pacts.rules import (
     pact_status,
 )
 from tracker.pagination import Page, paginate
-from tracker.readmodels import from_row
+from tracker.readmodels import from_row, prefixed
 from tracker.regencies.models import Regency
 
 
@@ -134,13 +134,8 @@ def _rows_statement() -> Select[*tuple[Any, ...]]:
             Pact.withdrawn_at,
             Pact.is_demo,
             Pact.source,
-            Agency.id.label("agency_id"),
-            Agency.slug.label("agency_slug"),
-            Agency.name.label("agency_name"),
-            Agency.kind.label("agency_kind"),
-            Regency.slug.label("regency_slug"),
-            Regency.name.label("regency_name"),
-            Regency.timezone.label("regency_timezone"),
+            *prefixed("agency", Agency.id, Agency.slug, Agency.name, Agency.kind),
+            *prefixed("regency", Regency.slug, Regency.name, Regency.timezone),
             func.coalesce(findings.c.total, 0).label("total"),
             func.coalesce(findings.c.closed, 0).label("closed"),
             findings.c.last_closed_at,

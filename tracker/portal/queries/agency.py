@@ -16,7 +16,7 @@ from tracker.errors import NotFound
 from tracker.pacts import queries as pact_queries
 from tracker.pacts.queries import PactRow
 from tracker.portal.queries.scores import ScoreYear, scores_by_year
-from tracker.readmodels import from_row
+from tracker.readmodels import from_row, prefixed
 from tracker.regencies.models import Regency
 
 
@@ -44,8 +44,7 @@ def agency_page(
             Agency.name,
             Agency.kind,
             Agency.is_demo,
-            Regency.slug.label("regency_slug"),
-            Regency.name.label("regency_name"),
+            *prefixed("regency", Regency.slug, Regency.name),
         )
         .join(Regency, Agency.regency_id == Regency.id)
         .where(Agency.id == agency_id)
