@@ -1,10 +1,12 @@
-"""Builders for test data: they add and flush, never commit."""
+"""Builders for test data: they add and flush, never commit; and real files to upload."""
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime
 from itertools import count
 
+from PIL import Image
 from sqlalchemy.orm import Session
 
 from tracker.agencies.models import Agency
@@ -99,3 +101,17 @@ def extend_pact(session: Session, *, pact: Pact, to: date, now: datetime) -> Pac
     session.flush()
     session.refresh(pact)
     return extension
+
+
+def png(colour: str = "green", size: tuple[int, int] = (8, 8)) -> bytes:
+    """The bytes of a real (tiny) PNG photo."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def pdf() -> bytes:
+    """A real one-page PDF document, written by Pillow."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 80), "white").save(buffer, format="PDF")
+    return buffer.getvalue()

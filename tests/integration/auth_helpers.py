@@ -8,6 +8,7 @@ from itertools import count
 
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
+from werkzeug.test import TestResponse
 
 from tracker.accounts.services import create_user
 from tracker.agencies.models import Agency
@@ -68,3 +69,8 @@ def api_token(session: Session, user: User, now: datetime) -> str:
     issued = services.issue_token(session, actor=None, owner=user, now=now)
     session.commit()
     return issued.plaintext
+
+
+def sent_to_login(response: TestResponse) -> bool:
+    """Whether a response sends the browser to the login page."""
+    return response.status_code == 302 and response.headers["Location"].startswith("/masuk")

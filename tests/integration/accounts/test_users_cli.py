@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 
 from tests.builders import make_agency, make_regency
 from tests.integration.auth_helpers import make_user
+from tests.integration.office import Office
+from tests.integration.pages import rows_unchanged
 from tracker.auth.models import ApiToken, User, UserRole
 from tracker.auth.services import authenticate, user_for_token
 from tracker.clock import FixedClock
@@ -23,10 +25,6 @@ PASSWORD = "kata-sandi-operator-1"
 
 def _users(runner: FlaskCliRunner, *args: str, input: str | None = None) -> Result:
     return runner.invoke(args=["users", *args], input=input)
-
-
-def _accounts(session: Session) -> int:
-    return session.execute(select(func.count()).select_from(User)).scalar_one()
 
 
 def _columns(line: str) -> list[str]:
@@ -142,14 +140,13 @@ def test_create_refuses_bad_input_with_a_clear_message_and_creates_nothing(
 ) -> None:
     regency = make_regency(session, now=now)
     session.commit()
-    before = _accounts(session)
     args = [a.replace("{regency}", regency.slug) for a in args]
-    result = _users(runner, "create", "baru@uji.go.id", *args, input=stdin)
+    with rows_unchanged(session, User):
+        result = _users(runner, "create", "baru@uji.go.id", *args, input=stdin)
     assert result.exit_code != 0
     assert message in result.stderr
     assert "Traceback" not in result.output
     assert result.stdout == ""
-    assert _accounts(session) == before
 
 
 def test_create_refuses_an_email_that_already_has_an_account(
@@ -157,40 +154,29 @@ def test_create_refuses_an_email_that_already_has_an_account(
 ) -> None:
     regency = make_regency(session, now=now)
     existing = make_user(session, role="admin", regency=regency, now=now)
-    before = _accounts(session)
-    result = _users(
-        runner,
-        "create",
-        existing.email.upper(),
-        "--role",
-        "observer",
-        "--regency",
-        regency.slug,
-        input=PASSWORD + "\n",
-    )
+    args = ["--role", "observer", "--regency", regency.slug]
+    with rows_unchanged(session, User):
+        result = _users(runner, "create", existing.email.upper(), *args, input=PASSWORD + "\n")
     assert result.exit_code == 1
     assert "email: already has an account" in result.stderr
-    assert _accounts(session) == before
 
 
 # --- users token / tokens / revoke ---------------------------------------------------------
 
 
 def test_token_prints_a_bearer_token_that_authenticates_its_owner(
-    runner: FlaskCliRunner, session: Session, now: datetime
+    runner: FlaskCliRunner, session: Session, now: datetime, office: Office
 ) -> None:
-    regency = make_regency(session, now=now)
-    owner = make_user(session, role="observer", regency=regency, now=now)
+    owner = office.observer_x
     plaintext = _issue(runner, owner.email, "--label", "laporan mingguan")
     assert len(plaintext.split()) == 1
     assert user_for_token(session, plaintext=plaintext, now=now) == owner
 
 
 def test_only_the_sha256_of_a_token_is_stored(
-    runner: FlaskCliRunner, session: Session, now: datetime
+    runner: FlaskCliRunner, session: Session, office: Office
 ) -> None:
-    regency = make_regency(session, now=now)
-    owner = make_user(session, role="admin", regency=regency, now=now)
+    owner = office.admin_x
     plaintext = _issue(runner, owner.email)
     rows = session.execute(select(ApiToken.__table__)).all()
     assert len(rows) == 1
@@ -200,10 +186,9 @@ def test_only_the_sha256_of_a_token_is_stored(
 
 
 def test_tokens_lists_id_prefix_label_and_when_it_was_created_and_last_used(
-    runner: FlaskCliRunner, session: Session, clock: FixedClock
+    runner: FlaskCliRunner, session: Session, clock: FixedClock, office: Office
 ) -> None:
-    regency = make_regency(session, now=clock.now())
-    owner = make_user(session, role="admin", regency=regency, now=clock.now())
+    owner = office.admin_x
     plaintext = _issue(runner, owner.email, "--label", "dasbor Inspektorat")
     clock.advance(timedelta(hours=2))
     assert user_for_token(session, plaintext=plaintext, now=clock.now()) == owner
@@ -224,21 +209,17 @@ def test_tokens_lists_id_prefix_label_and_when_it_was_created_and_last_used(
     ]
 
 
-def test_tokens_says_so_when_an_account_has_none(
-    runner: FlaskCliRunner, session: Session, now: datetime
-) -> None:
-    regency = make_regency(session, now=now)
-    owner = make_user(session, role="admin", regency=regency, now=now)
+def test_tokens_says_so_when_an_account_has_none(runner: FlaskCliRunner, office: Office) -> None:
+    owner = office.admin_x
     result = _users(runner, "tokens", owner.email)
     assert result.exit_code == 0
     assert "has no API tokens" in result.stdout
 
 
 def test_revoke_makes_the_token_fail_at_once(
-    runner: FlaskCliRunner, session: Session, now: datetime
+    runner: FlaskCliRunner, session: Session, now: datetime, office: Office
 ) -> None:
-    regency = make_regency(session, now=now)
-    owner = make_user(session, role="admin", regency=regency, now=now)
+    owner = office.admin_x
     plaintext = _issue(runner, owner.email)
     token_id = session.execute(select(ApiToken.id)).scalar_one()
     result = _users(runner, "revoke", str(token_id))
@@ -250,10 +231,9 @@ def test_revoke_makes_the_token_fail_at_once(
 
 
 def test_revoking_twice_or_an_unknown_token_is_refused(
-    runner: FlaskCliRunner, session: Session, now: datetime
+    runner: FlaskCliRunner, session: Session, office: Office
 ) -> None:
-    regency = make_regency(session, now=now)
-    owner = make_user(session, role="admin", regency=regency, now=now)
+    owner = office.admin_x
     _issue(runner, owner.email)
     token_id = session.execute(select(ApiToken.id)).scalar_one()
     assert _users(runner, "revoke", str(token_id)).exit_code == 0
@@ -299,7 +279,7 @@ def test_list_shows_accounts_of_one_regency_with_role_agency_and_whether_active(
     assert outsider.email in everyone and admin.email in everyone
 
 
-def test_list_refuses_an_unknown_regency(runner: FlaskCliRunner, session: Session) -> None:
+def test_list_refuses_an_unknown_regency(runner: FlaskCliRunner) -> None:
     result = _users(runner, "list", "--regency", "atlantis")
     assert result.exit_code == 1
     assert "There is no regency 'atlantis'" in result.stderr

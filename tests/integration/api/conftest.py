@@ -1,4 +1,4 @@
-"""Fixtures of the API tests: two regencies, their accounts with tokens, an upload folder."""
+"""Fixtures of the API tests: the office with a token for each account, and an API caller."""
 
 from __future__ import annotations
 
@@ -12,38 +12,26 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from PIL import Image
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
-from tests.builders import make_agency, make_regency
-from tests.integration.auth_helpers import api_token, make_user
-from tracker.agencies.models import Agency
-from tracker.auth.models import User
-from tracker.regencies.models import Regency
+from tests.builders import png
+from tests.integration.auth_helpers import api_token
+from tests.integration.office import Office, make_office
 
 PROBLEM = "application/problem+json"
 
 
-def png_bytes(colour: str = "white") -> bytes:
-    """Return a real (tiny) PNG image."""
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), colour).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
 @dataclass
 class World:
-    """Regency X with agencies A and B, regency Y with agency C, and one account per role."""
+    """The office (X with agencies A and B, Y with C) with a bearer token for each persona."""
 
-    x: Regency
-    y: Regency
-    a: Agency
-    b: Agency
-    c: Agency
-    users: dict[str, User]
+    office: Office
     tokens: dict[str, str]
     uploads: Path
+
+
+PERSONAS = ("superadmin", "admin_x", "admin_of_a", "admin_y", "observer_x", "opd_a", "opd_b")
 
 
 class Api:
@@ -64,7 +52,7 @@ class Api:
     def pact_body(self, **changes: Any) -> dict[str, Any]:
         """A valid pact of agency A signed on 8 January 2019 with two findings."""
         body: dict[str, Any] = {
-            "agency_id": self.world.a.id,
+            "agency_id": self.world.office.a.id,
             "signatory_name": "H. Abdul Muis",
             "signatory_title": "Kepala Dinas Sosial",
             "signed_on": "2019-01-08",
@@ -99,7 +87,7 @@ class Api:
             f"/findings/{finding_id}/evidence",
             who,
             data={
-                "file": (io.BytesIO(png_bytes() if data is None else data), name),
+                "file": (io.BytesIO(png("white") if data is None else data), name),
                 "caption": caption,
             },
             content_type="multipart/form-data",
@@ -107,28 +95,16 @@ class Api:
 
 
 @pytest.fixture
-def world(app: Flask, session: Session, now: datetime, tmp_path: Path) -> Iterator[World]:
-    x = make_regency(session, now=now, slug="kab-x", timezone="Asia/Makassar")
-    y = make_regency(session, now=now, slug="kab-y", timezone="Asia/Jakarta")
-    a = make_agency(session, regency=x, now=now, slug="opd-a")
-    b = make_agency(session, regency=x, now=now, slug="opd-b")
-    c = make_agency(session, regency=y, now=now, slug="opd-c")
-    users = {
-        "superadmin": make_user(session, role="superadmin", now=now),
-        "admin_x": make_user(session, role="admin", regency=x, now=now),
-        # An admin who belongs to agency A (the Inspektorat case): never reviews A's findings.
-        "admin_of_a": make_user(session, role="admin", agency=a, now=now),
-        "admin_y": make_user(session, role="admin", regency=y, now=now),
-        "observer_x": make_user(session, role="observer", regency=x, now=now),
-        "opd_a": make_user(session, role="opd", agency=a, now=now),
-        "opd_b": make_user(session, role="opd", agency=b, now=now),
-    }
-    tokens = {name: api_token(session, user, now) for name, user in users.items()}
-    uploads = tmp_path / "uploads"
-    saved = app.config["UPLOAD_FOLDER"]
-    app.config["UPLOAD_FOLDER"] = str(uploads)
-    yield World(x, y, a, b, c, users, tokens, uploads)
-    app.config["UPLOAD_FOLDER"] = saved
+def world(session: Session, now: datetime, upload_folder: Path) -> World:
+    # Agencies opd-a, opd-b and opd-c: the tests add a "dinsos" and a "dukcapil" of their own.
+    office = make_office(
+        session,
+        now=now,
+        agencies=("opd-a", "opd-b", "opd-c"),
+        timezones=("Asia/Makassar", "Asia/Jakarta"),
+    )
+    tokens = {persona: api_token(session, office.user(persona), now) for persona in PERSONAS}
+    return World(office, tokens, upload_folder)
 
 
 @pytest.fixture

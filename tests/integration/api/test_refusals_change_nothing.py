@@ -3,45 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import MetaData, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from tests.integration.api.conftest import Api, World
+from tests.integration.workflow import WORKFLOW_TABLES, snapshot
 from tracker.auth.models import ApiToken
 from tracker.auth.services import revoke_token
 
 # Everything a write could touch; api_tokens is left out (a token's use is noted on purpose).
-TABLES = (
-    "regencies",
-    "agencies",
-    "users",
-    "pacts",
-    "pact_extensions",
-    "findings",
-    "evidence",
-    "reviews",
-    "audit_events",
-    "notifications",
-)
-
-
-def snapshot(session: Session, uploads: Path) -> dict[str, Any]:
-    """Every row of the tables above in id order, plus the stored files."""
-    metadata = MetaData()
-    metadata.reflect(session.get_bind(), only=TABLES)
-    tables: dict[str, Any] = {}
-    for name in TABLES:
-        table = metadata.tables[name]
-        rows = session.execute(select(table).order_by(table.c.id)).all()
-        tables[name] = [tuple(str(value) for value in row) for row in rows]
-    files = sorted(
-        (str(p.relative_to(uploads)), p.read_bytes()) for p in uploads.rglob("*") if p.is_file()
-    )
-    return {"tables": tables, "files": files}
+TABLES = ("regencies", "agencies", *WORKFLOW_TABLES, "notifications")
 
 
 def _state(api: Api) -> dict[str, int]:
@@ -143,11 +117,11 @@ def test_a_refused_request_leaves_everything_as_it_was(
     if who == "revoked":
         world.tokens["revoked"] = world.tokens["opd_a"]
         token = session.execute(
-            select(ApiToken).where(ApiToken.user_id == world.users["opd_a"].id)
+            select(ApiToken).where(ApiToken.user_id == world.office.opd_a.id)
         ).scalar_one()
         revoke_token(session, actor=None, token_id=token.id, now=now)
         session.commit()
-    before = snapshot(session, world.uploads)
+    before = snapshot(session, TABLES, world.uploads)
 
     if "file" in arguments:
         data = arguments["file"]
@@ -160,6 +134,6 @@ def test_a_refused_request_leaves_everything_as_it_was(
     assert response.status_code == status, response.get_data(as_text=True)
     assert response.mimetype == "application/problem+json"
     session.expire_all()
-    assert snapshot(session, world.uploads) == before
+    assert snapshot(session, TABLES, world.uploads) == before
     # And the database still answers: the refused request left no transaction open.
     assert session.execute(text("select 1")).scalar_one() == 1

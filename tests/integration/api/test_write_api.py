@@ -10,7 +10,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.integration.api.conftest import PROBLEM, Api, World, png_bytes
+from tests.builders import png
+from tests.integration.api.conftest import PROBLEM, Api, World
 from tests.integration.auth_helpers import login
 from tracker.auth.models import ApiToken
 from tracker.auth.services import revoke_token
@@ -130,7 +131,7 @@ def test_the_whole_follow_up_through_the_api_ends_fulfilled(api: Api, world: Wor
     # The agency reads why, adds new evidence and sends it again.
     seen = api("GET", f"/findings/{first}", "opd_a").get_json()
     assert seen["reviews"][0]["comment"] == "Foto tidak menunjukkan ruang bermain"
-    assert api.upload(first, data=png_bytes("green"), caption="Ruang bermain").status_code == 201
+    assert api.upload(first, data=png("green"), caption="Ruang bermain").status_code == 201
     assert api("POST", f"/findings/{first}/submit", "opd_a").status_code == 200
     final = api("POST", f"/findings/{first}/review", "admin_x", json={"decision": "approve"})
     assert final.status_code == 200
@@ -183,7 +184,7 @@ def test_internal_review_comments_are_hidden_from_the_agency(api: Api) -> None:
 def test_a_token_use_is_noted(api: Api, world: World, session: Session) -> None:
     api("GET", f"/pacts/{api.record_pact()['id']}/timeline", "opd_a")
     token = session.execute(
-        select(ApiToken).where(ApiToken.user_id == world.users["opd_a"].id)
+        select(ApiToken).where(ApiToken.user_id == world.office.opd_a.id)
     ).scalar_one()
     assert token.last_used_at is not None
 
@@ -216,7 +217,7 @@ def test_a_revoked_token_no_longer_works(
 ) -> None:
     assert api("GET", "/findings/1", "opd_a").status_code == 404  # the token works
     token = session.execute(
-        select(ApiToken).where(ApiToken.user_id == world.users["opd_a"].id)
+        select(ApiToken).where(ApiToken.user_id == world.office.opd_a.id)
     ).scalar_one()
     revoke_token(session, actor=None, token_id=token.id, now=now)
     session.commit()
@@ -226,7 +227,7 @@ def test_a_revoked_token_no_longer_works(
 def test_a_logged_in_browser_cannot_write_through_the_api(
     api: Api, client: FlaskClient, world: World
 ) -> None:
-    login(client, world.users["admin_x"])
+    login(client, world.office.admin_x)
     _problem(client.post("/api/v1/pacts", json=api.pact_body()), 401)
     assert api("GET", "/pacts?regency=kab-x").get_json()["total"] == 0
 
@@ -428,7 +429,7 @@ def test_client_file_name_has_no_effect_on_where_the_file_goes(api: Api, world: 
     stored = [p for p in world.uploads.rglob("*") if p.is_file()]
     assert len(stored) == 1
     assert stored[0].name != "x.png" and len(stored[0].name) == 32
-    assert stored[0].read_bytes() == png_bytes()
+    assert stored[0].read_bytes() == png("white")
     assert not (world.uploads.parent / "x.png").exists()
     assert not (world.uploads.parent.parent / "x.png").exists()
 

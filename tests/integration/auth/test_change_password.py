@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from tests.builders import make_regency
-from tests.integration.auth_helpers import PASSWORD, form_token, login, make_user
+from tests.integration.auth_helpers import PASSWORD, form_token, login, make_user, sent_to_login
 from tracker.auth.models import User
 
 NEW = "sandi-baru-yang-kuat"
@@ -98,5 +98,4 @@ def test_a_weak_or_mistyped_new_password_is_refused_beside_its_field(
 
 def test_changing_the_password_needs_a_login(client: FlaskClient) -> None:
     response = client.get("/akun/kata-sandi")
-    assert response.status_code == 302
-    assert response.headers["Location"].startswith("/masuk")
+    assert sent_to_login(response)

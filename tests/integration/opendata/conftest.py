@@ -1,4 +1,4 @@
-"""A small public world for the open-data tests: two regencies, pacts recorded by the services."""
+"""The open-data tests' world: the office (tests/integration/office.py) and two recorded pacts."""
 
 from __future__ import annotations
 
@@ -8,11 +8,9 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy.orm import Session
 
-from tests.builders import make_agency, make_regency
-from tests.integration.auth_helpers import make_user
+from tests.integration.office import make_office
 from tracker.agencies.models import Agency
 from tracker.auth.models import User
-from tracker.clock import FixedClock
 from tracker.pacts import services as pact_services
 from tracker.pacts.models import Pact
 from tracker.regencies.models import Regency
@@ -63,22 +61,24 @@ def record(
 
 
 @pytest.fixture
-def world(session: Session, clock: FixedClock) -> DataWorld:
-    now = clock.now()
-    x = make_regency(session, now=now, slug="kab-data-x", timezone="Asia/Makassar")
-    y = make_regency(session, now=now, slug="kab-data-y", timezone="Asia/Jakarta")
-    a = make_agency(session, regency=x, now=now, slug="dinas-a")
-    c = make_agency(session, regency=y, now=now, slug="dinas-c")
-    admin_x = make_user(session, role="admin", regency=x, now=now)
-    admin_y = make_user(session, role="admin", regency=y, now=now)
-    opd_a = make_user(session, role="opd", agency=a, now=now)
-    pact = record(session, actor=admin_x, agency=a, now=now)
+def world(session: Session, now: datetime) -> DataWorld:
+    office = make_office(
+        session,
+        now=now,
+        regencies=("kab-data-x", "kab-data-y"),
+        agencies=("dinas-a", "dinas-b", "dinas-c"),
+        timezones=("Asia/Makassar", "Asia/Jakarta"),
+    )
+    pact = record(session, actor=office.admin_x, agency=office.a, now=now)
     other = record(
         session,
-        actor=admin_y,
-        agency=c,
+        actor=office.admin_y,
+        agency=office.c,
         now=now,
         signed_on=date(2018, 11, 30),
         findings=("Tidak ada pojok bermain anak",),
     )
-    return DataWorld(session, now, x, y, a, c, admin_x, admin_y, opd_a, pact, other)
+    return DataWorld(
+        session, now, office.x, office.y, office.a, office.c, office.admin_x, office.admin_y,
+        office.opd_a, pact, other,
+    )  # fmt: skip

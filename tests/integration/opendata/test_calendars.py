@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_babel import force_locale, gettext
@@ -18,6 +19,7 @@ from tests.builders import make_pact
 from tests.integration.opendata.conftest import DEADLINE, DataWorld, record
 from tracker.clock import FixedClock
 from tracker.pacts import services as pact_services
+from tracker.pacts.models import Pact
 
 
 def events(client: FlaskClient, url: str) -> list[dict[str, object]]:
@@ -169,13 +171,18 @@ def pact_removed_before_versions_are_read(session: Session, pact_id: int) -> Ite
         event.remove(bind, "before_cursor_execute", remove)
 
 
-def test_a_pact_gone_between_the_calendars_two_reads_is_left_out_not_a_500(
-    client: FlaskClient, session: Session, world: DataWorld
-) -> None:
-    gone = make_pact(
-        session, agency=world.a, now=world.now, signed_on=date(2019, 1, 20), findings=0
-    )
+@pytest.fixture
+def gone(session: Session, world: DataWorld) -> Pact:
+    """A pact of agency A that the tests delete while its calendar is being read."""
+    signed_on = date(2019, 1, 20)
+    pact = make_pact(session, agency=world.a, now=world.now, signed_on=signed_on, findings=0)
     session.commit()
+    return pact
+
+
+def test_a_pact_gone_between_the_calendars_two_reads_is_left_out_not_a_500(
+    client: FlaskClient, session: Session, world: DataWorld, gone: Pact
+) -> None:
     with pact_removed_before_versions_are_read(session, gone.id) as fired:
         found = events(client, "/kabupaten/kab-data-x/tenggat.ics")
     assert fired, "the versions were never read"
@@ -183,12 +190,8 @@ def test_a_pact_gone_between_the_calendars_two_reads_is_left_out_not_a_500(
 
 
 def test_a_pact_gone_between_its_calendars_two_reads_is_a_404_not_a_500(
-    client: FlaskClient, session: Session, world: DataWorld
+    client: FlaskClient, session: Session, gone: Pact
 ) -> None:
-    gone = make_pact(
-        session, agency=world.a, now=world.now, signed_on=date(2019, 1, 20), findings=0
-    )
-    session.commit()
     with pact_removed_before_versions_are_read(session, gone.id) as fired:
         response = client.get(f"/pakta/{gone.id}.ics")
     assert fired, "the versions were never read"

@@ -7,8 +7,6 @@ open it. Outcomes: "ok" (allowed: any answer but a refusal), "login" (sent to th
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,11 +14,11 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from PIL import Image
 from sqlalchemy.orm import Session
 
-from tests.builders import make_agency, make_regency
-from tests.integration.auth_helpers import api_token, form_token, login, make_user
+from tests.builders import png
+from tests.integration.auth_helpers import api_token, form_token, login
+from tests.integration.office import make_office
 from tracker.auth.models import User
 from tracker.auth.services import issue_token
 from tracker.findings import services as finding_services
@@ -181,20 +179,17 @@ class World:
 
 
 @pytest.fixture
-def world(app: Flask, session: Session, now: datetime, tmp_path: Path) -> Iterator[World]:
-    x = make_regency(session, now=now, slug="kab-x")
-    y = make_regency(session, now=now, slug="kab-y")
-    a = make_agency(session, regency=x, now=now, slug="opd-a")
-    b = make_agency(session, regency=x, now=now, slug="opd-b")
-    make_agency(session, regency=y, now=now, slug="opd-c")
-    users = {
-        "opd_a": make_user(session, role="opd", agency=a, now=now),
-        "opd_b": make_user(session, role="opd", agency=b, now=now),
-        "admin_x": make_user(session, role="admin", regency=x, now=now),
-        "admin_y": make_user(session, role="admin", regency=y, now=now),
-        "observer_x": make_user(session, role="observer", regency=x, now=now),
-        "superadmin": make_user(session, role="superadmin", now=now),
-    }
+def world(
+    app: Flask, session: Session, now: datetime, upload_folder: Path, store: FileStore
+) -> World:
+    office = make_office(
+        session,
+        now=now,
+        agencies=("opd-a", "opd-b", "opd-c"),
+        timezones=("Asia/Makassar", "Asia/Makassar"),
+    )
+    x, a = office.x, office.a
+    users = {persona: office.user(persona) for persona in PERSONAS if persona != "anonymous"}
     pact = pact_services.record_pact(
         session,
         actor=users["admin_x"],
@@ -205,16 +200,12 @@ def world(app: Flask, session: Session, now: datetime, tmp_path: Path) -> Iterat
         pledge="Memperbaiki dalam tiga bulan.",
         findings=[pact_services.FindingInput(title="Belum ada ramp", category="input")],
         scan=b"%PDF-1.4\n%%EOF\n",
-        store=FileStore(tmp_path / "uploads", max_bytes=1024 * 1024),
+        store=store,
         now=now,
     )
     finding = pact.findings[0]
-    png = io.BytesIO()
-    Image.new("RGB", (4, 4), "white").save(png, "PNG")
-    store = FileStore(tmp_path / "uploads", max_bytes=1024 * 1024)
-    app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
     evidence = finding_services.add_evidence(
-        session, actor=users["opd_a"], finding_id=finding.id, data=png.getvalue(),
+        session, actor=users["opd_a"], finding_id=finding.id, data=png("white", (4, 4)),
         caption="Foto ramp", store=store, now=now,
     )  # fmt: skip
     finding_services.submit_finding(session, actor=users["opd_a"], finding_id=finding.id, now=now)
@@ -261,8 +252,7 @@ def world(app: Flask, session: Session, now: datetime, tmp_path: Path) -> Iterat
         "contact_id": contact.id,
         "token": "not-a-real-link-secret",
     }
-    yield World(users, tokens, values)
-    app.config["UPLOAD_FOLDER"] = None
+    return World(users, tokens, values)
 
 
 def _routes(app: Flask) -> list[tuple[str, str, str]]:

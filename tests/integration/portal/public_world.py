@@ -22,7 +22,7 @@ from tracker.agencies.models import Agency
 from tracker.auth import services as auth_services
 from tracker.auth.models import User
 from tracker.findings import services as finding_services
-from tracker.findings.models import Evidence
+from tracker.findings.models import Evidence, Finding
 from tracker.followers.models import Follower
 from tracker.notifications.outbox import Notice, Recipient, enqueue
 from tracker.pacts import services as pact_services
@@ -165,35 +165,33 @@ def build_world(
     )
     pact.reference = marker("pact-reference")
     ramp, sop, _play = pact.findings
-    published_photo = finding_services.add_evidence(
-        session, actor=opd, finding_id=ramp.id, data=exif_jpeg(orientation=6),
-        caption="Ramp di pintu masuk", store=store, now=start + day,
-    )  # fmt: skip
-    private_photo = finding_services.add_evidence(
-        session, actor=opd, finding_id=ramp.id, data=exif_jpeg(size=(16, 16)),
-        caption=marker("private-caption"), store=store, now=start + day,
-    )  # fmt: skip
-    finding_services.submit_finding(
-        session, actor=opd, finding_id=ramp.id, now=start + 2 * day, note=marker("submit-note")
-    )
-    finding_services.review_finding(
-        session, actor=admin, finding_id=ramp.id, decision="return",
-        comment=marker("return-comment"), now=start + 3 * day,
-    )  # fmt: skip
-    published_png = finding_services.add_evidence(
-        session, actor=opd, finding_id=ramp.id, data=text_png(),
-        caption="Ramp dari samping", store=store, now=start + 4 * day,
-    )  # fmt: skip
-    finding_services.submit_finding(session, actor=opd, finding_id=ramp.id, now=start + 5 * day)
-    finding_services.review_finding(
-        session, actor=admin, finding_id=ramp.id, decision="approve",
-        comment=marker("internal-comment"), internal=True, now=start + 9 * day,
-    )  # fmt: skip
-    published_pdf = finding_services.add_evidence(
-        session, actor=opd, finding_id=sop.id, data=authored_pdf(),
-        caption="SOP yang dipajang", store=store, now=start + 10 * day,
-    )  # fmt: skip
-    finding_services.submit_finding(session, actor=opd, finding_id=sop.id, now=start + 11 * day)
+
+    def evidence(finding: Finding, data: bytes, caption: str, days: int) -> Evidence:
+        return finding_services.add_evidence(
+            session, actor=opd, finding_id=finding.id, data=data, caption=caption, store=store,
+            now=start + days * day,
+        )  # fmt: skip
+
+    def submit(finding: Finding, days: int, note: str | None = None) -> None:
+        finding_services.submit_finding(
+            session, actor=opd, finding_id=finding.id, now=start + days * day, note=note
+        )
+
+    def review(decision: str, comment: str, days: int, internal: bool = False) -> None:
+        finding_services.review_finding(
+            session, actor=admin, finding_id=ramp.id, decision=decision, comment=comment,
+            internal=internal, now=start + days * day,
+        )  # fmt: skip
+
+    published_photo = evidence(ramp, exif_jpeg(orientation=6), "Ramp di pintu masuk", 1)
+    private_photo = evidence(ramp, exif_jpeg(size=(16, 16)), marker("private-caption"), 1)
+    submit(ramp, 2, note=marker("submit-note"))
+    review("return", marker("return-comment"), 3)
+    published_png = evidence(ramp, text_png(), "Ramp dari samping", 4)
+    submit(ramp, 5)
+    review("approve", marker("internal-comment"), 9, internal=True)
+    published_pdf = evidence(sop, authored_pdf(), "SOP yang dipajang", 10)
+    submit(sop, 11)
     for evidence in (published_photo, published_png, published_pdf):
         evidence.is_public = True
     pact_services.extend_pact(

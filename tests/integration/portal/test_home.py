@@ -8,6 +8,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from tests.builders import make_agency, make_pact, make_regency
+from tests.integration.pages import read_page
 from tracker.demo.services import DemoReport
 
 
@@ -18,9 +19,7 @@ def _rows(html: str) -> list[str]:
 def test_home_lists_every_pact_with_agency_signatory_dates_and_status(
     client: FlaskClient, demo: DemoReport
 ) -> None:
-    response = client.get("/")
-    assert response.status_code == 200
-    html = response.get_data(as_text=True)
+    html = read_page(client, "/")
     assert '<html lang="id">' in html
     rows = _rows(html)
     assert len(rows) == 15

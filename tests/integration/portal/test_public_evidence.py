@@ -19,19 +19,19 @@ from tracker.portal.images import RECIPE
 from tracker.storage import FileStore
 
 
-def _stored(uploads: Path, evidence: Evidence) -> Path:
-    return FileStore(uploads, max_bytes=1).path(evidence.storage_key or "")
+def _stored(upload_folder: Path, evidence: Evidence) -> Path:
+    return FileStore(upload_folder, max_bytes=1).path(evidence.storage_key or "")
 
 
-def _original(uploads: Path, key: str | None) -> bytes:
+def _original(upload_folder: Path, key: str | None) -> bytes:
     assert key is not None
-    return FileStore(uploads, max_bytes=1).read(key)
+    return FileStore(upload_folder, max_bytes=1).read(key)
 
 
 def test_published_photo_is_served_without_exif_gps_or_comment(
-    client: FlaskClient, world: PublicWorld, uploads: Path
+    client: FlaskClient, world: PublicWorld, upload_folder: Path
 ) -> None:
-    original = _original(uploads, world.published_photo.storage_key)
+    original = _original(upload_folder, world.published_photo.storage_key)
     with Image.open(io.BytesIO(original)) as before:
         assert before.getexif().get_ifd(ExifTags.IFD.GPSInfo), "the fixture has no GPS"
     response = client.get(f"/bukti/{world.published_photo.id}")
@@ -59,9 +59,9 @@ def test_published_png_loses_its_text_chunks(client: FlaskClient, world: PublicW
 
 
 def test_published_pdf_is_served_without_its_author_and_as_a_download(
-    client: FlaskClient, world: PublicWorld, uploads: Path
+    client: FlaskClient, world: PublicWorld, upload_folder: Path
 ) -> None:
-    assert MARK.encode() in _original(uploads, world.published_pdf.storage_key)
+    assert MARK.encode() in _original(upload_folder, world.published_pdf.storage_key)
     response = client.get(f"/bukti/{world.published_pdf.id}")
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
@@ -83,11 +83,11 @@ def test_unpublished_evidence_is_a_404_for_everyone(
 
 
 def test_copy_is_cached_and_revalidated_by_the_originals_hash_and_recipe(
-    client: FlaskClient, world: PublicWorld, uploads: Path
+    client: FlaskClient, world: PublicWorld, upload_folder: Path
 ) -> None:
     url = f"/bukti/{world.published_photo.id}"
     first = client.get(url)
-    cached = list((uploads / "public").rglob("*.jpeg"))
+    cached = list((upload_folder / "public").rglob("*.jpeg"))
     assert [p.name for p in cached] == [f"{world.published_photo.sha256}.jpeg"]
     second = client.get(url)
     assert second.get_data() == first.get_data()
@@ -101,12 +101,15 @@ def test_copy_is_cached_and_revalidated_by_the_originals_hash_and_recipe(
 
 
 def test_revalidating_a_photo_reads_no_file(
-    client: FlaskClient, world: PublicWorld, uploads: Path
+    client: FlaskClient, world: PublicWorld, upload_folder: Path
 ) -> None:
     url = f"/bukti/{world.published_photo.id}"
     etag = client.get(url).headers["ETag"]
     # Take every file away: a 304 that still answers read neither the copy nor the original.
-    for path in [*(uploads / "public").rglob("*.jpeg"), _stored(uploads, world.published_photo)]:
+    for path in [
+        *(upload_folder / "public").rglob("*.jpeg"),
+        _stored(upload_folder, world.published_photo),
+    ]:
         path.unlink()
     again = client.get(url, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.get_data() == b""
@@ -125,10 +128,10 @@ def test_unpublishing_stops_serving_even_a_cached_copy(
 
 
 def test_a_file_that_cannot_be_converted_is_not_served(
-    client: FlaskClient, session: Session, world: PublicWorld, uploads: Path
+    client: FlaskClient, session: Session, world: PublicWorld, upload_folder: Path
 ) -> None:
     # Bytes that are no longer a readable image (a damaged disk, a hand edit): never the original.
-    path = FileStore(uploads, max_bytes=1).path(world.published_png.storage_key or "")
+    path = FileStore(upload_folder, max_bytes=1).path(world.published_png.storage_key or "")
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"broken" + MARK.encode())
     response = client.get(f"/bukti/{world.published_png.id}")
     assert response.status_code == 404
@@ -161,10 +164,10 @@ def _png_claiming(width: int, height: int) -> bytes:
     ],
 )
 def test_a_published_image_too_large_to_decode_is_not_served(
-    client: FlaskClient, world: PublicWorld, uploads: Path, width: int, height: int
+    client: FlaskClient, world: PublicWorld, upload_folder: Path, width: int, height: int
 ) -> None:
-    path = FileStore(uploads, max_bytes=1).path(world.published_png.storage_key or "")
+    path = FileStore(upload_folder, max_bytes=1).path(world.published_png.storage_key or "")
     path.write_bytes(_png_claiming(width, height))
     response = client.get(f"/bukti/{world.published_png.id}")
     assert response.status_code == 404
-    assert not list((uploads / "public").rglob("*.png"))
+    assert not list((upload_folder / "public").rglob("*.png"))

@@ -38,24 +38,18 @@ PUBLIC_BLUEPRINTS = ("portal", "opendata")
 def _private_values(session: Session, world: PublicWorld) -> dict[str, str]:
     """Collect private values stored without a marker (demo accounts, heads, contacts)."""
     values: dict[str, str] = {f"world: {k}": v for k, v in world.secrets.items() if v}
-    for user in session.execute(select(User)).scalars():
-        values[f"user email {user.id}"] = user.email
-        values[f"user name {user.id}"] = user.name
-    for agency in session.execute(select(Agency)).scalars():
-        if agency.head_email:
-            values[f"agency head email {agency.id}"] = agency.head_email
-        if agency.head_name:
-            values[f"agency head name {agency.id}"] = agency.head_name
-    for contact in session.execute(select(EscalationContact)).scalars():
-        values[f"contact email {contact.id}"] = contact.email
-        values[f"contact name {contact.id}"] = contact.name
-    for regency in session.execute(select(Regency)).scalars():
-        if regency.webhook_url:
-            values[f"webhook {regency.id}"] = regency.webhook_url
-        if regency.webhook_secret:
-            values[f"webhook secret {regency.id}"] = regency.webhook_secret
-    for follower in session.execute(select(Follower)).scalars():
-        values[f"follower {follower.id}"] = follower.email
+    private_columns: list[tuple[type, tuple[str, ...]]] = [
+        (User, ("email", "name")),
+        (Agency, ("head_email", "head_name")),
+        (EscalationContact, ("email", "name")),
+        (Regency, ("webhook_url", "webhook_secret")),
+        (Follower, ("email",)),
+    ]
+    for model, columns in private_columns:
+        for row in session.execute(select(model)).scalars():
+            for column in columns:
+                if value := getattr(row, column):
+                    values[f"{model.__name__}.{column} {row.id}"] = value
     # Short values would match ordinary words; every real secret here is longer.
     return {k: v for k, v in values.items() if len(v) >= 8}
 

@@ -76,6 +76,19 @@ def _pact(session: Session, agency: Agency, now: datetime, signed_on: date, find
     return pact
 
 
+Small = tuple[Regency, Agency, Pact]
+
+
+@pytest.fixture
+def small(session: Session, now: datetime) -> Small:
+    """One regency with one agency and one pact of three findings."""
+    regency = make_regency(session, now=now, slug="kab-hitung")
+    agency = make_agency(session, regency=regency, now=now)
+    pact = _pact(session, agency, now, date(2019, 1, 8), findings=3)
+    session.commit()
+    return regency, agency, pact
+
+
 def _pages(regency: Regency, agency: Agency, pact: Pact) -> dict[str, str]:
     return {
         "home": "/",
@@ -132,12 +145,9 @@ def test_statements_per_page_are_the_same_for_1_and_200_pacts(
 
 
 def test_a_304_costs_one_statement(
-    client: FlaskClient, session: Session, now: datetime, counter: StatementCounter
+    client: FlaskClient, small: Small, counter: StatementCounter
 ) -> None:
-    regency = make_regency(session, now=now, slug="kab-hitung")
-    agency = make_agency(session, regency=regency, now=now)
-    pact = _pact(session, agency, now, date(2019, 1, 8), findings=3)
-    session.commit()
+    regency, agency, pact = small
     for url in _pages(regency, agency, pact).values():
         etag = client.get(url).headers["ETag"]
         status, statements = counter.get(client, url, headers={"If-None-Match": etag})
@@ -147,13 +157,10 @@ def test_a_304_costs_one_statement(
 
 
 def test_the_data_version_reads_only_the_highest_ids(
-    client: FlaskClient, session: Session, now: datetime, counter: StatementCounter
+    client: FlaskClient, session: Session, small: Small, counter: StatementCounter
 ) -> None:
     # Every public request reads it: a count or a sum would scan a whole table each time.
-    regency = make_regency(session, now=now, slug="kab-hitung")
-    agency = make_agency(session, regency=regency, now=now)
-    pact = _pact(session, agency, now, date(2019, 1, 8), findings=3)
-    session.commit()
+    pact = small[2]
     url = f"/pakta/{pact.id}"
     etag = client.get(url).headers["ETag"]
     assert counter.get(client, url, headers={"If-None-Match": etag}) == (304, 1)
