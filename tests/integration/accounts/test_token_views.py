@@ -28,6 +28,10 @@ def _new_token(client: FlaskClient, label: str) -> tuple[str, str]:
     return page, match.group(1)
 
 
+def _stored(session: Session, label: str) -> ApiToken:
+    return session.execute(select(ApiToken).where(ApiToken.label == label)).scalar_one()
+
+
 def _session_cookie(app: Flask, client: FlaskClient) -> str:
     """What the browser's session cookie holds, decoded."""
     cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
@@ -65,8 +69,8 @@ def test_a_revoked_token_stops_working_at_once(
     app: Flask, session: Session, clock: FixedClock, office: Office
 ) -> None:
     client = client_of(app, office.opd_a)
-    _, plaintext = _new_token(client, "skrip OPD")
-    token = session.execute(select(ApiToken).where(ApiToken.label == "skrip OPD")).scalar_one()
+    plaintext = _new_token(client, "skrip OPD")[1]
+    token = _stored(session, "skrip OPD")
     clock.set(clock.now() + timedelta(minutes=5))
     revoke = f"/staf/akun/token/{token.id}/cabut"
     response = post_form(client, revoke, {}, form="/staf/akun/token")
@@ -86,7 +90,7 @@ def test_revoking_without_a_csrf_token_leaves_the_token_alive(
     app: Flask, session: Session, now: datetime, office: Office
 ) -> None:
     client = client_of(app, office.admin_x)
-    _, plaintext = _new_token(client, "tetap hidup")
-    token = session.execute(select(ApiToken).where(ApiToken.label == "tetap hidup")).scalar_one()
-    assert client.post(f"/staf/akun/token/{token.id}/cabut").status_code == 400
+    plaintext = _new_token(client, "tetap hidup")[1]
+    revoke = f"/staf/akun/token/{_stored(session, 'tetap hidup').id}/cabut"
+    assert client.post(revoke).status_code == 400
     assert user_for_token(session, plaintext=plaintext, now=now) == office.admin_x

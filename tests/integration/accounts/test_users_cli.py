@@ -176,8 +176,7 @@ def test_token_prints_a_bearer_token_that_authenticates_its_owner(
 def test_only_the_sha256_of_a_token_is_stored(
     runner: FlaskCliRunner, session: Session, office: Office
 ) -> None:
-    owner = office.admin_x
-    plaintext = _issue(runner, owner.email)
+    plaintext = _issue(runner, office.admin_x.email)
     rows = session.execute(select(ApiToken.__table__)).all()
     assert len(rows) == 1
     assert rows[0].token_hash == hashlib.sha256(plaintext.encode()).hexdigest()
@@ -210,8 +209,7 @@ def test_tokens_lists_id_prefix_label_and_when_it_was_created_and_last_used(
 
 
 def test_tokens_says_so_when_an_account_has_none(runner: FlaskCliRunner, office: Office) -> None:
-    owner = office.admin_x
-    result = _users(runner, "tokens", owner.email)
+    result = _users(runner, "tokens", office.admin_x.email)
     assert result.exit_code == 0
     assert "has no API tokens" in result.stdout
 
@@ -219,22 +217,20 @@ def test_tokens_says_so_when_an_account_has_none(runner: FlaskCliRunner, office:
 def test_revoke_makes_the_token_fail_at_once(
     runner: FlaskCliRunner, session: Session, now: datetime, office: Office
 ) -> None:
-    owner = office.admin_x
-    plaintext = _issue(runner, owner.email)
+    plaintext = _issue(runner, office.admin_x.email)
     token_id = session.execute(select(ApiToken.id)).scalar_one()
     result = _users(runner, "revoke", str(token_id))
     assert result.exit_code == 0, result.output
     assert f"Token {token_id} revoked" in result.stdout
     assert user_for_token(session, plaintext=plaintext, now=now) is None
-    listing = _users(runner, "tokens", owner.email).stdout
+    listing = _users(runner, "tokens", office.admin_x.email).stdout
     assert _columns(listing.strip().splitlines()[1])[-1] == "2019-03-25 01:00 UTC"
 
 
 def test_revoking_twice_or_an_unknown_token_is_refused(
     runner: FlaskCliRunner, session: Session, office: Office
 ) -> None:
-    owner = office.admin_x
-    _issue(runner, owner.email)
+    _issue(runner, office.admin_x.email)
     token_id = session.execute(select(ApiToken.id)).scalar_one()
     assert _users(runner, "revoke", str(token_id)).exit_code == 0
     again = _users(runner, "revoke", str(token_id))

@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
-from tests.builders import make_regency
-from tests.integration.auth_helpers import PASSWORD, form_token, login, make_user, sent_to_login
+from tests.integration.auth_helpers import PASSWORD, form_token, login, sent_to_login
 from tracker.auth.models import User
 
 NEW = "sandi-baru-yang-kuat"
-
-
-@pytest.fixture
-def admin(session: Session, now: datetime) -> User:
-    return make_user(session, role="admin", regency=make_regency(session, now=now), now=now)
 
 
 def _change(

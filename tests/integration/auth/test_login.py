@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
-from tests.builders import make_agency, make_regency
 from tests.integration.auth_helpers import PASSWORD, form_token, make_user
+from tests.integration.office import Office
 from tracker.auth.models import User
 from tracker.clock import FixedClock
 
@@ -35,11 +35,6 @@ def _form_error(response: TestResponse) -> str:
     return re.sub(r"<[^>]+>|\s+", " ", match.group(1)).strip()
 
 
-@pytest.fixture
-def admin(session: Session, now: datetime) -> User:
-    return make_user(session, role="admin", regency=make_regency(session, now=now), now=now)
-
-
 @pytest.mark.parametrize(
     ("role", "landing"),
     [
@@ -50,17 +45,10 @@ def admin(session: Session, now: datetime) -> User:
     ],
 )
 def test_the_right_password_logs_in_and_lands_on_the_roles_page(
-    client: FlaskClient, session: Session, now: datetime, role: str, landing: str
+    client: FlaskClient, office: Office, role: str, landing: str
 ) -> None:
-    regency = make_regency(session, now=now)
-    agency = make_agency(session, regency=regency, now=now)
-    user = make_user(
-        session,
-        role=role,
-        regency=regency if role in ("admin", "observer") else None,
-        agency=agency if role == "opd" else None,
-        now=now,
-    )
+    persona = {"admin": "admin_x", "observer": "observer_x", "opd": "opd_a"}.get(role, role)
+    user = office.user(persona)
     response = _log_in(client, user.email, PASSWORD)
     assert response.status_code == 302
     assert response.headers["Location"] == landing

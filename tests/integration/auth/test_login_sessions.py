@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from tests.builders import make_regency
-from tests.integration.auth_helpers import PASSWORD, form_token, login, make_user, sent_to_login
+from tests.integration.auth_helpers import PASSWORD, form_token, login, sent_to_login
 from tests.integration.pages import client_of
 from tracker.auth.models import User
-
-
-@pytest.fixture
-def admin(session: Session, now: datetime) -> User:
-    return make_user(session, role="admin", regency=make_regency(session, now=now), now=now)
 
 
 def _session_cookie(client: FlaskClient, app: Flask) -> str:

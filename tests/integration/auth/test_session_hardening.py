@@ -4,22 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tests.builders import make_regency
-from tests.integration.auth_helpers import PASSWORD, form_token, login, make_user, sent_to_login
+from tests.integration.auth_helpers import PASSWORD, form_token, login, sent_to_login
 from tests.integration.pages import client_of
 from tracker.auth.models import User
 from tracker.demo.services import load_demo
-
-
-@pytest.fixture
-def admin(session: Session, now: datetime) -> User:
-    return make_user(session, role="admin", regency=make_regency(session, now=now), now=now)
 
 
 def test_changing_the_password_logs_out_every_other_browser(

@@ -12,8 +12,9 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from tests.builders import make_agency, make_pact, make_regency
-from tests.integration.auth_helpers import api_token, form_token, login, make_user
+from tests.builders import make_pact
+from tests.integration.auth_helpers import api_token, form_token, login
+from tests.integration.office import Office
 from tracker.errors import Conflict, Invalid
 from tracker.pacts import services
 
@@ -33,13 +34,6 @@ def test_ids_past_any_column_and_nul_in_a_query_are_refused(
     client: FlaskClient, url: str, status: int
 ) -> None:
     assert client.get(url).status_code == status
-
-
-@pytest.fixture
-def admin_and_agency(session: Session, now: datetime):  # type: ignore[no-untyped-def]
-    regency = make_regency(session, now=now)
-    agency = make_agency(session, regency=regency, now=now)
-    return make_user(session, role="admin", regency=regency, now=now), agency
 
 
 def _pact_body(agency: int, **changes: object) -> dict[str, object]:
@@ -63,9 +57,9 @@ def _pact_body(agency: int, **changes: object) -> dict[str, object]:
     ],
 )
 def test_the_api_refuses_texts_and_ids_no_column_can_hold(
-    client: FlaskClient, session: Session, now: datetime, admin_and_agency, changes, status
+    client: FlaskClient, session: Session, now: datetime, office: Office, changes, status
 ) -> None:  # type: ignore[no-untyped-def]
-    admin, agency = admin_and_agency
+    admin, agency = office.admin_x, office.a
     token = api_token(session, admin, now)
     response = client.post(
         "/api/v1/pacts",
@@ -77,9 +71,9 @@ def test_the_api_refuses_texts_and_ids_no_column_can_hold(
 
 
 def test_a_form_with_a_nul_character_is_refused(
-    client: FlaskClient, session: Session, now: datetime, admin_and_agency
+    client: FlaskClient, session: Session, now: datetime, office: Office
 ) -> None:  # type: ignore[no-untyped-def]
-    admin, agency = admin_and_agency
+    admin, agency = office.admin_x, office.a
     login(client, admin)
     token = form_token(client.get("/staf/pakta/baru").get_data(as_text=True))
     response = client.post(
@@ -90,9 +84,9 @@ def test_a_form_with_a_nul_character_is_refused(
 
 
 def test_an_extension_reaches_at_most_two_years_past_the_deadline(
-    session: Session, now: datetime, admin_and_agency
+    session: Session, now: datetime, office: Office
 ) -> None:  # type: ignore[no-untyped-def]
-    admin, agency = admin_and_agency
+    admin, agency = office.admin_x, office.a
     pact = make_pact(session, agency=agency, now=now, signed_on=date(2019, 3, 1))
     with pytest.raises(Invalid) as caught:
         services.extend_pact(
@@ -103,9 +97,9 @@ def test_an_extension_reaches_at_most_two_years_past_the_deadline(
 
 
 def test_a_fulfilled_pact_cannot_be_withdrawn(
-    session: Session, now: datetime, admin_and_agency
+    session: Session, now: datetime, office: Office
 ) -> None:  # type: ignore[no-untyped-def]
-    admin, agency = admin_and_agency
+    admin, agency = office.admin_x, office.a
     closed = now - timedelta(days=1)
     pact = make_pact(
         session, agency=agency, now=now, signed_on=date(2019, 3, 1), closed_at=[closed, closed]
