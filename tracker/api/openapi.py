@@ -343,6 +343,23 @@ def _operation(
 
 WRITE_ERRORS = (400, 401, 403, 404, 409, 422)
 
+
+def _change(tag: str, operation_id: str, summary: str, body: str, answer: Schema) -> Schema:
+    """A token-protected POST that changes one pact or finding (its id in the path, by ``tag``)."""
+    target = PACT_ID if tag == "pacts" else FINDING_ID
+    return {
+        "post": _operation(
+            operation_id,
+            summary,
+            tag,
+            {200: answer},
+            errors=WRITE_ERRORS,
+            parameters=[target],
+            body=body,
+        )
+    }
+
+
 PATHS: dict[str, dict[str, Schema]] = {
     "/openapi.json": {
         "get": _operation(
@@ -446,28 +463,20 @@ PATHS: dict[str, dict[str, Schema]] = {
             parameters=[PACT_ID],
         )
     },
-    "/pacts/{pact_id}/extend": {
-        "post": _operation(
-            "extendPact",
-            "Move the deadline later, with a reason",
-            "pacts",
-            {200: _json("Pact", "The pact with its new deadline")},
-            errors=WRITE_ERRORS,
-            parameters=[PACT_ID],
-            body="ExtendInput",
-        )
-    },
-    "/pacts/{pact_id}/withdraw": {
-        "post": _operation(
-            "withdrawPact",
-            "Cancel a pact with a reason (it stays on record)",
-            "pacts",
-            {200: _json("Pact", "The withdrawn pact")},
-            errors=WRITE_ERRORS,
-            parameters=[PACT_ID],
-            body="WithdrawInput",
-        )
-    },
+    "/pacts/{pact_id}/extend": _change(
+        "pacts",
+        "extendPact",
+        "Move the deadline later, with a reason",
+        "ExtendInput",
+        _json("Pact", "The pact with its new deadline"),
+    ),
+    "/pacts/{pact_id}/withdraw": _change(
+        "pacts",
+        "withdrawPact",
+        "Cancel a pact with a reason (it stays on record)",
+        "WithdrawInput",
+        _json("Pact", "The withdrawn pact"),
+    ),
     "/findings/{finding_id}": {
         "get": _operation(
             "getFinding",
@@ -490,28 +499,20 @@ PATHS: dict[str, dict[str, Schema]] = {
             media="multipart/form-data",
         )
     },
-    "/findings/{finding_id}/submit": {
-        "post": _operation(
-            "submitFinding",
-            "Send a finding for verification (the agency's staff)",
-            "findings",
-            {200: _json("Finding", "The submitted finding")},
-            errors=WRITE_ERRORS,
-            parameters=[FINDING_ID],
-            body="SubmitInput",
-        )
-    },
-    "/findings/{finding_id}/review": {
-        "post": _operation(
-            "reviewFinding",
-            "Approve or return a submitted finding (the regent's office)",
-            "findings",
-            {200: _json("Finding", "The finding with its review")},
-            errors=WRITE_ERRORS,
-            parameters=[FINDING_ID],
-            body="ReviewInput",
-        )
-    },
+    "/findings/{finding_id}/submit": _change(
+        "findings",
+        "submitFinding",
+        "Send a finding for verification (the agency's staff)",
+        "SubmitInput",
+        _json("Finding", "The submitted finding"),
+    ),
+    "/findings/{finding_id}/review": _change(
+        "findings",
+        "reviewFinding",
+        "Approve or return a submitted finding (the regent's office)",
+        "ReviewInput",
+        _json("Finding", "The finding with its review"),
+    ),
 }
 # A submission needs no body at all.
 PATHS["/findings/{finding_id}/submit"]["post"]["requestBody"]["required"] = False
