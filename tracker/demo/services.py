@@ -10,6 +10,7 @@ accounts, whose password is published.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -17,7 +18,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from tracker.audit.services import record
-from tracker.auth.models import UserRole
 from tracker.clock import local_today
 from tracker.demo import data
 from tracker.demo.accounts import Actors, DemoAccount, demo_accounts, has_real_accounts
@@ -63,17 +63,17 @@ def load_demo(session: Session, *, now: datetime, store: FileStore | None = None
     report.accounts = demo_accounts(working_agencies(plans))
     actors = Actors(session, report.accounts)
 
-    def add_accounts(*roles: UserRole) -> None:
-        accounts = [a for a in report.accounts if a.role in roles]
+    def add_accounts(belongs_to: Callable[[DemoAccount], bool]) -> None:
+        accounts = [a for a in report.accounts if belongs_to(a)]
         actors.add_missing(accounts, now=now, added=added)
 
     tenants = Tenants(session, actors, now, added)
     # Each account is created once what it belongs to exists; each record by who may add it.
-    add_accounts(UserRole.SUPERADMIN)
+    add_accounts(lambda a: a.regency is None)
     tenants.add_regencies()
-    add_accounts(UserRole.ADMIN, UserRole.OBSERVER)
+    add_accounts(lambda a: a.regency is not None and a.agency is None)
     tenants.add_agencies()
-    add_accounts(UserRole.OPD)
+    add_accounts(lambda a: a.agency is not None)
     tenants.add_scores()
     tenants.add_ladders()
     load_pacts(tenants, plans=plans, store=store)
