@@ -413,6 +413,7 @@ def test_the_scheduler_survives_a_database_restart(
             )
         two = _enqueue(app, regency_id)
         _wait_for("the notice after the restart", lambda: two in smtp.message_ids())
+        # The outcome is recorded just after the server accepted the mail: wait for it too.
+        _wait_for("its outcome", lambda: _state(app, two) is NotificationState.SENT)
         assert scheduler.poll() is None, log_path.read_text()
-        assert _state(app, two) is NotificationState.SENT
         assert sorted(smtp.message_ids()) == sorted([one, two])
