@@ -68,6 +68,8 @@ class Config:
     PAGE_SIZE = 50
     API_MAX_PAGE_SIZE = 200
     SQLALCHEMY_ECHO = False
+    # SQLite only: how long a writer waits for the write lock before the request answers 503.
+    SQLITE_BUSY_TIMEOUT_MS = 10_000
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False

@@ -122,7 +122,7 @@ def _validate_and_derive(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(__file__).parent / "translations")
 
 
-def _sqlite_pragmas(engine: Engine) -> None:
+def _sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
     """Make SQLite enforce foreign keys and begin real transactions (pysqlite does not)."""
 
     @event.listens_for(engine, "connect")
@@ -131,7 +131,7 @@ def _sqlite_pragmas(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms:d}")
         # Write-ahead log: readers (a slow export) and the one writer no longer block each
         # other. A database in memory keeps its own journal (the pragma answers "memory").
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -167,7 +167,7 @@ def register_extensions(app: Flask) -> None:
     app.before_request(begin_unsafe_requests_for_writing)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            _sqlite_pragmas(db.engine)
+            _sqlite_pragmas(db.engine, int(app.config["SQLITE_BUSY_TIMEOUT_MS"]))
     migrate.init_app(
         app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True
     )

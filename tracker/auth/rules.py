@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 FREE_ATTEMPTS = 3
 MAX_DELAY = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 10
+# A token's last use is noted to this precision: a busy integration does not write on every call.
+TOKEN_USE_PRECISION = timedelta(minutes=5)
 
 
 def login_delay(failed_logins: int) -> timedelta:
@@ -37,3 +39,8 @@ def password_problem(password: str, *, email: str) -> str | None:
     if len(set(password)) < 4:
         return "too_simple"
     return None
+
+
+def token_use_is_news(last_used_at: datetime | None, now: datetime) -> bool:
+    """Tell whether a token's use at ``now`` changes its noted last use (at TOKEN_USE_PRECISION)."""
+    return last_used_at is None or now - last_used_at >= TOKEN_USE_PRECISION

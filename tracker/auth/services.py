@@ -19,7 +19,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from tracker.audit.services import record
 from tracker.auth import policy
 from tracker.auth.models import ApiToken, LoginSession, User
-from tracker.auth.rules import MIN_PASSWORD_LENGTH, next_login_allowed_at, password_problem
+from tracker.auth.rules import (
+    MIN_PASSWORD_LENGTH,
+    next_login_allowed_at,
+    password_problem,
+    token_use_is_news,
+)
 from tracker.errors import Conflict, DomainError, Forbidden, Invalid, Message, NotFound
 
 # A browser login lasts at most this long, whatever the cookie says.
@@ -237,8 +242,13 @@ def revoke_token(session: Session, *, actor: User | None, token_id: int, now: da
     return token
 
 
-def user_for_token(session: Session, *, plaintext: str, now: datetime) -> User | None:
-    """Return the active owner of a live token (and note its use), or None."""
+def user_for_token(
+    session: Session, *, plaintext: str, now: datetime, note_use: bool = True
+) -> User | None:
+    """Return the active owner of a live token, or None.
+
+    With ``note_use``, the use is noted on the token when it is news (auth.rules.token_use_is_news).
+    """
     if not plaintext.startswith(TOKEN_PREFIX):
         return None
     token = session.execute(
@@ -246,7 +256,8 @@ def user_for_token(session: Session, *, plaintext: str, now: datetime) -> User |
     ).scalar_one_or_none()
     if token is None or token.revoked_at is not None or not token.user.is_active:
         return None
-    token.last_used_at = now
+    if note_use and token_use_is_news(token.last_used_at, now):
+        token.last_used_at = now
     return token.user
 
 

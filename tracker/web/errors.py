@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, Response, current_app, render_template, request
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from tracker.errors import DomainError
@@ -69,7 +70,28 @@ _PAGE_TITLES = {
     405: _l("This action is not allowed here"),
     413: _l("The upload is too large"),
     500: _l("Something went wrong on our side"),
+    503: _l("The database is busy"),
 }
+
+# How long a client is asked to wait when the database stayed busy past its timeout.
+BUSY_RETRY_AFTER_SECONDS = 5
+# SQLite's words, PostgreSQL's lock_not_available, MariaDB's lock wait timeout.
+_BUSY_MESSAGES = ("database is locked", "database is busy")
+_BUSY_SQLSTATES = {"55P03"}
+_BUSY_MYSQL_CODES = {1205}
+
+
+def database_busy(error: BaseException) -> bool:
+    """Tell whether an error says the database stayed busy (locked) past its wait."""
+    if not isinstance(error, OperationalError):
+        return False
+    orig: Any = error.orig
+    if getattr(orig, "sqlstate", None) in _BUSY_SQLSTATES:
+        return True
+    args = getattr(orig, "args", ())
+    if args and isinstance(args[0], int) and args[0] in _BUSY_MYSQL_CODES:
+        return True
+    return any(words in str(orig).lower() for words in _BUSY_MESSAGES)
 
 
 def _render_error_page(status: int, detail: str | None = None) -> tuple[str, int]:
@@ -106,6 +128,19 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response | tuple[str, int]:
+        if database_busy(error):
+            # Not a bug: writers queued past the busy timeout. Nothing was written (the step
+            # rolled back); the client may simply try again.
+            log.warning("Database busy on %s %s: %s", request.method, request.path, error)
+            detail = str(_l("The database is busy. Try again in a few seconds."))
+            answer: Response | tuple[str, int] = (
+                problem(503, "Service unavailable", detail, slug="database-busy")
+                if _wants_problem()
+                else _render_error_page(503, detail)
+            )
+            response = current_app.make_response(answer)
+            response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+            return response
         log.error("Unhandled error on %s %s", request.method, request.path, exc_info=error)
         if _wants_problem():
             return problem(

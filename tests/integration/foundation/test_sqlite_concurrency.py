@@ -11,6 +11,7 @@ import http.client
 import io
 import json
 import re
+import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -23,6 +24,7 @@ from urllib.parse import urlencode
 import flask_migrate
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from PIL import Image
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -281,3 +283,45 @@ def test_a_slow_export_reader_neither_blocks_writers_nor_breaks_the_pages_after_
     assert first and rest
     assert _request(world, "GET", "/")[0] == 200
     assert _login(world, 0) == 302
+
+
+def _extensions(client: FlaskClient, pact_id: int, headers: dict[str, str]) -> int:
+    timeline = client.get(f"/api/v1/pacts/{pact_id}/timeline", headers=headers).get_json()
+    return json.dumps(timeline).count('"pact.extended"')
+
+
+def test_a_database_busy_past_its_timeout_answers_503_with_retry_after_and_writes_nothing(
+    world: World,
+) -> None:
+    # The same file, served by an app that waits 200 ms for the write lock instead of 10 s.
+    url = str(world.app.config["SQLALCHEMY_DATABASE_URI"])
+    impatient = create_app(
+        TestConfig, DATABASE_URL=url, FROZEN_NOW=TestConfig.FROZEN_NOW, SQLITE_BUSY_TIMEOUT_MS=200
+    )
+    client = impatient.test_client()
+    pact_id = world.pact_ids[-1]
+    extend = {
+        "headers": {"Authorization": f"Bearer {world.admin_token}"},
+        "json": {"new_deadline": "2019-06-20", "reason": "Anggaran perubahan"},
+    }
+    before = _extensions(client, pact_id, extend["headers"])
+    holder = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # another writer holds the lock, and keeps it
+        refused = client.post(f"/api/v1/pacts/{pact_id}/extend", **extend)
+        assert refused.status_code == 503
+        assert refused.headers["Retry-After"] == "5"
+        assert refused.mimetype == "application/problem+json"
+        assert refused.get_json()["type"].endswith("/database-busy")
+        page = client.post("/masuk", data={"email": world.admin_email, "password": PASSWORD})
+        assert page.status_code == 503
+        assert page.headers["Retry-After"] == "5"
+        # Readers are not writers: the public pages still answer meanwhile.
+        assert client.get(f"/pakta/{pact_id}").status_code == 200
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert _extensions(client, pact_id, extend["headers"]) == before  # nothing was written
+    assert client.post(f"/api/v1/pacts/{pact_id}/extend", **extend).status_code == 200
+    with impatient.app_context():
+        db.engine.dispose()

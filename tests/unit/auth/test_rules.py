@@ -6,7 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tracker.auth.rules import login_delay, next_login_allowed_at, password_problem
+from tracker.auth.rules import (
+    login_delay,
+    next_login_allowed_at,
+    password_problem,
+    token_use_is_news,
+)
 
 FAILED_AT = datetime(2019, 3, 25, 1, 0, tzinfo=UTC)
 FIFTEEN_MINUTES = timedelta(minutes=15)
@@ -84,3 +89,20 @@ def test_password_problem_names_what_is_wrong(
     password: str, email: str, problem: str | None
 ) -> None:
     assert password_problem(password, email=email) == problem
+
+
+@pytest.mark.parametrize(
+    ("last_used_at", "used_at", "news"),
+    [
+        pytest.param(None, FAILED_AT, True, id="first-use"),
+        pytest.param(FAILED_AT, FAILED_AT + timedelta(seconds=1), False, id="a-second-later"),
+        pytest.param(FAILED_AT, FAILED_AT + timedelta(minutes=4, seconds=59), False, id="4m59s"),
+        pytest.param(FAILED_AT, FAILED_AT + timedelta(minutes=5), True, id="five-minutes-later"),
+        pytest.param(FAILED_AT, FAILED_AT + timedelta(days=3), True, id="days-later"),
+    ],
+)
+def test_a_tokens_use_is_noted_to_five_minutes(
+    last_used_at: datetime | None, used_at: datetime, news: bool
+) -> None:
+    # A busy integration calling every second writes its token's row once per five minutes.
+    assert token_use_is_news(last_used_at, used_at) is news
