@@ -105,11 +105,6 @@ def pacts_visible_to(user: User) -> ColumnElement[bool]:
     return Pact.agency_id.in_(select(Agency.id).where(agencies_visible_to(user)))
 
 
-def findings_visible_to(user: User) -> ColumnElement[bool]:
-    """Return a condition on Finding selecting what ``user`` may read."""
-    return Finding.agency_id.in_(select(Agency.id).where(agencies_visible_to(user)))
-
-
 def own_regency(user: User | None) -> int:
     """Return the regency whose whole lists ``user`` reads (an admin's or an observer's).
 
