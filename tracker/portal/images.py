@@ -34,7 +34,11 @@ from tracker.errors import NotFound
 from tracker.storage import JPEG, PDF, PNG, FileStore
 
 # Bump when the conversion changes, so cached copies are made again.
-RECIPE = "v1"
+# v2: a PDF's copy holds its pages only (v1 kept orphaned XMP, scripts and attachments).
+RECIPE = "v2"
+# What a page may carry that names its maker or acts on its own: metadata, private data,
+# actions on opening and closing, annotations (links, attached files, form fields).
+_PAGE_KEYS_DROPPED = ("/Metadata", "/PieceInfo", "/AA", "/Annots")
 JPEG_QUALITY = 88
 
 
@@ -85,18 +89,23 @@ def reencode_image(data: bytes, content_type: str) -> bytes:
 
 
 def strip_pdf(data: bytes) -> bytes:
-    """Return the PDF without its document information and XMP metadata; raise ValueError."""
+    """Return the PDF's pages alone: no document information, XMP, scripts or attached files.
+
+    A new document takes the pages over, so only what a page refers to is written: the
+    catalogue's /Metadata, /OpenAction, /Names (JavaScript, embedded files) and /AcroForm stay
+    behind, orphaned objects included. Raise ValueError for what is not a readable PDF.
+    """
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise ValueError("encrypted PDF")
-        writer = PdfWriter(clone_from=reader)
-        writer.metadata = None
-        writer.xmp_metadata = None
-        for page in writer.pages:
-            for key in ("/Metadata", "/PieceInfo"):
+        writer = PdfWriter()
+        for source in reader.pages:
+            page = writer.add_page(source)
+            for key in _PAGE_KEYS_DROPPED:
                 if key in page:
                     del page[NameObject(key)]
+        writer.metadata = None
         out = io.BytesIO()
         writer.write(out)
     except (PyPdfError, OSError, KeyError, TypeError) as exc:
