@@ -15,7 +15,7 @@ from tracker.agencies.models import Agency
 from tracker.auth.models import User, UserRole
 from tracker.errors import Forbidden
 from tracker.findings.models import Finding
-from tracker.findings.rules import FindingStatus
+from tracker.findings.rules import FindingStatus, is_submittable
 from tracker.pacts.models import Pact
 
 _ADMIN, _OBSERVER, _OPD, _SUPER = (
@@ -217,6 +217,18 @@ def can_add_evidence(user: User | None, finding: Finding) -> bool:
         FindingStatus.CLOSED,
         FindingStatus.SUBMITTED,
     )
+
+
+def can_submit_finding(user: User | None, finding: Finding) -> bool:
+    """Send the finding to review now: own agency's staff, with evidence, from an open status."""
+    return can_work_on_finding(user, finding.agency) and is_submittable(
+        finding.status, bool(finding.evidence)
+    )
+
+
+def can_review_now(user: User | None, finding: Finding) -> bool:
+    """Decide on the finding now: a reviewer of its regency, while it awaits review."""
+    return can_review_finding(user, finding.agency) and finding.status is FindingStatus.SUBMITTED
 
 
 # --- notices (the outbox) and the regency's notification settings -------------------------

@@ -50,6 +50,11 @@ def can_transition(current: FindingStatus, target: FindingStatus) -> bool:
     return target in ALLOWED_TRANSITIONS[current]
 
 
+def is_submittable(status: FindingStatus, has_evidence: bool) -> bool:
+    """Tell whether a finding may go to review now: with evidence, from a status that allows it."""
+    return has_evidence and can_transition(status, FindingStatus.SUBMITTED)
+
+
 class EvidenceKind(StrEnum):
     """What a piece of evidence is."""
 

@@ -20,7 +20,7 @@ from tracker.findings.rules import (
     FindingLimit,
     FindingStatus,
     ReviewDecision,
-    can_transition,
+    is_submittable,
 )
 from tracker.labels import FINDING_STATUS
 from tracker.storage import EVIDENCE_TYPES, IMAGES, FileStore
@@ -141,24 +141,24 @@ def add_evidence(
     return evidence
 
 
+def _why_not_submittable(finding: Finding) -> Message:
+    """Say why a finding cannot go to review now (findings.rules.is_submittable said no)."""
+    if finding.status is FindingStatus.OPEN or not finding.evidence:
+        return _l("Add at least one piece of evidence before submitting.")
+    if finding.status is FindingStatus.RETURNED:
+        return _l("Add new evidence that answers the reviewer's comment before submitting again.")
+    return _l(
+        "A finding that is %(status)s cannot be submitted.", status=FINDING_STATUS[finding.status]
+    )
+
+
 def submit_finding(
     session: Session, *, actor: User, finding_id: int, now: datetime, note: str | None = None
 ) -> Finding:
     """Send a finding to the regent's office for verification."""
     finding = load_finding_for(session, actor=actor, finding_id=finding_id, action="submit")
-    if finding.status is FindingStatus.OPEN or not finding.evidence:
-        raise Conflict(_l("Add at least one piece of evidence before submitting."))
-    if finding.status is FindingStatus.RETURNED:
-        raise Conflict(
-            _l("Add new evidence that answers the reviewer's comment before submitting again.")
-        )
-    if not can_transition(finding.status, FindingStatus.SUBMITTED):
-        raise Conflict(
-            _l(
-                "A finding that is %(status)s cannot be submitted.",
-                status=FINDING_STATUS[finding.status],
-            )
-        )
+    if not is_submittable(finding.status, bool(finding.evidence)):
+        raise Conflict(_why_not_submittable(finding))
     if note and len(note.strip()) > FindingLimit.NOTE:
         raise Invalid(
             _l("The finding could not be submitted."),

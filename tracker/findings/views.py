@@ -21,7 +21,7 @@ from tracker.findings import queries, services
 from tracker.findings.catalogue import BY_CODE
 from tracker.findings.forms import ACCEPTED_FILES, EvidenceForm, PublishForm, ReviewForm, SubmitForm
 from tracker.findings.models import Finding
-from tracker.findings.rules import FindingStatus, ReviewDecision, can_transition
+from tracker.findings.rules import ReviewDecision
 from tracker.storage import JPEG, PDF, PNG, get_file_store
 from tracker.web.forms import submit_form
 
@@ -51,13 +51,6 @@ def _render(
         include_internal=policy.can_read_internal_comments(actor, finding.agency),
     )
     works_on_it = policy.can_work_on_finding(actor, finding.agency)
-    can_submit = bool(
-        works_on_it and finding.evidence and can_transition(finding.status, FindingStatus.SUBMITTED)
-    )
-    can_review = (
-        policy.can_review_finding(actor, finding.agency)
-        and finding.status is FindingStatus.SUBMITTED
-    )
     entry = BY_CODE.get(finding.code) if finding.code else None
     evidence_form = evidence_form or EvidenceForm(formdata=None)
     evidence_form.file.description = _l(
@@ -69,8 +62,8 @@ def _render(
         page=page,
         can_add_evidence=policy.can_add_evidence(actor, finding),
         works_on_it=works_on_it,
-        can_submit=can_submit,
-        can_review=can_review,
+        can_submit=policy.can_submit_finding(actor, finding),
+        can_review=policy.can_review_now(actor, finding),
         can_publish=policy.can_publish_evidence(actor, finding.agency),
         publish_form=publish_form or PublishForm(formdata=None),
         evidence_form=evidence_form,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.findings.rules import FindingStatus, can_transition, is_web_address
+from tracker.findings.rules import FindingStatus, can_transition, is_submittable, is_web_address
 
 OPEN = FindingStatus.OPEN
 IN_PROGRESS = FindingStatus.IN_PROGRESS
@@ -72,3 +72,20 @@ def test_finding_cannot_skip_verification_or_leave_closed(
 )
 def test_only_a_web_address_becomes_a_link(url: str | None, linked: bool) -> None:
     assert is_web_address(url) is linked
+
+
+@pytest.mark.parametrize(
+    ("status", "has_evidence", "submittable"),
+    [
+        pytest.param(FindingStatus.OPEN, False, False, id="open-without-evidence"),
+        pytest.param(FindingStatus.IN_PROGRESS, True, True, id="in-progress-with-evidence"),
+        pytest.param(FindingStatus.IN_PROGRESS, False, False, id="in-progress-evidence-gone"),
+        pytest.param(FindingStatus.SUBMITTED, True, False, id="already-submitted"),
+        pytest.param(FindingStatus.RETURNED, True, False, id="returned-needs-new-evidence"),
+        pytest.param(FindingStatus.CLOSED, True, False, id="closed"),
+    ],
+)
+def test_a_finding_goes_to_review_with_evidence_from_a_status_that_allows_it(
+    status: FindingStatus, has_evidence: bool, submittable: bool
+) -> None:
+    assert is_submittable(status, has_evidence) is submittable
