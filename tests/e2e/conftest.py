@@ -14,18 +14,14 @@ the same bytes.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import flask_migrate
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
-from werkzeug.serving import make_server
 
-from config import TestConfig
-from tracker import create_app
+from tests.live import serving, sqlite_app
 from tracker.clock import get_clock
 from tracker.demo.services import load_demo
 from tracker.extensions import db
@@ -81,29 +77,12 @@ def shoot(page: Page, path: Path) -> None:
 @contextmanager
 def _serve(folder: Path) -> Iterator[str]:
     """Serve the app from a SQLite file in `folder` with the demo data committed; yield its URL."""
-    # FROZEN_NOW given here too: a TRACKER_FROZEN_NOW in the environment must not move the clock.
-    app = create_app(
-        TestConfig,
-        DATABASE_URL="sqlite:///" + str(folder / "e2e.sqlite3"),
-        FROZEN_NOW=TestConfig.FROZEN_NOW,
-    )
-    app.instance_path = str(folder / "instance")
+    app = sqlite_app(folder, "e2e.sqlite3")
     with app.app_context():
-        flask_migrate.upgrade()
         load_demo(db.session, now=get_clock().now())
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        with app.app_context():
-            # Close the pooled SQLite connections now, not at garbage collection.
-            db.engine.dispose()
+    with serving(app, "e2e-live-server") as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="session")

@@ -21,19 +21,18 @@ from datetime import date
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
-import flask_migrate
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from werkzeug.serving import make_server
 
 from config import TestConfig
 from tests.builders import make_agency, make_pact, make_regency
 from tests.conftest import TEST_NOW, external_database_url
 from tests.integration.auth_helpers import PASSWORD, make_user
+from tests.live import serving, sqlite_app
 from tracker import create_app
 from tracker.auth import services as auth_services
 from tracker.extensions import db
@@ -61,52 +60,33 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    folder = tmp_path_factory.mktemp("sqlite-concurrency")
-    app = create_app(
-        TestConfig,
-        DATABASE_URL="sqlite:///" + str(folder / "tracker.sqlite3"),
-        FROZEN_NOW=TestConfig.FROZEN_NOW,
-    )
-    app.instance_path = str(folder / "instance")
-    with app.app_context():
-        flask_migrate.upgrade()
-        with Session(db.engine) as session:
-            regency = make_regency(session, now=TEST_NOW, slug="kab-serentak")
-            agency = make_agency(session, regency=regency, now=TEST_NOW)
-            pacts = [
-                make_pact(
-                    session, agency=agency, now=TEST_NOW, signed_on=date(2019, 1, 8), findings=3
-                )
-                for _ in range(20)
-            ]
-            session.commit()
-            admin = make_user(session, role="admin", now=TEST_NOW, regency=regency)
-            opd = make_user(session, role="opd", now=TEST_NOW, agency=agency)
-            admin_token = auth_services.issue_token(
-                session, actor=None, owner=admin, now=TEST_NOW
-            ).plaintext
-            opd_token = auth_services.issue_token(
-                session, actor=None, owner=opd, now=TEST_NOW
-            ).plaintext
-            session.commit()
-            world_data = (
-                admin_token,
-                opd_token,
-                admin.email,
-                [p.id for p in pacts],
-                [f.id for p in pacts for f in p.findings],
-            )
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="sqlite-concurrency", daemon=True)
-    thread.start()
-    try:
-        yield World(f"127.0.0.1:{server.server_port}", app, *world_data)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        with app.app_context():
-            db.engine.dispose()
+    app = sqlite_app(tmp_path_factory.mktemp("sqlite-concurrency"))
+    with app.app_context(), Session(db.engine) as session:
+        regency = make_regency(session, now=TEST_NOW, slug="kab-serentak")
+        agency = make_agency(session, regency=regency, now=TEST_NOW)
+        pacts = [
+            make_pact(session, agency=agency, now=TEST_NOW, signed_on=date(2019, 1, 8), findings=3)
+            for _ in range(20)
+        ]
+        session.commit()
+        admin = make_user(session, role="admin", now=TEST_NOW, regency=regency)
+        opd = make_user(session, role="opd", now=TEST_NOW, agency=agency)
+        admin_token = auth_services.issue_token(
+            session, actor=None, owner=admin, now=TEST_NOW
+        ).plaintext
+        opd_token = auth_services.issue_token(
+            session, actor=None, owner=opd, now=TEST_NOW
+        ).plaintext
+        session.commit()
+        world_data = (
+            admin_token,
+            opd_token,
+            admin.email,
+            [p.id for p in pacts],
+            [f.id for p in pacts for f in p.findings],
+        )
+    with serving(app, "sqlite-concurrency") as port:
+        yield World(f"127.0.0.1:{port}", app, *world_data)
 
 
 def _request(
