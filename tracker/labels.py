@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from tracker.assessments.rules import Zone
 from tracker.auth.models import UserRole
 from tracker.findings.rules import FindingCategory, FindingStatus
-from tracker.pacts.rules import PactStatus
+from tracker.pacts.rules import PactOutcome, PactStatus
 
 PACT_STATUS: dict[PactStatus, LazyString] = {
     PactStatus.ON_TRACK: _l("On track"),
@@ -20,6 +20,18 @@ PACT_STATUS: dict[PactStatus, LazyString] = {
     PactStatus.FULFILLED: _l("Fulfilled"),
     PactStatus.FULFILLED_LATE: _l("Fulfilled late"),
     PactStatus.WITHDRAWN: _l("Withdrawn"),
+    PactStatus.DECIDED: _l("Decided by the regent"),
+    PactStatus.NOT_RECORDED: _l("Outcome not recorded"),
+    PactStatus.UNDATED: _l("Date not recorded"),
+}
+
+PACT_OUTCOME: dict[PactOutcome, LazyString] = {
+    PactOutcome.FULFILLED: _l("Declared fulfilled"),
+    PactOutcome.REPRIMAND: _l("Reprimand"),
+    PactOutcome.REPLACED: _l("Replaced"),
+    PactOutcome.RESIGNED: _l("Resigned"),
+    PactOutcome.OTHER: _l("Other decision"),
+    PactOutcome.NOT_RECORDED: _l("Outcome not recorded"),
 }
 
 FINDING_STATUS: dict[FindingStatus, LazyString] = {
@@ -28,6 +40,7 @@ FINDING_STATUS: dict[FindingStatus, LazyString] = {
     FindingStatus.SUBMITTED: _l("Awaiting verification"),
     FindingStatus.RETURNED: _l("Returned"),
     FindingStatus.CLOSED: _l("Closed"),
+    FindingStatus.UNRESOLVABLE: _l("Cannot be followed up"),
 }
 
 FINDING_CATEGORY: dict[FindingCategory, LazyString] = {
@@ -41,6 +54,7 @@ ZONE: dict[Zone, LazyString] = {
     Zone.GREEN: _l("Green"),
     Zone.YELLOW: _l("Yellow"),
     Zone.RED: _l("Red"),
+    Zone.BLACK: _l("Black"),
 }
 
 

@@ -1,9 +1,16 @@
 """Import every model so that the metadata (and Alembic) sees all tables."""
 
 from tracker.agencies.models import Agency
-from tracker.assessments.models import Assessment, AssessmentBand, AssessmentScheme, UnitResult
+from tracker.assessments.models import (
+    Assessment,
+    AssessmentBand,
+    AssessmentNote,
+    AssessmentScheme,
+    UnitResult,
+)
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import ApiToken, LoginSession, User, UserRole
+from tracker.commitments.models import Commitment, RegencyEvent
 from tracker.findings.models import Evidence, Finding, Review
 from tracker.followers.models import Follower
 from tracker.notifications.models import (
@@ -21,8 +28,10 @@ __all__ = [
     "ApiToken",
     "Assessment",
     "AssessmentBand",
+    "AssessmentNote",
     "AssessmentScheme",
     "AuditEvent",
+    "Commitment",
     "DataSnapshot",
     "EscalationContact",
     "Evidence",
@@ -35,6 +44,7 @@ __all__ = [
     "Pact",
     "PactExtension",
     "Regency",
+    "RegencyEvent",
     "Review",
     "SchedulerLock",
     "UnitResult",

@@ -18,6 +18,29 @@ class Zone(StrEnum):
     GREEN = "green"
     YELLOW = "yellow"
     RED = "red"
+    # "Zona hitam": the lowest band of the provisional Opini Ombudsman scheme (2025 onward).
+    BLACK = "black"
+
+
+class AssessmentResult(StrEnum):
+    """What a source gives for a year: a score, only a zone, or that no assessment took place."""
+
+    SCORED = "scored"
+    ZONE_ONLY = "zone_only"
+    NOT_ASSESSED = "not_assessed"
+
+
+class TargetKind(StrEnum):
+    """What a pact or a regency pact promises of the next assessment."""
+
+    # At least this zone (green better than yellow better than red better than black).
+    ZONE = "zone"
+    # At least this grade (A best).
+    GRADE = "grade"
+    # At least this score.
+    SCORE = "score"
+    # A higher score than the year before (Solok Selatan 2023: "raise next year's result").
+    IMPROVE = "improve"
 
 
 @dataclass(frozen=True)
@@ -102,10 +125,23 @@ _FIVE_GRADES = (
 # DOMAIN.md section 3. The database holds the live copy (seeded by a migration, editable by an
 # admin); this tuple is the reference the migration test compares against.
 DEFAULT_SCHEMES: tuple[SchemeSpec, ...] = (
+    # The survey ran with the same three colours; its exact bands are unconfirmed.
+    SchemeSpec(
+        "Penilaian Kepatuhan 2013–2014 (provisional)",
+        2013,
+        2014,
+        _THREE_ZONES,
+        is_provisional=True,
+    ),
     SchemeSpec("Penilaian Kepatuhan 2015–2019", 2015, 2019, _THREE_ZONES),
     SchemeSpec("Penilaian Kepatuhan 2021", 2021, 2021, _THREE_ZONES),
     SchemeSpec("Penilaian Kepatuhan 2022–2024", 2022, 2024, _FIVE_GRADES),
+    # The lowest band is reported as a black zone (one source, 2026); thresholds unconfirmed.
     SchemeSpec(
-        "Opini Ombudsman 2025– (provisional)", 2025, None, _FIVE_GRADES, is_provisional=True
+        "Opini Ombudsman 2025– (provisional)",
+        2025,
+        None,
+        (*_FIVE_GRADES[:-1], _band("0.00", "31.99", Zone.BLACK, "E", "kualitas terendah")),
+        is_provisional=True,
     ),
 )

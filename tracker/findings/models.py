@@ -43,6 +43,9 @@ class Finding(Base):
     # When it was last sent for verification: the queue is oldest first.
     submitted_at: Mapped[datetime | None] = mapped_column(index=True)
     closed_at: Mapped[datetime | None]
+    # Status UNRESOLVABLE (tidak dapat ditindaklanjuti): when and why the regent's office said so.
+    unresolvable_at: Mapped[datetime | None]
+    unresolvable_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
 
     agency: Mapped[Agency] = relationship()

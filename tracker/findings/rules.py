@@ -32,6 +32,9 @@ class FindingStatus(StrEnum):
     SUBMITTED = "submitted"
     RETURNED = "returned"
     CLOSED = "closed"
+    # SIPTL's "tidak dapat ditindaklanjuti": decided by the regent's office with a reason;
+    # neither closed nor a breach (DOMAIN.md section 5).
+    UNRESOLVABLE = "unresolvable"
 
 
 # DOMAIN.md section 5: open → in_progress (evidence) → submitted → closed or returned; a returned
@@ -42,6 +45,7 @@ ALLOWED_TRANSITIONS: dict[FindingStatus, frozenset[FindingStatus]] = {
     FindingStatus.SUBMITTED: frozenset({FindingStatus.CLOSED, FindingStatus.RETURNED}),
     FindingStatus.RETURNED: frozenset({FindingStatus.IN_PROGRESS}),
     FindingStatus.CLOSED: frozenset(),
+    FindingStatus.UNRESOLVABLE: frozenset(),
 }
 
 

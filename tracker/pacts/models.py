@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.db import Base, Str64, Str500
-from tracker.pacts.rules import DEFAULT_PERIOD_MONTHS, PactLimit, effective_deadline
+from tracker.assessments.rules import TargetKind
+from tracker.db import Base, Str64, Str500, text_enum
+from tracker.pacts.rules import DEFAULT_PERIOD_MONTHS, PactLimit, PactOutcome, effective_deadline
 
 if TYPE_CHECKING:
     from tracker.agencies.models import Agency
@@ -31,6 +32,16 @@ class Pact(Base):
             "(withdrawn_at IS NULL AND withdrawal_reason IS NULL)"
             " OR (withdrawn_at IS NOT NULL AND withdrawal_reason IS NOT NULL)",
             name="withdrawal_has_reason",
+        ),
+        # A decision has its date; "not recorded" has none, since no source gives one.
+        CheckConstraint(
+            "outcome IS NULL OR outcome = 'not_recorded' OR outcome_on IS NOT NULL",
+            name="decision_has_date",
+        ),
+        CheckConstraint(
+            "(target_kind IS NULL AND target_year IS NULL)"
+            " OR (target_kind IS NOT NULL AND target_year IS NOT NULL)",
+            name="target_has_year",
         ),
     )
 
@@ -55,6 +66,22 @@ class Pact(Base):
     scan_sha256: Mapped[Str64 | None]
     scan_size_bytes: Mapped[int | None]
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The recorded outcome (DOMAIN.md section 2.5): the regent's decision with its date, note
+    # and optional document (PDF, kept by the file store), or NOT_RECORDED for a pact entered
+    # from the past whose end no source reports. Null: nothing recorded, the status is derived.
+    outcome: Mapped[PactOutcome | None] = mapped_column(text_enum(PactOutcome, "outcome"))
+    outcome_on: Mapped[date | None]
+    outcome_note: Mapped[str | None] = mapped_column(Text)
+    outcome_document_key: Mapped[Str64 | None]
+    outcome_document_sha256: Mapped[Str64 | None]
+    outcome_document_size_bytes: Mapped[int | None]
+    outcome_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    outcome_recorded_at: Mapped[datetime | None]
+    # What the pact promises of the agency's unit result in target_year (optional).
+    target_kind: Mapped[TargetKind | None] = mapped_column(text_enum(TargetKind, "target_kind"))
+    # The zone, grade or score the target names; null for IMPROVE.
+    target_value: Mapped[str | None] = mapped_column(String(8))
+    target_year: Mapped[int | None]
     is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime]
 

@@ -20,6 +20,7 @@ from tracker.findings.rules import FindingCategory, FindingStatus
 from tracker.pacts import rules
 from tracker.pacts.models import Pact, PactExtension
 from tracker.pacts.rules import (
+    PactOutcome,
     PactStatus,
     days_left,
     effective_deadline,
@@ -52,6 +53,11 @@ class PactRow:
     status: PactStatus
     findings_total: int
     findings_closed: int
+    # Found impossible to follow up (tidak dapat ditindaklanjuti): neither open nor closed.
+    findings_unresolvable: int
+    # The recorded outcome (the regent's decision, or not recorded), None when none is.
+    outcome: PactOutcome | None
+    outcome_on: date | None
     is_demo: bool
     source: str | None
 
@@ -104,11 +110,13 @@ _PactRecord = Row[*tuple[Any, ...]]
 def _rows_statement() -> Select[*tuple[Any, ...]]:
     """Select the columns a pact row needs, with its findings and extensions aggregated."""
     closed = Finding.status == FindingStatus.CLOSED
+    unresolvable = Finding.status == FindingStatus.UNRESOLVABLE
     findings = (
         select(
             Finding.pact_id.label("pact_id"),
             func.count(Finding.id).label("total"),
             func.sum(case((closed, 1), else_=0)).label("closed"),
+            func.sum(case((unresolvable, 1), else_=0)).label("unresolvable"),
             func.max(case((closed, Finding.closed_at))).label("last_closed_at"),
         )
         .where(Finding.pact_id.is_not(None))
@@ -132,12 +140,15 @@ def _rows_statement() -> Select[*tuple[Any, ...]]:
             Pact.signed_on,
             Pact.period_months,
             Pact.withdrawn_at,
+            Pact.outcome,
+            Pact.outcome_on,
             Pact.is_demo,
             Pact.source,
             *prefixed("agency", Agency.id, Agency.slug, Agency.name, Agency.kind),
             *prefixed("regency", Regency.slug, Regency.name, Regency.timezone),
             func.coalesce(findings.c.total, 0).label("total"),
             func.coalesce(findings.c.closed, 0).label("closed"),
+            func.coalesce(findings.c.unresolvable, 0).label("unresolvable"),
             findings.c.last_closed_at,
             extensions.c.extended_to,
         )
@@ -153,6 +164,7 @@ def _rows_statement() -> Select[*tuple[Any, ...]]:
 def _to_row(r: _PactRecord, today_in: _TodayCache, due_soon_days: int) -> PactRow:
     # SUM over no rows, and some drivers' Decimal results: normalise to int.
     total, closed = int(r.total or 0), int(r.closed or 0)
+    unresolvable = int(r.unresolvable or 0)
     tz = ZoneInfo(r.regency_timezone)
     today = today_in(r.regency_timezone)
     deadline_on = effective_deadline(r.signed_on, r.period_months, r.extended_to)
@@ -167,13 +179,15 @@ def _to_row(r: _PactRecord, today_in: _TodayCache, due_soon_days: int) -> PactRo
             deadline_on=deadline_on,
             today=today,
             findings_total=total,
-            findings_open=total - closed,
+            findings_open=total - closed - unresolvable,
             last_closed_on=last_closed_on,
             withdrawn=r.withdrawn_at is not None,
+            outcome=r.outcome,
             due_soon_days=due_soon_days,
         ),
         findings_total=total,
         findings_closed=closed,
+        findings_unresolvable=unresolvable,
     )
 
 

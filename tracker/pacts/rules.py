@@ -35,12 +35,38 @@ class PactStatus(StrEnum):
     FULFILLED = "fulfilled"
     FULFILLED_LATE = "fulfilled_late"
     WITHDRAWN = "withdrawn"
+    # The regent recorded a decision that ends the pact (PactOutcome, other than not recorded).
+    DECIDED = "decided"
+    # A pact entered from the past whose end no source reports: never a breach.
+    NOT_RECORDED = "not_recorded"
+    # No signing date, so no deadline: neither on track nor overdue.
+    UNDATED = "undated"
+
+
+class PactOutcome(StrEnum):
+    """What the regent decided at a pact's end, or that no source reports its end.
+
+    An extension is the regent's decision too, but it keeps the pact running: it is recorded
+    as a PactExtension (a new deadline with its reason), not as an outcome.
+    """
+
+    FULFILLED = "fulfilled"
+    REPRIMAND = "reprimand"
+    REPLACED = "replaced"
+    RESIGNED = "resigned"
+    OTHER = "other"
+    NOT_RECORDED = "not_recorded"
 
 
 # Every finding closed: the promise was kept, in time or late.
 FULFILLED_STATUSES = frozenset({PactStatus.FULFILLED, PactStatus.FULFILLED_LATE})
-# Settled: fulfilled or withdrawn. A settled pact counts no more days and takes no more changes.
-SETTLED_STATUSES = FULFILLED_STATUSES | {PactStatus.WITHDRAWN}
+# Settled: fulfilled, withdrawn, decided by the regent, or ended without a recorded outcome. A
+# settled pact counts no more days, gets no reminder or escalation and takes no extension.
+SETTLED_STATUSES = FULFILLED_STATUSES | {
+    PactStatus.WITHDRAWN,
+    PactStatus.DECIDED,
+    PactStatus.NOT_RECORDED,
+}
 
 
 # Running: the deadline lies ahead and the findings are not all closed.
@@ -98,22 +124,29 @@ def pact_status(
     last_closed_on: date | None,
     due_soon_days: int,
     withdrawn: bool = False,
+    outcome: PactOutcome | None = None,
 ) -> PactStatus:
-    """Derive a pact's status from its deadline, its findings' closing dates and today.
+    """Derive a pact's status from its recorded outcome, deadline, findings and today.
 
-    ``today`` and ``last_closed_on`` are local dates of the pact's regency. A pact without
-    findings is judged on its deadline alone: nothing has been shown to be done.
+    ``today`` and ``last_closed_on`` are local dates of the pact's regency. ``findings_open``
+    counts findings neither closed nor found impossible to follow up. A pact without findings
+    is judged on its deadline alone: nothing has been shown to be done. A recorded outcome
+    wins over every derivation: the regent's decision, or a source that reports no end.
     """
     if withdrawn:
         return PactStatus.WITHDRAWN
+    if outcome is PactOutcome.NOT_RECORDED:
+        return PactStatus.NOT_RECORDED
+    if outcome is not None:
+        return PactStatus.DECIDED
     if findings_total > 0 and findings_open == 0:
         if deadline_on is None or last_closed_on is None or last_closed_on <= deadline_on:
             return PactStatus.FULFILLED
         return PactStatus.FULFILLED_LATE
     left = days_left(deadline_on, today)
     if left is None:
-        # No signing date, no deadline: a missing date is not a breach.
-        return PactStatus.ON_TRACK
+        # No signing date, no deadline: a missing date is not a breach, nor "on track".
+        return PactStatus.UNDATED
     if left < 0:
         return PactStatus.OVERDUE
     if left <= due_soon_days:

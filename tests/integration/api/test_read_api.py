@@ -113,7 +113,7 @@ def test_pact_without_signing_date_has_no_deadline_and_is_not_overdue(
     )
     body = client.get(f"/api/v1/pacts/{pact.id}").get_json()
     assert body["deadline"] is None and body["days_left"] is None
-    assert body["status"] == "on_track"
+    assert body["status"] == "undated"
 
 
 def test_status_uses_the_regency_local_date(

@@ -65,6 +65,13 @@ def test_score_gets_green_yellow_or_red_zone_without_grade_up_to_2021(
         pytest.param(score, year, grade, zone, id=f"{year}-{score}-grade-{grade}-{zone}")
         for year in FIVE_GRADE_YEARS + PROVISIONAL_YEARS
         for score, grade, zone in FIVE_GRADE_SCORES
+        # From 2025 the lowest band is reported as a black zone (DOMAIN.md section 3).
+        if not (year in PROVISIONAL_YEARS and grade == "E")
+    ]
+    + [
+        pytest.param(score, year, "E", Zone.BLACK, id=f"{year}-{score}-grade-E-black")
+        for year in PROVISIONAL_YEARS
+        for score in ("31.99", "0.00")
     ],
 )
 def test_score_gets_grade_a_to_e_from_2022_with_two_decimal_boundaries(
@@ -80,7 +87,7 @@ def test_score_gets_grade_a_to_e_from_2022_with_two_decimal_boundaries(
     "year",
     [
         pytest.param(2020, id="2020-pandemic-no-assessment"),
-        pytest.param(2014, id="2014-before-first-scheme"),
+        pytest.param(2012, id="2012-before-first-scheme"),
     ],
 )
 def test_score_in_a_year_without_assessment_gets_no_zone(year: int) -> None:
@@ -94,6 +101,8 @@ def test_score_in_a_year_without_assessment_gets_no_zone(year: int) -> None:
         pytest.param(2019, False, id="2019-official"),
         pytest.param(2021, False, id="2021-official"),
         pytest.param(2024, False, id="2024-official"),
+        pytest.param(2013, True, id="2013-bands-unconfirmed-provisional"),
+        pytest.param(2014, True, id="2014-bands-unconfirmed-provisional"),
         pytest.param(2025, True, id="2025-opini-ombudsman-provisional"),
         pytest.param(2030, True, id="2030-open-ended-provisional"),
     ],

@@ -10,7 +10,7 @@ import pytest
 
 from config import Config
 from tracker.clock import local_today
-from tracker.pacts.rules import PactStatus, days_left, pact_status
+from tracker.pacts.rules import PactOutcome, PactStatus, days_left, pact_status
 
 DEADLINE = date(2019, 4, 8)  # Sumbawa Barat: signed 2019-01-08, three months.
 # The threshold the app reads (TRACKER_DUE_SOON_DAYS overrides it).
@@ -128,7 +128,7 @@ def test_a_pact_is_due_soon_from_fourteen_days_before_its_deadline() -> None:
                 "findings_total": 3,
                 "findings_open": 3,
             },
-            PactStatus.ON_TRACK,
+            PactStatus.UNDATED,
             id="no-signing-date-never-overdue",
         ),
         pytest.param(
@@ -212,9 +212,9 @@ def test_pact_status_is_derived_from_deadline_findings_and_today(
 
 
 def test_every_pact_status_is_reachable() -> None:
-    def status(today: date, open_: int, closed_on: date | None = None, **kw: bool) -> PactStatus:
+    def status(today: date, open_: int, closed_on: date | None = None, **kw: Any) -> PactStatus:
         return pact_status(
-            deadline_on=DEADLINE,
+            deadline_on=kw.pop("deadline_on", DEADLINE),
             today=today,
             findings_total=2,
             findings_open=open_,
@@ -230,8 +230,45 @@ def test_every_pact_status_is_reachable() -> None:
         status(date(2019, 4, 9), 0, date(2019, 4, 8)),
         status(date(2019, 4, 9), 0, date(2019, 4, 9)),
         status(date(2019, 4, 9), 2, withdrawn=True),
+        status(date(2019, 4, 9), 2, outcome=PactOutcome.REPRIMAND),
+        status(date(2019, 4, 9), 2, outcome=PactOutcome.NOT_RECORDED),
+        status(date(2019, 4, 9), 2, deadline_on=None),
     }
     assert reached == set(PactStatus)
+
+
+@pytest.mark.parametrize("outcome", [o for o in PactOutcome if o is not PactOutcome.NOT_RECORDED])
+def test_a_recorded_decision_ends_the_pact_whatever_its_findings(outcome: PactOutcome) -> None:
+    for open_ in (0, 2):
+        assert (
+            pact_status(
+                deadline_on=DEADLINE,
+                today=date(2019, 6, 1),
+                findings_total=2,
+                findings_open=open_,
+                last_closed_on=date(2019, 5, 1) if open_ == 0 else None,
+                due_soon_days=DUE_SOON_DAYS,
+                outcome=outcome,
+            )
+            is PactStatus.DECIDED
+        )
+
+
+def test_an_unrecorded_outcome_is_never_overdue_and_withdrawal_still_wins() -> None:
+    def status(**kw: Any) -> PactStatus:
+        return pact_status(
+            deadline_on=DEADLINE,
+            today=date(2026, 12, 5),
+            findings_total=3,
+            findings_open=3,
+            last_closed_on=None,
+            due_soon_days=DUE_SOON_DAYS,
+            **kw,
+        )
+
+    assert status() is PactStatus.OVERDUE
+    assert status(outcome=PactOutcome.NOT_RECORDED) is PactStatus.NOT_RECORDED
+    assert status(outcome=PactOutcome.NOT_RECORDED, withdrawn=True) is PactStatus.WITHDRAWN
 
 
 def _utc(year: int, month: int, day: int, hour: int, minute: int, tz: str) -> datetime:
