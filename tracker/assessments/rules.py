@@ -145,3 +145,87 @@ DEFAULT_SCHEMES: tuple[SchemeSpec, ...] = (
         is_provisional=True,
     ),
 )
+
+
+# Better zones first; a zone target is met by that zone or a better one.
+ZONE_ORDER: tuple[Zone, ...] = (Zone.GREEN, Zone.YELLOW, Zone.RED, Zone.BLACK)
+GRADES: tuple[str, ...] = ("A", "B", "C", "D", "E")
+
+
+class TargetState(StrEnum):
+    """Whether a pact's target was met, as far as the recorded assessments tell."""
+
+    MET = "met"
+    NOT_MET = "not_met"
+    # The target year's result is not recorded (yet): nothing can be said.
+    AWAITING = "awaiting"
+    # The source says the unit or regency was not assessed that year.
+    NOT_ASSESSED = "not_assessed"
+    # A result is recorded but cannot answer the target (a zone only against a score target).
+    UNDECIDABLE = "undecidable"
+
+
+@dataclass(frozen=True)
+class ResultSpec:
+    """A recorded result of one year: a score, only a zone, or not assessed."""
+
+    year: int
+    result: AssessmentResult
+    score: Decimal | None = None
+    zone: Zone | None = None
+
+
+def zone_grade_of(
+    result: ResultSpec, schemes: Sequence[SchemeSpec]
+) -> tuple[Zone | None, str | None]:
+    """Return a result's zone and grade: computed from its score, else the zone the source gave."""
+    if result.result is AssessmentResult.SCORED and result.score is not None:
+        band = classify(result.score, result.year, schemes)
+        return (band.zone, band.grade) if band else (None, None)
+    if result.result is AssessmentResult.ZONE_ONLY:
+        return result.zone, None
+    return None, None
+
+
+def target_state(
+    kind: TargetKind,
+    value: str | None,
+    *,
+    result: ResultSpec | None,
+    previous: ResultSpec | None,
+    schemes: Sequence[SchemeSpec],
+) -> TargetState:
+    """Tell whether ``result`` (the target year's) meets a target of ``kind`` and ``value``.
+
+    ``previous`` is the latest recorded result before the target year (IMPROVE compares with
+    it). Nothing is inferred that the results do not give: a zone alone cannot meet a score.
+    """
+    if result is None:
+        return TargetState.AWAITING
+    if result.result is AssessmentResult.NOT_ASSESSED:
+        return TargetState.NOT_ASSESSED
+    zone, grade = zone_grade_of(result, schemes)
+    if kind is TargetKind.SCORE:
+        if result.score is None or value is None:
+            return TargetState.UNDECIDABLE
+        return TargetState.MET if result.score >= parse_score(value) else TargetState.NOT_MET
+    if kind is TargetKind.ZONE:
+        if zone is None or value is None:
+            return TargetState.UNDECIDABLE
+        met = ZONE_ORDER.index(zone) <= ZONE_ORDER.index(Zone(value))
+        return TargetState.MET if met else TargetState.NOT_MET
+    if kind is TargetKind.GRADE:
+        if grade is None or value is None:
+            return TargetState.UNDECIDABLE
+        met = GRADES.index(grade) <= GRADES.index(value)
+        return TargetState.MET if met else TargetState.NOT_MET
+    # IMPROVE: a higher score than the previous one; with zones only, a better zone.
+    if previous is None or previous.result is AssessmentResult.NOT_ASSESSED:
+        return TargetState.UNDECIDABLE
+    if result.score is not None and previous.score is not None:
+        return TargetState.MET if result.score > previous.score else TargetState.NOT_MET
+    previous_zone, _ = zone_grade_of(previous, schemes)
+    if zone is None or previous_zone is None or zone == previous_zone:
+        return TargetState.UNDECIDABLE
+    better = ZONE_ORDER.index(zone) < ZONE_ORDER.index(previous_zone)
+    return TargetState.MET if better else TargetState.NOT_MET
