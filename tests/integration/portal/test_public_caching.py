@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -104,6 +106,28 @@ def test_a_new_local_day_gives_a_new_etag(
     etag = client.get(url).headers["ETag"]
     clock.advance(timedelta(days=1))
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 200
+
+
+def _days_left(page: str) -> int:
+    found = re.search(r"sisa (\d+) hari", page)
+    assert found, "the page shows no countdown"
+    return int(found.group(1))
+
+
+def test_a_page_cached_before_the_regencys_midnight_is_not_served_after_it(
+    client: FlaskClient, world: PublicWorld, clock: FixedClock
+) -> None:
+    # 23:30 and 00:30 in Makassar (UTC+8) fall on the same UTC date: an ETag keyed on the date
+    # would keep "N days left" for hours after the regency's day changed.
+    makassar = ZoneInfo("Asia/Makassar")
+    url = f"/pakta/{world.pact.id}"
+    clock.set(datetime(2019, 3, 25, 23, 30, tzinfo=makassar))
+    before = client.get(url, headers={"Accept-Language": "id"})
+    left_before = _days_left(before.get_data(as_text=True))
+    clock.set(datetime(2019, 3, 26, 0, 30, tzinfo=makassar))
+    after = client.get(url, headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200
+    assert _days_left(after.get_data(as_text=True)) == left_before - 1
 
 
 def test_each_language_has_its_own_etag(client: FlaskClient, world: PublicWorld) -> None:
