@@ -110,6 +110,13 @@ def png(colour: str = "green", size: tuple[int, int] = (8, 8)) -> bytes:
     return buffer.getvalue()
 
 
+def jpeg(colour: str = "green", size: tuple[int, int] = (8, 8)) -> bytes:
+    """The bytes of a real (tiny) JPEG photo."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
 def pdf() -> bytes:
     """A real one-page PDF document, written by Pillow."""
     buffer = io.BytesIO()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
+from tests.builders import jpeg, png
 from tests.integration.auth_helpers import form_token, login
 from tests.integration.office import Office
 from tests.integration.pages import client_of, post_form, read_page, refused_page, rows_unchanged
@@ -105,13 +107,22 @@ def test_the_scan_is_a_pdf_download_for_those_who_may_read_the_pact(
     assert client_of(app, office.opd_b).get(f"/staf/pakta/{pact_id}/pindaian").status_code == 404
 
 
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(b"<html>nope</html>", id="html"),
+        # A photo of the signed paper is evidence, not the scan: the scan is a PDF.
+        pytest.param(png(), id="png-named-pdf"),
+        pytest.param(jpeg(), id="jpeg-named-pdf"),
+    ],
+)
 def test_a_scan_that_is_not_a_pdf_is_refused_beside_the_field(
-    client: FlaskClient, session: Session, office: Office
+    client: FlaskClient, session: Session, office: Office, content: bytes
 ) -> None:
     from io import BytesIO
 
     login(client, office.admin_x)
-    scan = (BytesIO(b"<html>nope</html>"), "pakta.pdf")
+    scan = (BytesIO(content), "pakta.pdf")
     page = refused_page(session, (Pact,), 422, lambda: _record(client, office, scan=scan))
     assert 'id="scan-error"' in page
 
