@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import threading
 from collections.abc import Iterator
@@ -84,6 +86,10 @@ def test_each_notice_is_posted_signed_to_the_regency_relay(
     assert headers["content-type"] == "application/json; charset=utf-8"
     timestamp = headers["x-pantau-timestamp"]
     assert timestamp == str(int(now.timestamp()))
+    # The receiver's side, from the documented format alone (not the module's own verify):
+    # "sha256=" + hex HMAC-SHA256 keyed with the secret, of "<timestamp>.<raw body>".
+    expected = hmac.new(SECRET.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    assert headers["x-pantau-signature"] == "sha256=" + expected.hexdigest()
     assert webhook.verify(SECRET, timestamp, body, headers["x-pantau-signature"])
     assert not webhook.verify("another secret", timestamp, body, headers["x-pantau-signature"])
     assert not webhook.verify(
