@@ -7,6 +7,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
+
+from tracker.errors import Message
+
 TWO_PLACES = Decimal("0.01")
 MIN_SCORE = Decimal("0.00")
 MAX_SCORE = Decimal("100.00")
@@ -229,3 +233,210 @@ def target_state(
         return TargetState.UNDECIDABLE
     better = ZONE_ORDER.index(zone) < ZONE_ORDER.index(previous_zone)
     return TargetState.MET if better else TargetState.NOT_MET
+
+
+# --- checking a result as someone enters it (form, API, spreadsheet row) --------------------
+
+FIRST_YEAR = 2013
+# Dimension scores of a unit result (DOMAIN.md section 3), in the order they are shown.
+DIMENSIONS: tuple[str, ...] = ("input_score", "process_score", "output_score", "complaints_score")
+# Zone names as Indonesian sources write them, besides the English keys.
+_ZONE_WORDS: dict[str, Zone] = {
+    **{zone.value: zone for zone in Zone},
+    "hijau": Zone.GREEN,
+    "kuning": Zone.YELLOW,
+    "merah": Zone.RED,
+    "hitam": Zone.BLACK,
+}
+_RESULT_WORDS: dict[str, AssessmentResult] = {r.value: r for r in AssessmentResult}
+
+
+@dataclass(frozen=True)
+class CheckedResult:
+    """A result that passed ``check_result``, with its band when it was scored."""
+
+    year: int
+    result: AssessmentResult
+    score: Decimal | None
+    zone: Zone | None
+    band: BandSpec | None
+    scheme: SchemeSpec | None
+
+    def spec(self) -> ResultSpec:
+        """Return the plain result the target rules read."""
+        return ResultSpec(self.year, self.result, self.score, self.zone)
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def check_score(value: str | int | Decimal | None) -> tuple[Decimal | None, Message | None]:
+    """Read a two-place score in 0–100: (score, None), (None, None) when blank, or a refusal.
+
+    A comma is read as the decimal separator ("81,22"), as Indonesians write it.
+    """
+    if _blank(value):
+        return None, None
+    if isinstance(value, float):
+        return None, _l("a score is a number with at most two decimals, e.g. 81.22")
+    try:
+        score = Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation:
+        return None, _l("a score is a number with at most two decimals, e.g. 81.22")
+    if not score.is_finite():
+        return None, _l("a score is a number with at most two decimals, e.g. 81.22")
+    if score != score.quantize(TWO_PLACES, rounding=ROUND_HALF_UP):
+        return None, _l("a score has at most two decimals")
+    if not MIN_SCORE <= score <= MAX_SCORE:
+        return None, _l("a score is from 0 to 100")
+    return abs(score).quantize(TWO_PLACES), None
+
+
+def check_year(
+    value: str | int | None, *, this_year: int | None = None
+) -> tuple[int | None, Message | None]:
+    """Read an assessment year from 2013 to next year: (year, None) or (None, refusal)."""
+    last = this_year + 1 if this_year is not None else None
+    try:
+        year = int(str(value).strip()) if not _blank(value) else None
+    except ValueError:
+        year = None
+    if year is None or year < FIRST_YEAR or (last is not None and year > last):
+        if last is None:
+            return None, _l("a year from %(first)s", first=FIRST_YEAR)
+        return None, _l("a year from %(first)s to %(last)s", first=FIRST_YEAR, last=last)
+    return year, None
+
+
+def parse_zone(value: str | Zone | None) -> Zone | None:
+    """Read a zone key or its Indonesian name (hijau, kuning, merah, hitam); None otherwise."""
+    if isinstance(value, Zone):
+        return value
+    if _blank(value):
+        return None
+    return _ZONE_WORDS.get(str(value).strip().lower())
+
+
+def parse_result(value: str | AssessmentResult | None) -> AssessmentResult | None:
+    """Read a result kind key (scored, zone_only, not_assessed); None otherwise."""
+    if isinstance(value, AssessmentResult):
+        return value
+    if _blank(value):
+        return None
+    return _RESULT_WORDS.get(str(value).strip().lower())
+
+
+def check_result(
+    year: str | int | None,
+    result: str | AssessmentResult | None,
+    score_text: str | int | Decimal | None,
+    zone_text: str | Zone | None,
+    schemes: Sequence[SchemeSpec],
+    *,
+    this_year: int | None = None,
+) -> tuple[CheckedResult | None, dict[str, Message]]:
+    """Check one year's result as entered: (values, {}) or (None, {field: refusal}).
+
+    ``result`` may be left blank: a score makes it scored, a zone alone zone-only. A score needs
+    the year's scheme (2020 has none: no assessment ran); a zone alone must be one of the year's
+    zones and is only for zone-only results; a not-assessed year has neither. A zone given with
+    a score must be the one the score lands in (the zone is computed, never typed in).
+    """
+    errors: dict[str, Message] = {}
+    checked_year, year_error = check_year(year, this_year=this_year)
+    if year_error is not None:
+        errors["year"] = year_error
+    kind = parse_result(result)
+    if kind is None and not _blank(result):
+        errors["result"] = _l("one of %(allowed)s", allowed=", ".join(_RESULT_WORDS))
+    score, score_error = check_score(score_text)
+    if score_error is not None:
+        errors["score"] = score_error
+    zone = parse_zone(zone_text)
+    if zone is None and not _blank(zone_text):
+        errors["zone"] = _l("one of %(allowed)s", allowed=", ".join(z.value for z in Zone))
+    if errors or checked_year is None:
+        return None, errors
+    if kind is None:
+        if not _blank(score_text):
+            kind = AssessmentResult.SCORED
+        elif zone is not None:
+            kind = AssessmentResult.ZONE_ONLY
+        else:
+            return None, {"result": _l("give a score, a zone only, or say it was not assessed")}
+    scheme = scheme_for(checked_year, schemes)
+    band: BandSpec | None = None
+    if kind is AssessmentResult.NOT_ASSESSED:
+        if score is not None:
+            errors["score"] = _l("a year not assessed has no score")
+        if zone is not None:
+            errors["zone"] = _l("a year not assessed has no zone")
+    elif scheme is None:
+        errors["year"] = _l(
+            "no assessment scheme covers %(year)s (no assessment ran that year): record it as"
+            " not assessed, or add a scheme first",
+            year=checked_year,
+        )
+    elif kind is AssessmentResult.SCORED:
+        if score is None:
+            errors["score"] = _l("a scored result needs its score")
+        else:
+            band = classify(score, checked_year, schemes)
+            if band is None:
+                errors["score"] = _l(
+                    "the scheme %(scheme)s has no band for %(score)s",
+                    scheme=scheme.name,
+                    score=score,
+                )
+            elif zone is not None and zone is not band.zone:
+                errors["zone"] = _l(
+                    "the zone is computed from the score: leave it empty (%(score)s is %(zone)s"
+                    " in %(year)s)",
+                    score=score,
+                    zone=band.zone.value,
+                    year=checked_year,
+                )
+        zone = None
+    else:  # ZONE_ONLY
+        if score is not None:
+            errors["score"] = _l("a zone-only result has no score: record it as scored")
+        if zone is None:
+            errors["zone"] = _l("a zone-only result needs its zone")
+        elif zone not in {b.zone for b in scheme.bands}:
+            errors["zone"] = _l(
+                "the scheme %(scheme)s has no %(zone)s zone", scheme=scheme.name, zone=zone.value
+            )
+    if errors:
+        return None, errors
+    return CheckedResult(checked_year, kind, score, zone, band, scheme), {}
+
+
+def check_rank(
+    rank: str | int | None, rank_of: str | int | None
+) -> tuple[tuple[int | None, int | None], dict[str, Message]]:
+    """Read a published rank "rank of rank_of": both blank, or 1 <= rank <= rank_of."""
+    errors: dict[str, Message] = {}
+    values: list[int | None] = []
+    for name, value in (("rank", rank), ("rank_of", rank_of)):
+        if _blank(value):
+            values.append(None)
+            continue
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            number = 0
+        if number < 1:
+            errors[name] = _l("a whole number from 1")
+        values.append(number)
+    first, total = values
+    if not errors:
+        if first is not None and total is None:
+            errors["rank_of"] = _l("a rank needs the number ranked, e.g. 128 of 199")
+        elif first is not None and total is not None and first > total:
+            errors["rank"] = _l("a rank cannot exceed the number ranked (%(n)s)", n=total)
+        elif first is None and total is not None:
+            errors["rank"] = _l("the number ranked needs the rank")
+    if errors:
+        return (None, None), errors
+    return (first, total), {}

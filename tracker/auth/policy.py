@@ -15,7 +15,7 @@ from tracker.agencies.models import Agency
 from tracker.auth.models import User, UserRole
 from tracker.errors import Forbidden
 from tracker.findings.models import Finding
-from tracker.findings.rules import FindingStatus, is_submittable
+from tracker.findings.rules import FindingStatus, can_mark_unresolvable, is_submittable
 from tracker.pacts.models import Pact
 
 _ADMIN, _OBSERVER, _OPD, _SUPER = (
@@ -193,6 +193,25 @@ def can_review_finding(user: User | None, agency: Agency) -> bool:
     return is_admin_of(user, agency.regency_id) and user is not None and user.agency_id != agency.id
 
 
+def can_declare_unresolvable(user: User | None, agency: Agency) -> bool:
+    """Declare a finding of ``agency`` impossible to follow up (SIPTL's "tidak dapat
+    ditindaklanjuti"), or take that back: those who verify its findings, never its own staff."""
+    return can_review_finding(user, agency)
+
+
+def can_declare_unresolvable_now(user: User | None, finding: Finding) -> bool:
+    """Declare the finding impossible to follow up now: a verifier, while it is not closed."""
+    return can_declare_unresolvable(user, finding.agency) and can_mark_unresolvable(finding.status)
+
+
+def can_reopen_now(user: User | None, finding: Finding) -> bool:
+    """Take back "cannot be followed up" now: a verifier, while the finding is in that state."""
+    return (
+        can_declare_unresolvable(user, finding.agency)
+        and finding.status is FindingStatus.UNRESOLVABLE
+    )
+
+
 def can_read_internal_comments(user: User | None, agency: Agency) -> bool:
     """Read reviewer comments marked internal: the regent's office, observers, superadmin."""
     return can_view_regency(user, agency.regency_id)
@@ -201,6 +220,24 @@ def can_read_internal_comments(user: User | None, agency: Agency) -> bool:
 def can_publish_evidence(user: User | None, agency: Agency) -> bool:
     """Publish a finding's evidence on the public portal."""
     return is_admin_of(user, agency.regency_id)
+
+
+# --- assessments and their schemes ----------------------------------------------------------
+
+
+def can_record_assessments(user: User | None, regency_id: int) -> bool:
+    """Record or correct a regency's assessment results: its admins, or a superadmin."""
+    return _role(user) is _SUPER or is_admin_of(user, regency_id)
+
+
+def can_open_assessments(user: User | None) -> bool:
+    """Open the staff pages of assessment results: a regency's admins, or a superadmin."""
+    return _role(user) is _SUPER or is_regency_admin(user)
+
+
+def can_edit_schemes(user: User | None) -> bool:
+    """Change the assessment schemes (bands, years, provisional flag): a superadmin only."""
+    return _role(user) is _SUPER
 
 
 # --- OPD staff -----------------------------------------------------------------------------
@@ -216,6 +253,7 @@ def can_add_evidence(user: User | None, finding: Finding) -> bool:
     return can_work_on_finding(user, finding.agency) and finding.status not in (
         FindingStatus.CLOSED,
         FindingStatus.SUBMITTED,
+        FindingStatus.UNRESOLVABLE,
     )
 
 
@@ -247,6 +285,24 @@ def can_retry_notice(user: User | None, regency_id: int) -> bool:
 def can_manage_notification_settings(user: User | None, regency_id: int) -> bool:
     """Change a regency's escalation ladder and webhook: its admins, or a superadmin."""
     return _role(user) is _SUPER or is_admin_of(user, regency_id)
+
+
+# --- regency-wide commitments (regency pacts, MoUs, cooperation agreements) and events -----
+
+
+def can_open_commitments(user: User | None) -> bool:
+    """Open the staff list of commitments and events: admins, observers and superadmins."""
+    return can_read_regency_lists(user)
+
+
+def can_record_commitments(user: User | None, regency_id: int) -> bool:
+    """Record and correct a regency's commitments and events: its admins, or a superadmin."""
+    return _role(user) is _SUPER or is_admin_of(user, regency_id)
+
+
+def can_record_any_commitments(user: User | None) -> bool:
+    """Open the forms that record commitments and events: an admin of a regency, a superadmin."""
+    return _role(user) is _SUPER or is_regency_admin(user)
 
 
 # --- accounts ------------------------------------------------------------------------------

@@ -1,0 +1,255 @@
+"""Use cases of assessments: record or correct a regency's or a unit's result for a year.
+
+The regent's office enters what the Ombudsman published: a score, only a zone where that is
+all the source gives, or "not assessed this year". Zone, grade and label are computed from the
+score and the year's scheme (``rules.check_result``), never typed in. Saving the same values
+again writes nothing, so importing the same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from tracker.agencies.models import Agency
+from tracker.assessments.models import Assessment, AssessmentScheme, UnitResult
+from tracker.assessments.rules import (
+    DIMENSIONS,
+    AssessmentResult,
+    SchemeSpec,
+    Zone,
+    check_rank,
+    check_result,
+    check_score,
+)
+from tracker.audit.services import record
+from tracker.auth import policy
+from tracker.auth.models import User
+from tracker.clock import local_today
+from tracker.errors import Forbidden, Invalid, Message, NotFound
+from tracker.regencies.models import Regency
+
+NOTE_LIMIT = 2000
+SOURCE_LIMIT = 500
+
+
+class Change(StrEnum):
+    """What saving a result did: a new row, a corrected one, or nothing (same values)."""
+
+    NEW = "new"
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+
+
+def scheme_specs(session: Session) -> list[SchemeSpec]:
+    """Read every assessment scheme with its bands in one statement, oldest first."""
+    rows = session.execute(
+        select(AssessmentScheme)
+        .options(joinedload(AssessmentScheme.bands))
+        .order_by(AssessmentScheme.first_year)
+    )
+    return [scheme.to_spec() for scheme in rows.unique().scalars()]
+
+
+def _text(value: str | None) -> str | None:
+    return (value or "").strip() or None
+
+
+def _check_texts(fields: Mapping[str, tuple[str | None, int]], errors: dict[str, Message]) -> None:
+    for name, (value, limit) in fields.items():
+        if len(value or "") > limit:
+            errors[name] = _l("at most %(n)s characters", n=limit)
+
+
+def _this_year(now: datetime, regency: Regency) -> int:
+    return local_today(now, ZoneInfo(regency.timezone)).year
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, StrEnum):
+        return value.value
+    return value
+
+
+def _apply(row: Assessment | UnitResult, values: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Set ``values`` on ``row``; return what changed as {field: [old, new]}."""
+    changes: dict[str, list[Any]] = {}
+    for name, new in values.items():
+        old = getattr(row, name)
+        if old is not None and isinstance(old, Decimal) and new is not None:
+            same = Decimal(old) == Decimal(new)
+        else:
+            same = old == new
+        if not same:
+            changes[name] = [_plain(old), _plain(new)]
+            setattr(row, name, new)
+    return changes
+
+
+def load_regency_for_assessments(session: Session, *, actor: User, regency_id: int) -> Regency:
+    """Return a regency whose results the actor records; NotFound or Forbidden otherwise.
+
+    Regencies are public (the portal lists them): refusing one leaks nothing.
+    """
+    regency = session.get(Regency, regency_id)
+    if regency is None:
+        raise NotFound(_l("There is no regency with id %(id)s.", id=regency_id))
+    if not policy.can_record_assessments(actor, regency_id):
+        raise Forbidden(_l("Only the regent's office of this regency records its assessments."))
+    return regency
+
+
+def save_regency_result(
+    session: Session,
+    *,
+    actor: User,
+    regency_id: int,
+    year: int | str,
+    result: str | AssessmentResult | None,
+    score: str | Decimal | None,
+    zone: str | Zone | None,
+    rank: int | str | None = None,
+    rank_of: int | str | None = None,
+    note: str | None = None,
+    source: str | None = None,
+    now: datetime,
+    is_demo: bool = False,
+) -> Change:
+    """Record or correct a regency's result for a year; the same values again change nothing."""
+    regency = load_regency_for_assessments(session, actor=actor, regency_id=regency_id)
+    checked, errors = check_result(
+        year, result, score, zone, scheme_specs(session), this_year=_this_year(now, regency)
+    )
+    (rank_value, rank_of_value), rank_errors = check_rank(rank, rank_of)
+    errors.update(rank_errors)
+    not_assessed = checked is not None and checked.result is AssessmentResult.NOT_ASSESSED
+    if not_assessed and rank_value is not None:
+        errors["rank"] = _l("a year not assessed has no rank")
+    _check_texts(
+        {"note": (_text(note), NOTE_LIMIT), "source": (_text(source), SOURCE_LIMIT)}, errors
+    )
+    if errors or checked is None:
+        raise Invalid(_l("The assessment could not be saved."), fields=errors)
+
+    row = session.execute(
+        select(Assessment).where(
+            Assessment.regency_id == regency.id, Assessment.year == checked.year
+        )
+    ).scalar_one_or_none()
+    values = {
+        "result": checked.result,
+        "score": checked.score,
+        "zone": checked.zone,
+        "rank": rank_value,
+        "rank_of": rank_of_value,
+        "note": _text(note),
+        "source": _text(source),
+    }
+    outcome = Change.CHANGED
+    if row is None:
+        row = Assessment(regency_id=regency.id, year=checked.year, created_at=now, is_demo=is_demo)
+        session.add(row)
+        outcome = Change.NEW
+    changes = _apply(row, values)
+    if not changes and outcome is Change.CHANGED:
+        return Change.UNCHANGED
+    row.recorded_by_id = actor.id
+    if outcome is Change.CHANGED:
+        row.updated_at = now
+    session.flush()
+    record(
+        session, actor=actor,
+        action="assessment.recorded" if outcome is Change.NEW else "assessment.corrected",
+        target_type="assessment", target_id=row.id, regency_id=regency.id, at=now,
+        changes={"year": checked.year, **changes},
+    )  # fmt: skip
+    return outcome
+
+
+def save_unit_result(
+    session: Session,
+    *,
+    actor: User,
+    agency_id: int,
+    year: int | str,
+    result: str | AssessmentResult | None,
+    score: str | Decimal | None,
+    zone: str | Zone | None,
+    input_score: str | Decimal | None = None,
+    process_score: str | Decimal | None = None,
+    output_score: str | Decimal | None = None,
+    complaints_score: str | Decimal | None = None,
+    source: str | None = None,
+    now: datetime,
+    is_demo: bool = False,
+) -> Change:
+    """Record or correct an agency's (unit's) result for a year; the same values change nothing.
+
+    The four dimension scores are optional and only for a scored result.
+    """
+    agency = session.get(Agency, agency_id)
+    if agency is None or not policy.can_view_agency(actor, agency):
+        raise Invalid(
+            _l("There is no agency with id %(id)s.", id=agency_id),
+            fields={"agency_id": _l("unknown agency")},
+        )
+    if not policy.can_record_assessments(actor, agency.regency_id):
+        raise Forbidden(_l("Only the regent's office of this regency records its assessments."))
+    checked, errors = check_result(
+        year, result, score, zone, scheme_specs(session),
+        this_year=_this_year(now, agency.regency),
+    )  # fmt: skip
+    dimensions: dict[str, Decimal | None] = {}
+    for name, text in zip(
+        DIMENSIONS, (input_score, process_score, output_score, complaints_score), strict=True
+    ):
+        dimensions[name], error = check_score(text)
+        if error is not None:
+            errors[name] = error
+    if checked is not None and checked.result is not AssessmentResult.SCORED:
+        for name, value in dimensions.items():
+            if value is not None:
+                errors[name] = _l("dimension scores only come with a unit's score")
+    _check_texts({"source": (_text(source), SOURCE_LIMIT)}, errors)
+    if errors or checked is None:
+        raise Invalid(_l("The unit's result could not be saved."), fields=errors)
+
+    row = session.execute(
+        select(UnitResult).where(UnitResult.agency_id == agency.id, UnitResult.year == checked.year)
+    ).scalar_one_or_none()
+    values: dict[str, Any] = {
+        "result": checked.result,
+        "score": checked.score,
+        "zone": checked.zone,
+        **dimensions,
+        "source": _text(source),
+    }
+    outcome = Change.CHANGED
+    if row is None:
+        row = UnitResult(agency_id=agency.id, year=checked.year, created_at=now, is_demo=is_demo)
+        session.add(row)
+        outcome = Change.NEW
+    changes = _apply(row, values)
+    if not changes and outcome is Change.CHANGED:
+        return Change.UNCHANGED
+    row.recorded_by_id = actor.id
+    if outcome is Change.CHANGED:
+        row.updated_at = now
+    session.flush()
+    record(
+        session, actor=actor,
+        action="unit_result.recorded" if outcome is Change.NEW else "unit_result.corrected",
+        target_type="unit_result", target_id=row.id, regency_id=agency.regency_id, at=now,
+        changes={"year": checked.year, "agency_id": agency.id, **changes},
+    )  # fmt: skip
+    return outcome
