@@ -180,3 +180,18 @@ def test_method_not_allowed_is_problem_json(client: FlaskClient) -> None:
 def test_page_past_the_end_is_empty_not_an_error(client: FlaskClient, demo: DemoReport) -> None:
     body = client.get("/api/v1/pacts?page=99").get_json()
     assert body["items"] == [] and body["total"] == 15
+
+
+def test_pacts_come_newest_signing_first_with_undated_ones_last(
+    client: FlaskClient, session: Session, now
+) -> None:
+    # PostgreSQL sorts NULL first in a descending order and SQLite last: the order is the
+    # API's, not the database's (CI runs this on all three).
+    regency = make_regency(session, now=now, slug="kab-urut")
+    agency = make_agency(session, regency=regency, now=now)
+    january = make_pact(session, agency=agency, now=now, signed_on=date(2019, 1, 8))
+    undated = make_pact(session, agency=agency, now=now, signed_on=None)
+    march = make_pact(session, agency=agency, now=now, signed_on=date(2019, 3, 1))
+    march_later = make_pact(session, agency=agency, now=now, signed_on=date(2019, 3, 1))
+    body = client.get("/api/v1/pacts?regency=kab-urut").get_json()
+    assert [p["id"] for p in body["items"]] == [march_later.id, march.id, january.id, undated.id]
