@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from tracker.assessments.rules import Zone
 from tracker.auth.models import UserRole
+from tracker.commitments.rules import CommitmentKind, EventKind
 from tracker.findings.rules import FindingCategory, FindingStatus
 from tracker.pacts.rules import PactOutcome, PactStatus
 
@@ -55,6 +56,18 @@ ZONE: dict[Zone, LazyString] = {
     Zone.YELLOW: _l("Yellow"),
     Zone.RED: _l("Red"),
     Zone.BLACK: _l("Black"),
+}
+
+COMMITMENT_KIND: dict[CommitmentKind, LazyString] = {
+    CommitmentKind.REGENCY_PACT: _l("Regency-wide pact"),
+    CommitmentKind.MOU: _l("Memorandum of understanding (MoU)"),
+    CommitmentKind.COOPERATION: _l("Cooperation agreement"),
+}
+
+EVENT_KIND: dict[EventKind, LazyString] = {
+    EventKind.MENTORING: _l("Mentoring"),
+    EventKind.COORDINATION: _l("Coordination"),
+    EventKind.OTHER: _l("Other event"),
 }
 
 

@@ -136,6 +136,7 @@ def upgrade():
         ),
         sa.Column("title", sa.String(length=300), nullable=False),
         sa.Column("signed_on", sa.Date(), nullable=True),
+        sa.Column("signed_year", sa.Integer(), nullable=True),
         sa.Column("place", sa.String(length=200), nullable=True),
         sa.Column("parties", sa.String(length=1000), nullable=True),
         sa.Column("signatories", sa.String(length=1000), nullable=True),

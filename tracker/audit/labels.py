@@ -35,6 +35,10 @@ ACTIONS: dict[str, LazyString] = {
     "follower.confirmed": _l("Follow confirmed"),
     "follower.unsubscribed": _l("Unsubscribed"),
     "notification.retried": _l("Notice sent again"),
+    "commitment.recorded": _l("Commitment recorded"),
+    "commitment.corrected": _l("Commitment corrected"),
+    "regency_event.recorded": _l("Event recorded"),
+    "regency_event.corrected": _l("Event corrected"),
 }
 
 

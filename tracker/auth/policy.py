@@ -305,6 +305,24 @@ def can_record_any_commitments(user: User | None) -> bool:
     return _role(user) is _SUPER or is_regency_admin(user)
 
 
+# --- regency-wide commitments (regency pacts, MoUs, cooperation agreements) and events -----
+
+
+def can_open_commitments(user: User | None) -> bool:
+    """Open the staff list of commitments and events: admins, observers and superadmins."""
+    return can_read_regency_lists(user)
+
+
+def can_record_commitments(user: User | None, regency_id: int) -> bool:
+    """Record and correct a regency's commitments and events: its admins, or a superadmin."""
+    return _role(user) is _SUPER or is_admin_of(user, regency_id)
+
+
+def can_record_any_commitments(user: User | None) -> bool:
+    """Open the forms that record commitments and events: an admin of a regency, a superadmin."""
+    return _role(user) is _SUPER or is_regency_admin(user)
+
+
 # --- accounts ------------------------------------------------------------------------------
 
 

@@ -34,6 +34,8 @@ class Commitment(Base):
     title: Mapped[str] = mapped_column(String(CommitmentLimit.TITLE))
     # Null when the source gives no day ("date not recorded").
     signed_on: Mapped[date | None]
+    # The year alone, when the source gives it but not the day (Paser, reported in 2024).
+    signed_year: Mapped[int | None]
     place: Mapped[str | None] = mapped_column(String(CommitmentLimit.PLACE))
     # The parties, one a line (e.g. "Pemerintah Kabupaten Paser", "Ombudsman RI").
     parties: Mapped[str | None] = mapped_column(String(CommitmentLimit.PARTIES))
