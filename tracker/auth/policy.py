@@ -188,6 +188,14 @@ def can_change_pact(user: User | None, agency: Agency) -> bool:
     return is_admin_of(user, agency.regency_id)
 
 
+def can_decide_pact(user: User | None, agency: Agency) -> bool:
+    """Record, correct or clear the regent's decision on a pact of an agency (its outcome).
+
+    The regent's office of the agency's regency, or a superadmin; never an observer or OPD staff.
+    """
+    return _role(user) is _SUPER or is_admin_of(user, agency.regency_id)
+
+
 def can_review_finding(user: User | None, agency: Agency) -> bool:
     """Verify (approve or return) a finding of ``agency``: never one's own agency."""
     return is_admin_of(user, agency.regency_id) and user is not None and user.agency_id != agency.id
@@ -285,24 +293,6 @@ def can_retry_notice(user: User | None, regency_id: int) -> bool:
 def can_manage_notification_settings(user: User | None, regency_id: int) -> bool:
     """Change a regency's escalation ladder and webhook: its admins, or a superadmin."""
     return _role(user) is _SUPER or is_admin_of(user, regency_id)
-
-
-# --- regency-wide commitments (regency pacts, MoUs, cooperation agreements) and events -----
-
-
-def can_open_commitments(user: User | None) -> bool:
-    """Open the staff list of commitments and events: admins, observers and superadmins."""
-    return can_read_regency_lists(user)
-
-
-def can_record_commitments(user: User | None, regency_id: int) -> bool:
-    """Record and correct a regency's commitments and events: its admins, or a superadmin."""
-    return _role(user) is _SUPER or is_admin_of(user, regency_id)
-
-
-def can_record_any_commitments(user: User | None) -> bool:
-    """Open the forms that record commitments and events: an admin of a regency, a superadmin."""
-    return _role(user) is _SUPER or is_regency_admin(user)
 
 
 # --- regency-wide commitments (regency pacts, MoUs, cooperation agreements) and events -----
