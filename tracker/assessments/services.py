@@ -8,7 +8,7 @@ again writes nothing, so importing the same file twice changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -24,6 +24,7 @@ from tracker.assessments.models import Assessment, AssessmentScheme, UnitResult
 from tracker.assessments.rules import (
     DIMENSIONS,
     AssessmentResult,
+    CheckedResult,
     SchemeSpec,
     Zone,
     check_rank,
@@ -96,6 +97,84 @@ def _apply(row: Assessment | UnitResult, values: Mapping[str, Any]) -> dict[str,
     return changes
 
 
+# The values a result row would hold, checked without a session: the save functions below and
+# the spreadsheet import's preview (assessments.imports) both use them, so a preview says what
+# a save would do.
+Values = dict[str, Any]
+
+
+def check_regency_values(
+    year: int | str | None,
+    result: str | AssessmentResult | None,
+    score: str | Decimal | None,
+    zone: str | Zone | None,
+    *,
+    rank: int | str | None,
+    rank_of: int | str | None,
+    note: str | None,
+    source: str | None,
+    schemes: Sequence[SchemeSpec],
+    this_year: int | None,
+) -> tuple[CheckedResult | None, Values, dict[str, Message]]:
+    """Check a regency's result as entered: (checked, the row's values, {}) or the refusals."""
+    checked, errors = check_result(year, result, score, zone, schemes, this_year=this_year)
+    (rank_value, rank_of_value), rank_errors = check_rank(rank, rank_of)
+    errors.update(rank_errors)
+    not_assessed = checked is not None and checked.result is AssessmentResult.NOT_ASSESSED
+    if not_assessed and rank_value is not None:
+        errors["rank"] = _l("a year not assessed has no rank")
+    _check_texts(
+        {"note": (_text(note), NOTE_LIMIT), "source": (_text(source), SOURCE_LIMIT)}, errors
+    )
+    if errors or checked is None:
+        return None, {}, errors
+    values: Values = {
+        "result": checked.result,
+        "score": checked.score,
+        "zone": checked.zone,
+        "rank": rank_value,
+        "rank_of": rank_of_value,
+        "note": _text(note),
+        "source": _text(source),
+    }
+    return checked, values, {}
+
+
+def check_unit_values(
+    year: int | str | None,
+    result: str | AssessmentResult | None,
+    score: str | Decimal | None,
+    zone: str | Zone | None,
+    *,
+    dimensions: Sequence[str | Decimal | None],
+    source: str | None,
+    schemes: Sequence[SchemeSpec],
+    this_year: int | None,
+) -> tuple[CheckedResult | None, Values, dict[str, Message]]:
+    """Check a unit's result as entered (``dimensions`` in the order of rules.DIMENSIONS)."""
+    checked, errors = check_result(year, result, score, zone, schemes, this_year=this_year)
+    scores: dict[str, Decimal | None] = {}
+    for name, text in zip(DIMENSIONS, dimensions, strict=True):
+        scores[name], error = check_score(text)
+        if error is not None:
+            errors[name] = error
+    if checked is not None and checked.result is not AssessmentResult.SCORED:
+        for name, value in scores.items():
+            if value is not None:
+                errors[name] = _l("dimension scores only come with a unit's score")
+    _check_texts({"source": (_text(source), SOURCE_LIMIT)}, errors)
+    if errors or checked is None:
+        return None, {}, errors
+    values: Values = {
+        "result": checked.result,
+        "score": checked.score,
+        "zone": checked.zone,
+        **scores,
+        "source": _text(source),
+    }
+    return checked, values, {}
+
+
 def load_regency_for_assessments(session: Session, *, actor: User, regency_id: int) -> Regency:
     """Return a regency whose results the actor records; NotFound or Forbidden otherwise.
 
@@ -127,17 +206,10 @@ def save_regency_result(
 ) -> Change:
     """Record or correct a regency's result for a year; the same values again change nothing."""
     regency = load_regency_for_assessments(session, actor=actor, regency_id=regency_id)
-    checked, errors = check_result(
-        year, result, score, zone, scheme_specs(session), this_year=_this_year(now, regency)
-    )
-    (rank_value, rank_of_value), rank_errors = check_rank(rank, rank_of)
-    errors.update(rank_errors)
-    not_assessed = checked is not None and checked.result is AssessmentResult.NOT_ASSESSED
-    if not_assessed and rank_value is not None:
-        errors["rank"] = _l("a year not assessed has no rank")
-    _check_texts(
-        {"note": (_text(note), NOTE_LIMIT), "source": (_text(source), SOURCE_LIMIT)}, errors
-    )
+    checked, values, errors = check_regency_values(
+        year, result, score, zone, rank=rank, rank_of=rank_of, note=note, source=source,
+        schemes=scheme_specs(session), this_year=_this_year(now, regency),
+    )  # fmt: skip
     if errors or checked is None:
         raise Invalid(_l("The assessment could not be saved."), fields=errors)
 
@@ -146,15 +218,6 @@ def save_regency_result(
             Assessment.regency_id == regency.id, Assessment.year == checked.year
         )
     ).scalar_one_or_none()
-    values = {
-        "result": checked.result,
-        "score": checked.score,
-        "zone": checked.zone,
-        "rank": rank_value,
-        "rank_of": rank_of_value,
-        "note": _text(note),
-        "source": _text(source),
-    }
     outcome = Change.CHANGED
     if row is None:
         row = Assessment(regency_id=regency.id, year=checked.year, created_at=now, is_demo=is_demo)
@@ -205,35 +268,17 @@ def save_unit_result(
         )
     if not policy.can_record_assessments(actor, agency.regency_id):
         raise Forbidden(_l("Only the regent's office of this regency records its assessments."))
-    checked, errors = check_result(
-        year, result, score, zone, scheme_specs(session),
-        this_year=_this_year(now, agency.regency),
+    checked, values, errors = check_unit_values(
+        year, result, score, zone,
+        dimensions=(input_score, process_score, output_score, complaints_score), source=source,
+        schemes=scheme_specs(session), this_year=_this_year(now, agency.regency),
     )  # fmt: skip
-    dimensions: dict[str, Decimal | None] = {}
-    for name, text in zip(
-        DIMENSIONS, (input_score, process_score, output_score, complaints_score), strict=True
-    ):
-        dimensions[name], error = check_score(text)
-        if error is not None:
-            errors[name] = error
-    if checked is not None and checked.result is not AssessmentResult.SCORED:
-        for name, value in dimensions.items():
-            if value is not None:
-                errors[name] = _l("dimension scores only come with a unit's score")
-    _check_texts({"source": (_text(source), SOURCE_LIMIT)}, errors)
     if errors or checked is None:
         raise Invalid(_l("The unit's result could not be saved."), fields=errors)
 
     row = session.execute(
         select(UnitResult).where(UnitResult.agency_id == agency.id, UnitResult.year == checked.year)
     ).scalar_one_or_none()
-    values: dict[str, Any] = {
-        "result": checked.result,
-        "score": checked.score,
-        "zone": checked.zone,
-        **dimensions,
-        "source": _text(source),
-    }
     outcome = Change.CHANGED
     if row is None:
         row = UnitResult(agency_id=agency.id, year=checked.year, created_at=now, is_demo=is_demo)
