@@ -25,7 +25,7 @@ from tracker.agencies.models import Agency
 from tracker.findings.catalogue import CATALOGUE
 from tracker.findings.rules import FindingLimit
 from tracker.forms import Form, _BabelTranslations
-from tracker.pacts.rules import PactLimit
+from tracker.pacts.rules import DEFAULT_PERIOD_MONTHS, PactLimit
 
 FINDING_ROWS = 5
 
@@ -78,7 +78,7 @@ class PactForm(Form):
     )
     period_months = IntegerField(
         _l("Period (months)"),
-        default=3,
+        default=DEFAULT_PERIOD_MONTHS,
         validators=[DataRequired(), NumberRange(min=1, max=PactLimit.PERIOD_MONTHS)],
     )
     witnesses = StringField(

@@ -1,4 +1,5 @@
-"""Use cases of pacts: record a signed pact with its findings, extend its deadline, withdraw it."""
+"""Use cases of pacts: record a signed pact with its findings, extend its deadline, withdraw it,
+record (or clear) its outcome."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from tracker.findings.models import Finding
 from tracker.findings.rules import FindingCategory, FindingLimit, FindingStatus
 from tracker.pacts.models import Pact, PactExtension
 from tracker.pacts.queries import is_settled
-from tracker.pacts.rules import PactLimit
+from tracker.pacts.rules import DEFAULT_PERIOD_MONTHS, PactLimit, PactOutcome
 from tracker.storage import PDF, FileStore
 
 
@@ -92,7 +93,7 @@ def record_pact(
     signed_on: date | None,
     pledge: str,
     now: datetime,
-    period_months: int = 3,
+    period_months: int = DEFAULT_PERIOD_MONTHS,
     sanction: str | None = None,
     witnesses: str | None = None,
     findings: Sequence[FindingInput] = (),
@@ -101,11 +102,14 @@ def record_pact(
     reference: str | None = None,
     source: str | None = None,
     is_demo: bool = False,
+    outcome_not_recorded: bool = False,
 ) -> Pact:
     """Record a pact signed by an agency head, with the findings it covers.
 
     ``reference``, ``source`` and ``is_demo`` say where a loaded pact comes from (the demo
     loader's seed articles and invented pacts); the pages and the API leave them unset.
+    ``outcome_not_recorded`` records a pact entered from the past whose end no source reports
+    (its deadline must have passed): it is never called overdue.
     """
     agency = session.get(Agency, agency_id)
     if agency is None or not policy.can_view_agency(actor, agency):
@@ -136,6 +140,10 @@ def record_pact(
     if not 1 <= period_months <= PactLimit.PERIOD_MONTHS:
         errors["period_months"] = _l("from 1 to %(n)s months", n=PactLimit.PERIOD_MONTHS)
     _check_findings(findings, errors)
+    if outcome_not_recorded and "signed_on" not in errors and "period_months" not in errors:
+        refusal = _not_recorded_error(signed_on, period_months, None, today)
+        if refusal is not None:
+            errors["outcome_not_recorded"] = refusal
     if errors:
         raise Invalid(_l("The pact could not be recorded."), fields=errors)
 
@@ -190,6 +198,11 @@ def record_pact(
             session, actor=actor, action="finding.recorded", target_type="finding",
             target_id=finding.id, regency_id=agency.regency_id, pact_id=pact.id, at=now,
             changes={"title": finding.title, "category": category.value, "code": finding.code},
+        )  # fmt: skip
+    if outcome_not_recorded:
+        _set_outcome(
+            session, pact, actor=actor, outcome=PactOutcome.NOT_RECORDED, decided_on=None,
+            note=None, document=None, now=now,
         )  # fmt: skip
     session.flush()
     return pact

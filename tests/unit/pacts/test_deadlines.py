@@ -7,16 +7,11 @@ from datetime import date
 import pytest
 
 from tracker.pacts.rules import (
-    DEFAULT_PERIOD_MONTHS,
     days_left,
     deadline,
     effective_deadline,
     is_overdue,
 )
-
-
-def test_default_period_is_three_months() -> None:
-    assert DEFAULT_PERIOD_MONTHS == 3
 
 
 @pytest.mark.parametrize(

@@ -17,10 +17,6 @@ DEADLINE = date(2019, 4, 8)  # Sumbawa Barat: signed 2019-01-08, three months.
 DUE_SOON_DAYS = Config.DUE_SOON_DAYS
 
 
-def test_a_pact_is_due_soon_from_fourteen_days_before_its_deadline() -> None:
-    assert DUE_SOON_DAYS == 14
-
-
 @pytest.mark.parametrize(
     ("kwargs", "expected"),
     [
