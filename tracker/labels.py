@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
-from tracker.assessments.rules import Zone
+from tracker.assessments.rules import AssessmentResult, TargetKind, TargetState, Zone
 from tracker.auth.models import UserRole
 from tracker.commitments.rules import CommitmentKind, EventKind
 from tracker.findings.rules import FindingCategory, FindingStatus
@@ -56,6 +56,27 @@ ZONE: dict[Zone, LazyString] = {
     Zone.YELLOW: _l("Yellow"),
     Zone.RED: _l("Red"),
     Zone.BLACK: _l("Black"),
+}
+
+ASSESSMENT_RESULT: dict[AssessmentResult, LazyString] = {
+    AssessmentResult.SCORED: _l("Score"),
+    AssessmentResult.ZONE_ONLY: _l("Zone only (the source gives no score)"),
+    AssessmentResult.NOT_ASSESSED: _l("Not assessed this year"),
+}
+
+TARGET_KIND: dict[TargetKind, LazyString] = {
+    TargetKind.ZONE: _l("At least this zone"),
+    TargetKind.GRADE: _l("At least this grade"),
+    TargetKind.SCORE: _l("At least this score"),
+    TargetKind.IMPROVE: _l("A better result than the year before"),
+}
+
+TARGET_STATE: dict[TargetState, LazyString] = {
+    TargetState.MET: _l("Target met"),
+    TargetState.NOT_MET: _l("Target not met"),
+    TargetState.AWAITING: _l("Awaiting the result"),
+    TargetState.NOT_ASSESSED: _l("Not assessed that year"),
+    TargetState.UNDECIDABLE: _l("The recorded result cannot tell"),
 }
 
 COMMITMENT_KIND: dict[CommitmentKind, LazyString] = {
