@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
+from itertools import pairwise
 
 from flask_babel import lazy_gettext as _l
 
@@ -440,3 +441,77 @@ def check_rank(
     if errors:
         return (None, None), errors
     return (first, total), {}
+
+
+@dataclass(frozen=True)
+class BandInput:
+    """A band as someone enters it on the scheme page (text, checked by ``check_bands``)."""
+
+    min_score: str
+    max_score: str
+    zone: str
+    grade: str = ""
+    label: str = ""
+
+
+def check_bands(
+    rows: Sequence[BandInput],
+) -> tuple[tuple[BandSpec, ...], dict[str, Message]]:
+    """Check a scheme's bands: they cover 0.00–100.00 on two decimals with no gap or overlap.
+
+    Field names are ``bands[i].<field>`` by the row's place in ``rows``; a refusal about the
+    bands together is under ``bands``.
+    """
+    errors: dict[str, Message] = {}
+    bands: list[tuple[int, BandSpec]] = []
+    for i, row in enumerate(rows):
+        prefix = f"bands[{i}]"
+        low, low_error = check_score(row.min_score)
+        high, high_error = check_score(row.max_score)
+        for name, value, error in (("min_score", low, low_error), ("max_score", high, high_error)):
+            if error is not None:
+                errors[f"{prefix}.{name}"] = error
+            elif value is None:
+                errors[f"{prefix}.{name}"] = _l("a band needs both ends")
+        zone = parse_zone(row.zone)
+        if zone is None:
+            errors[f"{prefix}.zone"] = _l(
+                "one of %(allowed)s", allowed=", ".join(z.value for z in Zone)
+            )
+        grade = (row.grade or "").strip().upper() or None
+        if grade is not None and grade not in GRADES:
+            errors[f"{prefix}.grade"] = _l("a grade from A to E, or none")
+        label = (row.label or "").strip()
+        if not label:
+            errors[f"{prefix}.label"] = _l("a band needs its label, e.g. kualitas tinggi")
+        if low is not None and high is not None and low > high:
+            errors[f"{prefix}.max_score"] = _l("the upper end is below the lower end")
+        if zone is not None and low is not None and high is not None and label:
+            bands.append((i, BandSpec(low, high, zone, grade, label)))
+    if errors:
+        return (), errors
+    if not bands:
+        return (), {"bands": _l("a scheme needs at least one band")}
+    ordered = sorted(bands, key=lambda item: item[1].min_score)
+    if ordered[0][1].min_score != MIN_SCORE:
+        errors[f"bands[{ordered[0][0]}].min_score"] = _l("the lowest band starts at 0.00")
+    if ordered[-1][1].max_score != MAX_SCORE:
+        errors[f"bands[{ordered[-1][0]}].max_score"] = _l("the highest band ends at 100.00")
+    for (_, below), (j, above) in pairwise(ordered):
+        expected = below.max_score + TWO_PLACES
+        if above.min_score > expected:
+            errors[f"bands[{j}].min_score"] = _l(
+                "gap: nothing covers %(low)s to %(high)s",
+                low=expected,
+                high=above.min_score - TWO_PLACES,
+            )
+        elif above.min_score < expected:
+            errors[f"bands[{j}].min_score"] = _l(
+                "overlap: %(score)s is already in the band below", score=above.min_score
+            )
+    grades = [b.grade for _, b in bands if b.grade]
+    if len(grades) != len(set(grades)):
+        errors["bands"] = _l("each grade is given to one band only")
+    if errors:
+        return (), errors
+    return tuple(b for _, b in reversed(ordered)), {}

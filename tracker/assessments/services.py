@@ -20,13 +20,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from tracker.agencies.models import Agency
-from tracker.assessments.models import Assessment, AssessmentScheme, UnitResult
+from tracker.assessments.models import Assessment, AssessmentBand, AssessmentScheme, UnitResult
 from tracker.assessments.rules import (
     DIMENSIONS,
     AssessmentResult,
+    BandInput,
+    BandSpec,
     CheckedResult,
     SchemeSpec,
     Zone,
+    check_bands,
     check_rank,
     check_result,
     check_score,
@@ -298,3 +301,148 @@ def save_unit_result(
         changes={"year": checked.year, "agency_id": agency.id, **changes},
     )  # fmt: skip
     return outcome
+
+
+def remove_unit_result(
+    session: Session, *, actor: User, agency_id: int, year: int, now: datetime
+) -> Change:
+    """Remove a unit's result entered by mistake (the unit was not sampled that year).
+
+    Returns UNCHANGED when there is none. Audited with the values removed.
+    """
+    agency = session.get(Agency, agency_id)
+    if agency is None or not policy.can_view_agency(actor, agency):
+        raise Invalid(
+            _l("There is no agency with id %(id)s.", id=agency_id),
+            fields={"agency_id": _l("unknown agency")},
+        )
+    if not policy.can_record_assessments(actor, agency.regency_id):
+        raise Forbidden(_l("Only the regent's office of this regency records its assessments."))
+    row = session.execute(
+        select(UnitResult).where(UnitResult.agency_id == agency.id, UnitResult.year == year)
+    ).scalar_one_or_none()
+    if row is None:
+        return Change.UNCHANGED
+    removed = {"result": row.result.value, "score": _plain(row.score), "zone": _plain(row.zone)}
+    record(
+        session, actor=actor, action="unit_result.removed", target_type="unit_result",
+        target_id=row.id, regency_id=agency.regency_id, at=now,
+        changes={"year": year, "agency_id": agency.id, **removed},
+    )  # fmt: skip
+    session.delete(row)
+    session.flush()
+    return Change.CHANGED
+
+
+def year_overview(session: Session, *, regency_id: int) -> list[tuple[int, Assessment | None, int]]:
+    """Return (year, the regency's result or None, number of unit results) per recorded year."""
+    results = {
+        a.year: a
+        for a in session.execute(
+            select(Assessment).where(Assessment.regency_id == regency_id)
+        ).scalars()
+    }
+    units: dict[int, int] = {}
+    for (year,) in session.execute(
+        select(UnitResult.year)
+        .join(Agency, Agency.id == UnitResult.agency_id)
+        .where(Agency.regency_id == regency_id)
+    ):
+        units[year] = units.get(year, 0) + 1
+    years = sorted(set(results) | set(units), reverse=True)
+    return [(y, results.get(y), units.get(y, 0)) for y in years]
+
+
+def save_scheme(
+    session: Session,
+    *,
+    actor: User,
+    scheme_id: int | None,
+    name: str,
+    first_year: int,
+    last_year: int | None,
+    is_provisional: bool,
+    bands: Sequence[BandInput],
+    now: datetime,
+) -> AssessmentScheme:
+    """Add a scheme (``scheme_id`` None) or change one: its years, provisional flag and bands.
+
+    The bands must cover 0.00–100.00 with no gap or overlap; the years must not overlap another
+    scheme's. Every result of the scheme's years is classified by the new bands from now on.
+    """
+    if not policy.can_edit_schemes(actor):
+        raise Forbidden(_l("Only a superadmin changes the assessment schemes."))
+    scheme = session.get(AssessmentScheme, scheme_id) if scheme_id is not None else None
+    if scheme_id is not None and scheme is None:
+        raise NotFound(_l("There is no scheme with id %(id)s.", id=scheme_id))
+    specs, errors = check_bands(bands)
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = _l("a scheme needs a name")
+    elif len(name) > 120:
+        errors["name"] = _l("at most %(n)s characters", n=120)
+    if last_year is not None and last_year < first_year:
+        errors["last_year"] = _l("the last year is before the first")
+    others = session.execute(
+        select(AssessmentScheme).where(AssessmentScheme.id != (scheme_id or 0))
+    ).scalars()
+    for other in others:
+        if other.name == name:
+            errors["name"] = _l("another scheme has this name")
+        other_end = other.last_year if other.last_year is not None else 10_000
+        end = last_year if last_year is not None else 10_000
+        if first_year <= other_end and other.first_year <= end:
+            errors["first_year"] = _l("the years overlap the scheme %(name)s", name=other.name)
+    if errors:
+        raise Invalid(_l("The scheme could not be saved."), fields=errors)
+
+    def plain(items: Sequence[BandSpec]) -> list[list[str | None]]:
+        return [[str(b.min_score), str(b.max_score), b.zone.value, b.grade, b.label] for b in items]
+
+    action = "scheme.changed"
+    before: dict[str, Any] = {}
+    if scheme is None:
+        scheme = AssessmentScheme(name=name, first_year=first_year)
+        session.add(scheme)
+        action = "scheme.added"
+    else:
+        before = {
+            "name": scheme.name,
+            "first_year": scheme.first_year,
+            "last_year": scheme.last_year,
+            "is_provisional": scheme.is_provisional,
+            "bands": plain([b.to_spec() for b in scheme.bands]),
+        }
+    after = {
+        "name": name,
+        "first_year": first_year,
+        "last_year": last_year,
+        "is_provisional": is_provisional,
+        "bands": plain(specs),
+    }
+    if before == after:
+        return scheme
+    scheme.name, scheme.first_year, scheme.last_year = name, first_year, last_year
+    scheme.is_provisional = is_provisional
+    if before.get("bands") != after["bands"]:
+        for band in list(scheme.bands):
+            scheme.bands.remove(band)
+            session.delete(band)
+        session.flush()
+        for spec in specs:
+            scheme.bands.append(
+                AssessmentBand(
+                    min_score=spec.min_score,
+                    max_score=spec.max_score,
+                    zone=spec.zone,
+                    grade=spec.grade,
+                    label=spec.label,
+                )
+            )
+    session.flush()
+    changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    record(
+        session, actor=actor, action=action, target_type="assessment_scheme",
+        target_id=scheme.id, regency_id=None, at=now, changes=changes,
+    )  # fmt: skip
+    return scheme
