@@ -19,7 +19,9 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from tracker.auth.models import User
 from tracker.clock import local_today
 from tracker.demo.accounts import opd_email
 from tracker.demo.scenario import FindingPlan, PactPlan
@@ -27,6 +29,7 @@ from tracker.demo.tenants import Tenants
 from tracker.findings.models import Finding
 from tracker.findings.services import add_evidence, review_finding, submit_finding
 from tracker.pacts.models import Pact
+from tracker.pacts.rules import PactOutcome
 from tracker.pacts.services import FindingInput, extend_pact, record_pact, withdraw_pact
 from tracker.storage import FileStore, get_file_store
 
@@ -49,6 +52,25 @@ def _photo() -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def _record_outcome(
+    session: Session,
+    *,
+    actor: User,
+    pact_id: int,
+    outcome: PactOutcome,
+    outcome_on: date | None,
+    note: str | None,
+    now: datetime,
+) -> None:
+    """Set a pact's recorded outcome: the regent's decision, or "not recorded"."""
+    pact = session.get(Pact, pact_id)
+    if pact is None:
+        return
+    pact.outcome, pact.outcome_on, pact.outcome_note = outcome, outcome_on, note
+    pact.outcome_recorded_by_id, pact.outcome_recorded_at = actor.id, now
+    session.flush()
 
 
 @dataclass
@@ -96,7 +118,9 @@ class _History:
         tz = ZoneInfo(self.tenants.regencies[plan.regency].timezone)
         if plan.signed_on is not None and plan.signed_on > local_today(now, tz):
             return False
-        recorded_at = min(_at(plan.signed_on, tz), now) if plan.signed_on else now
+        # An invented pact is recorded on its signing day, in office hours; a real one when the
+        # loader enters it: its source gives the day it was signed, never an hour.
+        recorded_at = min(_at(plan.signed_on, tz), now) if plan.signed_on and plan.is_demo else now
         admin = self.tenants.admin(plan.regency)
         pact = record_pact(
             session, actor=admin, agency_id=self.tenants.agencies[(plan.regency, plan.agency)].id,
@@ -118,6 +142,13 @@ class _History:
                 new_deadline_on=plan.extended_to, reason=plan.extension_reason,
             )  # fmt: skip
             self.chain(recorded_at, (_at(asked_on, tz), extend))
+        if plan.outcome is not None:
+            decide = partial(
+                _record_outcome, session, actor=admin, pact_id=pact.id, outcome=plan.outcome,
+                outcome_on=plan.outcome_on, note=plan.outcome_note,
+            )  # fmt: skip
+            decided_at = _at(plan.outcome_on, tz) if plan.outcome_on else recorded_at
+            self.chain(recorded_at, (decided_at, decide))
         if plan.withdrawn_on and plan.withdrawal_reason:
             withdraw = partial(
                 withdraw_pact, session, actor=admin, pact_id=pact.id, reason=plan.withdrawal_reason

@@ -15,7 +15,7 @@ from dateutil.relativedelta import relativedelta
 
 from tracker.demo import data
 from tracker.findings.rules import FindingCategory
-from tracker.pacts.rules import deadline
+from tracker.pacts.rules import PactOutcome, deadline
 
 
 @dataclass(frozen=True)
@@ -55,15 +55,25 @@ class PactPlan:
     extension_reason: str | None = None
     withdrawn_on: date | None = None
     withdrawal_reason: str | None = None
+    # The recorded outcome: the regent's decision on a day, or NOT_RECORDED (no day) for a
+    # pact whose source reports no end.
+    outcome: PactOutcome | None = None
+    outcome_on: date | None = None
+    outcome_note: str | None = None
 
 
 def seed_pacts() -> list[PactPlan]:
-    """Describe the seven Sumbawa Barat pacts of 8 January 2019, as the article reports them."""
-    findings = tuple(FindingPlan(code, title, kind) for code, kind, title in data.KSB_FINDINGS)
+    """Describe the seven Sumbawa Barat pacts of 8 January 2019, as the article reports them.
+
+    The article gives the Ombudsman's notes only "in general" (they are notes of the regency's
+    assessment, ``data.KSB_NOTES``), not findings of each agency, and says nothing of how the
+    pacts ended: no findings, and the outcome is "not recorded".
+    """
     signed = PactPlan(
         "sumbawa-barat", "", data.KSB_REFERENCE, None, "", date.fromisoformat(data.KSB_SIGNED_ON),
-        findings, pledge=data.KSB_PLEDGE, sanction=data.KSB_SANCTION,
+        (), pledge=data.KSB_PLEDGE, sanction=data.KSB_SANCTION,
         witnesses=data.KSB_WITNESSES, source=data.KSB_SOURCE, is_demo=False,
+        outcome=PactOutcome.NOT_RECORDED,
     )  # fmt: skip
     return [
         replace(signed, agency=agency, signatory_title=title, signatory_name=name)
@@ -159,6 +169,19 @@ def demo_pacts(today_in: Mapping[str, date]) -> list[PactPlan]:
                     deadline(late_signed, 3) + 12 * days,
                 ),
             ),
+        ),
+        PactPlan(
+            "paser", "dinsos", "demo-decided", "Sari Contoh", "Kepala Dinas Sosial",
+            paser - 5 * months,
+            (_open("PR-INFO-REQUIREMENTS", "Persyaratan layanan belum dipajang"),),
+            outcome=PactOutcome.REPRIMAND, outcome_on=paser - 15 * days,
+            outcome_note="(Contoh rekaan) Teguran tertulis dari Bupati.",
+        ),
+        PactPlan(
+            "solok-selatan", "dinkes", "demo-not-recorded", "Yanti Contoh",
+            "Kepala Dinas Kesehatan", solsel - 14 * months,
+            (_open("IN-FAC-SAFETY", "Belum ada alat pemadam kebakaran"),),
+            outcome=PactOutcome.NOT_RECORDED,
         ),
         PactPlan(
             "bangka-barat", "dinsos", "demo-withdrawn", "Rudi Contoh", "Kepala Dinas Sosial",

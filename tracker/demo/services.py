@@ -75,6 +75,8 @@ def load_demo(session: Session, *, now: datetime, store: FileStore | None = None
     tenants.add_agencies()
     add_accounts(lambda a: a.agency is not None)
     tenants.add_scores()
+    tenants.add_notes()
+    tenants.add_commitments()
     tenants.add_ladders()
     load_pacts(tenants, plans=plans, store=store)
     if added:

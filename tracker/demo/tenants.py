@@ -8,16 +8,25 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.agencies.models import Agency
 from tracker.agencies.services import create_agency, update_agency
-from tracker.assessments.models import Assessment, UnitResult
+from tracker.assessments.models import Assessment, AssessmentNote, UnitResult
 from tracker.auth.models import User
+from tracker.clock import local_today
+from tracker.commitments.models import Commitment, RegencyEvent
+from tracker.commitments.services import (
+    CommitmentDetails,
+    EventDetails,
+    record_commitment,
+    record_event,
+)
 from tracker.demo import data
 from tracker.demo.accounts import Actors, admin_email
 from tracker.regencies.models import EscalationContact, Regency
@@ -121,6 +130,14 @@ class Tenants:
             for slug, agency, year, score, source in data.UNIT_RESULTS
         }
         self._add_scores(Assessment, "regency_id", regency_scores, "assessments")
+        for (slug, year), (rank, rank_of) in data.ASSESSMENT_RANKS.items():
+            assessment = self.session.execute(
+                select(Assessment).where(
+                    Assessment.regency_id == self.regencies[slug].id, Assessment.year == year
+                )
+            ).scalar_one()
+            if assessment.rank is None:
+                assessment.rank, assessment.rank_of = rank, rank_of
         self._add_scores(UnitResult, "agency_id", unit_scores, "unit results")
         self.session.flush()
 
@@ -140,3 +157,76 @@ class Tenants:
                           created_at=self.now)
                 )  # fmt: skip
                 self.added[what] += 1
+
+    def add_notes(self) -> None:
+        """Add the assessment notes the seed articles give "in general" (Sumbawa Barat 2018).
+
+        Written here directly, like the scores: no page records a note yet.
+        """
+        regency = self.regencies["sumbawa-barat"]
+        have = set(
+            self.session.execute(
+                select(AssessmentNote.code).where(
+                    AssessmentNote.regency_id == regency.id,
+                    AssessmentNote.year == data.KSB_NOTES_YEAR,
+                )
+            ).scalars()
+        )
+        for code, category, text in data.KSB_NOTES:
+            if code in have:
+                continue
+            self.session.add(
+                AssessmentNote(
+                    regency_id=regency.id, year=data.KSB_NOTES_YEAR, category=category,
+                    code=code, text=text, applies_to=data.KSB_NOTES_APPLY_TO,
+                    source=data.KSB_SOURCE, created_at=self.now,
+                )
+            )  # fmt: skip
+            self.added["assessment notes"] += 1
+        self.session.flush()
+
+    def add_commitments(self) -> None:
+        """Let each seed regency's admin record the commitments and events its article reports.
+
+        A commitment or event is there already when its regency has one with the same title;
+        one dated after the load's local today waits for a later load, as a pact does.
+        """
+
+        def later(regency: Regency, day: str | None, year: int | None) -> bool:
+            today = local_today(self.now, ZoneInfo(regency.timezone))
+            return (day is not None and date.fromisoformat(day) > today) or (
+                year is not None and year > today.year
+            )
+
+        have = set(self.session.execute(select(Commitment.regency_id, Commitment.title)))
+        for c in data.COMMITMENTS:
+            regency = self.regencies[c.regency]
+            if (regency.id, c.title) in have or later(regency, c.signed_on, c.signed_year):
+                continue
+            details = CommitmentDetails(
+                kind=c.kind, title=c.title,
+                signed_on=date.fromisoformat(c.signed_on) if c.signed_on else None,
+                signed_year=c.signed_year, place=c.place, parties=c.parties,
+                signatories=c.signatories, commitments=c.commitments, note=c.note,
+                target_kind=c.target_kind, target_year=c.target_year, source=c.source,
+            )  # fmt: skip
+            record_commitment(
+                self.session, actor=self.admin(c.regency), regency_id=regency.id,
+                details=details, now=self.now,
+            )  # fmt: skip
+            self.added["commitments"] += 1
+        seen = set(self.session.execute(select(RegencyEvent.regency_id, RegencyEvent.title)))
+        for e in data.EVENTS:
+            regency = self.regencies[e.regency]
+            if (regency.id, e.title) in seen or later(regency, e.happened_on, e.happened_year):
+                continue
+            event = EventDetails(
+                kind=e.kind, title=e.title,
+                happened_on=date.fromisoformat(e.happened_on) if e.happened_on else None,
+                happened_year=e.happened_year, description=e.description, source=e.source,
+            )  # fmt: skip
+            record_event(
+                self.session, actor=self.admin(e.regency), regency_id=regency.id, details=event,
+                now=self.now,
+            )  # fmt: skip
+            self.added["events"] += 1

@@ -63,16 +63,17 @@ def test_pact_list_carries_the_fields_a_journalist_needs(
         assert key in pact
     assert pact["signed_on"] == "2019-01-08"
     assert pact["deadline"] == "2019-04-08"
-    assert pact["status"] == "due_soon"
-    assert pact["days_left"] == 14
-    assert (pact["findings_total"], pact["findings_closed"]) == (3, 0)
+    # The article reports no outcome: "not recorded", never due soon or overdue.
+    assert pact["status"] == "not_recorded"
+    assert (pact["findings_total"], pact["findings_closed"]) == (0, 0)
+    assert pact["source"] and pact["is_demo"] is False
 
 
 def test_single_pact_lists_its_findings(client: FlaskClient, demo: DemoReport) -> None:
-    first = client.get("/api/v1/pacts?regency=sumbawa-barat").get_json()["items"][0]
+    first = client.get("/api/v1/pacts?regency=paser&status=on_track").get_json()["items"][0]
     body = client.get(f"/api/v1/pacts/{first['id']}").get_json()
     assert len(body["findings"]) == 3
-    assert {f["category"] for f in body["findings"]} == {"input", "process"}
+    assert {f["category"] for f in body["findings"]} == {"input", "process", "complaints"}
     assert all(set(f) >= {"id", "title", "category", "status"} for f in body["findings"])
     assert body["pledge"]
 
@@ -101,7 +102,7 @@ def test_pages_walk_every_pact_once_in_a_stable_order(
         url = body["next"]
     everything = [p["id"] for p in client.get("/api/v1/pacts?per_page=200").get_json()["items"]]
     assert seen == everything
-    assert len(set(seen)) == len(seen) == 15
+    assert len(set(seen)) == len(seen) == 17
 
 
 def test_pact_without_signing_date_has_no_deadline_and_is_not_overdue(
@@ -179,7 +180,7 @@ def test_method_not_allowed_is_problem_json(client: FlaskClient) -> None:
 
 def test_page_past_the_end_is_empty_not_an_error(client: FlaskClient, demo: DemoReport) -> None:
     body = client.get("/api/v1/pacts?page=99").get_json()
-    assert body["items"] == [] and body["total"] == 15
+    assert body["items"] == [] and body["total"] == 17
 
 
 def test_pacts_come_newest_signing_first_with_undated_ones_last(

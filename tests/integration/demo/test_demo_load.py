@@ -10,7 +10,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracker.agencies.models import Agency
-from tracker.assessments.models import Assessment, AssessmentScheme, UnitResult
+from tracker.assessments.models import (
+    Assessment,
+    AssessmentNote,
+    AssessmentScheme,
+    UnitResult,
+)
 from tracker.assessments.rules import Zone, classify
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import User, UserRole
@@ -19,7 +24,7 @@ from tracker.demo.data import DEMO_PASSWORD
 from tracker.findings.models import Finding
 from tracker.pacts.models import Pact
 from tracker.pacts.queries import list_pacts
-from tracker.pacts.rules import PactStatus
+from tracker.pacts.rules import PactOutcome, PactStatus
 from tracker.regencies.models import Regency
 
 # Agencies that sent evidence for a demo finding, besides each regency's first one by slug.
@@ -72,7 +77,7 @@ def test_demo_has_the_five_regencies_in_their_time_zones(
     }
 
 
-def test_sumbawa_barat_pacts_are_due_soon_two_weeks_before_8_april_2019(
+def test_sumbawa_barat_pacts_load_as_the_article_tells_them_with_no_outcome_and_no_findings(
     runner: FlaskCliRunner, session: Session, now
 ) -> None:
     runner.invoke(args=["demo", "load"])
@@ -85,11 +90,10 @@ def test_sumbawa_barat_pacts_are_due_soon_two_weeks_before_8_april_2019(
     assert len(rows) == 7
     for row in rows:
         assert row.signed_on == date(2019, 1, 8)
-        assert row.deadline_on == date(2019, 4, 8)
-        # The test clock is 25 March 2019, 09:00 WITA.
-        assert row.days_left == 14
-        assert row.status is PactStatus.DUE_SOON
-        assert row.findings_total == 3
+        # The article says nothing of how the pacts ended: never due soon, never overdue.
+        assert row.status is PactStatus.NOT_RECORDED
+        assert row.outcome is PactOutcome.NOT_RECORDED
+        assert row.findings_total == 0
         assert not row.is_demo
     assert {r.agency_slug for r in rows} == {
         "dpmptsp",
@@ -100,12 +104,29 @@ def test_sumbawa_barat_pacts_are_due_soon_two_weeks_before_8_april_2019(
         "disnakertrans",
         "disdukcapil",
     }
-    codes = set(
-        session.execute(
-            select(Finding.code).join(Pact).join(Agency).where(Agency.regency_id == ksb.id)
-        ).scalars()
+    findings = select(Finding.id).join(Pact).join(Agency).where(Agency.regency_id == ksb.id)
+    assert session.execute(findings).first() is None
+    # The notes the article gives "in general" are notes of the regency's 2018 assessment.
+    notes = (
+        session.execute(select(AssessmentNote).where(AssessmentNote.regency_id == ksb.id))
+        .scalars()
+        .all()
     )
-    assert codes == {"IN-FAC-PLAY", "IN-FAC-RAMP", "PR-INFO-SOP"}
+    assert {(n.year, n.code) for n in notes} == {
+        (2018, "IN-FAC-PLAY"),
+        (2018, "IN-FAC-RAMP"),
+        (2018, "PR-INFO-SOP"),
+    }
+    assert all(n.applies_to and "tujuh dinas" in n.applies_to for n in notes)
+    assert all(n.source and not n.is_demo for n in notes)
+    result = session.execute(select(Assessment).where(Assessment.regency_id == ksb.id)).scalar_one()
+    assert (result.year, str(result.score), result.rank, result.rank_of) == (
+        2018,
+        "57.69",
+        128,
+        199,
+    )
+    assert result.source and "128 dari 199" in result.source
 
 
 def test_every_status_is_visible_among_the_demo_pacts(
@@ -115,7 +136,7 @@ def test_every_status_is_visible_among_the_demo_pacts(
     demo_rows = [r for r in list_pacts(session, now=now, due_soon_days=14) if r.is_demo]
     assert {r.status for r in demo_rows} == set(PactStatus)
     undated = [r for r in demo_rows if r.signed_on is None]
-    assert undated and all(r.status is PactStatus.ON_TRACK for r in undated)
+    assert undated and all(r.status is PactStatus.UNDATED for r in undated)
     assert any(r.is_extended for r in demo_rows)
 
 
@@ -128,6 +149,7 @@ def test_seed_scores_fall_in_the_zones_the_articles_report(
         (a.regency.slug, a.year): a.score for a in session.execute(select(Assessment)).scalars()
     }
     expected = {
+        ("sumbawa-barat", 2018): (Zone.YELLOW, None),
         ("solok-selatan", 2021): (Zone.YELLOW, None),
         ("solok-selatan", 2022): (Zone.GREEN, "B"),
         ("paser", 2023): (Zone.GREEN, "B"),

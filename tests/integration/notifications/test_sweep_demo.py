@@ -31,7 +31,7 @@ def test_sweep_over_the_demo_data_writes_each_due_notice_once(
     assert second.errors == []
     assert second.total == 0
 
-    # Four weeks on (a Monday): the Sumbawa Barat pacts of 8 January 2019 are 14 days late.
+    # Four weeks on (a Monday): the invented overdue pact (due 25 February) is 56 days late.
     later = local("2019-04-22T08:00:00+08:00")
     third = run_sweep(app, session, later)
     assert third.errors == []
@@ -39,7 +39,7 @@ def test_sweep_over_the_demo_data_writes_each_due_notice_once(
         select(Notification.kind).where(Notification.created_at == later).distinct()
     ).all()
     assert "digest" in kinds
-    assert "escalation-2" in kinds
+    assert "escalation-3" in kinds
     print(
         f"\nDemo data: {pacts} pacts. First sweep {first.duration_seconds * 1000:.0f} ms "
         f"({first.total} rows: {dict(first.created)}); a repeat with nothing to write "
@@ -51,21 +51,19 @@ def test_sweep_over_the_demo_data_writes_each_due_notice_once(
 def test_pacts_recorded_long_overdue_get_their_current_rung_once_not_every_missed_one(
     app: Flask, session: Session, clock: FixedClock
 ) -> None:
-    # The demo loaded on 3 June 2019: the Sumbawa Barat pacts of 8 January were due on
-    # 8 April, so rungs 1 (9 Apr), 2 (22 Apr) and 3 (8 May) all fell due before anyone here
-    # could have sent them. One letter each: the current rung.
+    # The demo loaded on 3 June 2019: its invented overdue pact was signed four months
+    # earlier (3 February), due on 3 May, so rungs 1 (4 May), 2 (17 May) and 3 (2 June) all
+    # fell due before anyone here could have sent them. One letter: the current rung. The
+    # Sumbawa Barat pacts of 8 January, whose outcome no source reports, get no notice at all.
     loaded = local("2019-06-03T08:00:00+08:00")
     clock.set(loaded)
     with app.app_context():
         load_demo(session, now=loaded)
     report = run_sweep(app, session, loaded)
     assert report.errors == []
-    overdue = [
-        r
-        for r in list_pacts(session, now=loaded, due_soon_days=14)
-        if r.regency_slug == "sumbawa-barat" and r.status is PactStatus.OVERDUE
-    ]
-    assert len(overdue) >= 5
+    rows = list_pacts(session, now=loaded, due_soon_days=14)
+    overdue = [r for r in rows if r.status is PactStatus.OVERDUE]
+    assert overdue and all(r.is_demo for r in overdue)
     for row in overdue:
         kinds = session.scalars(
             select(Notification.kind).where(
@@ -73,5 +71,9 @@ def test_pacts_recorded_long_overdue_get_their_current_rung_once_not_every_misse
             )
         ).all()
         assert set(kinds) == {"escalation-3"}, (row.agency_name, kinds)
+    real = [r.id for r in rows if not r.is_demo]
+    assert len(real) == 7
+    told = session.scalars(select(Notification.kind).where(Notification.pact_id.in_(real))).all()
+    assert told == []
     # No fulfilment notice for pacts whose findings were closed before they were recorded.
     assert report.created["fulfilled"] == 0

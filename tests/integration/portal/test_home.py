@@ -22,21 +22,21 @@ def test_home_lists_every_pact_with_agency_signatory_dates_and_status(
     html = read_page(client, "/")
     assert '<html lang="id">' in html
     rows = _rows(html)
-    assert len(rows) == 15
+    assert len(rows) == 17
     muslimin = next(r for r in rows if "Muslimin" in r)
     assert "Kabupaten Sumbawa Barat" in muslimin
     assert "Nakertrans" in muslimin
     assert "8 Jan 2019" in muslimin
-    assert "8 Apr 2019" in muslimin
-    assert "sisa 14 hari" in muslimin
-    assert 'data-status="due_soon"' in muslimin
-    assert "Mendekati tenggat" in muslimin
+    # The article reports no outcome: no countdown, never "due soon" or overdue.
+    assert "sisa" not in muslimin and "lewat" not in muslimin
+    assert 'data-status="not_recorded"' in muslimin
+    assert "Hasil tidak tercatat" in muslimin
 
 
 def test_invented_records_carry_a_visible_demo_flag(client: FlaskClient, demo: DemoReport) -> None:
     rows = _rows(client.get("/").get_data(as_text=True))
     flagged = [r for r in rows if 'class="badge demo"' in r]
-    assert len(flagged) == 8
+    assert len(flagged) == 10
     assert not any('class="badge demo"' in r for r in rows if "Sumbawa Barat" in r)
 
 
@@ -104,6 +104,11 @@ def test_pact_page_shows_pledge_and_findings(client: FlaskClient, demo: DemoRepo
     pact_id = re.search(r'href="/pakta/(\d+)"', _rows(html)[0]).group(1)  # type: ignore[union-attr]
     page = client.get(f"/pakta/{pact_id}").get_data(as_text=True)
     assert "tiga bulan" in page
+    # The article's notes are the regency's, "in general": the pact lists no findings.
+    assert page.count("data-finding-id") == 0
+    html = client.get("/?regency=paser&status=on_track").get_data(as_text=True)
+    pact_id = re.search(r'href="/pakta/(\d+)"', _rows(html)[0]).group(1)  # type: ignore[union-attr]
+    page = client.get(f"/pakta/{pact_id}").get_data(as_text=True)
     assert page.count("data-finding-id") == 3
 
 

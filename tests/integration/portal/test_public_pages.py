@@ -48,12 +48,15 @@ def test_home_shows_each_regency_with_its_pacts_by_status_and_latest_zone(
     )
     assert card, "Paser has no card"
     text = _text(card.group(1))
-    assert "3 pakta" in text
+    assert "4 pakta" in text
     assert "2 Sesuai jadwal" in text and "1 Mendekati tenggat" in text
+    assert "1 Diputuskan Bupati" in text
     # 2023: 81.22 is green, grade B in the 2022-2024 scheme.
     assert "81,22" in text and "Hijau · B" in text
     sumbawa = re.search(r'data-regency="sumbawa-barat">(.*?)</li>\s*</ul>\s*</li>', html, re.S)
-    assert sumbawa and "7 Mendekati tenggat" in _text(sumbawa.group(1))
+    # The article reports no outcome of the seven pacts: never "due soon" or overdue.
+    assert sumbawa and "7 Hasil tidak tercatat" in _text(sumbawa.group(1))
+    assert "Mendekati tenggat" not in _text(sumbawa.group(1))
 
 
 def test_home_lists_the_nearest_deadlines_and_the_most_overdue(
@@ -64,10 +67,11 @@ def test_home_lists_the_nearest_deadlines_and_the_most_overdue(
     overdue = re.search(r'data-list="overdue">(.*?)</ol>', html, re.S)
     assert nearest and overdue
     items = re.findall(r"<li data-pact=.*?</li>", nearest.group(1), re.S)
-    assert len(items) == 5
-    # Soonest first: Paser's Dinkes (10 days), then the Sumbawa Barat pacts (14 days).
+    # Only running pacts: the Sumbawa Barat pacts, whose outcome no source reports, are not.
+    assert len(items) == 3
+    # Soonest first: Paser's Dinkes (10 days).
     assert "sisa 10 hari" in items[0] and "Kabupaten Paser" in items[0]
-    assert all("sisa 14 hari" in item for item in items[1:])
+    assert not any("Sumbawa Barat" in item for item in items)
     late = _text(overdue.group(1))
     assert "Kabupaten Barito Selatan" in late and "lewat" in late
 
@@ -75,8 +79,8 @@ def test_home_lists_the_nearest_deadlines_and_the_most_overdue(
 def test_home_still_has_the_filterable_list_of_every_pact(
     client: FlaskClient, demo: DemoReport
 ) -> None:
-    assert len(_rows(client.get("/").get_data(as_text=True))) == 15
-    assert len(_rows(client.get("/?regency=paser").get_data(as_text=True))) == 3
+    assert len(_rows(client.get("/").get_data(as_text=True))) == 17
+    assert len(_rows(client.get("/?regency=paser").get_data(as_text=True))) == 4
 
 
 # ------------------------------------------------------------------ regency
