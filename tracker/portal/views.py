@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from tracker.audit.labels import ACTIONS
 from tracker.clock import get_clock
+from tracker.commitments.queries import get_commitment, list_commitments, list_events
 from tracker.extensions import db_session
 from tracker.pacts.rules import PactStatus
 from tracker.pagination import paginate, parse_positive
@@ -102,9 +103,24 @@ def regency(slug: str) -> tuple[str, int]:
         chart_id="score-chart",
     )
     html = render_template(
-        "portal/regency.html", regency=data, form=form, page=page, groups=groups, chart=chart
+        "portal/regency.html",
+        regency=data,
+        form=form,
+        page=page,
+        groups=groups,
+        chart=chart,
+        commitments=list_commitments(db_session(), regency_id=data.id),
+        events=list_events(db_session(), regency_id=data.id),
     )
     return html, 200 if valid else 400
+
+
+@bp.get("/komitmen/<int:commitment_id>")
+@conditional()
+def commitment(commitment_id: int) -> str:
+    """Show a regency-wide commitment: who signed what, when, and for a regency pact its target."""
+    data = get_commitment(db_session(), commitment_id=commitment_id)
+    return render_template("portal/commitment.html", commitment=data)
 
 
 @bp.get("/opd/<int:agency_id>")
