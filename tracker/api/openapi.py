@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from tracker.api.blueprint import CHALLENGE
+from tracker.assessments.rules import DIMENSIONS, AssessmentResult, Zone
 from tracker.findings.rules import EvidenceKind, FindingCategory, FindingStatus, ReviewDecision
 from tracker.pacts.rules import PactStatus
 
@@ -512,6 +513,140 @@ PATHS: dict[str, dict[str, Schema]] = {
         "Approve or return a submitted finding (the regent's office)",
         "ReviewInput",
         _json("Finding", "The finding with its review"),
+    ),
+}
+# --- assessments (issue 12) ---------------------------------------------------------------
+_SCORE_OR_NULL: Schema = {
+    "type": ["string", "null"],
+    "pattern": r"^\d{1,3}\.\d{2}$",
+    "description": "Two-place decimal 0.00-100.00, as a string",
+}
+_SCORE_IN: Schema = {
+    "type": ["string", "number", "null"],
+    "description": '0 to 100 with at most two decimals (78.34, "78.34" or "78,34")',
+}
+_RESULT: dict[str, Schema] = {
+    "year": INTEGER,
+    "result": _enum(AssessmentResult),
+    "score": _SCORE_OR_NULL,
+    "zone": {**_enum(Zone), "type": ["string", "null"], "enum": [*(z.value for z in Zone), None]},
+    "grade": TEXT_OR_NULL,
+    "label": {**TEXT_OR_NULL, "description": 'Official label with its grade: "B, Kualitas Tinggi"'},
+    "is_provisional": {
+        "type": "boolean",
+        "description": "The zone comes from a provisional scheme",
+    },
+    "source": TEXT_OR_NULL,
+    "is_demo": {"type": "boolean"},
+}
+_RANK: Schema = {"type": ["integer", "null"], "minimum": 1}
+SCHEMAS.update(
+    {
+        "RegencyResult": _obj({**_RESULT, "rank": _RANK, "rank_of": _RANK, "note": TEXT_OR_NULL}),
+        "UnitResult": _obj(
+            {
+                **_RESULT,
+                "agency": _obj({"id": INTEGER, "slug": STRING, "name": STRING}),
+                **dict.fromkeys(DIMENSIONS, _SCORE_OR_NULL),
+            }
+        ),
+        "AssessmentNote": _obj(
+            {
+                "year": INTEGER,
+                "text": STRING,
+                "applies_to": {**TEXT_OR_NULL, "description": "Whom the note concerns"},
+                "source": TEXT_OR_NULL,
+                "is_demo": {"type": "boolean"},
+            }
+        ),
+        "Assessments": _obj(
+            {
+                "regency": STRING,
+                "year": {"type": ["integer", "null"]},
+                "results": {"type": "array", "items": _ref("RegencyResult")},
+                "unit_results": {"type": "array", "items": _ref("UnitResult")},
+                "notes": {"type": "array", "items": _ref("AssessmentNote")},
+            }
+        ),
+        "AssessmentsRecorded": _obj(
+            {
+                "regency": STRING,
+                "year": {"type": ["integer", "null"]},
+                "results": {"type": "array", "items": _ref("RegencyResult")},
+                "unit_results": {"type": "array", "items": _ref("UnitResult")},
+                "notes": {"type": "array", "items": _ref("AssessmentNote")},
+                "changes": _obj(
+                    {
+                        "regency": {
+                            "type": ["string", "null"],
+                            "enum": ["new", "changed", "unchanged", None],
+                        },
+                        "units": {
+                            "type": "object",
+                            "additionalProperties": {"enum": ["new", "changed", "unchanged"]},
+                        },
+                    }
+                ),
+            }
+        ),
+        "AssessmentInput": _obj(
+            {
+                "regency": {**STRING, "description": "The regency's slug"},
+                "year": {**INTEGER, "minimum": 2013},
+                "result": {
+                    **_enum(AssessmentResult),
+                    "description": "Optional: a score makes it scored, a zone alone zone_only",
+                },
+                "score": _SCORE_IN,
+                "zone": {
+                    "type": ["string", "null"],
+                    "description": "Only for zone_only: green, yellow, red, black (or hijau ...)",
+                },
+                "rank": {"type": ["integer", "string", "null"]},
+                "rank_of": {"type": ["integer", "string", "null"]},
+                "note": TEXT_OR_NULL,
+                "source": TEXT_OR_NULL,
+                "units": {
+                    "type": "array",
+                    "items": _obj(
+                        {
+                            "agency": {**STRING, "description": "The agency's slug"},
+                            "agency_id": INTEGER,
+                            "result": _enum(AssessmentResult),
+                            "score": _SCORE_IN,
+                            "zone": TEXT_OR_NULL,
+                            **dict.fromkeys(DIMENSIONS, _SCORE_IN),
+                            "source": TEXT_OR_NULL,
+                        },
+                        required=[],
+                    ),
+                },
+            },
+            required=["regency", "year"],
+        ),
+    }
+)
+PATHS["/assessments"] = {
+    "get": _operation(
+        "getAssessments",
+        "A regency's assessment results and its units', of one year or every year, with zone,"
+        " grade, official label and whether the scheme is provisional",
+        "assessments",
+        {200: _json("Assessments", "The results")},
+        errors=(400,),
+        parameters=[
+            {**REGENCY_FILTER, "required": True, "description": "The regency (its slug)"},
+            _query("year", INTEGER, "Only this year"),
+        ],
+    ),
+    "post": _operation(
+        "recordAssessments",
+        "Record or correct a year's result of a regency and of its units (admin of the"
+        " regency); the same values again change nothing",
+        "assessments",
+        {200: _json("AssessmentsRecorded", "The year's results, and what changed")},
+        errors=(400, 401, 403, 404, 422),
+        body="AssessmentInput",
     ),
 }
 # A submission needs no body at all.

@@ -8,8 +8,11 @@ from flask import current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
+from tracker.api import (
+    assessments,  # noqa: F401 - registers on the same blueprint
+    write,  # noqa: F401 - the write endpoints register on the same blueprint
+)
 from tracker.api import serializers as ser
-from tracker.api import write  # noqa: F401 - the write endpoints register on the same blueprint
 from tracker.api.auth import api_actor, token_required
 from tracker.api.blueprint import bp
 from tracker.api.openapi import document

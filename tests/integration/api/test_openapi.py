@@ -196,6 +196,29 @@ def test_live_responses_match_the_declared_schemas(
     call("GET", url + "/timeline", "admin_y")
     call("GET", url + "/timeline")
 
+    # Assessments (the frozen clock is in 2019: 2019 and 2020 are the latest years).
+    year = {"regency": "kab-x", "year": 2019}
+    call(
+        "POST",
+        "/assessments",
+        "admin_x",
+        json={
+            **year,
+            "score": "57.69",
+            "rank": 128,
+            "rank_of": 199,
+            "units": [{"agency": "opd-a", "score": 60, "input_score": "12.5"}],
+        },
+    )
+    call("POST", "/assessments", "admin_x", json={**year, "score": "100.01"})
+    call("POST", "/assessments", "observer_x", json={**year, "score": "50"})
+    call("POST", "/assessments", "admin_x", json={**year, "regency": "atlantis", "score": "50"})
+    call("POST", "/assessments", None, json=year)
+    call("POST", "/assessments", "admin_x", data="[", content_type="application/json")
+    call("GET", "/assessments?regency=kab-x")
+    call("GET", "/assessments?regency=kab-x&year=2019")
+    call("GET", "/assessments?regency=atlantis")
+
     # Every operation answered its success status and every declared error was seen at least once.
     declared = {
         (path, method, status)
