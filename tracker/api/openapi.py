@@ -12,7 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from tracker.api.blueprint import CHALLENGE
+from tracker.assessments import rules as assessment_rules
 from tracker.assessments.rules import DIMENSIONS, AssessmentResult, Zone
+from tracker.commitments.rules import CommitmentKind, EventKind
 from tracker.findings.rules import EvidenceKind, FindingCategory, FindingStatus, ReviewDecision
 from tracker.pacts.rules import PactStatus
 
@@ -648,6 +650,98 @@ PATHS["/assessments"] = {
         errors=(400, 401, 403, 404, 422),
         body="AssessmentInput",
     ),
+}
+# --- regency-wide commitments and events (issue 12) ------------------------------------------
+_TARGET = _obj(
+    {
+        "kind": _enum(assessment_rules.TargetKind),
+        "value": {**TEXT_OR_NULL, "description": "The zone, grade or score; null for improve"},
+        "year": {**INTEGER, "description": "The assessment year the target names"},
+        "state": {
+            **_enum(assessment_rules.TargetState),
+            "description": "Read from the regency's recorded result of that year; awaiting while"
+            " it is not recorded. A regency pact is never overdue.",
+        },
+    }
+)
+SCHEMAS.update(
+    {
+        "Commitment": _obj(
+            {
+                "id": INTEGER,
+                "regency": STRING,
+                "regency_name": STRING,
+                "kind": _enum(CommitmentKind),
+                "title": STRING,
+                "signed_on": {**DAY_OR_NULL, "description": "Null: the source gives no day"},
+                "signed_year": {
+                    "type": ["integer", "null"],
+                    "description": "The signing year, also when the source gives no day",
+                },
+                "place": TEXT_OR_NULL,
+                "parties": {"type": "array", "items": STRING},
+                "signatories": {"type": "array", "items": STRING},
+                "commitments": {"type": "array", "items": STRING},
+                "note": TEXT_OR_NULL,
+                "target": {
+                    "oneOf": [_TARGET, {"type": "null"}],
+                    "description": "Only a regency pact has one",
+                },
+                "source": TEXT_OR_NULL,
+                "is_demo": {"type": "boolean"},
+                "url": {"type": "string", "format": "uri", "description": "The public page"},
+            }
+        ),
+        "Event": _obj(
+            {
+                "id": INTEGER,
+                "regency": STRING,
+                "regency_name": STRING,
+                "kind": _enum(EventKind),
+                "title": STRING,
+                "happened_on": {**DAY_OR_NULL, "description": "Null: the source gives no day"},
+                "happened_year": {
+                    "type": ["integer", "null"],
+                    "description": "Null with happened_on null: date not recorded",
+                },
+                "description": TEXT_OR_NULL,
+                "source": TEXT_OR_NULL,
+                "is_demo": {"type": "boolean"},
+            }
+        ),
+    }
+)
+for _kind in ("Commitment", "Event"):
+    SCHEMAS[f"{_kind}Page"] = _obj(
+        {
+            "items": {"type": "array", "items": _ref(_kind)},
+            "page": INTEGER,
+            "per_page": INTEGER,
+            "total": INTEGER,
+            "pages": INTEGER,
+            "next": URL_OR_NULL,
+            "prev": URL_OR_NULL,
+        }
+    )
+PATHS["/commitments"] = {
+    "get": _operation(
+        "listCommitments",
+        "List regency-wide pacts, MoUs and cooperation agreements, newest first",
+        "commitments",
+        {200: _json("CommitmentPage", "A page of commitments")},
+        errors=(400,),
+        parameters=[*PAGING, REGENCY_FILTER],
+    )
+}
+PATHS["/events"] = {
+    "get": _operation(
+        "listEvents",
+        "List mentoring visits, coordination channels and other events, newest first",
+        "commitments",
+        {200: _json("EventPage", "A page of events")},
+        errors=(400,),
+        parameters=[*PAGING, REGENCY_FILTER],
+    )
 }
 # A submission needs no body at all.
 PATHS["/findings/{finding_id}/submit"]["post"]["requestBody"]["required"] = False

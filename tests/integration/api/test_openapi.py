@@ -219,6 +219,12 @@ def test_live_responses_match_the_declared_schemas(
     call("GET", "/assessments?regency=kab-x&year=2019")
     call("GET", "/assessments?regency=atlantis")
 
+    # Commitments and events: public lists (items checked in tests/integration/commitments).
+    call("GET", "/commitments?regency=kab-x")
+    call("GET", "/commitments?regency=atlantis")
+    call("GET", "/events")
+    call("GET", "/events?regency=atlantis")
+
     # Every operation answered its success status and every declared error was seen at least once.
     declared = {
         (path, method, status)
