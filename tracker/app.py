@@ -186,6 +186,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.accounts.views import bp as accounts_bp
     from tracker.agencies.views import bp as agencies_bp
     from tracker.api.views import bp as api_bp
+    from tracker.assessments.file_views import bp as assessment_files_bp
     from tracker.assessments.views import bp as assessments_bp
     from tracker.assessments.views import schemes_bp
     from tracker.auth.views import bp as auth_bp
@@ -214,6 +215,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(regencies_bp, url_prefix="/staf/kabupaten")
     app.register_blueprint(notifications_bp, url_prefix="/staf/kotak-keluar")
     app.register_blueprint(settings_bp, url_prefix="/staf/pengaturan/notifikasi")
+    # A year's assessment results as a spreadsheet: template, export, import with a preview.
+    app.register_blueprint(assessment_files_bp, url_prefix="/staf/penilaian")
     app.register_blueprint(assessments_bp, url_prefix="/staf/penilaian")
     app.register_blueprint(schemes_bp, url_prefix="/staf/skema")
     app.register_blueprint(api_bp, url_prefix="/api/v1")

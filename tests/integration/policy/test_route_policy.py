@@ -47,6 +47,8 @@ ACCOUNT_MANAGERS = _only({"admin_x": "ok", "admin_y": "ok", "superadmin": "ok"},
 # An object of agency A in regency X.
 READ_A = _only({"opd_a": "ok", "admin_x": "ok", "observer_x": "ok", "superadmin": "ok"}, "404")
 CHANGE_PACT_A = {**READ_A, "opd_a": "403", "observer_x": "403", "superadmin": "403"}
+# The regent's decision on a pact of A: its regency's admins, or a superadmin.
+DECIDE_PACT_A = {**READ_A, "opd_a": "403", "observer_x": "403"}
 WORK_ON_A = {**READ_A, "admin_x": "403", "observer_x": "403", "superadmin": "403"}
 REVIEW_A = CHANGE_PACT_A
 OWN_TOKEN = {**STAFF_ANY, "admin_x": "ok", "superadmin": "ok"}
@@ -61,6 +63,8 @@ RETRY_NOTICE_X = {**READ_NOTICE_X, "observer_x": "403"}
 SETTINGS_X = _only({"admin_x": "ok", "superadmin": "ok"}, "403")
 # Agency A's details (head included) and opd_a's account (name, language of notices).
 CHANGE_AGENCY_A = {**_only({"admin_x": "ok"}, "403"), "admin_y": "404"}
+# Regency X's assessment results: its admins, or a superadmin.
+RECORD_X = _only({"admin_x": "ok", "superadmin": "ok"}, "403")
 EDIT_OPD_A_ACCOUNT = {**_only({"admin_x": "ok", "superadmin": "ok"}, "403"), "admin_y": "404"}
 
 
@@ -90,6 +94,8 @@ POLICY: dict[tuple[str, str], dict[str, str]] = {
     # The public evidence route serves published evidence only, to everyone alike: the walk's
     # evidence is unpublished, so every visitor, logged in or not, gets 404.
     ("portal.evidence_file", "GET"): dict.fromkeys(PERSONAS, "404"),
+    # The walk's pact has no recorded decision, so no decision document: 404 for everyone.
+    ("portal.outcome_document", "GET"): dict.fromkeys(PERSONAS, "404"),
     # Following a pact: public and cookie-free. The walk's link secret is unknown, so the link
     # pages are 404 for everyone (real links: tests/integration/portal/test_follow.py).
     ("follow.follow_pact", "POST"): ALL_OK,
@@ -112,6 +118,8 @@ POLICY: dict[tuple[str, str], dict[str, str]] = {
     ("pacts.extend", "POST"): CHANGE_PACT_A,
     ("pacts.withdraw", "POST"): CHANGE_PACT_A,
     ("pacts.scan", "GET"): READ_A,
+    ("pacts.decide", "POST"): DECIDE_PACT_A,
+    ("pacts.clear_outcome", "POST"): DECIDE_PACT_A,
     ("agencies.index", "GET"): _only(
         {"admin_x": "ok", "admin_y": "ok", "observer_x": "ok", "superadmin": "ok"}, "403"
     ),
@@ -149,6 +157,8 @@ POLICY: dict[tuple[str, str], dict[str, str]] = {
     ("findings.add_evidence", "POST"): WORK_ON_A,
     ("findings.submit", "POST"): WORK_ON_A,
     ("findings.review", "POST"): REVIEW_A,
+    ("findings.declare_unresolvable", "POST"): REVIEW_A,
+    ("findings.reopen", "POST"): REVIEW_A,
     ("api.regencies", "GET"): ALL_OK,
     ("api.agencies", "GET"): ALL_OK,
     ("api.pacts", "GET"): ALL_OK,
@@ -165,9 +175,22 @@ POLICY: dict[tuple[str, str], dict[str, str]] = {
     ("api.record_pact", "POST"): _api(STAFF_ANY),
     ("api.extend_pact", "POST"): _api(CHANGE_PACT_A),
     ("api.withdraw_pact", "POST"): _api(CHANGE_PACT_A),
+    ("api.record_outcome", "POST"): _api(DECIDE_PACT_A),
+    ("api.clear_outcome", "DELETE"): _api(DECIDE_PACT_A),
     ("api.add_evidence", "POST"): _api(WORK_ON_A),
     ("api.submit_finding", "POST"): _api(WORK_ON_A),
     ("api.review_finding", "POST"): _api(REVIEW_A),
+    # A year's results as a spreadsheet (regency X): its admins and a superadmin. The walk's
+    # empty upload is refused beside the field, its empty save goes back to the upload page.
+    ("assessment_files.index", "GET"): RECORD_X,
+    ("assessment_files.preview", "POST"): RECORD_X,
+    ("assessment_files.commit", "POST"): RECORD_X,
+    ("assessment_files.template", "GET"): RECORD_X,
+    ("assessment_files.export", "GET"): RECORD_X,
+    # The file names the rows and the form the regency: the walk's empty body is invalid ("ok").
+    ("api.import_assessments", "POST"): _api(STAFF_ANY),
+    ("api.declare_unresolvable", "POST"): _api(REVIEW_A),
+    ("api.reopen_finding", "POST"): _api(REVIEW_A),
 }
 
 
@@ -251,6 +274,8 @@ def world(
         "user_id": users["opd_a"].id,
         "contact_id": contact.id,
         "token": "not-a-real-link-secret",
+        "year": 2023,
+        "fmt": "csv",
     }
     return World(users, tokens, values)
 
