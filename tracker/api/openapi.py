@@ -651,6 +651,97 @@ PATHS["/assessments"] = {
         body="AssessmentInput",
     ),
 }
+# --- a year's results from a spreadsheet (issue 12 item 4) -----------------------------------
+_IMPORT_ROW = _obj(
+    {
+        "line": {**INTEGER, "description": "The row's line in the file (the header is line 1)"},
+        "agency": {**TEXT_OR_NULL, "description": "The agency's name; null: the regency's own"},
+        "agency_id": {"type": ["integer", "null"]},
+        "outcome": {"enum": ["new", "changed", "unchanged", "skipped", "error"]},
+        "changes": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {}, "minItems": 2, "maxItems": 2},
+            "description": "new or changed rows: each field as [recorded, in the file]; scores"
+            " as two-place strings",
+        },
+        "errors": {
+            "type": "object",
+            "additionalProperties": STRING,
+            "description": "error rows: each refused column and why",
+        },
+    },
+    required=["line", "agency", "agency_id", "outcome"],
+)
+_IMPORT_FIELDS: dict[str, Schema] = {
+    "regency": STRING,
+    "year": {"type": ["integer", "null"]},
+    "format": {"enum": ["xlsx", "csv"]},
+    "sha256": STRING,
+    "committed": {"type": "boolean", "description": "Whether this request saved anything"},
+    "counts": {"type": "object", "additionalProperties": INTEGER},
+    "ignored_columns": {"type": "array", "items": STRING},
+    "rows": {"type": "array", "items": _IMPORT_ROW},
+}
+SCHEMAS.update(
+    {
+        "AssessmentImportUpload": _obj(
+            {
+                "file": {
+                    "type": "string",
+                    "contentMediaType": "application/octet-stream",
+                    "description": "XLSX or CSV (recognised by content; the name is ignored) in"
+                    " the format of the template: columns year, agency (empty for the regency's"
+                    " own row), result, score, zone, rank, rank_of, input_score, process_score,"
+                    " output_score, complaints_score, source, note, regency; one year per file.",
+                },
+                "regency": {
+                    **STRING,
+                    "description": "The regency's slug (an admin may leave it out: their own)",
+                },
+            },
+            required=["file"],
+        ),
+        "AssessmentImport": _obj(_IMPORT_FIELDS),
+        "AssessmentImportRefused": {
+            **_obj(
+                {
+                    **SCHEMAS["Problem"]["properties"],
+                    **_IMPORT_FIELDS,
+                },
+                required=["type", "title", "status", "detail", "rows"],
+            ),
+            "description": "A file with refused rows: a problem whose rows say each row's outcome;"
+            " nothing was saved.",
+        },
+    }
+)
+_IMPORT_OPERATION = _operation(
+    "importAssessments",
+    "Import a year's results of a regency and its agencies from a spreadsheet (admin of the"
+    " regency): every row's outcome (new, changed, unchanged, skipped, error); with"
+    " preview=true nothing is written, otherwise all rows are saved or, if any row has an"
+    " error, none. The same file twice changes nothing.",
+    "assessments",
+    {200: _json("AssessmentImport", "Every row's outcome, and whether anything was saved")},
+    errors=(400, 401, 403, 413, 422),
+    parameters=[
+        _query(
+            "preview",
+            {"type": "boolean", "default": False},
+            "true: answer the rows' outcomes and write nothing",
+        )
+    ],
+    body="AssessmentImportUpload",
+    media="multipart/form-data",
+)
+_IMPORT_OPERATION["responses"]["422"] = {
+    "description": "A file that cannot be read (invalid_params names the file), or rows with"
+    " errors (rows gives every row's outcome); nothing was saved",
+    "content": {
+        PROBLEM_MEDIA: {"schema": {"oneOf": [_ref("Problem"), _ref("AssessmentImportRefused")]}}
+    },
+}
+PATHS["/assessments/import"] = {"post": _IMPORT_OPERATION}
 # --- regency-wide commitments and events (issue 12) ------------------------------------------
 _TARGET = _obj(
     {

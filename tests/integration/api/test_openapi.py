@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 
@@ -218,6 +219,21 @@ def test_live_responses_match_the_declared_schemas(
     call("GET", "/assessments?regency=kab-x")
     call("GET", "/assessments?regency=kab-x&year=2019")
     call("GET", "/assessments?regency=atlantis")
+
+    # A year's results from a spreadsheet (rows checked in tests/integration/assessments).
+    def sheet(body: bytes = b"year,agency,score\n2019,opd-a,60\n") -> dict[str, Any]:
+        return {"file": (io.BytesIO(body), "hasil.csv"), "regency": "kab-x"}
+
+    to = "/assessments/import"
+    call("POST", to + "?preview=true", "admin_x", data=sheet())
+    call("POST", to, "admin_x", data=sheet())
+    call("POST", to + "?preview=maybe", "admin_x", data=sheet())  # 400
+    call("POST", to, None, data=sheet())
+    call("POST", to, "observer_x", data=sheet())  # 403
+    call("POST", to, "admin_x", data=sheet(b"year,agency,score\n2019,atlantis,60\n"))  # 422 rows
+    call("POST", to, "admin_x", data=sheet(b"%PDF-1.4 not a sheet"))  # 422 file
+    call("POST", to, "admin_x", data=sheet(b"year,agency,score\n" + b"0" * 3000))  # 413 (file)
+    call("POST", to, "admin_x", data=sheet(b"0" * 8000))  # 413 (request)
 
     # Commitments and events: public lists (items checked in tests/integration/commitments).
     call("GET", "/commitments?regency=kab-x")
