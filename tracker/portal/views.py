@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from tracker.assessments.queries import ResultView
 from tracker.audit.labels import ACTIONS
 from tracker.clock import get_clock
 from tracker.commitments.queries import get_commitment, list_commitments, list_events
@@ -29,7 +30,6 @@ from tracker.portal.queries.evidence import get_public_file
 from tracker.portal.queries.home import home_overview
 from tracker.portal.queries.pact import public_pact
 from tracker.portal.queries.regency import by_agency, filter_pacts, regency_page, sort_by_agency
-from tracker.portal.queries.scores import ScoreYear
 from tracker.settings import due_soon_days
 from tracker.storage import PDF, get_file_store
 from tracker.web.caching import conditional
@@ -46,10 +46,14 @@ TIMELINE_LABELS: dict[str, LazyString] = {
 EVIDENCE_MAX_AGE = 86_400
 
 
-def _chart(scores: Sequence[ScoreYear], title: str, *, chart_id: str) -> Markup:
-    """Draw published scores as a bar per year, each coloured by its zone."""
+def _chart(scores: Sequence[ResultView], title: str, *, chart_id: str) -> Markup:
+    """Draw published scores as a bar per year, each coloured by its zone (scored years only)."""
     return score_chart(
-        [Bar(str(s.year), s.score, s.zone, format_decimal(s.score, "#,##0.00")) for s in scores],
+        [
+            Bar(str(s.year), s.score, s.zone, format_decimal(s.score, "#,##0.00"))
+            for s in scores
+            if s.score is not None
+        ],
         title=title,
         description=_("Scores from 0 to 100; each bar is coloured by its zone."),
         chart_id=chart_id,

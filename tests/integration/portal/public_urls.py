@@ -57,6 +57,8 @@ def public_urls(session: Session) -> list[str]:
             f"/kabupaten/{slug}?year=abc",
             f"/api/v1/regencies/{slug}",
             f"/api/v1/agencies?regency={slug}",
+            f"/api/v1/assessments?regency={slug}",
+            f"/api/v1/assessments?regency={slug}&year=2018",
             f"/data/pakta.csv?regency={slug}",
             f"/data/temuan.csv?regency={slug}",
             f"/kabupaten/{slug}/feed.atom",

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from tests.builders import make_agency, make_regency
 from tracker.accounts.services import create_user
 from tracker.agencies.models import Agency
+from tracker.assessments import services as assessment_services
 from tracker.auth import services as auth_services
 from tracker.auth.models import User
 from tracker.findings import services as finding_services
@@ -140,6 +141,15 @@ def build_world(
         session, actor=None, owner=admin, now=now, label=marker("token-label")
     )
 
+    # Assessments recorded by the admin: public, but never the account that entered them.
+    assessment_services.save_regency_result(
+        session, actor=admin, regency_id=regency.id, year=2018, result=None, score="57.69",
+        zone=None, rank=128, rank_of=199, note="Dinilai 2018", source="Ombudsman RI", now=now,
+    )  # fmt: skip
+    assessment_services.save_unit_result(
+        session, actor=admin, agency_id=agency.id, year=2018, result="zone_only", score=None,
+        zone="yellow", source=None, now=now,
+    )  # fmt: skip
     day = timedelta(days=1)
     start = now - 40 * day
     pact = pact_services.record_pact(

@@ -52,7 +52,8 @@ def test_home_shows_each_regency_with_its_pacts_by_status_and_latest_zone(
     assert "2 Sesuai jadwal" in text and "1 Mendekati tenggat" in text
     assert "1 Diputuskan Bupati" in text
     # 2023: 81.22 is green, grade B in the 2022-2024 scheme.
-    assert "81,22" in text and "Hijau · B" in text
+    # The official label with its grade, and the zone without repeating the grade.
+    assert "81,22 · B, Kualitas Tinggi · Hijau" in text
     sumbawa = re.search(r'data-regency="sumbawa-barat">(.*?)</li>\s*</ul>\s*</li>', html, re.S)
     # The article reports no outcome of the seven pacts: never "due soon" or overdue.
     assert sumbawa and "7 Hasil tidak tercatat" in _text(sumbawa.group(1))
@@ -155,7 +156,8 @@ def test_regency_page_shows_the_assessment_history_with_a_chart(
     # 2020 had no assessment scheme: no zone, said so.
     assert "no zone that year" in rows["2020"]
     assert "Yellow" in rows["2021"]
-    assert "78.34" in rows["2022"] and "Green · B" in rows["2022"]
+    assert "78.34" in rows["2022"] and "B, Kualitas Tinggi" in rows["2022"]
+    assert "Green" in rows["2022"] and "Green · B" not in rows["2022"]
     svg = re.search(r"<svg .*?</svg>", html, re.S)
     assert svg, "no chart"
     assert 'role="img"' in svg.group(0) and "<title" in svg.group(0)
@@ -206,7 +208,7 @@ def test_agency_page_shows_its_pacts_by_year_and_its_unit_scores(
     assert "Signing date unknown" in html
     assert len(_rows(html)) == 3
     unit = re.search(r'<tr data-year="2023">(.*?)</tr>', html, re.S)
-    assert unit and "90.10" in unit.group(1) and "Green · A" in _text(unit.group(1))
+    assert unit and "90.10" in unit.group(1) and "A, Kualitas Tertinggi Green" in _text(unit.group(1))
     assert "<svg" in html
 
 

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from tracker.agencies.models import Agency
 from tracker.assessments.models import UnitResult
+from tracker.assessments.queries import ResultView, unit_results
 from tracker.errors import NotFound
 from tracker.pacts import queries as pact_queries
 from tracker.pacts.queries import PactRow
-from tracker.portal.queries.scores import ScoreYear, scores_by_year
 from tracker.readmodels import from_row, prefixed
 from tracker.regencies.models import Regency
 
@@ -31,7 +31,7 @@ class AgencyPage:
     regency_slug: str
     regency_name: str
     pacts_by_year: list[tuple[int | None, list[PactRow]]]
-    unit_scores: list[ScoreYear]
+    unit_scores: list[ResultView]
 
 
 def agency_page(
@@ -63,5 +63,5 @@ def agency_page(
         AgencyPage,
         agency,
         pacts_by_year=[(y, years[y]) for y in order],
-        unit_scores=scores_by_year(session, UnitResult, UnitResult.agency_id == agency_id),
+        unit_scores=[r for _, r in unit_results(session, UnitResult.agency_id == agency_id)],
     )

@@ -10,10 +10,11 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from tracker.assessments.models import Assessment
+from tracker.assessments.queries import ResultView, result_view
+from tracker.assessments.services import scheme_specs
 from tracker.pacts import queries as pact_queries
 from tracker.pacts.queries import PactRow
 from tracker.pacts.rules import PactStatus
-from tracker.portal.queries.scores import ScoreYear, schemes, score_year
 from tracker.readmodels import from_row
 from tracker.regencies.models import Regency
 
@@ -27,7 +28,7 @@ class RegencySummary:
     province: str
     total: int
     counts: dict[PactStatus, int]
-    latest: ScoreYear | None
+    latest: ResultView | None
 
 
 @dataclass(frozen=True)
@@ -64,22 +65,16 @@ def home_overview(
     latest = {
         a.regency_id: a
         for a in session.execute(
-            select(
-                Assessment.regency_id,
-                Assessment.year,
-                Assessment.score,
-                Assessment.source,
-                Assessment.is_demo,
-            ).join(
+            select(Assessment).join(
                 latest_year,
                 and_(
                     latest_year.c.regency_id == Assessment.regency_id,
                     latest_year.c.year == Assessment.year,
                 ),
             )
-        )
+        ).scalars()
     }
-    specs = schemes(session) if latest else []
+    specs = scheme_specs(session) if latest else []
     counts: dict[str, Counter[PactStatus]] = defaultdict(Counter)
     for row in rows:
         counts[row.regency_slug][row.status] += 1
@@ -93,7 +88,7 @@ def home_overview(
                 r,
                 total=sum(by_status.values()),
                 counts={s: by_status.get(s, 0) for s in PactStatus},
-                latest=score_year(a.year, a.score, a.source, a.is_demo, specs) if a else None,
+                latest=result_view(a, specs) if a else None,
             )
         )
     return HomeOverview(

@@ -13,14 +13,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.assessments.models import Assessment
+from tracker.assessments.queries import NoteView, ResultView, regency_notes, regency_results
 from tracker.audit.models import AuditEvent
 from tracker.clock import local_today
 from tracker.errors import NotFound
 from tracker.pacts import queries as pact_queries
 from tracker.pacts.queries import PactRow
 from tracker.pacts.rules import PactStatus
-from tracker.portal.queries.scores import ScoreYear, scores_by_year
 from tracker.readmodels import from_row
 from tracker.regencies.models import Regency
 
@@ -58,8 +57,10 @@ class RegencyPage:
     total: int
     years: list[int]
     pacts: list[PactRow]
-    assessments: list[ScoreYear]
+    assessments: list[ResultView]
     verification: VerificationSpeed
+    # The notes the source gives in general, with whom they apply to (not each agency's own).
+    notes: list[NoteView]
 
 
 def median_verification_days(durations: Sequence[float]) -> float | None:
@@ -144,6 +145,7 @@ def regency_page(session: Session, *, slug: str, now: datetime, due_soon_days: i
         total=len(rows),
         years=sorted({r.signed_on.year for r in rows if r.signed_on}, reverse=True),
         pacts=rows,
-        assessments=scores_by_year(session, Assessment, Assessment.regency_id == regency.id),
+        assessments=regency_results(session, regency.id),
+        notes=regency_notes(session, regency.id),
         verification=verification_speed(session, regency_id=regency.id),
     )
