@@ -20,7 +20,7 @@ from time import perf_counter
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -215,10 +215,18 @@ def _guarded(
 
 
 def _pact_extra(session: Session) -> dict[int, tuple[datetime, datetime | None]]:
-    """Return, per pact not withdrawn, when it was recorded and when its last finding closed."""
+    """Return, per pact not withdrawn, when it was recorded and when its last finding was settled:
+    closed, or declared impossible to follow up (either may be the one that fulfils the pact)."""
+    settled_at = case(
+        (Finding.status == FindingStatus.CLOSED, Finding.closed_at),
+        (Finding.status == FindingStatus.UNRESOLVABLE, Finding.unresolvable_at),
+    )
     closed = (
-        select(Finding.pact_id, func.max(Finding.closed_at).label("last_closed_at"))
-        .where(Finding.status == FindingStatus.CLOSED, Finding.pact_id.is_not(None))
+        select(Finding.pact_id, func.max(settled_at).label("last_closed_at"))
+        .where(
+            Finding.status.in_((FindingStatus.CLOSED, FindingStatus.UNRESOLVABLE)),
+            Finding.pact_id.is_not(None),
+        )
         .group_by(Finding.pact_id)
         .subquery()
     )
@@ -237,9 +245,10 @@ def _facts(row: PactRow, recorded_at: datetime, last_closed_at: datetime | None)
         deadline_on=row.deadline_on,
         recorded_at=recorded_at,
         findings_total=row.findings_total,
-        findings_open=row.findings_total - row.findings_closed,
+        findings_open=row.findings_total - row.findings_closed - row.findings_unresolvable,
         last_closed_at=last_closed_at,
         withdrawn=row.status is PactStatus.WITHDRAWN,
+        outcome_recorded=row.outcome is not None,
     )
 
 
