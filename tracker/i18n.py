@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_date
+from flask_babel import format_date, format_decimal, format_time
+
+# Indonesia's three zones by their own abbreviations, in every language (Babel gives English
+# "+0800" where Indonesians read "WITA"). Pontianak keeps Jakarta's time.
+ZONE_ABBREVIATIONS: dict[str, str] = {
+    "Asia/Jakarta": "WIB",
+    "Asia/Pontianak": "WIB",
+    "Asia/Makassar": "WITA",
+    "Asia/Jayapura": "WIT",
+}
+# Scores are two-place decimals everywhere a person reads them: "81,22" / "81.22".
+SCORE_FORMAT = "#,##0.00"
 
 
 def N_(message: str) -> str:  # noqa: N802 - the conventional name for a no-op marker
@@ -45,3 +58,40 @@ def format_day(value: date | None, style: str = "medium") -> str:
     if value is None:
         return "—"
     return str(format_date(value, style))
+
+
+def zone_abbreviation(value: datetime | ZoneInfo | str | None) -> str:
+    """Return the abbreviation of a regency's zone (WIB, WITA, WIT) for an aware instant, a zone
+    or its IANA name; other zones get Babel's short name in the current language."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        zone = value.tzinfo
+        key = getattr(zone, "key", None)
+        if key in ZONE_ABBREVIATIONS:
+            return ZONE_ABBREVIATIONS[key]
+        return str(format_time(value, "z", rebase=False)) if zone is not None else ""
+    key = value.key if isinstance(value, ZoneInfo) else value
+    return ZONE_ABBREVIATIONS.get(key, key)
+
+
+def format_number(value: int | float | Decimal | None) -> str:
+    """Format a count or a day count as the page's language reads it: "2.798" / "2,798"."""
+    if value is None:
+        return "—"
+    return str(format_decimal(value))
+
+
+def format_score(value: int | float | Decimal | str | None) -> str:
+    """Format a score with exactly two decimals in the page's language: "81,22" / "81.22"."""
+    if value is None or value == "":
+        return "—"
+    return str(format_decimal(Decimal(str(value)), SCORE_FORMAT))
+
+
+def format_local_time(value: datetime | None) -> str:
+    """Format an instant already in the regency's zone: its date, time and zone ("WITA")."""
+    if value is None:
+        return "—"
+    day = format_date(value, "medium", rebase=False)
+    return f"{day} {format_time(value, 'short', rebase=False)} {zone_abbreviation(value)}".strip()

@@ -66,6 +66,12 @@ PACT_SUMMARY: dict[str, Schema] = {
     "days_left": {"type": ["integer", "null"]},
     "findings_total": INTEGER,
     "findings_closed": INTEGER,
+    "findings_unresolvable": {
+        **INTEGER,
+        "description": (
+            "Findings that cannot be followed up: neither open nor closed, never a breach."
+        ),
+    },
     "is_demo": {"type": "boolean"},
     "source": TEXT_OR_NULL,
     "url": {"type": "string", "format": "uri"},
@@ -118,6 +124,14 @@ SCHEMAS: dict[str, Schema] = {
             "category": _enum(FindingCategory),
             "status": _enum(FindingStatus),
             "closed_on": {**DAY_OR_NULL, "description": "Local date of the regency."},
+            "unresolvable_on": {
+                **DAY_OR_NULL,
+                "description": "Status unresolvable: the local day the regent's office said so.",
+            },
+            "unresolvable_reason": {
+                **TEXT_OR_NULL,
+                "description": "Status unresolvable: why it cannot be followed up (public).",
+            },
         }
     ),
     "Pact": _obj(
@@ -165,6 +179,11 @@ SCHEMAS: dict[str, Schema] = {
             "status": _enum(FindingStatus),
             "submitted_at": INSTANT_OR_NULL,
             "closed_at": INSTANT_OR_NULL,
+            "unresolvable_at": INSTANT_OR_NULL,
+            "unresolvable_reason": {
+                **TEXT_OR_NULL,
+                "description": "Status unresolvable: why it cannot be followed up (public).",
+            },
             "evidence": {"type": "array", "items": _ref("Evidence")},
             "reviews": {"type": "array", "items": _ref("Review")},
         }
@@ -230,6 +249,10 @@ SCHEMAS: dict[str, Schema] = {
             "internal": {"type": "boolean", "default": False},
         },
         required=["decision"],
+    ),
+    "ReasonInput": _obj(
+        {"reason": {"type": "string", "maxLength": 2000, "minLength": 1}},
+        required=["reason"],
     ),
     "EvidenceUpload": _obj(
         {
@@ -515,6 +538,23 @@ PATHS: dict[str, dict[str, Schema]] = {
         "Approve or return a submitted finding (the regent's office)",
         "ReviewInput",
         _json("Finding", "The finding with its review"),
+    ),
+    "/findings/{finding_id}/unresolvable": _change(
+        "findings",
+        "declareFindingUnresolvable",
+        "Declare that a finding cannot be followed up, from any state but closed, with the "
+        "public reason (SIPTL's \"tidak dapat ditindaklanjuti\"; the regent's office, never for "
+        "its own agency)",
+        "ReasonInput",
+        _json("Finding", "The finding, now unresolvable"),
+    ),
+    "/findings/{finding_id}/reopen": _change(
+        "findings",
+        "reopenFinding",
+        'Take back "cannot be followed up", with a reason: the finding is open again (in '
+        "progress if it has evidence) (the regent's office)",
+        "ReasonInput",
+        _json("Finding", "The reopened finding"),
     ),
 }
 # --- assessments (issue 12) ---------------------------------------------------------------

@@ -60,6 +60,8 @@ def pact_json(row: PactRow) -> dict[str, Any]:
         "days_left": row.days_left,
         "findings_total": row.findings_total,
         "findings_closed": row.findings_closed,
+        # Neither open nor closed: SIPTL's "tidak dapat ditindaklanjuti", never a breach.
+        "findings_unresolvable": row.findings_unresolvable,
         "is_demo": row.is_demo,
         "source": row.source,
         "url": url_for("api.pact", pact_id=row.id, _external=True),
@@ -82,6 +84,8 @@ def pact_detail_json(detail: PactDetail) -> dict[str, Any]:
                 "category": f.category.value,
                 "status": f.status.value,
                 "closed_on": _iso(f.closed_on),
+                "unresolvable_on": _iso(f.unresolvable_on),
+                "unresolvable_reason": f.unresolvable_reason,
             }
             for f in detail.findings
         ],
@@ -142,6 +146,9 @@ def finding_json(finding: Finding, *, include_internal: bool) -> dict[str, Any]:
         "status": finding.status.value,
         "submitted_at": _instant(finding.submitted_at),
         "closed_at": _instant(finding.closed_at),
+        # Status "unresolvable": when the regent's office said so, and its public reason.
+        "unresolvable_at": _instant(finding.unresolvable_at),
+        "unresolvable_reason": finding.unresolvable_reason,
         "evidence": [evidence_json(e) for e in finding.evidence],
         "reviews": [
             {

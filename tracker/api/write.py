@@ -220,3 +220,23 @@ def review_finding(finding_id: int) -> ResponseReturnValue:
         internal=body.flag("internal"),
     )
     return _finding_response(review.finding)
+
+
+@bp.post("/findings/<int:finding_id>/unresolvable")
+@token_required
+def declare_unresolvable(finding_id: int) -> ResponseReturnValue:
+    """Declare that a finding cannot be followed up, with a public reason (the regent's office)."""
+    body = Body(known=("reason",))
+    finding = _run(
+        body, findings.declare_unresolvable, finding_id=finding_id, reason=body.text("reason")
+    )
+    return _finding_response(finding)
+
+
+@bp.post("/findings/<int:finding_id>/reopen")
+@token_required
+def reopen_finding(finding_id: int) -> ResponseReturnValue:
+    """Take back "cannot be followed up", with a reason (the regent's office)."""
+    body = Body(known=("reason",))
+    finding = _run(body, findings.reopen_finding, finding_id=finding_id, reason=body.text("reason"))
+    return _finding_response(finding)

@@ -18,6 +18,8 @@ ACTIONS: dict[str, LazyString] = {
     "finding.submitted": _l("Sent for verification"),
     "finding.approved": _l("Verified and closed"),
     "finding.returned": _l("Returned to the agency"),
+    "finding.unresolvable": _l("Declared impossible to follow up"),
+    "finding.reopened": _l("Reopened: can be followed up again"),
     "regency.created": _l("Regency added"),
     "agency.created": _l("Agency recorded"),
     "user.created": _l("Account created"),

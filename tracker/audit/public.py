@@ -12,11 +12,16 @@ PUBLIC_ACTIONS = frozenset(
         "pact.recorded",
         "pact.extended",
         "pact.withdrawn",
+        # The regent's decision (or that no source reports the end) is public, like its clearing.
+        "pact.outcome_recorded",
+        "pact.outcome_cleared",
         "finding.recorded",
         "evidence.added",
         "finding.submitted",
         "finding.approved",
         "finding.returned",
+        "finding.unresolvable",
+        "finding.reopened",
     }
 )
 # The status changes among them: what the Atom feeds carry.

@@ -64,3 +64,24 @@ class ReviewForm(Form):
         validators=[Optional(), Length(max=FindingLimit.COMMENT)],
     )
     internal = BooleanField(_l("Internal comment (not shown to the agency)"))
+
+
+class UnresolvableForm(Form):
+    """Declare that a finding cannot be followed up for now, with the public reason."""
+
+    reason = TextAreaField(
+        _l("Why it cannot be followed up"),
+        description=_l(
+            'Shown on the public pact page, e.g. "the ramp waits for the revised budget (APBD-P)".'
+        ),
+        validators=[DataRequired(), Length(max=FindingLimit.REASON)],
+    )
+
+
+class ReopenForm(Form):
+    """Take back "cannot be followed up": the finding counts against its pact again."""
+
+    reason = TextAreaField(
+        _l("Why it can be followed up again"),
+        validators=[DataRequired(), Length(max=FindingLimit.REASON)],
+    )

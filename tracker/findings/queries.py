@@ -198,6 +198,9 @@ class FindingPage:
     pact: PactRow | None
     submitted_local: datetime | None
     closed_local: datetime | None
+    # Status UNRESOLVABLE: when the regent's office said so, and its public reason.
+    unresolvable_local: datetime | None
+    unresolvable_reason: str | None
     evidence: tuple[EvidenceRow, ...]
     reviews: tuple[ReviewRow, ...]
     timeline: tuple[TimelineEntry, ...]
@@ -248,6 +251,9 @@ def get_finding_page(
         pact=pact,
         submitted_local=finding.submitted_at.astimezone(zone) if finding.submitted_at else None,
         closed_local=finding.closed_at.astimezone(zone) if finding.closed_at else None,
+        unresolvable_local=(
+            finding.unresolvable_at.astimezone(zone) if finding.unresolvable_at else None
+        ),
         evidence=evidence,
         reviews=reviews,
         timeline=tuple(finding_timeline(session, finding_id=finding.id, tz=regency.timezone)),

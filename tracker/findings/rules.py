@@ -13,6 +13,9 @@ class FindingLimit:
     CAPTION = 300
     NOTE = 1000
     COMMENT = 2000
+    # Why the regent's office says a finding cannot be followed up (shown publicly), or why
+    # it takes that back.
+    REASON = 2000
 
 
 class FindingCategory(StrEnum):
@@ -39,19 +42,35 @@ class FindingStatus(StrEnum):
 
 # DOMAIN.md section 5: open → in_progress (evidence) → submitted → closed or returned; a returned
 # finding goes back to in_progress with new evidence before it can be submitted again.
+# The regent's office may say a finding that is not closed cannot be followed up (unresolvable),
+# and take that back: the finding is open again, or in progress if it already has evidence.
+_UNRESOLVABLE = FindingStatus.UNRESOLVABLE
 ALLOWED_TRANSITIONS: dict[FindingStatus, frozenset[FindingStatus]] = {
-    FindingStatus.OPEN: frozenset({FindingStatus.IN_PROGRESS}),
-    FindingStatus.IN_PROGRESS: frozenset({FindingStatus.SUBMITTED}),
-    FindingStatus.SUBMITTED: frozenset({FindingStatus.CLOSED, FindingStatus.RETURNED}),
-    FindingStatus.RETURNED: frozenset({FindingStatus.IN_PROGRESS}),
+    FindingStatus.OPEN: frozenset({FindingStatus.IN_PROGRESS, _UNRESOLVABLE}),
+    FindingStatus.IN_PROGRESS: frozenset({FindingStatus.SUBMITTED, _UNRESOLVABLE}),
+    FindingStatus.SUBMITTED: frozenset(
+        {FindingStatus.CLOSED, FindingStatus.RETURNED, _UNRESOLVABLE}
+    ),
+    FindingStatus.RETURNED: frozenset({FindingStatus.IN_PROGRESS, _UNRESOLVABLE}),
     FindingStatus.CLOSED: frozenset(),
-    FindingStatus.UNRESOLVABLE: frozenset(),
+    _UNRESOLVABLE: frozenset({FindingStatus.OPEN, FindingStatus.IN_PROGRESS}),
 }
 
 
 def can_transition(current: FindingStatus, target: FindingStatus) -> bool:
     """Tell whether a finding may move from ``current`` to ``target``."""
     return target in ALLOWED_TRANSITIONS[current]
+
+
+def can_mark_unresolvable(status: FindingStatus) -> bool:
+    """Tell whether a finding may be declared impossible to follow up: any state but closed."""
+    return can_transition(status, FindingStatus.UNRESOLVABLE)
+
+
+def reopened_status(has_evidence: bool) -> FindingStatus:
+    """Return the status an unresolvable finding goes back to: in progress with evidence, else
+    open."""
+    return FindingStatus.IN_PROGRESS if has_evidence else FindingStatus.OPEN
 
 
 def is_submittable(status: FindingStatus, has_evidence: bool) -> bool:

@@ -20,7 +20,9 @@ from tracker.findings.rules import (
     FindingLimit,
     FindingStatus,
     ReviewDecision,
+    can_mark_unresolvable,
     is_submittable,
+    reopened_status,
 )
 from tracker.labels import FINDING_STATUS
 from tracker.storage import EVIDENCE_TYPES, IMAGES, FileStore
@@ -34,7 +36,7 @@ def load_finding(session: Session, *, actor: User, finding_id: int) -> Finding:
     return finding
 
 
-FindingAction = Literal["add_evidence", "submit", "review"]
+FindingAction = Literal["add_evidence", "submit", "review", "unresolvable"]
 
 # What an actor may do to a finding, with the policy that decides it and the refusal it shows.
 _ACTIONS: dict[FindingAction, tuple[Callable[[User, Agency], bool], Message]] = {
@@ -46,6 +48,13 @@ _ACTIONS: dict[FindingAction, tuple[Callable[[User, Agency], bool], Message]] = 
     "review": (
         policy.can_review_finding,
         _l("Only the regent's office verifies findings, never those of its own agency."),
+    ),
+    "unresolvable": (
+        policy.can_declare_unresolvable,
+        _l(
+            "Only the regent's office decides that a finding cannot be followed up, never for "
+            "its own agency."
+        ),
     ),
 }
 
@@ -107,6 +116,13 @@ def add_evidence(
         raise Conflict(_l("This finding is closed; it needs no more evidence."))
     if finding.status is FindingStatus.SUBMITTED:
         raise Conflict(_l("This finding is awaiting verification; wait for the decision."))
+    if finding.status is FindingStatus.UNRESOLVABLE:
+        raise Conflict(
+            _l(
+                "The regent's office has decided this finding cannot be followed up for now; "
+                "it takes evidence again once that decision is taken back."
+            )
+        )
     caption = (caption or "").strip()
     errors: dict[str, Message] = {}
     if not caption:
@@ -257,3 +273,72 @@ def set_evidence_public(
     )
     session.flush()
     return evidence
+
+
+def _reason(reason: str | None, refusal: Message) -> str:
+    """Return the stripped reason, or refuse: a reason is required and has a length limit."""
+    text = (reason or "").strip()
+    if not text:
+        raise Invalid(refusal, fields={"reason": _l("say why")})
+    if len(text) > FindingLimit.REASON:
+        raise Invalid(
+            refusal, fields={"reason": _l("at most %(n)s characters", n=FindingLimit.REASON)}
+        )
+    return text
+
+
+def declare_unresolvable(
+    session: Session, *, actor: User, finding_id: int, reason: str | None, now: datetime
+) -> Finding:
+    """Declare a finding impossible to follow up for now (SIPTL's "tidak dapat ditindaklanjuti").
+
+    The regent's office decides it, from any state but closed, with a reason the public reads
+    (e.g. the fix waits for the revised budget, APBD-P). The finding is then neither open nor
+    closed: a pact whose other findings are all closed is fulfilled, and the sweep sends its
+    fulfilment notice as when the last finding closes (notifications.sweep).
+    """
+    finding = load_finding_for(session, actor=actor, finding_id=finding_id, action="unresolvable")
+    if not can_mark_unresolvable(finding.status):
+        raise Conflict(
+            _l(
+                "A finding that is %(status)s cannot be declared impossible to follow up.",
+                status=FINDING_STATUS[finding.status],
+            )
+        )
+    text = _reason(reason, _l("Say why this finding cannot be followed up."))
+    previous = finding.status
+    finding.status = FindingStatus.UNRESOLVABLE
+    finding.unresolvable_at = now
+    finding.unresolvable_reason = text
+    _audit(
+        session, actor, finding, "finding.unresolvable", now,
+        status={"from": previous.value, "to": finding.status.value}, note=text,
+    )  # fmt: skip
+    session.flush()
+    return finding
+
+
+def reopen_finding(
+    session: Session, *, actor: User, finding_id: int, reason: str | None, now: datetime
+) -> Finding:
+    """Take back "cannot be followed up": the finding is open again (in progress if it has
+    evidence) and counts against its pact's deadline once more; a reason is required."""
+    finding = load_finding_for(session, actor=actor, finding_id=finding_id, action="unresolvable")
+    if finding.status is not FindingStatus.UNRESOLVABLE:
+        raise Conflict(
+            _l(
+                "Only a finding that cannot be followed up can be reopened; this one is "
+                "%(status)s.",
+                status=FINDING_STATUS[finding.status],
+            )
+        )
+    text = _reason(reason, _l("Say why this finding can be followed up again."))
+    finding.status = reopened_status(bool(finding.evidence))
+    finding.unresolvable_at = None
+    finding.unresolvable_reason = None
+    _audit(
+        session, actor, finding, "finding.reopened", now,
+        status={"from": FindingStatus.UNRESOLVABLE.value, "to": finding.status.value}, note=text,
+    )  # fmt: skip
+    session.flush()
+    return finding

@@ -19,7 +19,15 @@ from tracker.errors import Conflict, Invalid, NotFound, TooLarge
 from tracker.extensions import db_session
 from tracker.findings import queries, services
 from tracker.findings.catalogue import BY_CODE
-from tracker.findings.forms import ACCEPTED_FILES, EvidenceForm, PublishForm, ReviewForm, SubmitForm
+from tracker.findings.forms import (
+    ACCEPTED_FILES,
+    EvidenceForm,
+    PublishForm,
+    ReopenForm,
+    ReviewForm,
+    SubmitForm,
+    UnresolvableForm,
+)
 from tracker.findings.models import Finding
 from tracker.findings.rules import ReviewDecision
 from tracker.storage import JPEG, PDF, PNG, get_file_store
@@ -39,6 +47,8 @@ def _render(
     submit_form: SubmitForm | None = None,
     review_form: ReviewForm | None = None,
     publish_form: PublishForm | None = None,
+    unresolvable_form: UnresolvableForm | None = None,
+    reopen_form: ReopenForm | None = None,
 ) -> tuple[str, int]:
     """Render a finding's page with the forms its viewer may use."""
     actor = current_actor()
@@ -65,6 +75,10 @@ def _render(
         can_submit=policy.can_submit_finding(actor, finding),
         can_review=policy.can_review_now(actor, finding),
         can_publish=policy.can_publish_evidence(actor, finding.agency),
+        can_declare_unresolvable=policy.can_declare_unresolvable_now(actor, finding),
+        can_reopen=policy.can_reopen_now(actor, finding),
+        unresolvable_form=unresolvable_form or UnresolvableForm(formdata=None),
+        reopen_form=reopen_form or ReopenForm(formdata=None),
         publish_form=publish_form or PublishForm(formdata=None),
         evidence_form=evidence_form,
         submit_form=submit_form or SubmitForm(formdata=None),
@@ -201,6 +215,54 @@ def review(finding_id: int) -> ResponseReturnValue:
         ),
         lambda: services.load_finding_for(
             db_session(), actor=actor, finding_id=finding_id, action="review"
+        ),
+    )
+
+
+@bp.post("/<int:finding_id>/tidak-dapat-ditindaklanjuti")
+@login_required
+def declare_unresolvable(finding_id: int) -> ResponseReturnValue:
+    """Declare that a finding cannot be followed up, with a public reason (the regent's office)."""
+    actor = current_actor()
+    form = UnresolvableForm()
+    return _change(
+        finding_id,
+        form,
+        "unresolvable_form",
+        lambda: services.declare_unresolvable(
+            db_session(),
+            actor=actor,
+            finding_id=finding_id,
+            reason=form.reason.data,
+            now=get_clock().now(),
+        ),
+        lambda: _l("The finding is recorded as impossible to follow up for now."),
+        lambda: services.load_finding_for(
+            db_session(), actor=actor, finding_id=finding_id, action="unresolvable"
+        ),
+    )
+
+
+@bp.post("/<int:finding_id>/buka-kembali")
+@login_required
+def reopen(finding_id: int) -> ResponseReturnValue:
+    """Take back "cannot be followed up": the finding is open again (the regent's office)."""
+    actor = current_actor()
+    form = ReopenForm()
+    return _change(
+        finding_id,
+        form,
+        "reopen_form",
+        lambda: services.reopen_finding(
+            db_session(),
+            actor=actor,
+            finding_id=finding_id,
+            reason=form.reason.data,
+            now=get_clock().now(),
+        ),
+        lambda: _l("The finding can be followed up again."),
+        lambda: services.load_finding_for(
+            db_session(), actor=actor, finding_id=finding_id, action="unresolvable"
         ),
     )
 

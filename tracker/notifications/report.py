@@ -121,7 +121,11 @@ def open_findings(session: Session, *, pact_id: int, tz: str) -> list[OpenFindin
     rows = session.execute(
         select(Finding.id, Finding.title, Finding.code, Finding.status, last.c.last_at)
         .outerjoin(last, last.c.finding_id == Finding.id)
-        .where(Finding.pact_id == pact_id, Finding.status != FindingStatus.CLOSED)
+        # A finding that cannot be followed up is not open: never listed as a breach.
+        .where(
+            Finding.pact_id == pact_id,
+            Finding.status.not_in((FindingStatus.CLOSED, FindingStatus.UNRESOLVABLE)),
+        )
         .order_by(Finding.id)
     )
     zone = ZoneInfo(tz)

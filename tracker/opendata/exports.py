@@ -74,10 +74,22 @@ FINDING_FIELDS = (
     Field("regency", "text", _l("The regency or city (pemda).")),
     Field("regency_slug", "text", _l("The regency's short name in addresses and filters.")),
     Field("agency", "text", _l("The agency (OPD) that must fix it.")),
+    Field(
+        "findings_unresolvable",
+        "integer",
+        _l("Findings the regent's office says cannot be followed up: not open, not a breach."),
+    ),
     Field("category", "code", _l("Assessment dimension: input, process, output, complaints.")),
     Field("code", "text", _l("Catalogue code; empty for a finding written freely.")),
     Field("title", "text", _l("What falls short.")),
-    Field("status", "code", _l("open, in_progress, submitted, returned or closed.")),
+    Field(
+        "status",
+        "code",
+        _l(
+            "open, in_progress, submitted, returned, closed or unresolvable (cannot be "
+            "followed up)."
+        ),
+    ),
     Field("submitted_on", "date", _l("When last sent for verification (local date).")),
     Field("closed_on", "date", _l("When verified and closed (local date).")),
     Field("is_demo", "boolean", _l("true for records invented for the demo: never cite them.")),
@@ -90,6 +102,14 @@ def neutralise(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
+    Field(
+        "unresolvable_on",
+        "date",
+        _l("When the regent's office said it cannot be followed up (local date)."),
+    ),
+    Field(
+        "unresolvable_reason", "text", _l("Why it cannot be followed up, as the office gave it.")
+    ),
 def _csv_cell(value: Any) -> Any:
     if value is None:
         return ""

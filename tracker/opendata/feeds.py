@@ -11,7 +11,7 @@ from feedgen.feed import FeedGenerator
 from flask_babel import gettext as _
 
 from tracker.audit.labels import action_label
-from tracker.i18n import format_day
+from tracker.i18n import format_day, format_number
 from tracker.opendata.queries import FeedEvent, pact_url
 
 # XML 1.0 cannot carry these control characters; a feed must never fail on a stray one.
@@ -48,7 +48,7 @@ def _summary(event: FeedEvent) -> str:
         lines.append(f"{_('Signed')}: {format_day(event.signed_on)}")
         lines.append(f"{_('Deadline')}: {format_day(event.original_deadline_on)}")
         if "findings" in d:
-            lines.append(f"{_('Findings')}: {d['findings']}")
+            lines.append(f"{_('Findings')}: {_count_text(d['findings'])}")
     elif event.action == "pact.extended":
         lines.append(
             _(
@@ -65,7 +65,13 @@ def _summary(event: FeedEvent) -> str:
     else:
         lines.append(f"{_('Finding')}: {event.finding_title or '—'}")
         lines.append(f"{_('Agency')}: {event.agency_name}")
+        if event.action == "finding.unresolvable" and d.get("note"):
+            lines.append(f"{_('Why it cannot be followed up')}: {d['note']}")
     return "\n".join(lines)
+
+
+def _count_text(value: object) -> str:
+    return format_number(value) if isinstance(value, int) else str(value)
 
 
 def _day_text(value: object) -> str:

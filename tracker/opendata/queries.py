@@ -144,6 +144,7 @@ def pact_record(row: PactRow, extensions: int, base_url: str) -> dict[str, Any]:
         "status": row.status.value,
         "findings_total": row.findings_total,
         "findings_closed": row.findings_closed,
+        "findings_unresolvable": row.findings_unresolvable,
         "is_demo": row.is_demo,
         "url": pact_url(base_url, row.id),
     }
@@ -166,6 +167,8 @@ def finding_records(
             Finding.status,
             Finding.submitted_at,
             Finding.closed_at,
+            Finding.unresolvable_at,
+            Finding.unresolvable_reason,
             Pact.is_demo,
             *prefixed("agency", Agency.name),
             *prefixed("regency", Regency.name, Regency.slug),
@@ -198,6 +201,10 @@ def finding_records(
             "status": r.status.value,
             "submitted_on": local_today(r.submitted_at, zone) if r.submitted_at else None,
             "closed_on": local_today(r.closed_at, zone) if r.closed_at else None,
+            "unresolvable_on": (
+                local_today(r.unresolvable_at, zone) if r.unresolvable_at else None
+            ),
+            "unresolvable_reason": r.unresolvable_reason,
             "is_demo": r.is_demo,
             "url": pact_url(base_url, r.pact_id),
         }
@@ -212,6 +219,8 @@ _PUBLIC_CHANGES = {
     "pact.extended": ("from", "to", "reason"),
     "pact.withdrawn": ("reason",),
     "pact.recorded": ("findings",),
+    # The reason the regent's office gives is public (DOMAIN.md section 5); a reopening's is not.
+    "finding.unresolvable": ("note",),
 }
 FEED_LIMIT = 100
 

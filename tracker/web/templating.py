@@ -11,7 +11,13 @@ from werkzeug.exceptions import HTTPException, NotFound
 
 from tracker import labels
 from tracker.findings.rules import is_web_address
-from tracker.i18n import format_day
+from tracker.i18n import (
+    format_day,
+    format_local_time,
+    format_number,
+    format_score,
+    zone_abbreviation,
+)
 
 
 def url_with(**changes: Any) -> str:
@@ -53,6 +59,13 @@ def register_template_helpers(app: Flask) -> None:
         languages=app.config["LANGUAGES"],
     )
     app.jinja_env.filters["day"] = format_day
+    # Numbers and times as the page's language reads them (one place for every page, mail,
+    # PDF and feed text): {{ n | number }} "2.798", {{ s | score }} "81,22", {{ t | zone }}
+    # "WITA", {{ t | local_time }} "5 Jan 2026 10.00 WITA". Machine outputs never use them.
+    app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["score"] = format_score
+    app.jinja_env.filters["zone"] = zone_abbreviation
+    app.jinja_env.filters["local_time"] = format_local_time
     # {% if e.url is web_address %}: the one rule for which evidence addresses become links.
     app.jinja_env.tests["web_address"] = is_web_address
     # Keep the order the serializers chose (id first), not alphabetical.

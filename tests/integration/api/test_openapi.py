@@ -172,6 +172,16 @@ def test_live_responses_match_the_declared_schemas(
     call("GET", f"/findings/{first}", "opd_a")
     call("GET", f"/findings/{first}", "opd_b")
     call("GET", f"/findings/{first}")
+    for path in ("unresolvable", "reopen"):
+        to = f"/findings/{second}/{path}"
+        call("POST", to, "admin_x", json={"reason": " "})  # 422
+        call("POST", to, "opd_a", json={"reason": "Menunggu APBD-P"})
+        call("POST", to, "admin_y", json={"reason": "Menunggu APBD-P"})
+        call("POST", to, None, json={"reason": "Menunggu APBD-P"})
+        call("POST", to, "admin_x", data="[", content_type="application/json")
+        call("POST", to, "admin_x", json={"reason": "Menunggu APBD-P"})
+        call("POST", to, "admin_x", json={"reason": "Menunggu APBD-P"})  # 409
+    call("POST", f"/findings/{first}/unresolvable", "admin_x", json={"reason": "x"})  # closed: 409
 
     url = f"/pacts/{pact['id']}"
     call("POST", url + "/extend", "admin_x", json={"new_deadline": "2019-06-30", "reason": "Ok"})

@@ -174,7 +174,7 @@ def build_world(
         now=start,
     )
     pact.reference = marker("pact-reference")
-    ramp, sop, _play = pact.findings
+    ramp, sop, play = pact.findings
 
     def evidence(finding: Finding, data: bytes, caption: str, days: int) -> Evidence:
         return finding_services.add_evidence(
@@ -200,6 +200,13 @@ def build_world(
     published_png = evidence(ramp, text_png(), "Ramp dari samping", 4)
     submit(ramp, 5)
     review("approve", marker("internal-comment"), 9, internal=True)
+    # Cannot be followed up: its reason is public; the reason for reopening it in between is not.
+    for days, change, reason in (
+        (6, finding_services.declare_unresolvable, "Menunggu APBD-P."),
+        (7, finding_services.reopen_finding, marker("reopen-reason")),
+        (8, finding_services.declare_unresolvable, "Pojok bermain menunggu APBD-P."),
+    ):
+        change(session, actor=admin, finding_id=play.id, reason=reason, now=start + days * day)
     published_pdf = evidence(sop, authored_pdf(), "SOP yang dipajang", 10)
     submit(sop, 11)
     for evidence in (published_photo, published_png, published_pdf):

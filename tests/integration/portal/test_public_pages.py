@@ -267,7 +267,11 @@ def test_pact_page_lists_findings_with_status_and_dates(
     assert 'data-status="closed"' in items[ramp] and "closed Feb 22, 2019" in _text(items[ramp])
     assert 'data-status="submitted"' in items[sop]
     assert "sent for verification Feb 24, 2019" in _text(items[sop])
-    assert 'data-status="open"' in items[play] and "recorded Feb 13, 2019" in _text(items[play])
+    assert 'data-status="unresolvable"' in items[play] and "recorded Feb 13, 2019" in _text(
+        items[play]
+    )
+    assert "Cannot be followed up" in items[play]
+    assert "Why it cannot be followed up: Pojok bermain menunggu APBD-P." in _text(items[play])
 
 
 def test_pact_page_shows_published_evidence_with_the_hash_of_the_original(
@@ -298,6 +302,9 @@ def test_public_timeline_names_roles_never_people(client: FlaskClient, world: Pu
         "finding.returned",
         "evidence.added",  # the published PNG
         "finding.submitted",
+        "finding.unresolvable",  # the play corner: its reason is public
+        "finding.reopened",  # the reason for reopening is not
+        "finding.unresolvable",
         "finding.approved",
         "evidence.added",  # the published PDF
         "finding.submitted",

@@ -43,6 +43,9 @@ class PublicFinding:
     recorded_on: date
     submitted_on: date | None
     closed_on: date | None
+    # Status UNRESOLVABLE: the local day the regent's office said so, and its public reason.
+    unresolvable_on: date | None = None
+    unresolvable_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,7 @@ def public_pact(session: Session, *, pact_id: int, now: datetime, due_soon_days:
             recorded_on=local_today(f.created_at, zone),
             submitted_on=_local_date(f.submitted_at, zone),
             closed_on=_local_date(f.closed_at, zone),
+            unresolvable_on=_local_date(f.unresolvable_at, zone),
         )
         for f in session.execute(
             select(
@@ -195,6 +199,8 @@ def public_pact(session: Session, *, pact_id: int, now: datetime, due_soon_days:
                 Finding.created_at,
                 Finding.submitted_at,
                 Finding.closed_at,
+                Finding.unresolvable_at,
+                Finding.unresolvable_reason,
             )
             .where(Finding.pact_id == pact_id)
             .order_by(Finding.id)
