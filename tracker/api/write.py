@@ -120,6 +120,17 @@ def _finding_inputs(body: Body) -> list[pacts.FindingInput]:
     return items
 
 
+def _target_value(body: Body) -> str | None:
+    """A target's value: a zone or a grade as a string, a score as a string or a number."""
+    value = body.data.get("target_value")
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    body.errors["target_value"] = _l("must be a string or a number")
+    return None
+
+
 @bp.post("/pacts")
 @token_required
 def record_pact() -> ResponseReturnValue:
@@ -135,6 +146,9 @@ def record_pact() -> ResponseReturnValue:
             "sanction",
             "witnesses",
             "findings",
+            "target_kind",
+            "target_value",
+            "target_year",
         ),
     )
     args: dict[str, Any] = {
@@ -147,6 +161,9 @@ def record_pact() -> ResponseReturnValue:
         "sanction": body.text("sanction"),
         "witnesses": body.text("witnesses"),
         "findings": _finding_inputs(body),
+        "target_kind": body.text("target_kind"),
+        "target_value": _target_value(body),
+        "target_year": body.integer("target_year", default=0) or None,
     }
     pact = _run(body, pacts.record_pact, **args)
     return _pact_response(pact.id, status=201)

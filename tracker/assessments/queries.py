@@ -27,6 +27,7 @@ from tracker.assessments.rules import (
     target_state,
 )
 from tracker.assessments.services import scheme_specs
+from tracker.pacts.models import Pact
 
 
 def official_label(grade: str | None, label: str | None) -> str | None:
@@ -222,11 +223,30 @@ def regency_target(
     return _target(kind, value, year, regency_results(session, regency_id, specs), specs)
 
 
+def pact_target(session: Session, pact_id: int) -> TargetView | None:
+    """Return an agency head's pact's target against the agency's unit results, or None."""
+    row = session.execute(
+        select(Pact.agency_id, Pact.target_kind, Pact.target_value, Pact.target_year).where(
+            Pact.id == pact_id
+        )
+    ).first()
+    if row is None:
+        return None
+    return unit_target(
+        session,
+        agency_id=row.agency_id,
+        kind=row.target_kind,
+        value=row.target_value,
+        year=row.target_year,
+    )
+
+
 __all__ = [
     "NoteView",
     "ResultView",
     "TargetView",
     "official_label",
+    "pact_target",
     "regency_notes",
     "regency_results",
     "regency_target",

@@ -515,3 +515,57 @@ def check_bands(
     if errors:
         return (), errors
     return tuple(b for _, b in reversed(ordered)), {}
+
+
+def check_target(
+    kind: str | TargetKind | None,
+    value: str | int | Decimal | None,
+    year: str | int | None,
+    *,
+    this_year: int | None = None,
+) -> tuple[tuple[TargetKind | None, str | None, int | None], dict[str, Message]]:
+    """Check a pact's target: none at all, or a kind, its value and the assessment year.
+
+    A zone target names a zone, a grade target a grade from A to E, a score target a two-place
+    score; "improve" takes no value. Field names: target_kind, target_value, target_year.
+    """
+    if _blank(kind) and _blank(value) and _blank(year):
+        return (None, None, None), {}
+    errors: dict[str, Message] = {}
+    try:
+        target = kind if isinstance(kind, TargetKind) else TargetKind(str(kind or "").strip())
+    except ValueError:
+        errors["target_kind"] = _l(
+            "one of %(allowed)s", allowed=", ".join(k.value for k in TargetKind)
+        )
+        return (None, None, None), errors
+    checked_year, year_error = check_year(year, this_year=this_year)
+    if year_error is not None:
+        errors["target_year"] = year_error
+    text: str | None = None
+    if target is TargetKind.IMPROVE:
+        if not _blank(value):
+            errors["target_value"] = _l("a better result needs no value")
+    elif target is TargetKind.ZONE:
+        zone = parse_zone(value if not isinstance(value, int | Decimal) else None)
+        if zone is None:
+            errors["target_value"] = _l(
+                "a zone: %(allowed)s", allowed=", ".join(z.value for z in Zone)
+            )
+        else:
+            text = zone.value
+    elif target is TargetKind.GRADE:
+        grade = str(value or "").strip().upper()
+        if grade not in GRADES:
+            errors["target_value"] = _l("a grade from A to E")
+        else:
+            text = grade
+    else:
+        score, score_error = check_score(value)
+        if score_error is not None or score is None:
+            errors["target_value"] = score_error or _l("a score target needs its score")
+        else:
+            text = str(score)
+    if errors:
+        return (None, None, None), errors
+    return (target, text, checked_year), {}

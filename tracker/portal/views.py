@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from tracker.assessments.queries import ResultView
+from tracker.assessments.queries import ResultView, pact_target
 from tracker.audit.labels import ACTIONS
 from tracker.clock import get_clock
 from tracker.commitments.queries import get_commitment, list_commitments, list_events
@@ -157,6 +157,7 @@ def pact(pact_id: int) -> str:
         public_url=url,
         share_url="https://wa.me/?text=" + quote(share_text, safe=""),
         findings_by_id={f.id: f.title for f in data.findings},
+        target=pact_target(db_session(), pact_id),
         timeline_labels=TIMELINE_LABELS,
     )
 
