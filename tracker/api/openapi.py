@@ -233,6 +233,16 @@ SCHEMAS: dict[str, Schema] = {
             "sanction": TEXT_OR_NULL,
             "witnesses": TEXT_OR_NULL,
             "findings": {"type": "array", "items": _ref("FindingInput"), "default": []},
+            "target_kind": {
+                "type": ["string", "null"],
+                "enum": ["zone", "grade", "score", "improve", None],
+                "description": "Optional target of the agency's assessment in target_year.",
+            },
+            "target_value": {
+                "type": ["string", "number", "null"],
+                "description": "A zone, a grade A-E or a score; none for improve.",
+            },
+            "target_year": {"type": ["integer", "null"], "minimum": 2013},
         },
         required=["agency_id", "signatory_title", "pledge"],
     ),
