@@ -477,16 +477,23 @@ def commit_import(
         raise ImportHasErrors(preview)
     if expected is not None and expected != preview.fingerprint:
         raise ImportMoved(preview)
+    # Read once for the whole file, not once a row.
+    schemes = scheme_specs(session)
     for row in preview.rows:
         if row.outcome not in (Outcome.NEW, Outcome.CHANGED):
             continue
         if row.agency_id is None:
             done = save_regency_result(
-                session, actor=actor, regency_id=regency_id, now=now, **row.args
+                session, actor=actor, regency_id=regency_id, now=now, schemes=schemes, **row.args
             )
         else:
             done = save_unit_result(
-                session, actor=actor, agency_id=row.agency_id, now=now, **row.args
+                session,
+                actor=actor,
+                agency_id=row.agency_id,
+                now=now,
+                schemes=schemes,
+                **row.args,
             )
         if done is Change.UNCHANGED:
             # The preview and the service read the same checks: this would be a bug.

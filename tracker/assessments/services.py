@@ -206,12 +206,17 @@ def save_regency_result(
     source: str | None = None,
     now: datetime,
     is_demo: bool = False,
+    schemes: Sequence[SchemeSpec] | None = None,
 ) -> Change:
-    """Record or correct a regency's result for a year; the same values again change nothing."""
+    """Record or correct a regency's result for a year; the same values again change nothing.
+
+    ``schemes``: the schemes already read (``scheme_specs``), for a caller saving many rows.
+    """
     regency = load_regency_for_assessments(session, actor=actor, regency_id=regency_id)
     checked, values, errors = check_regency_values(
         year, result, score, zone, rank=rank, rank_of=rank_of, note=note, source=source,
-        schemes=scheme_specs(session), this_year=_this_year(now, regency),
+        schemes=schemes if schemes is not None else scheme_specs(session),
+        this_year=_this_year(now, regency),
     )  # fmt: skip
     if errors or checked is None:
         raise Invalid(_l("The assessment could not be saved."), fields=errors)
@@ -258,6 +263,7 @@ def save_unit_result(
     source: str | None = None,
     now: datetime,
     is_demo: bool = False,
+    schemes: Sequence[SchemeSpec] | None = None,
 ) -> Change:
     """Record or correct an agency's (unit's) result for a year; the same values change nothing.
 
@@ -274,7 +280,8 @@ def save_unit_result(
     checked, values, errors = check_unit_values(
         year, result, score, zone,
         dimensions=(input_score, process_score, output_score, complaints_score), source=source,
-        schemes=scheme_specs(session), this_year=_this_year(now, agency.regency),
+        schemes=schemes if schemes is not None else scheme_specs(session),
+        this_year=_this_year(now, agency.regency),
     )  # fmt: skip
     if errors or checked is None:
         raise Invalid(_l("The unit's result could not be saved."), fields=errors)
