@@ -69,6 +69,9 @@ class PactFacts:
     findings_open: int
     last_closed_at: datetime | None = None
     withdrawn: bool = False
+    # The outcome is recorded (the regent's decision, or that no source reports the end): the
+    # pact has ended, so nobody is reminded of its deadline or told it is late.
+    outcome_recorded: bool = False
 
     @property
     def fulfilled(self) -> bool:
@@ -237,8 +240,12 @@ def digest_due(
 
 
 def due_for_pact(facts: PactFacts, now: datetime) -> list[DueNotice]:
-    """Return every notice due for one pact at ``now``: reminder, rungs, fulfilment."""
-    if facts.withdrawn:
+    """Return every notice due for one pact at ``now``: reminder, rungs, fulfilment.
+
+    Nothing for a withdrawn pact or one whose outcome is recorded: a decided pact is the
+    regent's business done, and a pact whose end no source reports is never a breach.
+    """
+    if facts.withdrawn or facts.outcome_recorded:
         return []
     unfulfilled = not facts.fulfilled
     due: list[DueNotice] = []

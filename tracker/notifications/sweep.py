@@ -248,6 +248,7 @@ def _facts(row: PactRow, recorded_at: datetime, last_closed_at: datetime | None)
         findings_open=row.findings_total - row.findings_closed - row.findings_unresolvable,
         last_closed_at=last_closed_at,
         withdrawn=row.status is PactStatus.WITHDRAWN,
+        outcome_recorded=row.outcome is not None,
     )
 
 

@@ -10,6 +10,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
+    BooleanField,
     DateField,
     FieldList,
     FormField,
@@ -96,11 +97,38 @@ class PactForm(Form):
         _l("Scan of the signed paper (PDF, optional)"),
         description=_l("A PDF document; the server checks the file's content."),
     )
+    outcome_not_recorded = BooleanField(
+        _l("Outcome not recorded"),
+        description=_l(
+            "For a pact entered from the past whose end no source reports (only once its"
+            " deadline has passed): it is never called overdue and gets no reminder."
+        ),
+    )
     findings = FieldList(FormField(FindingRowForm), min_entries=FINDING_ROWS)
+    # The target (optional): what the pact promises of the agency's assessment of a year.
+    target_kind = SelectField(
+        _l("Target of the next assessment"),
+        default="",
+        validate_choice=False,
+        description=_l("Optional: a zone, a grade, a score, or a better result than before."),
+    )
+    target_value = StringField(
+        _l("Target value"),
+        validators=[Optional(), Length(max=8)],
+        description=_l(
+            "A zone (green, yellow, red), a grade (A to E) or a score; none for a better result."
+        ),
+    )
+    target_year = StringField(
+        _l("Assessment year of the target"), validators=[Optional(), Length(max=4)]
+    )
 
     def offer(self, agencies: Sequence[Agency]) -> PactForm:
         """Fill the choices: the admin's agencies, the catalogue and the dimensions."""
         self.agency_id.choices = [(a.id, a.name) for a in agencies]
+        self.target_kind.choices = [("", "—")] + [
+            (k.value, str(t)) for k, t in labels.TARGET_KIND.items()
+        ]
         categories = [("", "—")] + [(c.value, str(t)) for c, t in labels.FINDING_CATEGORY.items()]
         groups = catalogue_choices()
         for row in self.findings:
@@ -122,6 +150,47 @@ class WithdrawForm(Form):
     reason = TextAreaField(
         _l("Reason for withdrawal"), validators=[DataRequired(), Length(max=PactLimit.REASON)]
     )
+
+
+class OutcomeForm(Form):
+    """The regent's decision on a pact, or that no source reports how it ended."""
+
+    kind = SelectField(_l("The regent's decision"), validators=[DataRequired()])
+    decided_on = DateField(
+        _l("Date of the decision"),
+        validators=[Optional()],
+        description=_l("The regency's local date. Not for 'extended' or 'outcome not recorded'."),
+    )
+    note = TextAreaField(
+        _l("Note"),
+        validators=[Optional(), Length(max=PactLimit.REASON)],
+        description=_l("Public. Required for 'other decision'."),
+    )
+    document = FileField(
+        _l("The decision's document (PDF, optional)"),
+        description=_l(
+            "Public, served without its metadata. Leave empty to keep the current document."
+        ),
+    )
+    new_deadline = DateField(
+        _l("New deadline"),
+        validators=[Optional()],
+        description=_l("Only for 'extended'."),
+    )
+    reason = TextAreaField(
+        _l("Reason for the extension"),
+        validators=[Optional(), Length(max=PactLimit.REASON)],
+        description=_l("Only for 'extended'."),
+    )
+
+    def offer(self, choices: Sequence[tuple[str, str]]) -> OutcomeForm:
+        """Fill the choices of the decision (services.OUTCOME_CHOICES with their labels)."""
+        self.kind.choices = [("", "—"), *choices]
+        return self
+
+
+class ClearOutcomeForm(Form):
+    """Confirm that a recorded outcome was a mistake (CSRF only)."""
 
 
 class PactFilterForm(Form):

@@ -58,6 +58,11 @@ class PactRow:
     # The recorded outcome (the regent's decision, or not recorded), None when none is.
     outcome: PactOutcome | None
     outcome_on: date | None
+    # The recorded outcome's public note and optional document (a PDF whose public copy is
+    # served without its metadata), None when none is.
+    outcome_note: str | None
+    outcome_document_sha256: str | None
+    outcome_document_size_bytes: int | None
     is_demo: bool
     source: str | None
 
@@ -65,6 +70,11 @@ class PactRow:
     def is_extended(self) -> bool:
         """Tell whether the deadline in force differs from the signed one."""
         return self.deadline_on != self.original_deadline_on
+
+    @property
+    def has_outcome_document(self) -> bool:
+        """Tell whether the recorded decision comes with a document."""
+        return self.outcome_document_sha256 is not None
 
     @property
     def findings_open(self) -> int:
@@ -150,6 +160,9 @@ def _rows_statement() -> Select[*tuple[Any, ...]]:
             Pact.withdrawn_at,
             Pact.outcome,
             Pact.outcome_on,
+            Pact.outcome_note,
+            Pact.outcome_document_sha256,
+            Pact.outcome_document_size_bytes,
             Pact.is_demo,
             Pact.source,
             *prefixed("agency", Agency.id, Agency.slug, Agency.name, Agency.kind),
@@ -325,7 +338,8 @@ def get_status(session: Session, *, pact_id: int, now: datetime, due_soon_days: 
 
 
 def is_settled(session: Session, *, pact_id: int, now: datetime) -> bool:
-    """Tell whether a pact is fulfilled or withdrawn (the due-soon threshold plays no part)."""
+    """Tell whether a pact is fulfilled, withdrawn or has a recorded outcome (the due-soon
+    threshold plays no part)."""
     return rules.is_settled(get_status(session, pact_id=pact_id, now=now, due_soon_days=0))
 
 

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from tracker.agencies.models import Agency
+from tracker.assessments.rules import check_target
 from tracker.audit.services import record
 from tracker.auth import policy
 from tracker.auth.models import User
@@ -23,8 +24,8 @@ from tracker.findings.models import Finding
 from tracker.findings.rules import FindingCategory, FindingLimit, FindingStatus
 from tracker.pacts.models import Pact, PactExtension
 from tracker.pacts.queries import is_settled
-from tracker.pacts.rules import DEFAULT_PERIOD_MONTHS, PactLimit, PactOutcome
-from tracker.storage import PDF, FileStore
+from tracker.pacts.rules import DEFAULT_PERIOD_MONTHS, PactLimit, PactOutcome, effective_deadline
+from tracker.storage import PDF, FileStore, StoredFile
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,9 @@ def record_pact(
     store: FileStore | None = None,
     reference: str | None = None,
     source: str | None = None,
+    target_kind: str | None = None,
+    target_value: str | None = None,
+    target_year: int | str | None = None,
     is_demo: bool = False,
     outcome_not_recorded: bool = False,
 ) -> Pact:
@@ -144,6 +148,11 @@ def record_pact(
         refusal = _not_recorded_error(signed_on, period_months, None, today)
         if refusal is not None:
             errors["outcome_not_recorded"] = refusal
+    # What the pact promises of the agency's next assessment (optional): zone, grade, score.
+    (kind, value, year), target_errors = check_target(
+        target_kind, target_value, target_year, this_year=today.year
+    )
+    errors.update(target_errors)
     if errors:
         raise Invalid(_l("The pact could not be recorded."), fields=errors)
 
@@ -160,6 +169,9 @@ def record_pact(
         reference=reference,
         source=source,
         is_demo=is_demo,
+        target_kind=kind,
+        target_value=value,
+        target_year=year,
         created_at=now,
     )
     if scan is not None:
@@ -217,17 +229,24 @@ class _Refusals:
     # For a pact already withdrawn, and for one whose findings are all closed.
     withdrawn: Message
     settled: Message
+    # For a pact whose outcome is recorded (the regent's decision, or not recorded).
+    decided: Message
 
 
 _EXTEND = _Refusals(
     _l("Only the regent's office of this regency extends its pacts."),
     _l("A withdrawn pact cannot be extended."),
     _l("Every finding of this pact is closed: there is nothing to extend."),
+    _l(
+        "The outcome of this pact is recorded: to extend it, record the regent's decision"
+        " 'extended' instead."
+    ),
 )
 _WITHDRAW = _Refusals(
     _l("Only the regent's office of this regency withdraws its pacts."),
     _l("This pact is already withdrawn."),
     _l("Every finding of this pact is closed: a kept promise is not withdrawn."),
+    _l("The outcome of this pact is recorded: clear it before withdrawing the pact."),
 )
 
 
@@ -238,6 +257,8 @@ def _load_running_pact(
     pact = load_pact_for_change(session, actor=actor, pact_id=pact_id, refusal=refusals.forbidden)
     if pact.withdrawn_at is not None:
         raise Conflict(refusals.withdrawn)
+    if pact.outcome is not None:
+        raise Conflict(refusals.decided)
     if is_settled(session, pact_id=pact.id, now=now):
         raise Conflict(refusals.settled)
     return pact
@@ -314,4 +335,208 @@ def withdraw_pact(
         changes={"reason": pact.withdrawal_reason},
     )  # fmt: skip
     session.flush()
+    return pact
+
+
+# --- the outcome: the regent's decision, or "not recorded" ----------------------------------
+
+# The decision that keeps the pact running: a new deadline through extend_pact, no outcome.
+EXTENDED = "extended"
+# What the form and the API offer, in this order: the decisions that end the pact, the
+# extension, and "not recorded" (a pact from the past whose end no source reports).
+OUTCOME_CHOICES: tuple[str, ...] = (
+    PactOutcome.FULFILLED.value,
+    PactOutcome.REPRIMAND.value,
+    PactOutcome.REPLACED.value,
+    PactOutcome.RESIGNED.value,
+    PactOutcome.OTHER.value,
+    EXTENDED,
+    PactOutcome.NOT_RECORDED.value,
+)
+
+
+def load_pact_for_decision(session: Session, *, actor: User, pact_id: int) -> Pact:
+    """Return a pact whose outcome the actor may record or clear; NotFound or Forbidden."""
+    pact = load_pact(session, actor=actor, pact_id=pact_id)
+    if not policy.can_decide_pact(actor, pact.agency):
+        raise Forbidden(
+            _l("Only the regent's office of this regency records the regent's decision on a pact.")
+        )
+    return pact
+
+
+def _not_recorded_error(
+    signed_on: date | None, period_months: int, extended_to: date | None, today: date
+) -> Message | None:
+    """Say why a pact may not be recorded as "outcome not recorded" (None: it may).
+
+    Only a pact whose deadline has passed has an end a source could fail to report.
+    """
+    deadline_on = effective_deadline(signed_on, period_months, extended_to)
+    if deadline_on is None:
+        return _l(
+            "only for a pact with a signing date: without one it has no deadline and shows"
+            " 'date not recorded'"
+        )
+    if today <= deadline_on:
+        return _l(
+            "only for a pact whose deadline has passed: this one runs until %(day)s",
+            day=deadline_on,
+        )
+    return None
+
+
+def _outcome_of(pact: Pact) -> dict[str, object] | None:
+    """Return the recorded outcome as the audit trail keeps it (None: nothing recorded)."""
+    if pact.outcome is None:
+        return None
+    return {
+        "outcome": pact.outcome.value,
+        "outcome_on": pact.outcome_on,
+        "note": pact.outcome_note,
+        "document_sha256": pact.outcome_document_sha256,
+    }
+
+
+def _set_outcome(
+    session: Session,
+    pact: Pact,
+    *,
+    actor: User,
+    outcome: PactOutcome,
+    decided_on: date | None,
+    note: str | None,
+    document: StoredFile | None,
+    now: datetime,
+    keep_document: bool = False,
+) -> None:
+    """Write the outcome on the pact and audit it with what it replaced."""
+    before = _outcome_of(pact)
+    pact.outcome = outcome
+    pact.outcome_on = decided_on
+    pact.outcome_note = note or None
+    if document is not None:
+        pact.outcome_document_key = document.key
+        pact.outcome_document_sha256 = document.sha256
+        pact.outcome_document_size_bytes = document.size_bytes
+    elif not keep_document:
+        pact.outcome_document_key = None
+        pact.outcome_document_sha256 = None
+        pact.outcome_document_size_bytes = None
+    pact.outcome_recorded_by_id = actor.id
+    pact.outcome_recorded_at = now
+    record(
+        session, actor=actor, action="pact.outcome_recorded", target_type="pact",
+        target_id=pact.id, regency_id=pact.agency.regency_id, pact_id=pact.id, at=now,
+        changes={"before": before, "after": _outcome_of(pact)},
+    )  # fmt: skip
+
+
+def _clear_outcome(session: Session, pact: Pact, *, actor: User, now: datetime) -> None:
+    before = _outcome_of(pact)
+    pact.outcome = None
+    pact.outcome_on = None
+    pact.outcome_note = None
+    pact.outcome_document_key = None
+    pact.outcome_document_sha256 = None
+    pact.outcome_document_size_bytes = None
+    pact.outcome_recorded_by_id = None
+    pact.outcome_recorded_at = None
+    record(
+        session, actor=actor, action="pact.outcome_cleared", target_type="pact",
+        target_id=pact.id, regency_id=pact.agency.regency_id, pact_id=pact.id, at=now,
+        changes={"before": before, "after": None},
+    )  # fmt: skip
+    session.flush()
+
+
+def record_outcome(
+    session: Session,
+    *,
+    actor: User,
+    pact_id: int,
+    kind: str,
+    decided_on: date | None,
+    note: str | None,
+    now: datetime,
+    document: bytes | None = None,
+    store: FileStore | None = None,
+    new_deadline_on: date | None = None,
+    reason: str = "",
+) -> Pact:
+    """Record the regent's decision on a pact, or that no source reports how it ended.
+
+    ``kind`` is one of OUTCOME_CHOICES. A decision (a PactOutcome other than not recorded)
+    needs its date: not in the future in the regency's local date, not before the signing; the
+    note is required for "other"; ``document`` is an optional PDF, kept by the file store like
+    the scan (recording again without one keeps the current document). "Not recorded" takes
+    no date and no document, and only a pact whose deadline has passed. "extended" records no
+    outcome: it moves the deadline through extend_pact (``new_deadline_on``, ``reason``),
+    clearing an outcome recorded before. Recording again corrects the outcome; a withdrawn
+    pact takes none.
+    """
+    pact = load_pact_for_decision(session, actor=actor, pact_id=pact_id)
+    if pact.withdrawn_at is not None:
+        raise Conflict(_l("This pact was withdrawn: it takes no decision."))
+    if kind == EXTENDED:
+        if pact.outcome is not None:
+            _clear_outcome(session, pact, actor=actor, now=now)
+        extend_pact(
+            session, actor=actor, pact_id=pact.id, new_deadline_on=new_deadline_on,
+            reason=reason, now=now,
+        )  # fmt: skip
+        return pact
+    errors: dict[str, Message] = {}
+    outcome = next((o for o in PactOutcome if o.value == kind), None)
+    if outcome is None:
+        errors["kind"] = _l("one of %(allowed)s", allowed=", ".join(OUTCOME_CHOICES))
+    today = local_today(now, ZoneInfo(pact.agency.regency.timezone))
+    text = _text(note)
+    if len(text) > PactLimit.REASON:
+        errors["note"] = _l("at most %(n)s characters", n=PactLimit.REASON)
+    if outcome is PactOutcome.NOT_RECORDED:
+        if decided_on is not None:
+            errors["decided_on"] = _l(
+                "no date: 'outcome not recorded' says that no source reports how the pact ended"
+            )
+        if document is not None:
+            errors["document"] = _l("no document: no source reports how the pact ended")
+        latest = pact.extensions[-1].new_deadline_on if pact.extensions else None
+        refusal = _not_recorded_error(pact.signed_on, pact.period_months, latest, today)
+        if refusal is not None:
+            errors["kind"] = refusal
+    elif outcome is not None:
+        if decided_on is None:
+            errors["decided_on"] = _l("the date of the decision is required")
+        elif decided_on > today:
+            errors["decided_on"] = _l("a decision cannot be dated in the future")
+        elif pact.signed_on is not None and decided_on < pact.signed_on:
+            errors["decided_on"] = _l(
+                "a decision cannot come before the signing (%(day)s)", day=pact.signed_on
+            )
+        if outcome is PactOutcome.OTHER and not text:
+            errors["note"] = _l("say what the regent decided")
+    if errors or outcome is None:
+        raise Invalid(_l("The outcome could not be recorded."), fields=errors)
+    stored = None
+    if document is not None:
+        if store is None:
+            raise ValueError("a document needs a file store")
+        stored = store.save(document, allowed={PDF}, field="document")
+    _set_outcome(
+        session, pact, actor=actor, outcome=outcome,
+        decided_on=decided_on if outcome is not PactOutcome.NOT_RECORDED else None,
+        note=text, document=stored, now=now,
+        keep_document=outcome is not PactOutcome.NOT_RECORDED,
+    )  # fmt: skip
+    session.flush()
+    return pact
+
+
+def clear_outcome(session: Session, *, actor: User, pact_id: int, now: datetime) -> Pact:
+    """Remove a pact's recorded outcome (a mistake): its status is derived again."""
+    pact = load_pact_for_decision(session, actor=actor, pact_id=pact_id)
+    if pact.outcome is None:
+        raise Conflict(_l("No outcome is recorded for this pact: there is nothing to clear."))
+    _clear_outcome(session, pact, actor=actor, now=now)
     return pact

@@ -31,7 +31,14 @@ from tracker.errors import Conflict, DomainError, NotFound
 from tracker.extensions import db_session
 from tracker.findings.catalogue import BY_CODE
 from tracker.pacts import queries, services
-from tracker.pacts.forms import ExtendForm, PactFilterForm, PactForm, WithdrawForm
+from tracker.pacts.forms import (
+    ClearOutcomeForm,
+    ExtendForm,
+    OutcomeForm,
+    PactFilterForm,
+    PactForm,
+    WithdrawForm,
+)
 from tracker.pacts.models import Pact
 from tracker.pacts.rules import PactStatus
 from tracker.pagination import parse_positive
@@ -117,6 +124,10 @@ def new() -> ResponseReturnValue:
             scan=(form.scan.data.read() if form.scan.data else None) or None,
             store=get_file_store(),
             now=get_clock().now(),
+            target_kind=form.target_kind.data or None,
+            target_value=form.target_value.data or None,
+            target_year=form.target_year.data or None,
+            outcome_not_recorded=bool(form.outcome_not_recorded.data),
         )
 
     return submit_form(
@@ -146,6 +157,8 @@ def _render_detail(
     status: int = 200,
     extend_form: ExtendForm | None = None,
     withdraw_form: WithdrawForm | None = None,
+    outcome_form: OutcomeForm | None = None,
+    clear_form: ClearOutcomeForm | None = None,
 ) -> tuple[str, int]:
     actor = current_actor()
     pact = services.load_pact(db_session(), actor=actor, pact_id=pact_id)
@@ -166,6 +179,8 @@ def _render_detail(
         tz=tz,
         extend_form=extend_form or ExtendForm(formdata=None),
         withdraw_form=withdraw_form or WithdrawForm(formdata=None),
+        outcome_form=outcome_form or _outcome_form(formdata=None),
+        clear_form=clear_form or ClearOutcomeForm(formdata=None),
         action_label=action_label,
     )
     return html, status
@@ -178,20 +193,42 @@ def detail(pact_id: int) -> ResponseReturnValue:
     return _render_detail(pact_id)
 
 
+def _outcome_form(**kwargs: Any) -> OutcomeForm:
+    choices = [(kind, str(OUTCOME_CHOICE_LABELS[kind])) for kind in services.OUTCOME_CHOICES]
+    return OutcomeForm(**kwargs).offer(choices)
+
+
+# The decisions as the form offers them (an extension is the regent's decision too).
+OUTCOME_CHOICE_LABELS: dict[str, object] = {
+    **{outcome.value: label for outcome, label in labels.PACT_OUTCOME.items()},
+    services.EXTENDED: _l("Extended (a new deadline)"),
+}
+
+
 def _change(
-    pact_id: int, form: Any, form_name: str, change: Callable[[], object], done: object
+    pact_id: int,
+    form: Any,
+    form_name: str,
+    change: Callable[[], object],
+    done: object,
+    *,
+    check: Callable[[], object] | None = None,
 ) -> ResponseReturnValue:
     """Submit a form of the pact's page: errors beside its fields, conflicts flashed on the page.
 
-    ``form_name`` is the keyword _render_detail takes the form by.
+    ``form_name`` is the keyword _render_detail takes the form by; ``check`` loads the pact for
+    the change (default: one the actor may extend or withdraw).
     """
     back = url_for("pacts.detail", pact_id=pact_id)
     return submit_form(
         form,
         change,
         render=lambda status: _render_detail(pact_id, status=status, **{form_name: form}),
-        check=lambda: services.load_pact_for_change(
-            db_session(), actor=current_actor(), pact_id=pact_id
+        check=check
+        or (
+            lambda: services.load_pact_for_change(
+                db_session(), actor=current_actor(), pact_id=pact_id
+            )
         ),
         invalid_status=422,
         done=lambda _: done,
@@ -239,6 +276,61 @@ def withdraw(pact_id: int) -> ResponseReturnValue:
             now=get_clock().now(),
         ),
         _l("The pact has been withdrawn."),
+    )
+
+
+@bp.post("/<int:pact_id>/keputusan")
+@login_required
+def decide(pact_id: int) -> ResponseReturnValue:
+    """Record (or correct) the regent's decision on the pact, or that no source reports its end."""
+    form = _outcome_form()
+    kind = form.kind.data or ""
+
+    def decide() -> object:
+        upload = form.document.data
+        return services.record_outcome(
+            db_session(),
+            actor=current_actor(),
+            pact_id=pact_id,
+            kind=kind,
+            decided_on=form.decided_on.data,
+            note=form.note.data,
+            document=(upload.read() if upload else None) or None,
+            store=get_file_store(),
+            new_deadline_on=form.new_deadline.data,
+            reason=form.reason.data or "",
+            now=get_clock().now(),
+        )
+
+    return _change(
+        pact_id,
+        form,
+        "outcome_form",
+        decide,
+        _l("The deadline has been extended.")
+        if kind == services.EXTENDED
+        else _l("The outcome has been recorded."),
+        check=lambda: services.load_pact_for_decision(
+            db_session(), actor=current_actor(), pact_id=pact_id
+        ),
+    )
+
+
+@bp.post("/<int:pact_id>/keputusan/hapus")
+@login_required
+def clear_outcome(pact_id: int) -> ResponseReturnValue:
+    """Clear a recorded outcome entered by mistake: the status is derived again."""
+    return _change(
+        pact_id,
+        ClearOutcomeForm(),
+        "clear_form",
+        lambda: services.clear_outcome(
+            db_session(), actor=current_actor(), pact_id=pact_id, now=get_clock().now()
+        ),
+        _l("The recorded outcome has been cleared."),
+        check=lambda: services.load_pact_for_decision(
+            db_session(), actor=current_actor(), pact_id=pact_id
+        ),
     )
 
 
