@@ -21,9 +21,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from tracker.clock import get_clock
+from tracker.commitments.queries import list_commitments, list_events
 from tracker.errors import NotFound
 from tracker.extensions import db_session
-from tracker.opendata import calendars, exports, feeds, queries, snapshots
+from tracker.opendata import calendars, commitments, exports, feeds, queries, snapshots
 from tracker.pacts import queries as pact_queries
 from tracker.regencies.queries import list_regencies
 from tracker.settings import due_soon_days
@@ -59,10 +60,21 @@ def _findings(session: Session, export_filter: queries.ExportFilter) -> Iterator
     return queries.finding_records(session, export_filter=export_filter, base_url=_base_url())
 
 
+def _commitments(session: Session, export_filter: queries.ExportFilter) -> Iterator[dict[str, Any]]:
+    return commitments.commitment_records(session, export_filter, base_url=_base_url())
+
+
+def _events(session: Session, export_filter: queries.ExportFilter) -> Iterator[dict[str, Any]]:
+    return commitments.event_records(session, export_filter, base_url=_base_url())
+
+
 _Records = Callable[[Session, queries.ExportFilter], Iterable[dict[str, Any]]]
 _DATASETS: dict[str, tuple[tuple[exports.Field, ...], tuple[str, ...], _Records]] = {
     "pakta": (exports.PACT_FIELDS, queries.PACT_STATUSES, _pacts),
     "temuan": (exports.FINDING_FIELDS, queries.FINDING_STATUSES, _findings),
+    # No status: a regency pact has none (its target has a state), an agreement neither.
+    "komitmen": (commitments.COMMITMENT_FIELDS, (), _commitments),
+    "kegiatan": (commitments.EVENT_FIELDS, (), _events),
 }
 
 
@@ -131,6 +143,71 @@ def findings_csv() -> Response:
 def findings_xlsx() -> Response:
     """Every finding of a pact (filterable) as an Excel workbook."""
     return _xlsx("temuan")
+
+
+@bp.get("/data/komitmen.csv")
+@conditional()
+def commitments_csv() -> Response:
+    """Every regency pact, MoU and cooperation agreement (by regency and year) as CSV."""
+    return _csv("komitmen")
+
+
+@bp.get("/data/komitmen.xlsx")
+@conditional()
+def commitments_xlsx() -> Response:
+    """Every regency-wide commitment (filterable) as an Excel workbook."""
+    return _xlsx("komitmen")
+
+
+@bp.get("/data/kegiatan.csv")
+@conditional()
+def events_csv() -> Response:
+    """Every mentoring visit, coordination channel and other event (filterable) as CSV."""
+    return _csv("kegiatan")
+
+
+@bp.get("/data/kegiatan.xlsx")
+@conditional()
+def events_xlsx() -> Response:
+    """Every event (filterable) as an Excel workbook."""
+    return _xlsx("kegiatan")
+
+
+def _commitment_atom(regency_slug: str | None) -> Response:
+    session = db_session()
+    regency = queries.get_regency(session, regency_slug) if regency_slug else None
+    regency_id = regency.id if regency else None
+    if regency is None:
+        title = _("Pantau Pakta: regency-wide commitments and events")
+        alternate = f"{_base_url()}/"
+    else:
+        title = _("Pantau Pakta: commitments and events of %(regency)s", regency=regency.name)
+        alternate = f"{_base_url()}/kabupaten/{regency.slug}#komitmen"
+    document = commitments.build_commitment_feed(
+        list_commitments(session, regency_id=regency_id),
+        list_events(session, regency_id=regency_id),
+        base_url=_base_url(),
+        self_url=_base_url() + request.path,
+        title=title,
+        alternate_url=alternate,
+        language=str(get_locale()),
+        now=get_clock().now(),
+    )
+    return Response(document, headers={"Content-Type": ATOM})
+
+
+@bp.get("/komitmen.atom")
+@conditional()
+def commitment_feed() -> Response:
+    """Every regency's commitments and events, last recorded or corrected first, as Atom."""
+    return _commitment_atom(None)
+
+
+@bp.get("/kabupaten/<slug>/komitmen.atom")
+@conditional()
+def regency_commitment_feed(slug: str) -> Response:
+    """One regency's commitments and events, as Atom."""
+    return _commitment_atom(slug)
 
 
 def _atom(regency_slug: str | None) -> Response:
@@ -230,6 +307,8 @@ def index() -> str:
         field_types=exports.FIELD_KINDS,
         pact_fields=exports.PACT_FIELDS,
         finding_fields=exports.FINDING_FIELDS,
+        commitment_fields=commitments.COMMITMENT_FIELDS,
+        event_fields=commitments.EVENT_FIELDS,
         pact_statuses=queries.PACT_STATUSES,
         finding_statuses=queries.FINDING_STATUSES,
         regencies=list_regencies(session),
