@@ -190,6 +190,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.assessments.views import bp as assessments_bp
     from tracker.assessments.views import schemes_bp
     from tracker.auth.views import bp as auth_bp
+    from tracker.commitments.views import bp as commitments_bp
     from tracker.dashboard.views import bp as dashboard_bp
     from tracker.findings.views import bp as findings_bp
     from tracker.followers.views import bp as follow_bp
@@ -219,6 +220,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(assessment_files_bp, url_prefix="/staf/penilaian")
     app.register_blueprint(assessments_bp, url_prefix="/staf/penilaian")
     app.register_blueprint(schemes_bp, url_prefix="/staf/skema")
+    app.register_blueprint(commitments_bp, url_prefix="/staf/komitmen")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     # The read API takes no cookies and no forms; later write endpoints use bearer tokens.
     csrf.exempt(api_bp)

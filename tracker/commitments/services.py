@@ -143,6 +143,9 @@ def _check_target(
         if value is not None or year is not None:
             errors["target_kind"] = _l("choose what the target is, or leave the target empty")
         return None, None, None
+    if kind is None:
+        # The kind is refused already: whether it may have a target cannot be said.
+        return None, None, None
     if kind is not CommitmentKind.REGENCY_PACT:
         errors["target_kind"] = _l("only a regency-wide pact has a target")
         return None, None, None

@@ -1,4 +1,4 @@
-"""``seeds``: the demo loaded late enough (December 2026) that every seed case of 2018-2024 is in."""
+"""``seeds``: the demo loaded late enough (December 2026) to hold every seed case of 2018-2024."""
 
 from __future__ import annotations
 

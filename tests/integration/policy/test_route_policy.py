@@ -21,6 +21,12 @@ from tests.integration.auth_helpers import api_token, form_token, login
 from tests.integration.office import make_office
 from tracker.auth.models import User
 from tracker.auth.services import issue_token
+from tracker.commitments.services import (
+    CommitmentDetails,
+    EventDetails,
+    record_commitment,
+    record_event,
+)
 from tracker.findings import services as finding_services
 from tracker.notifications.outbox import Notice, Recipient, enqueue
 from tracker.pacts import services as pact_services
@@ -66,6 +72,11 @@ CHANGE_AGENCY_A = {**_only({"admin_x": "ok"}, "403"), "admin_y": "404"}
 # Regency X's assessment results: its admins, or a superadmin.
 RECORD_X = _only({"admin_x": "ok", "superadmin": "ok"}, "403")
 EDIT_OPD_A_ACCOUNT = {**_only({"admin_x": "ok", "superadmin": "ok"}, "403"), "admin_y": "404"}
+
+
+# A commitment or event of regency X: its admins or a superadmin correct it; admin_y cannot see it.
+RECORD_COMMITMENT_X = {**_only({"admin_x": "ok", "superadmin": "ok"}, "403"), "admin_y": "404"}
+COMMITMENT_RECORDERS = _only({"admin_x": "ok", "admin_y": "ok", "superadmin": "ok"}, "403")
 
 
 def _api(table: dict[str, str]) -> dict[str, str]:
@@ -159,6 +170,27 @@ POLICY: dict[tuple[str, str], dict[str, str]] = {
     ("findings.review", "POST"): REVIEW_A,
     ("findings.declare_unresolvable", "POST"): REVIEW_A,
     ("findings.reopen", "POST"): REVIEW_A,
+    ("portal.commitment", "GET"): ALL_OK,
+    ("opendata.commitments_csv", "GET"): ALL_OK,
+    ("opendata.commitments_xlsx", "GET"): ALL_OK,
+    ("opendata.events_csv", "GET"): ALL_OK,
+    ("opendata.events_xlsx", "GET"): ALL_OK,
+    ("opendata.commitment_feed", "GET"): ALL_OK,
+    ("opendata.regency_commitment_feed", "GET"): ALL_OK,
+    ("api.commitments", "GET"): ALL_OK,
+    ("api.events", "GET"): ALL_OK,
+    ("commitments.index", "GET"): _only(
+        {"admin_x": "ok", "admin_y": "ok", "observer_x": "ok", "superadmin": "ok"}, "403"
+    ),
+    # The walk's empty form is refused beside its fields (an "ok" here).
+    ("commitments.new", "GET"): COMMITMENT_RECORDERS,
+    ("commitments.new", "POST"): COMMITMENT_RECORDERS,
+    ("commitments.edit", "GET"): RECORD_COMMITMENT_X,
+    ("commitments.edit", "POST"): RECORD_COMMITMENT_X,
+    ("commitments.new_event", "GET"): COMMITMENT_RECORDERS,
+    ("commitments.new_event", "POST"): COMMITMENT_RECORDERS,
+    ("commitments.edit_event", "GET"): RECORD_COMMITMENT_X,
+    ("commitments.edit_event", "POST"): RECORD_COMMITMENT_X,
     ("api.regencies", "GET"): ALL_OK,
     ("api.agencies", "GET"): ALL_OK,
     ("api.pacts", "GET"): ALL_OK,
@@ -259,6 +291,14 @@ def world(
         regency_id=x.id, rung=1, name="Inspektur", email="inspektur@kab-x.example", created_at=now
     )
     session.add(contact)
+    commitment = record_commitment(
+        session, actor=users["admin_x"], regency_id=x.id, now=now,
+        details=CommitmentDetails(kind="mou", title="MoU dengan Ombudsman", signed_on=now.date()),
+    )  # fmt: skip
+    event = record_event(
+        session, actor=users["admin_x"], regency_id=x.id, now=now,
+        details=EventDetails(kind="mentoring", title="Pendampingan", happened_year=2019),
+    )  # fmt: skip
     session.commit()
     values: dict[str, object] = {
         "pact_id": pact.id,
@@ -273,6 +313,8 @@ def world(
         "agency_id": a.id,
         "user_id": users["opd_a"].id,
         "contact_id": contact.id,
+        "commitment_id": commitment.id,
+        "event_id": event.id,
         "token": "not-a-real-link-secret",
         "year": 2023,
         "fmt": "csv",
