@@ -15,7 +15,7 @@ from tracker.assessments import services
 from tracker.assessments.forms import SchemeForm, YearForm
 from tracker.assessments.models import Assessment, AssessmentScheme, UnitResult
 from tracker.assessments.queries import official_label
-from tracker.assessments.rules import DIMENSIONS, FIRST_YEAR, BandInput, check_year
+from tracker.assessments.rules import DIMENSIONS, FIRST_YEAR, BandInput
 from tracker.auth import policy
 from tracker.auth.access import current_actor, requires
 from tracker.clock import get_clock, local_today
@@ -96,7 +96,8 @@ def year(slug: str, year: int) -> ResponseReturnValue:
     """Enter or correct one year: the regency's result and each agency's, in one step."""
     regency = _regency(slug)
     now = get_clock().now()
-    if check_year(year, this_year=local_today(now, ZoneInfo(regency.timezone)).year)[1] is not None:
+    # A page for any plausible year; saving refuses a year after next (the service says so).
+    if not FIRST_YEAR <= year <= 2100:
         abort(404)
     session = db_session()
     agencies = _agencies(regency)
