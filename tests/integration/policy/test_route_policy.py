@@ -14,11 +14,13 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.builders import png
 from tests.integration.auth_helpers import api_token, form_token, login
 from tests.integration.office import make_office
+from tracker.assessments.models import AssessmentScheme
 from tracker.auth.models import User
 from tracker.auth.services import issue_token
 from tracker.commitments.services import (
@@ -221,6 +223,20 @@ POLICY: dict[tuple[str, str], dict[str, str]] = {
     ("assessment_files.export", "GET"): RECORD_X,
     # The file names the rows and the form the regency: the walk's empty body is invalid ("ok").
     ("api.import_assessments", "POST"): _api(STAFF_ANY),
+    # A regency's assessment results: its admins and a superadmin; schemes: a superadmin.
+    ("assessments.index", "GET"): ACCOUNT_MANAGERS,
+    ("assessments.years", "GET"): RECORD_X,
+    ("assessments.year", "GET"): RECORD_X,
+    # The walk's empty form is refused beside its fields (an "ok" here).
+    ("assessments.year", "POST"): RECORD_X,
+    ("schemes.index", "GET"): SUPER,
+    ("schemes.new", "GET"): SUPER,
+    ("schemes.new", "POST"): SUPER,
+    ("schemes.edit", "GET"): SUPER,
+    ("schemes.edit", "POST"): SUPER,
+    ("api.assessments", "GET"): ALL_OK,
+    # The body names the regency: the walk's empty body is invalid ("ok").
+    ("api.record_assessments", "POST"): _api(STAFF_ANY),
     ("api.declare_unresolvable", "POST"): _api(REVIEW_A),
     ("api.reopen_finding", "POST"): _api(REVIEW_A),
 }
@@ -316,6 +332,7 @@ def world(
         "commitment_id": commitment.id,
         "event_id": event.id,
         "token": "not-a-real-link-secret",
+        "scheme_id": session.execute(select(AssessmentScheme.id)).scalars().first(),
         "year": 2023,
         "fmt": "csv",
     }
