@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import TEST_NOW
+from tests.integration.assessments.test_assessment_pages import BOUNDARIES
 from tests.integration.auth_helpers import api_token
 from tests.integration.office import Office
 from tests.integration.pages import client_of, post_form, read_page
@@ -364,3 +365,21 @@ def test_the_api_refuses_other_accounts(
     assert response.status_code == 403
     assert response.mimetype == "application/problem+json"
     assert api_import(client, None, csv_file("2023,,,80")).status_code == 401
+
+
+@pytest.mark.parametrize(("year", "score", "zone", "grade"), BOUNDARIES)
+def test_every_boundary_through_the_import(
+    client: FlaskClient, session: Session, office: Office, year: int, score: str, zone: str,
+    grade: str | None,
+) -> None:  # fmt: skip
+    token = api_token(session, office.admin_x, LATER)
+    # The score as Indonesians write it, in a semicolon CSV as Excel saves it.
+    data = f"tahun;opd;nilai\n{year};;{score.replace('.', ',')}\n".encode()
+    response = api_import(client, token, data)
+    assert response.status_code == 200, response.get_json()
+    (result,) = regency_results(session, office.x.id)
+    assert (result.score, result.zone and result.zone.value, result.grade) == (
+        Decimal(score),
+        zone,
+        grade,
+    )
