@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.agencies.models import Agency
+from tracker.commitments.models import Commitment
 from tracker.findings.models import Evidence
 from tracker.opendata.models import DataSnapshot
 from tracker.pacts.models import Pact
@@ -47,6 +48,15 @@ def public_urls(session: Session) -> list[str]:
         "/data/temuan.xlsx",
         "/feed.atom",
         "/data/snapshot",
+        # Commitments and events (portal, API, open data).
+        "/komitmen/2147483647",
+        "/api/v1/commitments",
+        "/api/v1/events",
+        "/data/komitmen.csv",
+        "/data/komitmen.xlsx",
+        "/data/kegiatan.csv",
+        "/data/kegiatan.xlsx",
+        "/komitmen.atom",
     ]
     for slug in slugs:
         urls += [
@@ -63,8 +73,13 @@ def public_urls(session: Session) -> list[str]:
             f"/data/temuan.csv?regency={slug}",
             f"/kabupaten/{slug}/feed.atom",
             f"/kabupaten/{slug}/tenggat.ics",
+            f"/kabupaten/{slug}/komitmen.atom",
+            f"/api/v1/commitments?regency={slug}",
+            f"/api/v1/events?regency={slug}",
         ]
     urls += [f"/opd/{agency_id}" for agency_id in agency_ids]
+    commitment_ids = session.execute(select(Commitment.id).order_by(Commitment.id)).scalars()
+    urls += [f"/komitmen/{commitment_id}" for commitment_id in commitment_ids]
     for pact_id in pact_ids:
         urls += [
             f"/pakta/{pact_id}",

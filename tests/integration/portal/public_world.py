@@ -22,6 +22,7 @@ from tracker.agencies.models import Agency
 from tracker.assessments import services as assessment_services
 from tracker.auth import services as auth_services
 from tracker.auth.models import User
+from tracker.commitments import services as commitment_services
 from tracker.findings import services as finding_services
 from tracker.findings.models import Evidence, Finding
 from tracker.followers.models import Follower
@@ -149,6 +150,22 @@ def build_world(
     assessment_services.save_unit_result(
         session, actor=admin, agency_id=agency.id, year=2018, result="zone_only", score=None,
         zone="yellow", source=None, now=now,
+    )  # fmt: skip
+    # A regency pact and an event recorded by the admin: public, never who entered them.
+    commitment_services.record_commitment(
+        session, actor=admin, regency_id=regency.id, now=now,
+        details=commitment_services.CommitmentDetails(
+            kind="regency_pact", title="Pakta Integritas Kepatuhan", signed_on=None,
+            signed_year=2018, parties="Pemerintah Kabupaten Publik", signatories="Bupati Publik",
+            commitments="Meningkatkan nilai 2019", target_kind="improve", target_year=2019,
+            source="Berita 2018",
+        ),
+    )  # fmt: skip
+    commitment_services.record_event(
+        session, actor=admin, regency_id=regency.id, now=now,
+        details=commitment_services.EventDetails(
+            kind="coordination", title="Grup WhatsApp koordinasi", source="Berita 2018"
+        ),
     )  # fmt: skip
     day = timedelta(days=1)
     start = now - 40 * day
