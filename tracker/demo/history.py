@@ -21,6 +21,7 @@ from PIL import Image, ImageDraw
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker.audit.services import record
 from tracker.auth.models import User
 from tracker.clock import local_today
 from tracker.demo.accounts import opd_email
@@ -30,7 +31,13 @@ from tracker.findings.models import Finding
 from tracker.findings.services import add_evidence, review_finding, submit_finding
 from tracker.pacts.models import Pact
 from tracker.pacts.rules import PactOutcome
-from tracker.pacts.services import FindingInput, extend_pact, record_pact, withdraw_pact
+from tracker.pacts.services import (
+    FindingInput,
+    extend_pact,
+    record_outcome,
+    record_pact,
+    withdraw_pact,
+)
 from tracker.storage import FileStore, get_file_store
 
 # A finding awaiting verification was sent this long before the load; a closed one this long
@@ -64,13 +71,32 @@ def _record_outcome(
     note: str | None,
     now: datetime,
 ) -> None:
-    """Set a pact's recorded outcome: the regent's decision, or "not recorded"."""
+    """Record a pact's outcome through the service: the regent's decision, or "not recorded".
+
+    "Not recorded" is for a pact whose deadline has passed. A demo loaded on a clock before a
+    seed pact's deadline (the tests' 25 March 2019) records it as the service does, with the
+    same audit event: its source reports no end, and the record must never turn into a breach
+    when the deadline passes.
+    """
     pact = session.get(Pact, pact_id)
     if pact is None:
         return
-    pact.outcome, pact.outcome_on, pact.outcome_note = outcome, outcome_on, note
-    pact.outcome_recorded_by_id, pact.outcome_recorded_at = actor.id, now
-    session.flush()
+    today = local_today(now, ZoneInfo(pact.agency.regency.timezone))
+    deadline_on = pact.deadline_on
+    if outcome is PactOutcome.NOT_RECORDED and (deadline_on is None or today <= deadline_on):
+        pact.outcome, pact.outcome_recorded_by_id, pact.outcome_recorded_at = outcome, actor.id, now
+        record(
+            session, actor=actor, action="pact.outcome_recorded", target_type="pact",
+            target_id=pact.id, regency_id=pact.agency.regency_id, pact_id=pact.id, at=now,
+            changes={"before": None, "after": {"outcome": outcome.value, "outcome_on": None,
+                                               "note": None, "document_sha256": None}},
+        )  # fmt: skip
+        session.flush()
+        return
+    record_outcome(
+        session, actor=actor, pact_id=pact.id, kind=outcome.value, decided_on=outcome_on,
+        note=note, now=now,
+    )  # fmt: skip
 
 
 @dataclass
