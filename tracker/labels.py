@@ -91,6 +91,9 @@ EVENT_KIND: dict[EventKind, LazyString] = {
     EventKind.OTHER: _l("Other event"),
 }
 
+# Put before the title of an invented demo record where no badge can be shown (feeds, calendars).
+DEMO_MARK = _l("[DEMO, invented]")
+
 
 def label_or_key(labels: Mapping[str, LazyString], key: str) -> str:
     """Return the label of a stable key (an action, a kind) in the page's language, else the key."""

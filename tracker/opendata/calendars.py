@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
 from tracker.i18n import format_day
+from tracker.labels import DEMO_MARK
 from tracker.opendata.feeds import host_of
 from tracker.opendata.queries import PactVersion, pact_url
 from tracker.pacts.queries import PactRow
@@ -64,6 +65,9 @@ def _event(row: PactRow, version: PactVersion, base_url: str) -> Event:
     event.add("dtend", row.deadline_on + timedelta(days=1) if row.deadline_on else None)
     event.add("summary", _("Pact deadline: %(agency)s", agency=row.agency_name))
     event.add("description", _description(row, url))
+    if row.is_demo:
+        # An invented demo pact says so wherever the event is shown.
+        event["summary"] = f"{DEMO_MARK} {event['summary']}"
     event.add("url", url)
     event.add("status", "CANCELLED" if withdrawn else "CONFIRMED")
     # A deadline is a whole day to remember, not a meeting that blocks the diary.

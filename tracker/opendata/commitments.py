@@ -161,7 +161,7 @@ def _when(day: Any, year: int | None) -> str:
 
 
 def _demo(title: str, is_demo: bool) -> str:
-    return f"{_('[DEMO, invented]')} {title}" if is_demo else title
+    return f"{labels.DEMO_MARK} {title}" if is_demo else title
 
 
 def _commitment_summary(c: CommitmentView) -> str:

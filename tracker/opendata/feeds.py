@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from tracker.audit.labels import action_label
 from tracker.i18n import format_day, format_number
+from tracker.labels import DEMO_MARK
 from tracker.opendata.queries import FeedEvent, pact_url
 
 # XML 1.0 cannot carry these control characters; a feed must never fail on a stray one.
@@ -110,7 +111,8 @@ def build_feed(
     for event in events:
         entry = feed.add_entry(order="append")
         entry.id(entry_id(base_url, event))
-        entry.title(_clean(f"{action_label(event.action)}: {_subject(event)}"))
+        title = f"{action_label(event.action)}: {_subject(event)}"
+        entry.title(_clean(f"{DEMO_MARK} {title}" if event.is_demo else title))
         entry.updated(event.at)
         entry.published(event.at)
         entry.link(href=pact_url(base_url, event.pact_id), rel="alternate", type="text/html")

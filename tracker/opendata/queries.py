@@ -242,6 +242,8 @@ class FeedEvent:
     original_deadline_on: date | None
     finding_title: str | None
     details: dict[str, Any]
+    # An invented demo pact: every entry of it says so.
+    is_demo: bool = False
 
 
 def list_feed_events(
@@ -259,6 +261,7 @@ def list_feed_events(
             Pact.signatory_title,
             Pact.signed_on,
             Pact.period_months,
+            Pact.is_demo,
             *prefixed("agency", Agency.name),
             *prefixed("regency", Regency.slug, Regency.name),
             *prefixed("finding", Finding.title),
