@@ -26,6 +26,30 @@ PACT_STATUS: dict[PactStatus, LazyString] = {
     PactStatus.UNDATED: _l("Date not recorded"),
 }
 
+# What each status means, in plain words, for the public (the open data page lists them).
+PACT_STATUS_MEANING: dict[PactStatus, LazyString] = {
+    PactStatus.ON_TRACK: _l("The deadline is more than 14 days away and findings are still open."),
+    PactStatus.DUE_SOON: _l("The deadline is 14 days away or less and findings are still open."),
+    PactStatus.OVERDUE: _l(
+        "The deadline has passed and findings are still open, and no outcome is recorded."
+    ),
+    PactStatus.FULFILLED: _l("Every finding was closed by the deadline."),
+    PactStatus.FULFILLED_LATE: _l("Every finding was closed, the last one after the deadline."),
+    PactStatus.WITHDRAWN: _l("The regent's office cancelled the pact, with a reason."),
+    PactStatus.DECIDED: _l(
+        "The regent decided how the pact ends (declared fulfilled, a reprimand, replacement,"
+        " resignation or another decision); the decision and its date are on the pact's page."
+    ),
+    PactStatus.NOT_RECORDED: _l(
+        "A pact from the past whose end no source reports: it is not known how it ended. This is"
+        " not a breach and nobody is said to have missed the deadline."
+    ),
+    PactStatus.UNDATED: _l(
+        "The source gives no signing date, so the pact has no deadline: no days are counted and"
+        " it is never called late."
+    ),
+}
+
 PACT_OUTCOME: dict[PactOutcome, LazyString] = {
     PactOutcome.FULFILLED: _l("Declared fulfilled"),
     PactOutcome.REPRIMAND: _l("Reprimand"),

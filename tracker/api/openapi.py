@@ -16,7 +16,8 @@ from tracker.assessments import rules as assessment_rules
 from tracker.assessments.rules import DIMENSIONS, AssessmentResult, Zone
 from tracker.commitments.rules import CommitmentKind, EventKind
 from tracker.findings.rules import EvidenceKind, FindingCategory, FindingStatus, ReviewDecision
-from tracker.pacts.rules import PactStatus
+from tracker.pacts.rules import PactOutcome, PactStatus
+from tracker.pacts.services import OUTCOME_CHOICES
 
 Schema = dict[str, Any]
 
@@ -62,7 +63,18 @@ PACT_SUMMARY: dict[str, Schema] = {
     "period_months": INTEGER,
     "original_deadline": DAY_OR_NULL,
     "deadline": {**DAY_OR_NULL, "description": "In force (after any extension)."},
-    "status": _enum(PactStatus),
+    "status": {
+        **_enum(PactStatus),
+        "description": (
+            "Derived on the day of the request in the regency's local date. decided: the"
+            " regent's decision is recorded (see outcome); not_recorded: no source reports how"
+            " the pact ended, never a breach; undated: no signing date, so no deadline."
+        ),
+    },
+    "outcome": {
+        "oneOf": [{"type": "null"}, _ref("PactOutcome")],
+        "description": "The recorded outcome; null when none is (the status is then derived).",
+    },
     "days_left": {"type": ["integer", "null"]},
     "findings_total": INTEGER,
     "findings_closed": INTEGER,
@@ -115,6 +127,24 @@ SCHEMAS: dict[str, Schema] = {
         }
     ),
     "AgencyRef": _obj({"id": INTEGER, "slug": STRING, "name": STRING}),
+    "PactOutcome": _obj(
+        {
+            "kind": {
+                **_enum(PactOutcome),
+                "description": "The regent's decision, or not_recorded: no source reports the end.",
+            },
+            "label": {"type": "string", "description": "The kind in the request's language."},
+            "decided_on": {
+                **DAY_OR_NULL,
+                "description": "The decision's date; null if not recorded.",
+            },
+            "note": TEXT_OR_NULL,
+            "document_url": {
+                **URL_OR_NULL,
+                "description": "The decision's document (PDF, served without its metadata).",
+            },
+        }
+    ),
     "PactSummary": _obj(PACT_SUMMARY),
     "PactFinding": _obj(
         {
@@ -233,6 +263,14 @@ SCHEMAS: dict[str, Schema] = {
             "sanction": TEXT_OR_NULL,
             "witnesses": TEXT_OR_NULL,
             "findings": {"type": "array", "items": _ref("FindingInput"), "default": []},
+            "outcome_not_recorded": {
+                "type": "boolean",
+                "default": False,
+                "description": (
+                    "A pact entered from the past whose end no source reports (its deadline"
+                    " must have passed): status not_recorded, never overdue."
+                ),
+            },
             "target_kind": {
                 "type": ["string", "null"],
                 "enum": ["zone", "grade", "score", "improve", None],
@@ -247,6 +285,27 @@ SCHEMAS: dict[str, Schema] = {
         required=["agency_id", "signatory_title", "pledge"],
     ),
     "ExtendInput": _obj({"new_deadline": DAY, "reason": STRING}),
+    "OutcomeInput": _obj(
+        {
+            "kind": {
+                "type": "string",
+                "enum": list(OUTCOME_CHOICES),
+                "description": (
+                    "The regent's decision; extended moves the deadline (new_deadline, reason)"
+                    " and records no outcome; not_recorded (no date) only once the deadline"
+                    " has passed."
+                ),
+            },
+            "decided_on": {
+                **DAY,
+                "description": "Required for a decision: not in the future, not before signing.",
+            },
+            "note": {**TEXT_OR_NULL, "description": "Public; required for other."},
+            "new_deadline": {**DAY, "description": "Only for extended."},
+            "reason": {**STRING, "description": "Only for extended."},
+        },
+        required=["kind"],
+    ),
     "WithdrawInput": _obj({"reason": STRING}),
     "SubmitInput": _obj({"note": TEXT_OR_NULL}, required=[]),
     "ReviewInput": _obj(
@@ -506,6 +565,23 @@ PATHS: dict[str, dict[str, Schema]] = {
         "ExtendInput",
         _json("Pact", "The pact with its new deadline"),
     ),
+    "/pacts/{pact_id}/outcome": {
+        **_change(
+            "pacts",
+            "recordPactOutcome",
+            "Record or correct the regent's decision, or that no source reports the end",
+            "OutcomeInput",
+            _json("Pact", "The pact with its outcome"),
+        ),
+        "delete": _operation(
+            "clearPactOutcome",
+            "Clear a recorded outcome entered by mistake (the status is derived again)",
+            "pacts",
+            {200: _json("Pact", "The pact without an outcome")},
+            errors=(401, 403, 404, 409),
+            parameters=[PACT_ID],
+        ),
+    },
     "/pacts/{pact_id}/withdraw": _change(
         "pacts",
         "withdrawPact",

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import url_for
 
+from tracker import labels
 from tracker.agencies.models import Agency
 from tracker.audit.queries import TimelineEntry
 from tracker.findings.models import Evidence, Finding
@@ -43,6 +44,24 @@ def agency_json(agency: Agency) -> dict[str, Any]:
     }
 
 
+def outcome_json(row: PactRow) -> dict[str, Any] | None:
+    """Describe a pact's recorded outcome (the regent's decision or not recorded), or None."""
+    if row.outcome is None:
+        return None
+    document = (
+        url_for("portal.outcome_document", pact_id=row.id, _external=True)
+        if row.has_outcome_document
+        else None
+    )
+    return {
+        "kind": row.outcome.value,
+        "label": str(labels.PACT_OUTCOME[row.outcome]),
+        "decided_on": _iso(row.outcome_on),
+        "note": row.outcome_note,
+        "document_url": document,
+    }
+
+
 def pact_json(row: PactRow) -> dict[str, Any]:
     """Describe a pact as lists show it."""
     return {
@@ -57,6 +76,7 @@ def pact_json(row: PactRow) -> dict[str, Any]:
         "original_deadline": _iso(row.original_deadline_on),
         "deadline": _iso(row.deadline_on),
         "status": row.status.value,
+        "outcome": outcome_json(row),
         "days_left": row.days_left,
         "findings_total": row.findings_total,
         "findings_closed": row.findings_closed,

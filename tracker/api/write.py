@@ -22,6 +22,7 @@ from tracker.findings import services as findings
 from tracker.findings.models import Finding
 from tracker.pacts import queries as pact_queries
 from tracker.pacts import services as pacts
+from tracker.pacts.rules import DEFAULT_PERIOD_MONTHS
 from tracker.regencies import services as regencies
 from tracker.settings import due_soon_days
 from tracker.storage import get_file_store
@@ -146,6 +147,7 @@ def record_pact() -> ResponseReturnValue:
             "sanction",
             "witnesses",
             "findings",
+            "outcome_not_recorded",
             "target_kind",
             "target_value",
             "target_year",
@@ -156,11 +158,12 @@ def record_pact() -> ResponseReturnValue:
         "signatory_name": body.text("signatory_name"),
         "signatory_title": body.text("signatory_title") or "",
         "signed_on": body.day("signed_on"),
-        "period_months": body.integer("period_months", default=3),
+        "period_months": body.integer("period_months", default=DEFAULT_PERIOD_MONTHS),
         "pledge": body.text("pledge") or "",
         "sanction": body.text("sanction"),
         "witnesses": body.text("witnesses"),
         "findings": _finding_inputs(body),
+        "outcome_not_recorded": body.flag("outcome_not_recorded"),
         "target_kind": body.text("target_kind"),
         "target_value": _target_value(body),
         "target_year": body.integer("target_year", default=0) or None,
@@ -185,6 +188,40 @@ def withdraw_pact(pact_id: int) -> ResponseReturnValue:
     """Cancel a pact with a reason (the regency's admin)."""
     body = Body(known=("reason",))
     _run(body, pacts.withdraw_pact, pact_id=pact_id, reason=body.text("reason") or "")
+    return _pact_response(pact_id)
+
+
+@bp.post("/pacts/<int:pact_id>/outcome")
+@token_required
+def record_outcome(pact_id: int) -> ResponseReturnValue:
+    """Record or correct the regent's decision, or "not recorded" (the regency's admin).
+
+    ``kind`` "extended" records no outcome: it moves the deadline (new_deadline, reason).
+    """
+    body = Body(known=("kind", "decided_on", "note", "new_deadline", "reason"))
+    _run(
+        body,
+        pacts.record_outcome,
+        pact_id=pact_id,
+        kind=body.text("kind", required=True) or "",
+        decided_on=body.day("decided_on"),
+        note=body.text("note"),
+        new_deadline_on=body.day("new_deadline"),
+        reason=body.text("reason") or "",
+    )
+    return _pact_response(pact_id)
+
+
+@bp.delete("/pacts/<int:pact_id>/outcome")
+@token_required
+def clear_outcome(pact_id: int) -> ResponseReturnValue:
+    """Clear a recorded outcome entered by mistake: the status is derived again."""
+    run_json(
+        lambda: pacts.clear_outcome(
+            db_session(), actor=api_actor(), pact_id=pact_id, now=get_clock().now()
+        ),
+        parse_errors={},
+    )
     return _pact_response(pact_id)
 
 

@@ -11,6 +11,8 @@ ACTIONS: dict[str, LazyString] = {
     "pact.recorded": _l("Pact recorded"),
     "pact.extended": _l("Deadline extended"),
     "pact.withdrawn": _l("Pact withdrawn"),
+    "pact.outcome_recorded": _l("Outcome recorded"),
+    "pact.outcome_cleared": _l("Recorded outcome cleared"),
     "finding.recorded": _l("Finding recorded"),
     "evidence.added": _l("Evidence added"),
     "evidence.published": _l("Evidence published"),

@@ -62,8 +62,23 @@ PACT_FIELDS = (
     Field("original_deadline_on", "date", _l("The deadline as signed: signing date + period.")),
     Field("extensions", "integer", _l("How many times the deadline was extended.")),
     Field("status", "code", _l("Status on the day of the export, in the regency's local date.")),
+    Field(
+        "outcome",
+        "text",
+        _l(
+            "The recorded outcome: the regent's decision (fulfilled, reprimand, replaced,"
+            " resigned, other) or not_recorded when no source reports how the pact ended (never"
+            " a breach); empty when nothing is recorded and the status is derived."
+        ),
+    ),
+    Field("outcome_on", "date", _l("The date of the regent's decision; empty otherwise.")),
     Field("findings_total", "integer", _l("Findings the pact covers.")),
     Field("findings_closed", "integer", _l("Findings verified and closed.")),
+    Field(
+        "findings_unresolvable",
+        "integer",
+        _l("Findings the regent's office says cannot be followed up: not open, not a breach."),
+    ),
     Field("is_demo", "boolean", _l("true for records invented for the demo: never cite them.")),
     Field("url", "text", _l("The pact's public page.")),
 )
@@ -74,11 +89,6 @@ FINDING_FIELDS = (
     Field("regency", "text", _l("The regency or city (pemda).")),
     Field("regency_slug", "text", _l("The regency's short name in addresses and filters.")),
     Field("agency", "text", _l("The agency (OPD) that must fix it.")),
-    Field(
-        "findings_unresolvable",
-        "integer",
-        _l("Findings the regent's office says cannot be followed up: not open, not a breach."),
-    ),
     Field("category", "code", _l("Assessment dimension: input, process, output, complaints.")),
     Field("code", "text", _l("Catalogue code; empty for a finding written freely.")),
     Field("title", "text", _l("What falls short.")),
@@ -92,6 +102,14 @@ FINDING_FIELDS = (
     ),
     Field("submitted_on", "date", _l("When last sent for verification (local date).")),
     Field("closed_on", "date", _l("When verified and closed (local date).")),
+    Field(
+        "unresolvable_on",
+        "date",
+        _l("When the regent's office said it cannot be followed up (local date)."),
+    ),
+    Field(
+        "unresolvable_reason", "text", _l("Why it cannot be followed up, as the office gave it.")
+    ),
     Field("is_demo", "boolean", _l("true for records invented for the demo: never cite them.")),
     Field("url", "text", _l("The public page of its pact.")),
 )
@@ -102,14 +120,6 @@ def neutralise(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-    Field(
-        "unresolvable_on",
-        "date",
-        _l("When the regent's office said it cannot be followed up (local date)."),
-    ),
-    Field(
-        "unresolvable_reason", "text", _l("Why it cannot be followed up, as the office gave it.")
-    ),
 def _csv_cell(value: Any) -> Any:
     if value is None:
         return ""

@@ -10,10 +10,12 @@ from urllib.parse import urlsplit
 from feedgen.feed import FeedGenerator
 from flask_babel import gettext as _
 
+from tracker import labels
 from tracker.audit.labels import action_label
 from tracker.i18n import format_day, format_number
 from tracker.labels import DEMO_MARK
 from tracker.opendata.queries import FeedEvent, pact_url
+from tracker.pacts.rules import PactOutcome
 
 # XML 1.0 cannot carry these control characters; a feed must never fail on a stray one.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -63,12 +65,42 @@ def _summary(event: FeedEvent) -> str:
     elif event.action == "pact.withdrawn":
         if d.get("reason"):
             lines.append(f"{_('Reason for withdrawal')}: {d['reason']}")
+    elif event.action == "pact.outcome_recorded":
+        lines.extend(_outcome_lines(d.get("after")))
+    elif event.action == "pact.outcome_cleared":
+        lines.append(_("The recorded outcome was cleared: the status follows the findings again."))
     else:
         lines.append(f"{_('Finding')}: {event.finding_title or '—'}")
         lines.append(f"{_('Agency')}: {event.agency_name}")
         if event.action == "finding.unresolvable" and d.get("note"):
             lines.append(f"{_('Why it cannot be followed up')}: {d['note']}")
+    if event.outcome is PactOutcome.NOT_RECORDED and event.action != "pact.outcome_recorded":
+        lines.append(not_recorded_text())
     return "\n".join(lines)
+
+
+def not_recorded_text() -> str:
+    """Say, in the current language, that no source reports how the pact ended."""
+    return str(_("Outcome not recorded: the source does not report how this pact ended."))
+
+
+def _outcome_lines(after: object) -> list[str]:
+    """Describe a recorded outcome from its audit event's public part."""
+    if not isinstance(after, dict):
+        return []
+    outcome = next((o for o in PactOutcome if o.value == after.get("outcome")), None)
+    if outcome is None:
+        return []
+    if outcome is PactOutcome.NOT_RECORDED:
+        lines = [not_recorded_text()]
+    else:
+        lines = [
+            f"{_('Decision')}: {labels.PACT_OUTCOME[outcome]}",
+            f"{_('Date of the decision')}: {_day_text(after.get('outcome_on'))}",
+        ]
+    if after.get("note"):
+        lines.append(f"{_('Note')}: {after['note']}")
+    return lines
 
 
 def _count_text(value: object) -> str:

@@ -26,7 +26,7 @@ from tracker.findings.models import Finding
 from tracker.findings.rules import FindingStatus
 from tracker.pacts.models import Pact, PactExtension
 from tracker.pacts.queries import PactRow, iter_pacts
-from tracker.pacts.rules import PactStatus, effective_deadline
+from tracker.pacts.rules import PactOutcome, PactStatus, effective_deadline
 from tracker.pagination import parse_year
 from tracker.readmodels import from_row, prefixed
 from tracker.regencies.models import Regency
@@ -142,6 +142,8 @@ def pact_record(row: PactRow, extensions: int, base_url: str) -> dict[str, Any]:
         "original_deadline_on": row.original_deadline_on,
         "extensions": extensions,
         "status": row.status.value,
+        "outcome": row.outcome.value if row.outcome else None,
+        "outcome_on": row.outcome_on,
         "findings_total": row.findings_total,
         "findings_closed": row.findings_closed,
         "findings_unresolvable": row.findings_unresolvable,
@@ -219,10 +221,14 @@ _PUBLIC_CHANGES = {
     "pact.extended": ("from", "to", "reason"),
     "pact.withdrawn": ("reason",),
     "pact.recorded": ("findings",),
+    # The decision is public: its kind, date and note (the "after" of the event).
+    "pact.outcome_recorded": ("after",),
     # The reason the regent's office gives is public (DOMAIN.md section 5); a reopening's is not.
     "finding.unresolvable": ("note",),
 }
 FEED_LIMIT = 100
+# The audit actions that change a pact's recorded outcome (and so its calendar event).
+OUTCOME_ACTIONS = ("pact.outcome_recorded", "pact.outcome_cleared")
 
 
 @dataclass(frozen=True)
@@ -244,6 +250,9 @@ class FeedEvent:
     details: dict[str, Any]
     # An invented demo pact: every entry of it says so.
     is_demo: bool = False
+    # The pact's outcome as recorded today (every entry of a pact whose end no source reports
+    # says so).
+    outcome: PactOutcome | None = None
 
 
 def list_feed_events(
@@ -262,6 +271,7 @@ def list_feed_events(
             Pact.signed_on,
             Pact.period_months,
             Pact.is_demo,
+            Pact.outcome,
             *prefixed("agency", Agency.name),
             *prefixed("regency", Regency.slug, Regency.name),
             *prefixed("finding", Finding.title),
@@ -299,6 +309,8 @@ class PactVersion:
 
     extensions: int
     last_modified: datetime
+    # How many times an outcome was recorded or cleared (each changes the event).
+    outcome_changes: int = 0
 
 
 def pact_versions(
@@ -314,10 +326,29 @@ def pact_versions(
         .group_by(PactExtension.pact_id)
         .subquery()
     )
+    outcomes = (
+        select(
+            AuditEvent.pact_id.label("pact_id"),
+            func.count(AuditEvent.id).label("n"),
+            func.max(AuditEvent.at).label("last_at"),
+        )
+        .where(AuditEvent.action.in_(OUTCOME_ACTIONS))
+        .group_by(AuditEvent.pact_id)
+        .subquery()
+    )
     stmt = (
-        select(Pact.id, Pact.created_at, Pact.withdrawn_at, ext.c.n, ext.c.last_at)
+        select(
+            Pact.id,
+            Pact.created_at,
+            Pact.withdrawn_at,
+            ext.c.n,
+            ext.c.last_at,
+            outcomes.c.n.label("outcome_n"),
+            outcomes.c.last_at.label("outcome_at"),
+        )
         .join(Agency, Pact.agency_id == Agency.id)
         .outerjoin(ext, ext.c.pact_id == Pact.id)
+        .outerjoin(outcomes, outcomes.c.pact_id == Pact.id)
     )
     if regency_id is not None:
         stmt = stmt.where(Agency.regency_id == regency_id)
@@ -325,8 +356,14 @@ def pact_versions(
         stmt = stmt.where(Pact.id == pact_id)
     versions = {}
     for r in session.execute(stmt):
-        moments = [m for m in (r.created_at, r.withdrawn_at, r.last_at) if m is not None]
-        versions[r.id] = PactVersion(extensions=int(r.n or 0), last_modified=max(moments))
+        moments = [
+            m for m in (r.created_at, r.withdrawn_at, r.last_at, r.outcome_at) if m is not None
+        ]
+        versions[r.id] = PactVersion(
+            extensions=int(r.n or 0),
+            last_modified=max(moments),
+            outcome_changes=int(r.outcome_n or 0),
+        )
     return versions
 
 

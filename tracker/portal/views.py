@@ -26,9 +26,9 @@ from tracker.portal.charts import Bar, score_chart
 from tracker.portal.forms import PactFilterForm, RegencyFilterForm
 from tracker.portal.images import public_copy, public_etag
 from tracker.portal.queries.agency import agency_page
-from tracker.portal.queries.evidence import get_public_file
+from tracker.portal.queries.evidence import PublicFile, get_public_file
 from tracker.portal.queries.home import home_overview
-from tracker.portal.queries.pact import public_pact
+from tracker.portal.queries.pact import get_outcome_document, public_pact
 from tracker.portal.queries.regency import by_agency, filter_pacts, regency_page, sort_by_agency
 from tracker.settings import due_soon_days
 from tracker.storage import PDF, get_file_store
@@ -40,6 +40,9 @@ TIMELINE_LABELS: dict[str, LazyString] = {
     **ACTIONS,
     # An unpublished upload shows only as the status change it caused.
     "finding.in_progress": _l("Follow-up started"),
+    # The signing, known by its date only.
+    "pact.signed": _l("Pact signed"),
+    "pact.outcome_recorded": _l("The regent's decision recorded"),
 }
 
 # Published evidence never changes (a new file is a new row): browsers may keep it a day.
@@ -162,6 +165,35 @@ def pact(pact_id: int) -> str:
     )
 
 
+def _public_file(found: PublicFile, name: str) -> Response:
+    """Serve the metadata-free copy of a public file (evidence, a decision's document)."""
+    if found.sha256 and request.if_none_match.contains_weak(public_etag(found.sha256)):
+        # The visitor's copy is current: answered without reading the file.
+        return _cacheable(current_app.response_class(status=304), public_etag(found.sha256))
+    copy = public_copy(
+        get_file_store(),
+        storage_key=found.storage_key,
+        sha256=found.sha256,
+        content_type=found.content_type,
+    )
+    response = current_app.response_class(copy.data, mimetype=copy.content_type)
+    # A photo shows in the page; a PDF is downloaded rather than opened in the site's origin.
+    disposition = "attachment" if copy.content_type == PDF else "inline"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{name}.{copy.extension}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    _cacheable(response, copy.etag)
+    response.make_conditional(request)
+    return response
+
+
+@bp.get("/pakta/<int:pact_id>/keputusan.pdf")
+def outcome_document(pact_id: int) -> Response:
+    """Serve the document of the regent's recorded decision on a pact, without its metadata."""
+    found = get_outcome_document(db_session(), pact_id=pact_id)
+    return _public_file(found, f"keputusan-{found.id}")
+
+
 def _cacheable(response: Response, etag: str) -> Response:
     response.set_etag(etag)
     response.cache_control.public = True
@@ -173,22 +205,4 @@ def _cacheable(response: Response, etag: str) -> Response:
 def evidence_file(evidence_id: int) -> Response:
     """Serve a published evidence file, re-encoded without metadata; 404 if unpublished."""
     found = get_public_file(db_session(), evidence_id=evidence_id)
-    if found.sha256 and request.if_none_match.contains_weak(public_etag(found.sha256)):
-        # The visitor's copy is current: answered without reading the file.
-        return _cacheable(current_app.response_class(status=304), public_etag(found.sha256))
-    copy = public_copy(
-        get_file_store(),
-        storage_key=found.storage_key,
-        sha256=found.sha256,
-        content_type=found.content_type,
-    )
-    response = current_app.response_class(copy.data, mimetype=copy.content_type)
-    name = f"bukti-{found.id}.{copy.extension}"
-    # A photo shows in the page; a PDF is downloaded rather than opened in the site's origin.
-    disposition = "attachment" if copy.content_type == PDF else "inline"
-    response.headers["Content-Disposition"] = f'{disposition}; filename="{name}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    _cacheable(response, copy.etag)
-    response.make_conditional(request)
-    return response
+    return _public_file(found, f"bukti-{found.id}")

@@ -196,6 +196,15 @@ def test_live_responses_match_the_declared_schemas(
         "admin_x",
         json={"new_deadline": "2019-06-30", "reason": "x"},
     )
+    decision = {"kind": "reprimand", "decided_on": "2019-03-20", "note": "Teguran tertulis"}
+    call("POST", url + "/outcome", "admin_x", json=decision)
+    call("POST", url + "/outcome", "admin_x", json={**decision, "decided_on": "2030-01-01"})
+    call("POST", url + "/outcome", "observer_x", json=decision)
+    call("POST", url + "/outcome", "admin_y", json=decision)
+    call("POST", url + "/outcome", None, json=decision)
+    call("POST", url + "/outcome", "admin_x", data="[", content_type="application/json")
+    for who in ("admin_x", "admin_x", "observer_x", "admin_y", None):  # 200, then 409
+        call("DELETE", url + "/outcome", who)
     call("POST", url + "/withdraw", "admin_x", json={})
     call("POST", url + "/withdraw", "opd_a", json={"reason": "x"})
     call("POST", url + "/withdraw", "admin_y", json={"reason": "x"})
@@ -203,6 +212,7 @@ def test_live_responses_match_the_declared_schemas(
     call("POST", url + "/withdraw", "admin_x", data="1", content_type="application/json")
     call("POST", url + "/withdraw", "admin_x", json={"reason": "Ganda"})
     call("POST", url + "/withdraw", "admin_x", json={"reason": "Ganda"})  # 409
+    call("POST", url + "/outcome", "admin_x", json=decision)  # withdrawn: 409
     call("GET", url + "/timeline", "observer_x")
     call("GET", url + "/timeline", "admin_y")
     call("GET", url + "/timeline")

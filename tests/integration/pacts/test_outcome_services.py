@@ -15,7 +15,7 @@ from tests.builders import make_pact, pdf, png
 from tests.integration.office import Office
 from tests.integration.workflow import events_after, last_event_id, refused
 from tracker.clock import FixedClock, parse_instant
-from tracker.errors import Conflict, Forbidden, Invalid, NotFound
+from tracker.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from tracker.pacts import queries
 from tracker.pacts.models import Pact
 from tracker.pacts.rules import PactOutcome, PactStatus
@@ -126,7 +126,7 @@ def test_not_recorded_needs_a_deadline_that_has_passed(
                 decided_on=None,
                 note=None,
                 now=now,
-            ),  # fmt: skip
+            ),
         )
         assert "kind" in error.fields
     assert _status(session, undated, now) is PactStatus.UNDATED
@@ -164,7 +164,7 @@ def test_a_bad_decision_is_refused_beside_its_field(
             decided_on=decided_on,
             note=note,
             now=clock.now(),
-        ),  # fmt: skip
+        ),
     )
     assert field in error.fields
 
@@ -196,7 +196,7 @@ def test_only_the_regent_s_office_decides(
     old_pact: Pact,
     clock: FixedClock,
     persona: str,
-    error: type[Exception],
+    error: type[DomainError],
 ) -> None:
     for change in (
         lambda: record_outcome(
@@ -207,12 +207,12 @@ def test_only_the_regent_s_office_decides(
             decided_on=date(2019, 3, 1),
             note=None,
             now=clock.now(),
-        ),  # fmt: skip
+        ),
         lambda: clear_outcome(
             session, actor=office.user(persona), pact_id=old_pact.id, now=clock.now()
         ),
     ):
-        refused(session, error, change)  # type: ignore[arg-type]
+        refused(session, error, change)
 
 
 def test_a_withdrawn_pact_takes_no_decision(
@@ -232,7 +232,7 @@ def test_a_withdrawn_pact_takes_no_decision(
                 decided_on=date(2019, 3, 20),
                 note=None,
                 now=now,
-            ),  # fmt: skip
+            ),
         )
 
 
@@ -293,7 +293,7 @@ def test_extended_goes_through_the_extension_and_replaces_a_recorded_outcome(
             new_deadline_on=date(2019, 7, 30),
             reason="",
             now=now,
-        ),  # fmt: skip
+        ),
     )
     assert "reason" in error.fields
 

@@ -86,6 +86,8 @@ def public_urls(session: Session) -> list[str]:
             f"/pakta/{pact_id}?lang=en",
             f"/api/v1/pacts/{pact_id}",
             f"/pakta/{pact_id}.ics",
+            # The document of the regent's decision (404 for a pact without one).
+            f"/pakta/{pact_id}/keputusan.pdf",
         ]
     urls += [f"/bukti/{evidence_id}" for evidence_id in evidence_ids]
     for snapshot in session.execute(select(DataSnapshot).order_by(DataSnapshot.id)).scalars():

@@ -95,6 +95,9 @@ class PublicWorld:
     private_photo: Evidence
     # Private values that are not markers (hashes and keys of unpublished files).
     secrets: dict[str, str] = field(default_factory=dict)
+    # A pact of the other agency with the regent's decision and its document (a PDF whose
+    # author is a marker: its public copy must not carry it).
+    decided: Pact | None = None
 
 
 def _user(
@@ -245,6 +248,18 @@ def build_world(
         reason="OPD digabung dalam restrukturisasi.", now=start + 5 * day,
     )  # fmt: skip
 
+    decided = pact_services.record_pact(
+        session, actor=admin, agency_id=other.id, signatory_name="Kepala Lain",
+        signatory_title="Kepala Dinas Lain", signed_on=date(2018, 6, 4), pledge="Janji kedua.",
+        findings=[pact_services.FindingInput(title="Tidak ada jalur kursi roda", category="input")],
+        now=start,
+    )  # fmt: skip
+    pact_services.record_outcome(
+        session, actor=admin, pact_id=decided.id, kind="reprimand",
+        decided_on=(start + 2 * day).date(), note="Teguran tertulis dari Bupati.",
+        document=authored_pdf(width=250), store=store, now=start + 3 * day,
+    )  # fmt: skip
+
     follower = Follower(
         pact_id=pact.id,
         email=f"{marker('follower-email')}@uji.go.id",
@@ -291,4 +306,5 @@ def build_world(
         published_pdf=published_pdf,
         private_photo=private_photo,
         secrets=secrets,
+        decided=decided,
     )

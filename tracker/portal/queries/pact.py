@@ -8,18 +8,23 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.audit.models import AuditEvent
 from tracker.audit.public import PUBLIC_ACTIONS
 from tracker.clock import local_today
+from tracker.errors import NotFound
 from tracker.findings.models import Evidence, Finding
 from tracker.findings.rules import EvidenceKind, FindingCategory, FindingStatus
 from tracker.pacts import queries as pact_queries
 from tracker.pacts.models import Pact, PactExtension
 from tracker.pacts.queries import PactRow
+from tracker.pacts.rules import PactOutcome
+from tracker.portal.queries.evidence import PublicFile
 from tracker.readmodels import from_row
+from tracker.storage import PDF
 
 
 @dataclass(frozen=True)
@@ -71,15 +76,23 @@ class PublicEvidence:
 
 @dataclass(frozen=True)
 class PublicEvent:
-    """A step of the public timeline: when, which public action, by which role."""
+    """A step of the public timeline: when, which public action, by which role.
+
+    ``local_at`` is the instant in the regency's zone; ``day`` replaces it for a step known by
+    its date only (the signing: no source gives its hour). A recorded outcome carries the
+    decision, its date and note (the decision is public).
+    """
 
     id: int
-    local_at: datetime
+    local_at: datetime | None
     action: str
     role: str | None
     finding_id: int | None
     extended_from: date | None
     extended_to: date | None
+    day: date | None = None
+    outcome: PactOutcome | None = None
+    outcome_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -120,8 +133,22 @@ def _iso_date(value: Any) -> date | None:
     return None
 
 
+def _outcome_after(changes: dict[str, Any]) -> tuple[PactOutcome | None, date | None]:
+    """Read the outcome an outcome event recorded (its public part: the decision and its date)."""
+    after = changes.get("after")
+    if not isinstance(after, dict):
+        return None, None
+    kind = after.get("outcome")
+    outcome = next((o for o in PactOutcome if o.value == kind), None)
+    return outcome, _iso_date(after.get("outcome_on"))
+
+
 def _timeline(
-    session: Session, pact_id: int, zone: ZoneInfo, public_evidence: set[int]
+    session: Session,
+    pact_id: int,
+    zone: ZoneInfo,
+    public_evidence: set[int],
+    signed_on: date | None,
 ) -> list[PublicEvent]:
     events = session.execute(
         select(
@@ -149,15 +176,28 @@ def _timeline(
         else:
             action = e.action
         extended = e.action == "pact.extended"
+        local_at: datetime | None = e.at.astimezone(zone)
+        day = None
+        if e.action == "pact.recorded":
+            # The public knows the signing by its date; the instant it was typed in (or the
+            # hour a loader gave a pact from the past) is no fact of the pact.
+            local_at, day = None, signed_on or local_today(e.at, zone)
+            action = "pact.signed" if signed_on else "pact.recorded"
+        outcome, outcome_on = (
+            _outcome_after(changes) if e.action == "pact.outcome_recorded" else (None, None)
+        )
         timeline.append(
             PublicEvent(
                 id=e.id,
-                local_at=e.at.astimezone(zone),
+                local_at=local_at,
                 action=action,
                 role=e.actor_role,
                 finding_id=e.target_id if e.target_type == "finding" else None,
                 extended_from=_iso_date(changes.get("from")) if extended else None,
                 extended_to=_iso_date(changes.get("to")) if extended else None,
+                day=day,
+                outcome=outcome,
+                outcome_on=outcome_on,
             )
         )
     return timeline
@@ -243,5 +283,19 @@ def public_pact(session: Session, *, pact_id: int, now: datetime, due_soon_days:
         extensions=extensions,
         findings=findings,
         evidence=dict(evidence),
-        timeline=_timeline(session, pact_id, zone, public_ids),
+        timeline=_timeline(session, pact_id, zone, public_ids, row.signed_on),
     )
+
+
+def get_outcome_document(session: Session, *, pact_id: int) -> PublicFile:
+    """Return the document of a pact's recorded decision (public); NotFound without one."""
+    found = session.execute(
+        select(Pact.id, Pact.outcome_document_key, Pact.outcome_document_sha256).where(
+            Pact.id == pact_id,
+            Pact.outcome.is_not(None),
+            Pact.outcome_document_key.is_not(None),
+        )
+    ).first()
+    if found is None:
+        raise NotFound(_l("This pact has no decision document."))
+    return PublicFile(found.id, found.outcome_document_key, found.outcome_document_sha256, PDF)
