@@ -145,11 +145,7 @@ def build_world(
         session, actor=None, owner=admin, now=now, label=marker("token-label")
     )
 
-    # Assessments recorded by the admin: public, but never the account that entered them.
-    assessment_services.save_regency_result(
-        session, actor=admin, regency_id=regency.id, year=2018, result=None, score="57.69",
-        zone=None, rank=128, rank_of=199, note="Dinilai 2018", source="Ombudsman RI", now=now,
-    )  # fmt: skip
+    # A unit's result recorded by the admin: public, but never the account that entered it.
     assessment_services.save_unit_result(
         session, actor=admin, agency_id=agency.id, year=2018, result="zone_only", score=None,
         zone="yellow", source=None, now=now,
