@@ -7,7 +7,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_date, format_decimal, format_time
+from flask_babel import format_date, format_decimal, format_time, get_translations
 
 # Indonesia's three zones by their own abbreviations, in every language (Babel gives English
 # "+0800" where Indonesians read "WITA"). Pontianak keeps Jakarta's time.
@@ -87,6 +87,13 @@ def format_score(value: int | float | Decimal | str | None) -> str:
     if value is None or value == "":
         return "—"
     return str(format_decimal(Decimal(str(value)), SCORE_FORMAT))
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: object) -> str:
+    """Translate a plural message as flask_babel's ngettext does, with ``%(num)s`` formatted for
+    the language ("2.798 hari"); for Python code (templates pass ``num=n | number``)."""
+    text = get_translations().ungettext(singular, plural, num)
+    return str(text % {**variables, "num": format_number(num)})
 
 
 def format_local_time(value: datetime | None) -> str:

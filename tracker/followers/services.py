@@ -47,6 +47,7 @@ from tracker.followers.rules import (
     token_hash,
     unsubscribe_token,
 )
+from tracker.i18n import zone_abbreviation
 from tracker.notifications.models import NoticeKind
 from tracker.notifications.outbox import Notice, Recipient, enqueue
 from tracker.notifications.render import absolute_url
@@ -167,7 +168,8 @@ def _enqueue_confirmation(
     context = {
         "confirm_url": absolute_url("follow.confirm", token=token),
         "expires": expires,
-        "zone_name": row.regency_timezone,
+        # "WITA", not "Asia/Makassar": the zone as Indonesians name it, in both languages.
+        "zone_name": zone_abbreviation(row.regency_timezone),
     }
     _enqueue_mail(
         session,

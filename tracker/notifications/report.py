@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask_babel import LazyString, format_date, gettext, ngettext
+from flask_babel import LazyString, format_date, gettext
 from flask_babel import lazy_gettext as _l
 from fpdf import FPDF, FontFace
 from sqlalchemy import func, select
@@ -27,6 +27,7 @@ from tracker.agencies.models import Agency
 from tracker.clock import local_today
 from tracker.findings.models import Evidence, Finding
 from tracker.findings.rules import FindingStatus
+from tracker.i18n import format_number, ngettext
 from tracker.notifications.models import NoticeKind, Notification
 from tracker.pacts.models import Pact
 from tracker.pacts.queries import PactRow
@@ -306,8 +307,8 @@ def escalation_pdf(report: EscalationReport, *, generated_at: datetime | None = 
             "and %(open)s of its %(total)s findings are still open.",
             report.days_overdue,
             agency=report.agency_name,
-            open=len(report.findings),
-            total=report.findings_total,
+            open=format_number(len(report.findings)),
+            total=format_number(report.findings_total),
         ),
     )
     pdf.ln(3)
@@ -329,11 +330,13 @@ def escalation_pdf(report: EscalationReport, *, generated_at: datetime | None = 
         facts.append((gettext("Sanction"), report.sanction))
     facts += [
         (gettext("Deadline"), deadline),
-        (gettext("Days overdue"), str(report.days_overdue)),
+        (gettext("Days overdue"), format_number(report.days_overdue)),
         (
             gettext("Open findings"),
             gettext(
-                "%(open)s of %(total)s", open=len(report.findings), total=report.findings_total
+                "%(open)s of %(total)s",
+                open=format_number(len(report.findings)),
+                total=format_number(report.findings_total),
             ),
         ),
     ]
