@@ -75,7 +75,11 @@ PACT_SUMMARY: dict[str, Schema] = {
         "oneOf": [{"type": "null"}, _ref("PactOutcome")],
         "description": "The recorded outcome; null when none is (the status is then derived).",
     },
-    "days_left": {"type": ["integer", "null"]},
+    "days_left": {
+        "type": ["integer", "null"],
+        "description": "Negative once the deadline passed; null without a deadline or once an"
+        " outcome is recorded (the pact has ended).",
+    },
     "findings_total": INTEGER,
     "findings_closed": INTEGER,
     "findings_unresolvable": {

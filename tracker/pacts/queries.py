@@ -195,7 +195,8 @@ def _to_row(r: _PactRecord, today_in: _TodayCache, due_soon_days: int) -> PactRo
         r,
         original_deadline_on=effective_deadline(r.signed_on, r.period_months),
         deadline_on=deadline_on,
-        days_left=days_left(deadline_on, today),
+        # A pact whose outcome is recorded has ended: it counts no days, before or past.
+        days_left=None if r.outcome is not None else days_left(deadline_on, today),
         status=pact_status(
             deadline_on=deadline_on,
             today=today,

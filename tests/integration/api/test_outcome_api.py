@@ -53,7 +53,8 @@ def test_not_recorded_has_no_date_and_is_never_overdue(api: Api) -> None:
     url = f"/pacts/{pact['id']}/outcome"
     assert _invalid(api("POST", url, "admin_x", json={"kind": "not_recorded", "decided_on": PAST}))
     body = api("POST", url, "admin_x", json={"kind": "not_recorded"}).get_json()
-    assert body["status"] == "not_recorded" and body["days_left"] is not None
+    # No days counted, not even as a number a reader could turn into "overdue N days".
+    assert body["status"] == "not_recorded" and body["days_left"] is None
     assert body["outcome"]["kind"] == "not_recorded" and body["outcome"]["decided_on"] is None
     assert body["outcome"]["label"] == "Hasil tidak tercatat"
 
