@@ -103,6 +103,8 @@ class OpenFindingRow:
     pact: PactRow | None
     # The reviewer's latest comment an OPD may read, when the finding was returned.
     returned_comment: str | None
+    # Status UNRESOLVABLE: why the regent's office says it cannot be followed up (public).
+    unresolvable_reason: str | None = None
 
 
 def list_open_findings(
@@ -145,9 +147,11 @@ def list_open_findings(
         for f in findings
     ]
 
-    def urgency(row: OpenFindingRow) -> tuple[bool, int, int]:
+    def urgency(row: OpenFindingRow) -> tuple[bool, bool, int, int]:
+        # A finding that cannot be followed up waits on others: after every one to work on.
         left = row.pact.days_left if row.pact is not None else None
-        return (left is None, left if left is not None else 0, row.id)
+        waiting = row.status is FindingStatus.UNRESOLVABLE
+        return (waiting, left is None, left if left is not None else 0, row.id)
 
     return sorted(rows, key=urgency)
 

@@ -3,6 +3,7 @@ followed up, with a public reason, and can take that back (DOMAIN.md section 5).
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from flask import Flask
@@ -157,3 +158,16 @@ def test_a_submitted_finding_may_be_declared_unresolvable_and_leaves_the_queue(
     assert f'data-finding-id="{ramp}"' not in page(admin, "/staf/temuan/verifikasi")[0]
     assert submit(opd, ramp).status_code == 302
     assert _status(opd, ramp) == "unresolvable"
+
+
+def test_the_agency_sees_the_state_and_its_reason_after_the_findings_it_must_fix(
+    app: Flask, office: Office, recorded: Recorded
+) -> None:
+    opd, admin = staff_browsers(app, office)
+    declare(admin, recorded.ramp.id)
+
+    html = section(page(opd, "/staf/opd")[0], "open-findings")
+
+    ids = [int(i) for i in re.findall(r'data-finding-id="(\d+)"', html)]
+    assert ids == [recorded.play_corner.id, recorded.ramp.id]
+    assert 'data-status="unresolvable"' in html and REASON in html
