@@ -38,7 +38,7 @@ def test_home_page_shows_the_sumbawa_barat_pacts_in_indonesian(
     page.goto(live_server + "/")
     expect(page.locator("html")).to_have_attribute("lang", "id")
     expect(page.get_by_role("heading", level=1)).to_have_text("Pakta integritas")
-    expect(_rows(page)).to_have_count(15)
+    expect(_rows(page)).to_have_count(17)
     row = _nakertrans_row(page)
     expect(row).to_have_count(1)
     cells = row.locator("td")
@@ -46,11 +46,11 @@ def test_home_page_shows_the_sumbawa_barat_pacts_in_indonesian(
     expect(cells.nth(2)).to_contain_text("Ir. H. Muslimin")
     expect(cells.nth(3)).to_have_text("8 Jan 2019")
     expect(cells.nth(4)).to_have_text("8 Apr 2019")
-    # The catalogue's wording (tests/integration/portal/test_home.py asserts the same).
-    expect(cells.nth(5)).to_have_text("sisa 14 hari")
+    # The article reports no outcome: no countdown, never due soon or overdue.
+    expect(cells.nth(5)).to_have_text("—")
     badge = cells.nth(7).locator(".badge")
-    expect(badge).to_have_attribute("data-status", "due_soon")
-    expect(badge).to_have_text("Mendekati tenggat")
+    expect(badge).to_have_attribute("data-status", "not_recorded")
+    expect(badge).to_have_text("Hasil tidak tercatat")
     expect(badge).to_be_visible()
     shoot(page, screenshots / "home-1366.png")
 
@@ -93,14 +93,15 @@ def test_english_link_switches_the_page_and_the_choice_persists(
     expect(page.locator("html")).to_have_attribute("lang", "id")
 
 
-def test_agency_link_opens_the_pact_with_its_three_findings(
+def test_agency_link_opens_the_pact_whose_notes_are_the_regencys_not_its_own(
     page: Page, live_server: str, screenshots: Path
 ) -> None:
     page.goto(live_server + "/?regency=sumbawa-barat")
     _nakertrans_row(page).get_by_role("link", name=NAKERTRANS).click()
     expect(page).to_have_url(re.compile(r"/pakta/\d+$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Nakertrans")
-    expect(page.locator("ul.findings li[data-finding-id]")).to_have_count(3)
+    # The article's three notes are "in general": the regency's, not this pact's findings.
+    expect(page.locator("ul.findings li[data-finding-id]")).to_have_count(0)
     shoot(page, screenshots / "pact-1366.png")
 
 
@@ -113,7 +114,7 @@ def test_on_a_phone_each_pact_is_a_card_with_its_status_in_view(
     try:
         page = context.new_page()
         page.goto(live_server + "/")
-        expect(_rows(page)).to_have_count(15)
+        expect(_rows(page)).to_have_count(17)
         page_width = page.evaluate("document.documentElement.scrollWidth")
         assert page_width <= PHONE["width"], f"the page itself is {page_width}px wide"
         first = _rows(page).first
