@@ -41,6 +41,7 @@ ACTIONS: dict[str, LazyString] = {
     "notification.retried": _l("Notice sent again"),
     "assessment.recorded": _l("Assessment recorded"),
     "assessment.corrected": _l("Assessment corrected"),
+    "assessment.imported": _l("Assessment results imported from a spreadsheet"),
     "unit_result.recorded": _l("Unit result recorded"),
     "unit_result.corrected": _l("Unit result corrected"),
     "unit_result.removed": _l("Unit result removed"),
