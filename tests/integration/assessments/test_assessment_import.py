@@ -26,6 +26,7 @@ from tests.integration.workflow import snapshot
 from tracker.assessments.models import Assessment, UnitResult
 from tracker.assessments.queries import regency_results
 from tracker.assessments.services import save_regency_result, save_unit_result
+from tracker.audit.models import AuditEvent
 from tracker.clock import FixedClock
 
 LATER = TEST_NOW.replace(year=2026)
@@ -147,6 +148,11 @@ def test_a_filled_template_is_previewed_then_saved_and_the_second_time_changes_n
     assert (result.score, result.grade) == (Decimal("78.00"), "B")
     unit = session.execute(select(UnitResult)).scalar_one()
     assert unit.score == Decimal("77.99")
+    (imported,) = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "assessment.imported")
+    ).all()
+    assert imported.changes is not None
+    assert (imported.changes["new"], imported.changes["year"]) == (2, 2023)
 
     before = snapshot(session, TABLES)
     again = upload(client, office, data, "isi.xlsx").get_data(as_text=True)
