@@ -1,0 +1,154 @@
+"""The public copy of a published photo or PDF: pixels and pages only, converted once, tagged.
+
+What a visitor downloads from /bukti/<id> must not carry the camera's GPS position, the
+author's name or a PNG's text chunks; a photo taken sideways must still stand upright; a file
+that cannot be converted is not served at all. Found by `make mutation`: no unit test read
+reencode_image or public_copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image, PngImagePlugin
+
+from tracker.errors import NotFound
+from tracker.portal.images import (
+    RECIPE,
+    PublicCopy,
+    public_copy,
+    public_etag,
+    reencode_image,
+)
+from tracker.storage import JPEG, PDF, PNG, FileStore
+
+GPS_IFD = 0x8825
+ARTIST = 0x013B
+ORIENTATION = 0x0112
+
+
+def _photo(*, mode: str = "RGB", size: tuple[int, int] = (40, 20), orientation: int = 6) -> bytes:
+    """A JPEG that names its maker, knows where it was taken, and must be turned to stand up."""
+    image = Image.new(mode, size, "red" if mode == "RGB" else 128)
+    exif = Image.Exif()
+    exif[ARTIST] = "Budi Santoso"
+    exif[ORIENTATION] = orientation
+    exif.get_ifd(GPS_IFD).update({1: "S", 2: (8.0, 44.0, 0.0)})
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif, comment=b"Budi Santoso")
+    return out.getvalue()
+
+
+def _png(mode: str = "RGBA") -> bytes:
+    image = Image.new(mode, (30, 10))
+    if mode == "P":
+        image.putpalette([255, 0, 0, 0, 255, 0] + [0] * (256 * 3 - 6))
+        image.paste(1, (0, 0, 15, 10))
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", "Budi Santoso")
+    out = io.BytesIO()
+    image.save(out, "PNG", pnginfo=info)
+    return out.getvalue()
+
+
+def test_a_photos_copy_stands_upright_and_keeps_nothing_of_its_exif() -> None:
+    original = _photo()
+    assert b"Budi Santoso" in original
+    copy = reencode_image(original, JPEG)
+    assert b"Budi Santoso" not in copy
+    with Image.open(io.BytesIO(copy)) as image:
+        assert image.format == "JPEG"
+        assert image.size == (20, 40)  # orientation 6: turned a quarter, then the tag dropped
+        assert not image.getexif()
+        assert "exif" not in image.info and "comment" not in image.info
+        assert image.getpixel((10, 20))[0] > 200  # still red
+
+
+@pytest.mark.parametrize("mode", ["L", "CMYK"])
+def test_a_grey_photo_stays_grey_and_any_other_becomes_rgb(mode: str) -> None:
+    with Image.open(io.BytesIO(reencode_image(_photo(mode=mode, orientation=1), JPEG))) as image:
+        assert image.mode == ("L" if mode == "L" else "RGB")
+        assert image.size == (40, 20)
+
+
+@pytest.mark.parametrize("mode", ["RGBA", "P"])
+def test_a_pngs_copy_drops_its_text_and_keeps_its_colours(mode: str) -> None:
+    original = _png(mode)
+    copy = reencode_image(original, PNG)
+    assert b"Budi Santoso" not in copy
+    with Image.open(io.BytesIO(copy)) as image:
+        assert image.format == "PNG"
+        assert image.mode == mode
+        assert "Author" not in image.info
+        if mode == "P":
+            assert image.convert("RGB").getpixel((0, 0)) == (0, 255, 0)
+            assert image.convert("RGB").getpixel((20, 0)) == (255, 0, 0)
+
+
+def test_what_is_not_an_image_is_refused() -> None:
+    with pytest.raises(ValueError, match="not a readable image"):
+        reencode_image(b"%PDF-1.4 not a photo", JPEG)
+
+
+@pytest.mark.parametrize("pixels", [150, 10_000], ids=["between-1x-and-2x-the-limit", "far-over"])
+def test_an_image_claiming_too_many_pixels_is_refused_before_decoding(
+    monkeypatch: pytest.MonkeyPatch, pixels: int
+) -> None:
+    side = int(pixels**0.5)
+    data = io.BytesIO()
+    Image.new("L", (side, side)).save(data, "PNG")
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 100)
+    with pytest.raises(ValueError, match="an image too large to decode"):
+        reencode_image(data.getvalue(), PNG)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> FileStore:
+    return FileStore(tmp_path, max_bytes=10 * 1024 * 1024)
+
+
+def test_the_public_copy_is_converted_once_and_tagged_by_the_original(store: FileStore) -> None:
+    stored = store.save(_photo(), allowed=(JPEG,))
+    first = public_copy(
+        store, storage_key=stored.key, sha256=stored.sha256, content_type=stored.content_type
+    )
+    assert first.content_type == JPEG
+    assert first.extension == "jpg"
+    assert first.etag == public_etag(stored.sha256) == f"{stored.sha256}-{RECIPE}"
+    assert b"Budi Santoso" not in first.data
+    cached = store.root / "public" / RECIPE / f"{stored.sha256}.jpeg"
+    assert cached.read_bytes() == first.data
+    assert [p.name for p in cached.parent.iterdir()] == [cached.name]  # no .part left behind
+    # The second visitor gets the cached copy (a newer recipe would use a new folder).
+    cached.write_bytes(b"cached")
+    again = public_copy(
+        store, storage_key=stored.key, sha256=stored.sha256, content_type=stored.content_type
+    )
+    assert again == PublicCopy(b"cached", JPEG, first.etag)
+
+
+def test_an_original_without_its_hash_is_tagged_by_the_copy_and_not_cached(
+    store: FileStore,
+) -> None:
+    stored = store.save(_png(), allowed=(PNG,))
+    copy = public_copy(store, storage_key=stored.key, sha256=None, content_type=PNG)
+    assert copy.extension == "png"
+    assert copy.etag == hashlib.sha256(copy.data).hexdigest()
+    assert not (store.root / "public").exists()
+
+
+@pytest.mark.parametrize("content_type", [PDF, "image/gif"])
+def test_a_file_that_cannot_be_converted_is_not_served_at_all(
+    store: FileStore, content_type: str
+) -> None:
+    stored = store.save(_photo(), allowed=(JPEG,))
+    with pytest.raises(NotFound, match="cannot be shown publicly"):
+        public_copy(store, storage_key=stored.key, sha256=stored.sha256, content_type=content_type)
+    assert not list((store.root / "public").glob("**/*.*"))
+
+
+def test_a_pdfs_copy_has_the_pdf_extension(store: FileStore) -> None:
+    assert PublicCopy(b"", PDF, "x").extension == "pdf"
