@@ -42,7 +42,6 @@ TIMELINE_LABELS: dict[str, LazyString] = {
     "finding.in_progress": _l("Follow-up started"),
     # The signing, known by its date only.
     "pact.signed": _l("Pact signed"),
-    "pact.outcome_recorded": _l("The regent's decision recorded"),
 }
 
 # Published evidence never changes (a new file is a new row): browsers may keep it a day.

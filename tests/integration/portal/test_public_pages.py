@@ -179,6 +179,18 @@ def test_regency_page_shows_the_median_days_to_verify_a_submitted_finding(
     assert "median of 2.5 days" in _text(box.group(2))
 
 
+def test_the_median_says_how_many_of_its_decisions_are_on_invented_demo_pacts(
+    client: FlaskClient, session: Session, world: PublicWorld
+) -> None:
+    url = f"/kabupaten/{world.regency.slug}?lang=en"
+    assert "invented demo" not in _text(client.get(url).get_data(as_text=True))
+    world.pact.is_demo = True
+    session.flush()
+    html = client.get(url).get_data(as_text=True)
+    box = re.search(r'<p class="verification" data-decisions="(\d+)">(.*?)</p>', html, re.S)
+    assert box and "2 of these decisions are on invented demo pacts." in _text(box.group(2))
+
+
 def test_regency_without_decisions_says_so(
     client: FlaskClient, session: Session, now: datetime
 ) -> None:

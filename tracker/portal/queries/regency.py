@@ -17,7 +17,9 @@ from tracker.assessments.queries import NoteView, ResultView, regency_notes, reg
 from tracker.audit.models import AuditEvent
 from tracker.clock import local_today
 from tracker.errors import NotFound
+from tracker.findings.models import Finding
 from tracker.pacts import queries as pact_queries
+from tracker.pacts.models import Pact
 from tracker.pacts.queries import PactRow
 from tracker.pacts.rules import PactStatus
 from tracker.readmodels import from_row
@@ -41,6 +43,8 @@ class VerificationSpeed:
 
     decisions: int
     median_days: float | None
+    # Decisions on findings of invented demo pacts: the page says how many of them it counts.
+    demo_decisions: int = 0
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,9 @@ def verification_speed(session: Session, *, regency_id: int) -> VerificationSpee
     last one, so the audit trail is the record to read).
     """
     events = session.execute(
-        select(AuditEvent.target_id, AuditEvent.action, AuditEvent.at)
+        select(AuditEvent.target_id, AuditEvent.action, AuditEvent.at, Pact.is_demo)
+        .outerjoin(Finding, Finding.id == AuditEvent.target_id)
+        .outerjoin(Pact, Pact.id == Finding.pact_id)
         .where(
             AuditEvent.regency_id == regency_id,
             AuditEvent.target_type == "finding",
@@ -88,13 +94,15 @@ def verification_speed(session: Session, *, regency_id: int) -> VerificationSpee
     )
     pending: dict[int, datetime] = {}
     durations: list[float] = []
-    for finding_id, action, at in events:
+    demo = 0
+    for finding_id, action, at, is_demo in events:
         if action == "finding.submitted":
             pending[finding_id] = at
         elif finding_id in pending:
             submitted = pending.pop(finding_id)
             durations.append(max(0.0, (at - submitted).total_seconds() / 86400))
-    return VerificationSpeed(len(durations), median_verification_days(durations))
+            demo += bool(is_demo)
+    return VerificationSpeed(len(durations), median_verification_days(durations), demo)
 
 
 def sort_by_agency(rows: Iterable[PactRow]) -> list[PactRow]:
