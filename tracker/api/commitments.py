@@ -34,14 +34,7 @@ def commitment_json(c: CommitmentView) -> dict[str, Any]:
         "signatories": c.signatories,
         "commitments": c.commitments,
         "note": c.note,
-        "target": None
-        if target is None
-        else {
-            "kind": target.kind.value,
-            "value": target.value,
-            "year": target.year,
-            "state": target.state.value,
-        },
+        "target": ser.target_json(target),
         "source": c.source,
         "is_demo": c.is_demo,
         "url": url_for("portal.commitment", commitment_id=c.id, _external=True),

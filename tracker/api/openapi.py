@@ -885,6 +885,13 @@ _TARGET = _obj(
         },
     }
 )
+# A pact's own target (of its agency's unit result in a year), with whether it was met.
+SCHEMAS["Pact"]["properties"]["target"] = {
+    "oneOf": [_TARGET, {"type": "null"}],
+    "description": "What the pact promises of its agency's assessment in a year, and whether"
+    " the recorded result met it (awaiting while that year's result is not recorded)",
+}
+SCHEMAS["Pact"]["required"].append("target")
 SCHEMAS.update(
     {
         "Commitment": _obj(

@@ -9,6 +9,7 @@ from flask import url_for
 
 from tracker import labels
 from tracker.agencies.models import Agency
+from tracker.assessments.queries import TargetView
 from tracker.audit.queries import TimelineEntry
 from tracker.findings.models import Evidence, Finding
 from tracker.pacts.queries import PactDetail, PactRow
@@ -88,10 +89,23 @@ def pact_json(row: PactRow) -> dict[str, Any]:
     }
 
 
-def pact_detail_json(detail: PactDetail) -> dict[str, Any]:
-    """Describe a pact with its pledge and findings."""
+def target_json(target: TargetView | None) -> dict[str, Any] | None:
+    """Describe a target and whether the recorded result met it, or None without one."""
+    if target is None:
+        return None
+    return {
+        "kind": target.kind.value,
+        "value": target.value,
+        "year": target.year,
+        "state": target.state.value,
+    }
+
+
+def pact_detail_json(detail: PactDetail, target: TargetView | None) -> dict[str, Any]:
+    """Describe a pact with its pledge, findings and target."""
     body = pact_json(detail.row)
     body.update(
+        target=target_json(target),
         pledge=detail.pledge,
         sanction=detail.sanction,
         witnesses=detail.witnesses,

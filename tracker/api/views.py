@@ -18,6 +18,7 @@ from tracker.api import serializers as ser
 from tracker.api.auth import api_actor, token_required
 from tracker.api.blueprint import bp
 from tracker.api.openapi import document
+from tracker.assessments.queries import pact_target
 from tracker.audit import queries as audit_queries
 from tracker.auth import policy
 from tracker.clock import get_clock
@@ -155,7 +156,7 @@ def pact(pact_id: int) -> ResponseReturnValue:
         now=get_clock().now(),
         due_soon_days=due_soon_days(),
     )
-    return jsonify(ser.pact_detail_json(detail))
+    return jsonify(ser.pact_detail_json(detail, pact_target(db_session(), pact_id)))
 
 
 @bp.get("/pacts/<int:pact_id>/timeline")

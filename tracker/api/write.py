@@ -14,6 +14,7 @@ from tracker.api import serializers as ser
 from tracker.api.auth import api_actor, token_required
 from tracker.api.blueprint import bp
 from tracker.api.parsing import Body
+from tracker.assessments.queries import pact_target
 from tracker.auth import policy
 from tracker.clock import get_clock
 from tracker.errors import Message
@@ -53,7 +54,8 @@ def _pact_response(pact_id: int, status: int = 200) -> ResponseReturnValue:
         due_soon_days=due_soon_days(),
     )
     headers = {"Location": url_for("api.pact", pact_id=pact_id)} if status == 201 else {}
-    return jsonify(ser.pact_detail_json(detail)), status, headers
+    body = ser.pact_detail_json(detail, pact_target(db_session(), pact_id))
+    return jsonify(body), status, headers
 
 
 def _finding_response(finding: Finding) -> ResponseReturnValue:

@@ -65,6 +65,21 @@ def test_grade_target_awaiting_then_met_on_the_public_page(
     assert "Target tercapai" in section.group(0) and "78,00" in section.group(0)
 
 
+def test_the_pact_api_carries_the_target_and_whether_it_was_met(
+    client: FlaskClient, session: Session, office: Office
+) -> None:
+    pact = _pact(session, office, target_kind="zone", target_value="green", target_year=2026)
+    session.commit()
+    target = client.get(f"/api/v1/pacts/{pact.id}").get_json()["target"]
+    assert target == {"kind": "zone", "value": "green", "year": 2026, "state": "awaiting"}
+    _unit(session, office, 2026, "77.99")  # C, yellow
+    session.commit()
+    assert client.get(f"/api/v1/pacts/{pact.id}").get_json()["target"]["state"] == "not_met"
+    untargeted = _pact(session, office)
+    session.commit()
+    assert client.get(f"/api/v1/pacts/{untargeted.id}").get_json()["target"] is None
+
+
 def test_improve_compares_with_the_last_assessed_year(session: Session, office: Office) -> None:
     pact = _pact(session, office, target_kind="improve", target_year=2025)
     _unit(session, office, 2024, "64.80")
