@@ -35,7 +35,8 @@ from tracker.storage import JPEG, PDF, PNG, FileStore
 
 # Bump when the conversion changes, so cached copies are made again.
 # v2: a PDF's copy holds its pages only (v1 kept orphaned XMP, scripts and attachments).
-RECIPE = "v2"
+# v3: nor a page's own XMP stream or annotations (v2 wrote them as orphaned objects).
+RECIPE = "v3"
 # What a page may carry that names its maker or acts on its own: metadata, private data,
 # actions on opening and closing, annotations (links, attached files, form fields).
 _PAGE_KEYS_DROPPED = ("/Metadata", "/PieceInfo", "/AA", "/Annots")
@@ -101,10 +102,12 @@ def strip_pdf(data: bytes) -> bytes:
             raise ValueError("encrypted PDF")
         writer = PdfWriter()
         for source in reader.pages:
-            page = writer.add_page(source)
+            # Dropped before the page is taken over: what it no longer refers to is not copied
+            # (deleted after, a page's XMP stream was still written as an orphaned object).
             for key in _PAGE_KEYS_DROPPED:
-                if key in page:
-                    del page[NameObject(key)]
+                if key in source:
+                    del source[NameObject(key)]
+            writer.add_page(source)
         writer.metadata = None
         out = io.BytesIO()
         writer.write(out)

@@ -14,14 +14,24 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, PngImagePlugin
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+)
 
 from tracker.errors import NotFound
 from tracker.portal.images import (
+    JPEG_QUALITY,
     RECIPE,
     PublicCopy,
     public_copy,
     public_etag,
     reencode_image,
+    strip_pdf,
 )
 from tracker.storage import JPEG, PDF, PNG, FileStore
 
@@ -152,3 +162,60 @@ def test_a_file_that_cannot_be_converted_is_not_served_at_all(
 
 def test_a_pdfs_copy_has_the_pdf_extension(store: FileStore) -> None:
     assert PublicCopy(b"", PDF, "x").extension == "pdf"
+
+
+def _pdf(*, page_keys: bool = False) -> bytes:
+    """A one-page PDF; with ``page_keys`` its page carries XMP and a link annotation."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=200, height=200)
+    if page_keys:
+        xmp = DecodedStreamObject()
+        xmp.set_data(b"<x:xmpmeta>Budi Santoso</x:xmpmeta>")
+        page[NameObject("/Metadata")] = writer._add_object(xmp)
+        link = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/Link"),
+                NameObject("/Rect"): ArrayObject([NumberObject(0)] * 4),
+            }
+        )
+        page[NameObject("/Annots")] = ArrayObject([writer._add_object(link)])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_pages_own_metadata_and_annotations_stay_behind() -> None:
+    copy = strip_pdf(_pdf(page_keys=True))
+    page = PdfReader(io.BytesIO(copy)).pages[0]
+    assert "/Metadata" not in page and "/Annots" not in page
+    assert b"Budi Santoso" not in copy
+
+
+def test_a_pdf_is_served_as_its_stripped_copy(store: FileStore) -> None:
+    stored = store.save(_pdf(page_keys=True), allowed=(PDF,))
+    copy = public_copy(store, storage_key=stored.key, sha256=stored.sha256, content_type=PDF)
+    assert copy.extension == "pdf"
+    assert copy.data.startswith(b"%PDF")
+    assert len(PdfReader(io.BytesIO(copy.data)).pages) == 1
+    assert b"Budi Santoso" not in copy.data
+
+
+def test_a_png_stays_a_png_and_a_photo_keeps_its_quality(store: FileStore) -> None:
+    stored = store.save(_png(), allowed=(PNG,))
+    copy = public_copy(store, storage_key=stored.key, sha256=stored.sha256, content_type=PNG)
+    assert copy.data.startswith(b"\x89PNG\r\n\x1a\n")
+    # Several files share the cache folder: the second conversion finds it there.
+    photo = store.save(_photo(), allowed=(JPEG,))
+    jpeg = public_copy(store, storage_key=photo.key, sha256=photo.sha256, content_type=JPEG)
+    reference = io.BytesIO()
+    Image.new("RGB", (20, 40), "red").save(reference, "JPEG", quality=JPEG_QUALITY)
+    with Image.open(io.BytesIO(jpeg.data)) as got, Image.open(reference) as wanted:
+        assert got.quantization == wanted.quantization  # the same quality setting
+    assert len(list((store.root / "public" / RECIPE).iterdir())) == 2
+
+
+def test_the_visitor_reads_why_a_file_is_not_shown(store: FileStore) -> None:
+    stored = store.save(_photo(), allowed=(JPEG,))
+    with pytest.raises(NotFound, match=r"^This file cannot be shown publicly\.$"):
+        public_copy(store, storage_key=stored.key, sha256=None, content_type=PDF)
