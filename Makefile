@@ -11,7 +11,7 @@ PO     := $(wildcard tracker/translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint typecheck unit i18n i18n-compile chromium axe bench clean setup screenshots
+.PHONY: run test lint typecheck unit i18n i18n-compile chromium axe bench clean setup screenshots mutation
 
 setup: $(VENV)/.installed $(MO)
 
@@ -73,6 +73,14 @@ test: setup chromium axe lint typecheck
 screenshots: setup chromium axe
 	TRACKER_SCREENSHOTS_DIR=docs/screenshots TRACKER_AXE_DIR=docs/axe \
 		$(BIN)/pytest -q tests/e2e
+
+# Mutation testing of the rule modules with mutmut 3 (a dev dependency; pyproject.toml's
+# [tool.mutmut] says which modules, which tests, and why mutmut rather than cosmic-ray). Slow, so
+# not part of `make test`; .ci/run runs it when a mutated module differs from .ci/mutation.sha256.
+# Works in a copy under .cache/mutation/; prints the surviving mutants and the score per module,
+# fails under 90 %. docs/mutation.md lists the survivors judged equivalent.
+mutation: setup
+	scripts/mutation.sh
 
 i18n: setup
 	# --ignore-dirs: only hidden folders; Babel's default would skip templates/_macros.

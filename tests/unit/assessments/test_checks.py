@@ -19,6 +19,7 @@ from tracker.assessments.rules import (
     CheckedResult,
     ResultSpec,
     TargetKind,
+    TargetState,
     Zone,
     check_bands,
     check_rank,
@@ -29,6 +30,8 @@ from tracker.assessments.rules import (
     parse_result,
     parse_zone,
     scheme_for,
+    target_state,
+    zone_grade_of,
 )
 
 NOT_A_SCORE = "a score is a number with at most two decimals, e.g. 81.22"
@@ -463,3 +466,91 @@ def test_check_target(
     got, errors = check_target(kind, value, year, this_year=2025)
     assert got == expected
     assert texts(errors) == refusals
+
+
+def test_an_empty_label_is_refused_and_a_one_score_band_is_fine() -> None:
+    bands, errors = check_bands([band("0", "99.99"), band("100", "100", label="")])
+    assert texts(errors) == {"bands[1].label": "a band needs its label, e.g. kualitas tinggi"}
+    bands, errors = check_bands([band("0", "99.99"), band("100", "100", label="sempurna")])
+    assert errors == {}
+    assert bands[0] == BandSpec(Decimal("100.00"), Decimal("100.00"), Zone.GREEN, None, "sempurna")
+
+
+def test_a_wrong_score_alone_is_refused_for_what_it_is() -> None:
+    checked, errors = result(2023, None, "81.225", None)
+    assert checked is None
+    assert errors == {"score": "a score has at most two decimals"}
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "year", "refusals"),
+    [
+        ("grade", "A", "", {"target_year": "a year from 2013 to 2026"}),
+        ("improve", "", "", {"target_year": "a year from 2013 to 2026"}),
+        ("", "A", "", {"target_kind": "one of zone, grade, score, improve"}),
+        (None, None, "2025", {"target_kind": "one of zone, grade, score, improve"}),
+    ],
+    ids=["no-year", "kind-alone", "value-alone", "year-alone"],
+)
+def test_a_target_given_in_part_is_refused(
+    kind: Any, value: Any, year: Any, refusals: dict[str, str]
+) -> None:
+    got, errors = check_target(kind, value, year, this_year=2025)
+    assert got == (None, None, None)
+    assert texts(errors) == refusals
+
+
+# 2020 has no scheme: a score recorded for it (an import of history) lands in no band.
+NO_BAND = ResultSpec(2020, AssessmentResult.SCORED, Decimal("85.00"))
+
+
+def test_a_result_without_a_band_has_no_zone_or_grade() -> None:
+    assert zone_grade_of(NO_BAND, DEFAULT_SCHEMES) == (None, None)
+    unscored = ResultSpec(2023, AssessmentResult.SCORED, None)
+    assert zone_grade_of(unscored, DEFAULT_SCHEMES) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "result_", "previous", "state"),
+    [
+        (TargetKind.ZONE, "green", NO_BAND, None, TargetState.UNDECIDABLE),
+        (
+            TargetKind.ZONE,
+            None,
+            ResultSpec(2018, AssessmentResult.ZONE_ONLY, None, Zone.GREEN),
+            None,
+            TargetState.UNDECIDABLE,
+        ),
+        (
+            TargetKind.IMPROVE,
+            None,
+            ResultSpec(2018, AssessmentResult.ZONE_ONLY, None, Zone.GREEN),
+            NO_BAND,
+            TargetState.UNDECIDABLE,
+        ),
+        (
+            TargetKind.IMPROVE,
+            None,
+            ResultSpec(2018, AssessmentResult.ZONE_ONLY, None, Zone.RED),
+            ResultSpec(2017, AssessmentResult.ZONE_ONLY, None, Zone.YELLOW),
+            TargetState.NOT_MET,
+        ),
+        (
+            TargetKind.IMPROVE,
+            None,
+            ResultSpec(2018, AssessmentResult.ZONE_ONLY, None, Zone.YELLOW),
+            ResultSpec(2017, AssessmentResult.ZONE_ONLY, None, Zone.RED),
+            TargetState.MET,
+        ),
+    ],
+    ids=["zone-target-no-band", "zone-target-no-value", "improve-on-no-band", "worse", "better"],
+)
+def test_what_a_target_can_and_cannot_tell(
+    kind: TargetKind,
+    value: str | None,
+    result_: ResultSpec,
+    previous: ResultSpec | None,
+    state: TargetState,
+) -> None:
+    got = target_state(kind, value, result=result_, previous=previous, schemes=DEFAULT_SCHEMES)
+    assert got is state

@@ -185,7 +185,7 @@ def test_a_regency_recorded_at_the_very_moment_of_its_monday_gets_that_digest() 
 
 
 def test_the_notice_moment_is_a_utc_instant_whatever_the_servers_zone() -> None:
-    # scripts/mutation.sh runs the tests with TZ=Asia/Makassar, so the process's zone is not UTC.
+    # scripts/mutation.sh runs the tests with TZ=America/Sao_Paulo: the process zone is not UTC.
     instant = moment(date(2025, 3, 1), MAKASSAR)
     assert instant.utcoffset() == timedelta(0)
     assert instant.isoformat() == "2025-03-01T00:00:00+00:00"
@@ -253,3 +253,21 @@ def test_the_wait_never_exceeds_the_cap_even_with_a_huge_base() -> None:
     # 21 tries with a 1 s base would be 2**20 s (12 days) uncapped at the exponent; the cap wins.
     assert backoff(21, base_seconds=1, max_seconds=3_600) == timedelta(seconds=3_600)
     assert backoff(22, base_seconds=1, max_seconds=10**9) == timedelta(seconds=2**20)
+
+
+def test_no_reminder_once_the_deadline_day_is_over_in_papua() -> None:
+    # 00:30 WIT on 1 March is still 28 February in UTC (and further west): the day is over
+    # in Jayapura, so no more "1 day left".
+    due = reminder_due(
+        pact_id=7,
+        deadline_on=DEADLINE,
+        tz=JAYAPURA,
+        now=at("2025-03-01T00:30:00+09:00"),
+        unfulfilled=True,
+    )
+    assert due is None
+
+
+def test_a_naive_instant_is_refused_with_a_reason() -> None:
+    with pytest.raises(ValueError, match=r"^the notice rules need a time-zone aware instant$"):
+        digest_due(regency_id=3, tz=MAKASSAR, now=datetime(2025, 2, 1, 8))  # noqa: DTZ001

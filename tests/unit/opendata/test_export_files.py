@@ -120,3 +120,32 @@ def test_a_big_file_is_sent_in_chunks_and_closed_when_the_server_closes_the_body
     body = FileChunks(handle)
     body.close()
     assert handle.closed
+
+
+def test_an_empty_cell_leaves_the_rest_of_its_row_written(tmp_path: Path) -> None:
+    path = tmp_path / "gaps.xlsx"
+    write_xlsx(str(path), "pakta", FIELDS, [{**RECORD, "name": None, "day": None}])
+    row = [c.value for c in load_workbook(path).worksheets[0][2]]
+    assert row == [
+        1,
+        "'=Pojok bermain anak",
+        None,
+        "https://example.org/pakta/1",
+        None,
+        "Dinas Sosial",
+    ]
+
+
+def test_building_an_xlsx_writes_nothing_outside_its_own_temporary_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work, temporary = tmp_path / "work", tmp_path / "tmp"
+    work.mkdir()
+    temporary.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    handle, size = xlsx_file("pakta", FIELDS, [RECORD])
+    with handle:
+        assert len(handle.read()) == size
+    assert list(work.iterdir()) == []
+    assert list(temporary.iterdir()) == []

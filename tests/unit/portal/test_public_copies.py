@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import struct
 from pathlib import Path
 
 import pytest
@@ -219,3 +220,26 @@ def test_the_visitor_reads_why_a_file_is_not_shown(store: FileStore) -> None:
     stored = store.save(_photo(), allowed=(JPEG,))
     with pytest.raises(NotFound, match=r"^This file cannot be shown publicly\.$"):
         public_copy(store, storage_key=stored.key, sha256=None, content_type=PDF)
+
+
+def _photo_with_a_broken_exif_tag() -> bytes:
+    """A JPEG whose EXIF names an Artist tag whose data lies past the end (Pillow warns)."""
+    tiff = (
+        b"MM\x00\x2a\x00\x00\x00\x08"
+        + struct.pack(">H", 1)
+        + struct.pack(">HHII", ARTIST, 2, 40, 1000)
+        + b"\x00\x00\x00\x00"
+    )
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(out, "JPEG", exif=b"Exif\x00\x00" + tiff)
+    return out.getvalue()
+
+
+# In production a warning is only a warning: the suite turns them into errors, so this test
+# lets Pillow's "Tag data larger than file" warning be what it is outside the tests.
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_a_photo_with_a_broken_exif_tag_is_still_published_without_it() -> None:
+    copy = reencode_image(_photo_with_a_broken_exif_tag(), JPEG)
+    with Image.open(io.BytesIO(copy)) as image:
+        assert image.size == (8, 8)
+        assert not image.getexif()
