@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import os
 import random
+import secrets
 import tempfile
 import time
 from decimal import Decimal
@@ -83,7 +84,7 @@ def main() -> None:
             session.add_all(agencies)
             admin = create_user(
                 session, actor=None, email="admin@bench.go.id", name="Admin", role="admin",
-                password="bench-password-1", now=now, regency_slug=regency.slug,
+                password=secrets.token_urlsafe(16), now=now, regency_slug=regency.slug,
             )  # fmt: skip
             token = issue_token(session, actor=None, owner=admin, now=now).plaintext
             session.commit()
