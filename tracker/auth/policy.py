@@ -196,6 +196,34 @@ def can_decide_pact(user: User | None, agency: Agency) -> bool:
     return _role(user) is _SUPER or is_admin_of(user, agency.regency_id)
 
 
+def can_correct_pact(user: User | None, agency: Agency) -> bool:
+    """Correct a typo in a pact of an agency (signatory, signing date, pledge...), with a reason.
+
+    The regent's office of the agency's regency, whatever the pact's state: a record must stay
+    true even once the pact is settled. Never an observer, OPD staff or a superadmin.
+    """
+    return is_admin_of(user, agency.regency_id)
+
+
+def can_add_findings(user: User | None, agency: Agency) -> bool:
+    """Add findings to a signed pact of an agency (the service refuses a settled pact)."""
+    return is_admin_of(user, agency.regency_id)
+
+
+def can_reinstate_pact(user: User | None, agency: Agency) -> bool:
+    """Undo the withdrawal of a pact of an agency, with a reason."""
+    return is_admin_of(user, agency.regency_id)
+
+
+def can_correct_finding(user: User | None, agency: Agency) -> bool:
+    """Correct a finding's title, description or dimension, with a reason.
+
+    Like verification, never by an admin who is on the agency's own staff: the wording of a
+    finding is what the agency is held to.
+    """
+    return can_review_finding(user, agency)
+
+
 def can_review_finding(user: User | None, agency: Agency) -> bool:
     """Verify (approve or return) a finding of ``agency``: never one's own agency."""
     return is_admin_of(user, agency.regency_id) and user is not None and user.agency_id != agency.id

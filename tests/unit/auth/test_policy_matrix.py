@@ -89,6 +89,16 @@ DECISIONS: dict[str, tuple[Callable[[User | None], bool], set[str]]] = {
     "can_change_pact 9": (lambda u: policy.can_change_pact(u, AGENCY9), {"admin8"}),
     "can_decide_pact 3": (lambda u: policy.can_decide_pact(u, AGENCY3), ADMINS7 | {"super"}),
     "can_decide_pact 9": (lambda u: policy.can_decide_pact(u, AGENCY9), {"admin8", "super"}),
+    # Corrections of pacts (issue 13): the regent's office of the regency, whatever its staff.
+    "can_correct_pact 3": (lambda u: policy.can_correct_pact(u, AGENCY3), ADMINS7),
+    "can_correct_pact 9": (lambda u: policy.can_correct_pact(u, AGENCY9), {"admin8"}),
+    "can_add_findings 3": (lambda u: policy.can_add_findings(u, AGENCY3), ADMINS7),
+    "can_add_findings 9": (lambda u: policy.can_add_findings(u, AGENCY9), {"admin8"}),
+    "can_reinstate_pact 3": (lambda u: policy.can_reinstate_pact(u, AGENCY3), ADMINS7),
+    "can_reinstate_pact 9": (lambda u: policy.can_reinstate_pact(u, AGENCY9), {"admin8"}),
+    # A finding's wording: never by an admin on the agency's own staff (as verification).
+    "can_correct_finding 3": (lambda u: policy.can_correct_finding(u, AGENCY3), {"admin7"}),
+    "can_correct_finding 9": (lambda u: policy.can_correct_finding(u, AGENCY9), {"admin8"}),
     # Never one's own agency: the admin who is staff of agency 3 does not verify it.
     "can_review_finding 3": (lambda u: policy.can_review_finding(u, AGENCY3), {"admin7"}),
     "can_review_finding 9": (lambda u: policy.can_review_finding(u, AGENCY9), {"admin8"}),
