@@ -122,6 +122,10 @@ def _validate_and_derive(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(__file__).parent / "translations")
 
 
+def _lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
 def _sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
     """Make SQLite enforce foreign keys and begin real transactions (pysqlite does not)."""
 
@@ -131,6 +135,8 @@ def _sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        # SQLite's own lower() folds ASCII only; searches fold every letter, as PostgreSQL does.
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
         cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms:d}")
         # Write-ahead log: readers (a slow export) and the one writer no longer block each
         # other. A database in memory keeps its own journal (the pragma answers "memory").
@@ -195,6 +201,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.findings.views import bp as findings_bp
     from tracker.followers.views import bp as follow_bp
     from tracker.notifications.views import bp as notifications_bp
+    from tracker.notifications.views import monthly_bp
     from tracker.opendata.views import bp as opendata_bp
     from tracker.pacts.views import bp as pacts_bp
     from tracker.portal.views import bp as portal_bp
@@ -215,6 +222,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp, url_prefix="/staf/akun")
     app.register_blueprint(regencies_bp, url_prefix="/staf/kabupaten")
     app.register_blueprint(notifications_bp, url_prefix="/staf/kotak-keluar")
+    app.register_blueprint(monthly_bp, url_prefix="/staf/laporan-bulanan")
     app.register_blueprint(settings_bp, url_prefix="/staf/pengaturan/notifikasi")
     # A year's assessment results as a spreadsheet: template, export, import with a preview.
     app.register_blueprint(assessment_files_bp, url_prefix="/staf/penilaian")

@@ -199,5 +199,10 @@ class PactFilterForm(Form):
     class Meta:
         csrf = False
 
+    q = StringField(
+        _l("Search"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Agency, signatory, pledge or a finding's title."),
+    )
     agency = SelectField(_l("Agency (OPD)"), default="", validate_choice=True)
     status = SelectField(_l("Status"), default="", validate_choice=True)

@@ -29,6 +29,7 @@ from tracker.pacts.rules import (
 from tracker.pagination import Page, paginate
 from tracker.readmodels import from_row, prefixed
 from tracker.regencies.models import Regency
+from tracker.sorting import Sort, like, matches, sort_rows
 
 
 @dataclass(frozen=True)
@@ -213,11 +214,72 @@ def _to_row(r: _PactRecord, today_in: _TodayCache, due_soon_days: int) -> PactRo
     )
 
 
+# The columns a pact list sorts by. SQL orders the stored ones; the derived ones (deadline in
+# force, days left, status) depend on the regency's local date and are sorted after reading.
+PACT_SORTS = ("agency", "signatory", "signed", "deadline", "days_left", "findings", "status")
+_DERIVED_SORTS = frozenset({"deadline", "days_left", "status"})
+_STATUS_ORDER = {status: i for i, status in enumerate(PactStatus)}
+
+
+def _search(q: str) -> ColumnElement[bool]:
+    """Pacts whose agency, signatory, pledge or one of whose findings has every word of ``q``."""
+
+    def in_findings(word: str) -> ColumnElement[bool]:
+        return Pact.id.in_(
+            select(Finding.pact_id).where(
+                Finding.pact_id.is_not(None),
+                like(Finding.title, word) | like(func.coalesce(Finding.code, ""), word),
+            )
+        )
+
+    return matches(
+        q,
+        Agency.name,
+        func.coalesce(Pact.signatory_name, ""),
+        Pact.signatory_title,
+        Pact.pledge,
+        also=in_findings,
+    )
+
+
+def _ordered(stmt: Select[*tuple[Any, ...]], sort: Sort | None) -> Select[*tuple[Any, ...]]:
+    """Order by a stored column, the pact id breaking ties; derived keys keep the default."""
+    if sort is None or not sort.chosen or sort.key in _DERIVED_SORTS:
+        return stmt
+    column: Any = {
+        "agency": Agency.name,
+        "signatory": func.coalesce(Pact.signatory_name, Pact.signatory_title),
+        "signed": Pact.signed_on,
+        "findings": stmt.selected_columns.total,
+    }[sort.key]
+    direction = column.desc() if sort.descending else column.asc()
+    tie = Pact.id.desc() if sort.descending else Pact.id.asc()
+    # Unknown signing dates last either way.
+    unknown_last = [Pact.signed_on.is_(None)] if sort.key == "signed" else []
+    return stmt.order_by(None).order_by(*unknown_last, direction, tie)
+
+
+def _sorted_rows(rows: list[PactRow], sort: Sort | None) -> list[PactRow]:
+    if sort is None or not sort.chosen or sort.key not in _DERIVED_SORTS:
+        return rows
+    return sort_rows(
+        rows,
+        sort,
+        {
+            "deadline": lambda r: r.deadline_on,
+            "days_left": lambda r: r.days_left,
+            "status": lambda r: _STATUS_ORDER[r.status],
+        },
+        tie=lambda r: r.id,
+    )
+
+
 def _filtered(
     regency_id: int | None,
     agency_id: int | None,
     status: PactStatus | None,
     scope: ColumnElement[bool] | None = None,
+    q: str | None = None,
 ) -> Select[*tuple[Any, ...]]:
     stmt = _rows_statement()
     if scope is not None:
@@ -226,6 +288,8 @@ def _filtered(
         stmt = stmt.where(Agency.regency_id == regency_id)
     if agency_id is not None:
         stmt = stmt.where(Pact.agency_id == agency_id)
+    if q:
+        stmt = stmt.where(_search(q))
     # Withdrawal is stored, so that part of the status filter can narrow the query itself.
     if status is PactStatus.WITHDRAWN:
         stmt = stmt.where(Pact.withdrawn_at.is_not(None))
@@ -259,6 +323,8 @@ def list_pacts(
     status: PactStatus | None = None,
     due_soon_days: int,
     scope: ColumnElement[bool] | None = None,
+    q: str | None = None,
+    sort: Sort | None = None,
 ) -> list[PactRow]:
     """List pacts with their derived status, newest first, optionally filtered.
 
@@ -267,8 +333,9 @@ def list_pacts(
     The status depends on each regency's local date, so it is derived in Python by the one
     rule (pacts.rules.pact_status) from one aggregated query; the status filter applies after.
     """
-    stmt = _filtered(regency_id, agency_id, status, scope)
-    return list(_derived(session, stmt, now=now, due_soon_days=due_soon_days, status=status))
+    stmt = _ordered(_filtered(regency_id, agency_id, status, scope, q), sort)
+    rows = list(_derived(session, stmt, now=now, due_soon_days=due_soon_days, status=status))
+    return _sorted_rows(rows, sort)
 
 
 def iter_pacts(
@@ -280,24 +347,32 @@ def iter_pacts(
     status: PactStatus | None = None,
     signed_year: int | None = None,
     batch_size: int = 500,
+    agency_id: int | None = None,
+    q: str | None = None,
+    sort: Sort | None = None,
 ) -> Iterator[PactRow]:
     """Yield pacts exactly as list_pacts derives them, read in batches (exports of any size).
 
     psycopg and PyMySQL stream the rows through a server-side cursor: run no other statement
     on the session until the iteration ends.
     """
-    stmt = _filtered(regency_id, None, status)
+    stmt = _ordered(_filtered(regency_id, agency_id, status, q=q), sort)
     if signed_year is not None:
         stmt = stmt.where(
             Pact.signed_on >= date(signed_year, 1, 1), Pact.signed_on < date(signed_year + 1, 1, 1)
         )
-    yield from _derived(
+    rows = _derived(
         session,
         stmt.execution_options(yield_per=batch_size),
         now=now,
         due_soon_days=due_soon_days,
         status=status,
     )
+    if sort is not None and sort.chosen and sort.key in _DERIVED_SORTS:
+        # A derived order needs every row read first (a filtered download is small).
+        yield from _sorted_rows(list(rows), sort)
+    else:
+        yield from rows
 
 
 def page_pacts(
@@ -311,12 +386,15 @@ def page_pacts(
     status: PactStatus | None = None,
     due_soon_days: int,
     scope: ColumnElement[bool] | None = None,
+    q: str | None = None,
+    sort: Sort | None = None,
 ) -> Page[PactRow]:
-    """Return one page of pacts; without a status filter only that page is read and derived."""
-    stmt = _filtered(regency_id, agency_id, status, scope)
-    if status is not None:
+    """Return one page of pacts; without a status filter or a derived order only that page is
+    read and derived."""
+    stmt = _ordered(_filtered(regency_id, agency_id, status, scope, q), sort)
+    if status is not None or (sort is not None and sort.chosen and sort.key in _DERIVED_SORTS):
         rows = _derived(session, stmt, now=now, due_soon_days=due_soon_days, status=status)
-        return paginate(list(rows), page=page, per_page=per_page)
+        return paginate(_sorted_rows(list(rows), sort), page=page, per_page=per_page)
     total = session.execute(
         select(func.count()).select_from(stmt.order_by(None).subquery())
     ).scalar_one()

@@ -42,6 +42,7 @@ from tracker.pacts.forms import (
 from tracker.pacts.models import Pact
 from tracker.pacts.rules import PactStatus
 from tracker.pagination import parse_positive
+from tracker.sorting import parse_query, parse_sort
 from tracker.storage import get_file_store
 from tracker.web.forms import submit_form
 
@@ -68,8 +69,9 @@ def index() -> ResponseReturnValue:
         (s.value, label) for s, label in labels.PACT_STATUS.items()
     ]
     page_no = parse_positive(request.args.get("page"), name="page", default=1, maximum=10_000)
+    sort = parse_sort(request.args, allowed=queries.PACT_SORTS, default="signed", descending=True)
     if request.args and not form.validate():
-        return render_template("pacts/index.html", form=form, page=None), 400
+        return render_template("pacts/index.html", form=form, page=None, sort=sort), 400
     page = queries.page_pacts(
         db_session(),
         now=get_clock().now(),
@@ -79,8 +81,10 @@ def index() -> ResponseReturnValue:
         agency_id=int(form.agency.data) if form.agency.data else None,
         status=PactStatus(form.status.data) if form.status.data else None,
         due_soon_days=settings.due_soon_days(),
+        q=parse_query(form.q.data),
+        sort=sort,
     )
-    return render_template("pacts/index.html", form=form, page=page)
+    return render_template("pacts/index.html", form=form, page=page, sort=sort)
 
 
 def _service_errors(form: PactForm, error: DomainError, rows: list[int]) -> None:
