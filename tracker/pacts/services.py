@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from tracker.agencies.models import Agency
-from tracker.assessments.rules import check_target
+from tracker.assessments.rules import TargetKind, check_target
 from tracker.audit.services import record
 from tracker.auth import policy
 from tracker.auth.models import User
@@ -84,6 +84,58 @@ def _check_findings(findings: Sequence[FindingInput], errors: dict[str, Message]
             )
 
 
+def check_pact_values(
+    *,
+    signatory_name: str | None,
+    signatory_title: str,
+    signed_on: date | None,
+    pledge: str,
+    today: date,
+    period_months: int = DEFAULT_PERIOD_MONTHS,
+    sanction: str | None = None,
+    witnesses: str | None = None,
+    findings: Sequence[FindingInput] = (),
+    target_kind: str | None = None,
+    target_value: str | None = None,
+    target_year: int | str | None = None,
+    outcome_not_recorded: bool = False,
+) -> tuple[tuple[TargetKind | None, str | None, int | None], dict[str, Message]]:
+    """Check a pact's values as ``record_pact`` does; return its target and the errors by field.
+
+    ``today`` is the regency's local date. Writes nothing: the spreadsheet import previews
+    with it, and record_pact refuses with the same errors.
+    """
+    errors: dict[str, Message] = {}
+    if not _text(signatory_title):
+        errors["signatory_title"] = _l("the signatory's title is required")
+    for name, value, limit in (
+        ("signatory_title", signatory_title, PactLimit.SIGNATORY_TITLE),
+        ("signatory_name", signatory_name, PactLimit.SIGNATORY_NAME),
+        ("sanction", sanction, PactLimit.SANCTION),
+        ("witnesses", witnesses, PactLimit.WITNESSES),
+        ("pledge", pledge, PactLimit.PLEDGE),
+    ):
+        if len(_text(value)) > limit:
+            errors[name] = _l("at most %(n)s characters", n=limit)
+    if not _text(pledge):
+        errors["pledge"] = _l("the pledge is required")
+    if signed_on is not None and signed_on > today:
+        errors["signed_on"] = _l("a signing date cannot be in the future")
+    if not 1 <= period_months <= PactLimit.PERIOD_MONTHS:
+        errors["period_months"] = _l("from 1 to %(n)s months", n=PactLimit.PERIOD_MONTHS)
+    _check_findings(findings, errors)
+    if outcome_not_recorded and "signed_on" not in errors and "period_months" not in errors:
+        refusal = _not_recorded_error(signed_on, period_months, None, today)
+        if refusal is not None:
+            errors["outcome_not_recorded"] = refusal
+    # What the pact promises of the agency's next assessment (optional): zone, grade, score.
+    (kind, value, year), target_errors = check_target(
+        target_kind, target_value, target_year, this_year=today.year
+    )
+    errors.update(target_errors)
+    return (kind, value, year), errors
+
+
 def record_pact(
     session: Session,
     *,
@@ -124,35 +176,14 @@ def record_pact(
     if not policy.can_record_pact(actor, agency):
         raise Forbidden(_l("Only the regent's office of this regency records its pacts."))
 
-    errors: dict[str, Message] = {}
-    if not _text(signatory_title):
-        errors["signatory_title"] = _l("the signatory's title is required")
-    for name, value, limit in (
-        ("signatory_title", signatory_title, PactLimit.SIGNATORY_TITLE),
-        ("signatory_name", signatory_name, PactLimit.SIGNATORY_NAME),
-        ("sanction", sanction, PactLimit.SANCTION),
-        ("witnesses", witnesses, PactLimit.WITNESSES),
-        ("pledge", pledge, PactLimit.PLEDGE),
-    ):
-        if len(_text(value)) > limit:
-            errors[name] = _l("at most %(n)s characters", n=limit)
-    if not _text(pledge):
-        errors["pledge"] = _l("the pledge is required")
     today = local_today(now, ZoneInfo(agency.regency.timezone))
-    if signed_on is not None and signed_on > today:
-        errors["signed_on"] = _l("a signing date cannot be in the future")
-    if not 1 <= period_months <= PactLimit.PERIOD_MONTHS:
-        errors["period_months"] = _l("from 1 to %(n)s months", n=PactLimit.PERIOD_MONTHS)
-    _check_findings(findings, errors)
-    if outcome_not_recorded and "signed_on" not in errors and "period_months" not in errors:
-        refusal = _not_recorded_error(signed_on, period_months, None, today)
-        if refusal is not None:
-            errors["outcome_not_recorded"] = refusal
-    # What the pact promises of the agency's next assessment (optional): zone, grade, score.
-    (kind, value, year), target_errors = check_target(
-        target_kind, target_value, target_year, this_year=today.year
-    )
-    errors.update(target_errors)
+    (kind, value, year), errors = check_pact_values(
+        signatory_name=signatory_name, signatory_title=signatory_title, signed_on=signed_on,
+        pledge=pledge, today=today, period_months=period_months, sanction=sanction,
+        witnesses=witnesses, findings=findings, target_kind=target_kind,
+        target_value=target_value, target_year=target_year,
+        outcome_not_recorded=outcome_not_recorded,
+    )  # fmt: skip
     if errors:
         raise Invalid(_l("The pact could not be recorded."), fields=errors)
 
