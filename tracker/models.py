@@ -22,6 +22,7 @@ from tracker.notifications.models import (
 from tracker.opendata.models import DataSnapshot
 from tracker.pacts.models import Pact, PactExtension
 from tracker.regencies.models import EscalationContact, Regency
+from tracker.workdays.models import Holiday, HolidayKind
 
 __all__ = [
     "Agency",
@@ -37,6 +38,8 @@ __all__ = [
     "Evidence",
     "Finding",
     "Follower",
+    "Holiday",
+    "HolidayKind",
     "LoginSession",
     "NoticeKind",
     "Notification",
