@@ -276,6 +276,16 @@ def can_edit_schemes(user: User | None) -> bool:
     return _role(user) is _SUPER
 
 
+def can_edit_holidays(user: User | None) -> bool:
+    """Add, correct or remove days of the holiday calendar: a superadmin only."""
+    return _role(user) is _SUPER
+
+
+def can_read_holidays(user: User | None) -> bool:
+    """Open the holiday calendar page: anyone signed in to the staff side."""
+    return _role(user) is not None
+
+
 # --- OPD staff -----------------------------------------------------------------------------
 
 
