@@ -116,6 +116,20 @@ EVENT_KIND: dict[EventKind, LazyString] = {
 }
 
 # Put before the title of an invented demo record where no badge can be shown (feeds, calendars).
+# The fields a correction of a pact or a finding may change (audit "changes.fields"), as the
+# timelines name them.
+CORRECTED_FIELD: dict[str, LazyString] = {
+    "signatory_name": _l("signatory's name"),
+    "signatory_title": _l("signatory's title"),
+    "signed_on": _l("signing date"),
+    "pledge": _l("pledge"),
+    "sanction": _l("sanction"),
+    "witnesses": _l("witnesses"),
+    "title": _l("title"),
+    "description": _l("description"),
+    "category": _l("dimension"),
+}
+
 DEMO_MARK = _l("[DEMO, invented]")
 
 

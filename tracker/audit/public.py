@@ -16,6 +16,12 @@ PUBLIC_ACTIONS = frozenset(
         "pact.outcome_recorded",
         "pact.outcome_cleared",
         "finding.recorded",
+        # Corrections after signing (issue 13): that a correction was made, which fields and
+        # why are public; who made it is shown as a role only, like every public step.
+        "finding.added",
+        "finding.corrected",
+        "pact.corrected",
+        "pact.reinstated",
         "evidence.added",
         "finding.submitted",
         "finding.approved",
@@ -25,4 +31,10 @@ PUBLIC_ACTIONS = frozenset(
     }
 )
 # The status changes among them: what the Atom feeds carry.
-STATUS_CHANGES = PUBLIC_ACTIONS - {"finding.recorded", "evidence.added"}
+STATUS_CHANGES = PUBLIC_ACTIONS - {
+    "finding.recorded",
+    "evidence.added",
+    "finding.added",
+    "finding.corrected",
+    "pact.corrected",
+}
