@@ -23,6 +23,7 @@ from tracker.agencies.models import Agency
 from tracker.clock import local_today
 from tracker.findings.models import Finding
 from tracker.findings.rules import FindingStatus
+from tracker.notifications import monthly
 from tracker.notifications.models import NoticeKind, Notification
 from tracker.notifications.outbox import Notice, enqueue
 from tracker.notifications.recipients import Audience, Directory
@@ -249,4 +250,30 @@ def write_digest(
         "due_soon_days": state.due_soon_days,
         "waiting": waiting,
     }
-    return _write(state, due=due, regency=regency, audience=audience, context=context, pact_id=None)
+    attach: Attach | None = None
+    if monthly.is_first_digest_of_month(due.due_on):
+        context["monthly_report"] = True
+        attach = _monthly_report(state, regency)
+    return _write(
+        state,
+        due=due,
+        regency=regency,
+        audience=audience,
+        context=context,
+        pact_id=None,
+        attachment=attach,
+    )
+
+
+def _monthly_report(state: Pass, regency: Regency) -> Attach:
+    """Read the regency's monthly figures now, and return how to print them in each language."""
+    figures = monthly.load_monthly_figures(
+        state.session, regency_id=regency.id, now=state.now, due_soon_days=state.due_soon_days
+    )
+
+    def attach(lang: str) -> tuple[bytes, str]:
+        with force_locale(lang):
+            data = monthly.monthly_pdf(figures, generated_at=state.now)
+        return data, monthly.attachment_name(figures.today)
+
+    return attach

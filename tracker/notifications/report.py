@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import LazyString, format_date, gettext
 from flask_babel import lazy_gettext as _l
 from fpdf import FPDF, FontFace
+from fpdf.enums import Align, XPos, YPos
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -211,6 +212,17 @@ def load_escalation_report(
     )
 
 
+def _para(pdf: FPDF, height: float, text: str, *, align: Align = Align.L) -> None:
+    """Set ``text`` across the whole line width, wrapped, and go back to the left margin.
+
+    Left-aligned unless told (fpdf2's default is justified, which stretched short lines), and
+    every paragraph starts at the left margin: fpdf2 leaves the cursor at the right end of the
+    last one, and the next then started beyond the right margin.
+    """
+    pdf.set_x(pdf.l_margin)
+    pdf.multi_cell(pdf.epw, height, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
 def _day(value: date | None) -> str:
     return str(format_date(value, "long")) if value else "—"
 
@@ -226,14 +238,20 @@ class _Table:
     def typeset(self, pdf: FPDF, rows: Sequence[Sequence[str]]) -> None:
         """Print the title, then the headings and the rows (or the text for no rows)."""
         pdf.set_font(FONT, "B", 11)
-        pdf.multi_cell(pdf.epw, 7, str(self.title))
+        _para(pdf, 7, str(self.title))
         pdf.set_font(FONT, "", 9)
         if not rows:
-            pdf.multi_cell(pdf.epw, 5, str(self.empty))
+            _para(pdf, 5, str(self.empty))
             return
         heading = FontFace(emphasis="BOLD", fill_color=(230, 232, 236))
         widths = [width for _, width in self.columns]
-        with pdf.table(col_widths=widths, headings_style=heading, line_height=5, padding=1.5) as t:
+        with pdf.table(
+            col_widths=widths,
+            headings_style=heading,
+            line_height=5,
+            padding=1.5,
+            text_align=Align.L,
+        ) as t:
             for cells in ([str(text) for text, _ in self.columns], *rows):
                 row = t.row()
                 for text in cells:
@@ -258,47 +276,67 @@ class _Letter(FPDF):
     footer_text = ""
 
     def footer(self) -> None:
-        self.set_y(-14)
+        self.set_y(-17)
         self.set_font(FONT, size=8)
         self.set_text_color(110)
-        self.cell(0, 8, f"{self.footer_text} · {self.page_no()}/{{nb}}", align="C")
+        self.cell(0, 6, f"{self.footer_text} · {self.page_no()}/{{nb}}", align="C")
 
 
-def escalation_pdf(report: EscalationReport, *, generated_at: datetime | None = None) -> bytes:
-    """Typeset the escalation letter in the current locale and return the PDF's bytes."""
+def new_letter(
+    *,
+    title: str,
+    regency_name: str,
+    subject: str,
+    province: str,
+    today: date,
+    generated_at: datetime | None = None,
+) -> _Letter:
+    """Start an A4 letter of a regency: its fonts, metadata, margins and letterhead."""
     pdf = _Letter(format="A4")
     pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
     pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
     if generated_at is not None:
         # The file's date is the sweep's instant, not the wall clock: the same input, the same PDF.
         pdf.set_creation_date(generated_at)
-    title = gettext("Escalation report, level %(rung)s", rung=report.rung)
     pdf.set_title(title)
-    pdf.set_author(f"Pantau Pakta · {report.regency_name}")
-    pdf.set_subject(gettext("Integrity pact of %(agency)s", agency=report.agency_name))
-    pdf.footer_text = f"Pantau Pakta · {report.regency_name}"
+    pdf.set_author(f"Pantau Pakta · {regency_name}")
+    pdf.set_subject(subject)
+    pdf.footer_text = f"Pantau Pakta · {regency_name}"
     pdf.set_margins(20, 18, 20)
-    pdf.set_auto_page_break(auto=True, margin=20)
+    pdf.set_auto_page_break(auto=True, margin=22)
     pdf.add_page()
-    width = pdf.epw
 
     # Letterhead.
     pdf.set_font(FONT, "B", 13)
-    pdf.multi_cell(width, 7, report.regency_name.upper(), align="C")
+    _para(pdf, 7, regency_name.upper(), align=Align.C)
     pdf.set_font(FONT, "", 10)
-    pdf.multi_cell(width, 5, report.province, align="C")
+    _para(pdf, 5, province, align=Align.C)
     pdf.set_draw_color(40)
     pdf.set_line_width(0.6)
-    pdf.line(pdf.l_margin, pdf.get_y() + 2, pdf.l_margin + width, pdf.get_y() + 2)
+    pdf.line(pdf.l_margin, pdf.get_y() + 2, pdf.l_margin + pdf.epw, pdf.get_y() + 2)
     pdf.ln(6)
-    pdf.multi_cell(width, 5, _day(report.today), align="R")
+    _para(pdf, 5, _day(today), align=Align.R)
     pdf.ln(2)
+    return pdf
+
+
+def escalation_pdf(report: EscalationReport, *, generated_at: datetime | None = None) -> bytes:
+    """Typeset the escalation letter in the current locale and return the PDF's bytes."""
+    title = gettext("Escalation report, level %(rung)s", rung=report.rung)
+    pdf = new_letter(
+        title=title,
+        regency_name=report.regency_name,
+        subject=gettext("Integrity pact of %(agency)s", agency=report.agency_name),
+        province=report.province,
+        today=report.today,
+        generated_at=generated_at,
+    )
 
     pdf.set_font(FONT, "B", 12)
-    pdf.multi_cell(width, 7, title)
+    _para(pdf, 7, title)
     pdf.set_font(FONT, "", 10)
-    pdf.multi_cell(
-        width,
+    _para(
+        pdf,
         5,
         ngettext(
             "The integrity pact of %(agency)s is %(num)s day past its deadline, "
@@ -346,6 +384,7 @@ def escalation_pdf(report: EscalationReport, *, generated_at: datetime | None = 
         first_row_as_headings=False,
         borders_layout="NONE",
         line_height=5.5,
+        text_align=Align.L,
         padding=(1, 2, 1, 0),
     ) as table:
         for label, value in facts:
@@ -384,8 +423,8 @@ def escalation_pdf(report: EscalationReport, *, generated_at: datetime | None = 
 
     pdf.set_font(FONT, "", 8)
     pdf.set_text_color(90)
-    pdf.multi_cell(
-        width,
+    _para(
+        pdf,
         4,
         gettext(
             "Prepared by Pantau Pakta from its outbox, the record of every notice sent. "

@@ -13,7 +13,7 @@ from tracker.auth.access import current_actor, requires
 from tracker.clock import get_clock
 from tracker.errors import Conflict
 from tracker.extensions import db_session
-from tracker.notifications import queries, services
+from tracker.notifications import monthly, queries, services
 from tracker.notifications.forms import (
     RECIPIENT_STATE_LABELS,
     STATE_LABELS,
@@ -23,9 +23,12 @@ from tracker.notifications.forms import (
 from tracker.notifications.models import NotificationState
 from tracker.pagination import parse_positive
 from tracker.regencies.queries import list_regencies
+from tracker.settings import due_soon_days
 from tracker.web.forms import run_action
 
 bp = Blueprint("notifications", __name__)
+# The monthly report for the regent, on demand (the first digest of a month attaches it too).
+monthly_bp = Blueprint("monthly", __name__)
 
 
 # The mail's own HTML is shown in a sandboxed frame; this page runs no script at all, and the
@@ -129,4 +132,23 @@ def retry(notification_id: int) -> ResponseReturnValue:
         to=back,
         back=back,
         flashed=(Conflict,),
+    )
+
+
+@monthly_bp.get("/")
+@requires(policy.can_open_regency_overview)
+def monthly_report() -> ResponseReturnValue:
+    """The regency's monthly report as of today, a PDF in the visitor's language."""
+    now = get_clock().now()
+    figures = monthly.load_monthly_figures(
+        db_session(),
+        regency_id=policy.own_regency(current_actor()),
+        now=now,
+        due_soon_days=due_soon_days(),
+    )
+    return send_file(
+        io.BytesIO(monthly.monthly_pdf(figures, generated_at=now)),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=monthly.attachment_name(figures.today),
     )

@@ -156,6 +156,9 @@ POLICY: dict[tuple[str, str], dict[str, str]] = {
     ("notifications.notice", "GET"): READ_NOTICE_X,
     ("notifications.attachment", "GET"): READ_NOTICE_X,
     ("notifications.retry", "POST"): RETRY_NOTICE_X,
+    ("monthly.monthly_report", "GET"): _only(
+        {"admin_x": "ok", "admin_y": "ok", "observer_x": "ok"}, "403"
+    ),
     ("settings.index", "GET"): ACCOUNT_MANAGERS,
     ("settings.notifications", "GET"): SETTINGS_X,
     ("settings.add_contact", "POST"): SETTINGS_X,
