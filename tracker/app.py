@@ -203,6 +203,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.notifications.views import bp as notifications_bp
     from tracker.notifications.views import monthly_bp
     from tracker.opendata.views import bp as opendata_bp
+    from tracker.pacts.file_views import bp as pact_files_bp
     from tracker.pacts.views import bp as pacts_bp
     from tracker.portal.views import bp as portal_bp
     from tracker.regencies.settings_views import bp as settings_bp
@@ -217,6 +218,8 @@ def register_blueprints(app: Flask) -> None:
     # Staff pages live under /staf/ and need a login; the portal and the read API do not.
     app.register_blueprint(dashboard_bp, url_prefix="/staf")
     app.register_blueprint(pacts_bp, url_prefix="/staf/pakta")
+    # The regency's pacts with their findings as a spreadsheet (/staf/pakta/impor).
+    app.register_blueprint(pact_files_bp, url_prefix="/staf/pakta")
     app.register_blueprint(findings_bp, url_prefix="/staf/temuan")
     app.register_blueprint(agencies_bp, url_prefix="/staf/daftar-opd")
     app.register_blueprint(accounts_bp, url_prefix="/staf/akun")

@@ -23,6 +23,7 @@ from tracker.clock import get_clock
 from tracker.errors import BadFilter, Invalid, Message
 from tracker.extensions import db_session
 from tracker.regencies.models import Regency
+from tracker.spreadsheets import imports as shared
 from tracker.web.errors import problem
 from tracker.web.step import unit_of_work
 
@@ -30,10 +31,11 @@ _TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no", "")
 
 
 def _plain(value: Any) -> Any:
-    return imports._show(value)
+    return shared.show(value)
 
 
-def _english(message: Message) -> str:
+def english(message: Message) -> str:
+    """A message in English, as the API answers."""
     with force_locale("en"):
         return str(message)
 
@@ -48,7 +50,7 @@ def _row_json(row: imports.RowPreview) -> dict[str, Any]:
     if row.outcome in (imports.Outcome.NEW, imports.Outcome.CHANGED):
         item["changes"] = {c.name: [_plain(c.old), _plain(c.new)] for c in row.changes}
     if row.errors:
-        item["errors"] = {name: _english(reason) for name, reason in row.errors.items()}
+        item["errors"] = {name: english(reason) for name, reason in row.errors.items()}
     return item
 
 
@@ -88,18 +90,8 @@ def _regency_id(slug: str | None) -> int:
 @token_required
 def import_assessments() -> ResponseReturnValue:
     """Import a year's results from a spreadsheet (multipart: file, regency); ?preview=true."""
-    flag = request.args.get("preview", "false").strip().lower()
-    if flag not in _TRUE + _FALSE:
-        raise BadFilter(_l("preview is true or false"))
-    preview_only = flag in _TRUE
-    upload = request.files.get("file")
-    if upload is None:
-        raise Invalid(
-            _l("Send the spreadsheet as the multipart field 'file'."),
-            fields={"file": _l("required: an XLSX or CSV file")},
-        )
-    # The client's file name is ignored: the kind is read from the bytes.
-    data = upload.read()
+    preview_only = preview_flag()
+    data = uploaded_file()
     regency_id = _regency_id(request.form.get("regency") or request.args.get("regency"))
     args: dict[str, Any] = {
         "actor": api_actor(),
@@ -121,11 +113,36 @@ def import_assessments() -> ResponseReturnValue:
 
 
 def _refused(exc: imports.ImportHasErrors) -> Response:
+    return refused(exc, preview_json(exc.preview, committed=False))
+
+
+def refused(exc: shared.ImportHasErrors, body: dict[str, Any]) -> Response:
+    """A file with refused rows: 422 problem+json, with ``body`` (every row's outcome)."""
     with force_locale("en"):
         detail = str(exc.detail)
         fields = {name: str(reason) for name, reason in exc.fields.items()}
     response = problem(exc.status, exc.title, detail, slug=exc.slug, fields=fields)
-    body: dict[str, Any] = dict(response.get_json() or {})
-    body.update(preview_json(exc.preview, committed=False))
-    response.set_data(current_app.json.dumps(body))
+    answer: dict[str, Any] = dict(response.get_json() or {})
+    answer.update(body)
+    response.set_data(current_app.json.dumps(answer))
     return response
+
+
+def preview_flag() -> bool:
+    """Read ``?preview=`` (true or false; absent: false)."""
+    flag = request.args.get("preview", "false").strip().lower()
+    if flag not in _TRUE + _FALSE:
+        raise BadFilter(_l("preview is true or false"))
+    return flag in _TRUE
+
+
+def uploaded_file() -> bytes:
+    """Return the multipart field ``file``'s bytes (its name is ignored: the bytes decide)."""
+    upload = request.files.get("file")
+    if upload is None:
+        raise Invalid(
+            _l("Send the spreadsheet as the multipart field 'file'."),
+            fields={"file": _l("required: an XLSX or CSV file")},
+        )
+    data: bytes = upload.read()
+    return data

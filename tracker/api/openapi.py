@@ -872,6 +872,102 @@ _IMPORT_OPERATION["responses"]["422"] = {
     },
 }
 PATHS["/assessments/import"] = {"post": _IMPORT_OPERATION}
+# --- the regency's pacts with their findings from a spreadsheet (issue 13 item 3) -------------
+_PACT_IMPORT_ROW = _obj(
+    {
+        "line": {**INTEGER, "description": "The pact's first row in the file (header: line 1)"},
+        "lines": {"type": "array", "items": INTEGER, "description": "Every row of the pact"},
+        "reference": {**TEXT_OR_NULL, "description": "The pact's document number"},
+        "agency": {**TEXT_OR_NULL, "description": "The agency's name (as found, or as given)"},
+        "agency_id": {"type": ["integer", "null"]},
+        "outcome": {"enum": ["new", "unchanged", "skipped", "error"]},
+        "findings": {**INTEGER, "description": "How many findings the file gives the pact"},
+        "pact_id": {
+            "type": ["integer", "null"],
+            "description": "The recorded pact: an unchanged one, or a new one once committed",
+        },
+        "errors": {
+            "type": "object",
+            "additionalProperties": STRING,
+            "description": "error pacts: 'row <line>: <column>' and why",
+        },
+    },
+    required=["line", "lines", "reference", "agency", "agency_id", "outcome", "findings"],
+)
+_PACT_IMPORT_FIELDS: dict[str, Schema] = {
+    "regency": STRING,
+    "format": {"enum": ["xlsx", "csv"]},
+    "sha256": STRING,
+    "committed": {"type": "boolean", "description": "Whether this request saved anything"},
+    "rows": {**INTEGER, "description": "The file's data rows"},
+    "counts": {
+        "type": "object",
+        "additionalProperties": INTEGER,
+        "description": "Pacts by outcome (changed: always 0, a recorded pact is corrected on"
+        " its page)",
+    },
+    "findings": {**INTEGER, "description": "The findings of the new pacts"},
+    "ignored_columns": {"type": "array", "items": STRING},
+    "pacts": {"type": "array", "items": _PACT_IMPORT_ROW},
+}
+SCHEMAS.update(
+    {
+        "PactImportUpload": _obj(
+            {
+                "file": {
+                    "type": "string",
+                    "contentMediaType": "application/octet-stream",
+                    "description": "XLSX or CSV (recognised by content; the name is ignored), one"
+                    " row per finding with the pact's columns repeated: reference, agency,"
+                    " signatory_title, signatory_name, signed_on, period_months, pledge,"
+                    " sanction, witnesses, source, target_kind, target_value, target_year,"
+                    " finding_title, finding_category, finding_code, finding_description,"
+                    " regency (Indonesian headers accepted).",
+                },
+                "regency": {
+                    **STRING,
+                    "description": "Optional: the regency's slug, which must be the account's",
+                },
+            },
+            required=["file"],
+        ),
+        "PactImport": _obj(_PACT_IMPORT_FIELDS),
+        "PactImportRefused": {
+            **_obj(
+                {**SCHEMAS["Problem"]["properties"], **_PACT_IMPORT_FIELDS},
+                required=["type", "title", "status", "detail", "pacts"],
+            ),
+            "description": "A file with refused rows: a problem whose pacts say each pact's"
+            " outcome; nothing was saved.",
+        },
+    }
+)
+_PACT_IMPORT_OPERATION = _operation(
+    "importPacts",
+    "Import the regency's signed pacts with their findings from a spreadsheet (the regent's"
+    " office of the regency): every pact's outcome (new, unchanged, skipped, error); pacts are"
+    " named by agency and reference, so the same file twice changes nothing. With"
+    " preview=true nothing is written; otherwise every new pact is recorded, audited, in one"
+    " transaction or, if any row has an error, none.",
+    "pacts",
+    {200: _json("PactImport", "Every pact's outcome, and whether anything was saved")},
+    errors=(400, 401, 403, 413, 422),
+    parameters=[
+        _query(
+            "preview",
+            {"type": "boolean", "default": False},
+            "true: answer the pacts' outcomes and write nothing",
+        )
+    ],
+    body="PactImportUpload",
+    media="multipart/form-data",
+)
+_PACT_IMPORT_OPERATION["responses"]["422"] = {
+    "description": "A file that cannot be read (invalid_params names the file), or rows with"
+    " errors (pacts gives every pact's outcome); nothing was saved",
+    "content": {PROBLEM_MEDIA: {"schema": {"oneOf": [_ref("Problem"), _ref("PactImportRefused")]}}},
+}
+PATHS["/pacts/import"] = {"post": _PACT_IMPORT_OPERATION}
 # --- regency-wide commitments and events (issue 12) ------------------------------------------
 _TARGET = _obj(
     {

@@ -11,7 +11,9 @@ from flask_babel import lazy_gettext as _l
 from tracker.api import (
     assessments,  # noqa: F401 - registers on the same blueprint
     commitments,  # noqa: F401 - commitments and events, on the same blueprint
+    corrections,  # noqa: F401 - corrections of pacts and findings, on the same blueprint
     imports,  # noqa: F401 - POST /assessments/import, on the same blueprint
+    pact_imports,  # noqa: F401 - POST /pacts/import, on the same blueprint
     write,  # noqa: F401 - the write endpoints register on the same blueprint
 )
 from tracker.api import serializers as ser

@@ -1,17 +1,12 @@
 """Staff pages for a year's results as a spreadsheet: template, export, upload, preview, commit.
 
-Between the preview and the commit the uploaded file waits in the file store, under a random
-key in ``<upload folder>/imports`` (a day at most). The preview page's form carries only a
-token signed with the app's secret: the key, the file's SHA-256, the account, the regency and
-the fingerprint of the outcomes shown. The commit reads the file again from the store and
-checks everything again; no parsed value ever travels through the browser.
+Between the preview and the commit the uploaded file waits in the shared stash
+(tracker/spreadsheets/stash.py): the preview page's form carries only a signed token, and the
+commit reads the file again and checks everything again.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,7 +14,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -29,7 +23,6 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import HiddenField
@@ -43,20 +36,19 @@ from tracker.assessments.services import load_regency_for_assessments
 from tracker.auth import policy
 from tracker.auth.access import current_actor, requires
 from tracker.clock import get_clock, local_today
-from tracker.errors import DomainError, Invalid, NotFound, TooLarge
+from tracker.errors import Invalid, NotFound, TooLarge
 from tracker.extensions import db_session
 from tracker.forms import Form
 from tracker.regencies.models import Regency
-from tracker.storage import FileStore
+from tracker.spreadsheets import sheets as generic
+from tracker.spreadsheets import stash
 from tracker.web.forms import flash_done, show_errors
 from tracker.web.step import unit_of_work
 
 bp = Blueprint("assessment_files", __name__)
 
 # What the file picker offers; the server still decides the kind by the bytes themselves.
-ACCEPTED = ".xlsx,.csv," + sheets.XLSX_MIME + ",text/csv"
-PREVIEW_SECONDS = 3600
-STASH_SECONDS = 24 * 3600
+ACCEPTED = generic.ACCEPTED
 _SALT = "assessment-import"
 
 
@@ -72,59 +64,22 @@ class CommitForm(Form):
     token = HiddenField(validators=[DataRequired()])
 
 
-# --- the file between preview and commit ----------------------------------------------------
-
-
-def _stash() -> FileStore:
-    root = current_app.config.get("UPLOAD_FOLDER") or os.path.join(
-        current_app.instance_path, "uploads"
-    )
-    return FileStore(Path(root) / "imports", max_bytes=int(current_app.config["MAX_UPLOAD_BYTES"]))
-
-
-def _sweep(store: FileStore) -> None:
-    """Remove files of previews nobody committed, older than a day."""
-    limit = get_clock().now().timestamp() - STASH_SECONDS
-    if not store.root.is_dir():
-        return
-    for path in store.root.glob("*/*"):
-        try:
-            if path.stat().st_mtime < limit:
-                path.unlink()
-        except OSError:
-            continue
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(str(current_app.config["SECRET_KEY"]), salt=_SALT)
-
-
 def _token(key: str, preview: imports.ImportPreview) -> str:
-    payload = {
-        "k": key,
-        "s": preview.sha256,
-        "u": current_actor().id,
-        "r": preview.regency.id,
-        "f": preview.fingerprint,
-    }
-    return str(_serializer().dumps(payload))
-
-
-def _read_token(token: str) -> dict[str, Any] | None:
-    try:
-        payload = _serializer().loads(token, max_age=PREVIEW_SECONDS)
-    except BadSignature:
-        return None
-    if not isinstance(payload, dict) or payload.get("u") != current_actor().id:
-        return None
-    return payload
+    return stash.sign(
+        _SALT,
+        key=key,
+        data_sha256=preview.sha256,
+        user_id=current_actor().id,
+        regency_id=preview.regency.id,
+        fingerprint=preview.fingerprint,
+    )
 
 
 # --- pages ----------------------------------------------------------------------------------
 
 
 def _max_bytes() -> int:
-    return int(current_app.config["MAX_UPLOAD_BYTES"])
+    return stash.max_bytes()
 
 
 def _regency(slug: str) -> Regency:
@@ -206,10 +161,8 @@ def _stash_and_render(
 ) -> ResponseReturnValue:
     token = None
     if not preview.has_errors and preview.changes_anything:
-        store = _stash()
         if key is None:
-            _sweep(store)
-            key = store.write_stream([data], content_type="application/octet-stream").key
+            key = stash.keep(data)
         token = _token(key, preview)
     return _render_preview(preview, token, status)
 
@@ -244,19 +197,17 @@ def commit(slug: str) -> ResponseReturnValue:
     """Save the previewed file, all or nothing."""
     regency = _regency(slug)
     form = CommitForm()
-    payload = _read_token(form.token.data or "") if form.validate_on_submit() else None
-    store = _stash()
-    data: bytes | None = None
-    if payload is not None:
-        try:
-            data = store.read(str(payload["k"]))
-        except DomainError:
-            data = None
-    if payload is None or data is None or hashlib.sha256(data).hexdigest() != payload["s"]:
+    stashed = (
+        stash.take(_SALT, form.token.data or "", user_id=current_actor().id)
+        if form.validate_on_submit()
+        else None
+    )
+    if stashed is None:
         flash(str(_l("The preview has expired: upload the file again.")), "error")
         return redirect(url_for(".index", slug=regency.slug))
-    if int(payload["r"]) != regency.id:
+    if stashed.regency_id != regency.id:
         abort(404)
+    data = stashed.data
     regency_id = regency.id
     try:
         with unit_of_work():
@@ -267,15 +218,15 @@ def commit(slug: str) -> ResponseReturnValue:
                 data=data,
                 now=get_clock().now(),
                 max_bytes=_max_bytes(),
-                expected=str(payload["f"]),
+                expected=stashed.fingerprint,
             )
     except imports.ImportMoved as exc:
         flash(str(exc.detail), "error")
-        return _stash_and_render(exc.preview, data, 409, key=str(payload["k"]))
+        return _stash_and_render(exc.preview, data, 409, key=stashed.key)
     except imports.ImportHasErrors as exc:
         flash(str(exc.detail), "error")
         return _render_preview(exc.preview, None, 422)
-    store.path(str(payload["k"])).unlink(missing_ok=True)
+    stash.drop(stashed.key)
     flash_done(
         _l(
             "Saved the %(year)s results: %(new)s new, %(changed)s changed, %(unchanged)s "

@@ -12,17 +12,14 @@ nothing, so the same file imported twice changes nothing the second time.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -44,8 +41,13 @@ from tracker.assessments.services import (
 from tracker.audit.services import record
 from tracker.auth.models import User
 from tracker.clock import local_today
-from tracker.errors import Conflict, Invalid, Message, TooLarge
+from tracker.errors import Message
 from tracker.regencies.models import Regency
+from tracker.spreadsheets import imports as shared
+from tracker.spreadsheets import sheets as generic
+from tracker.spreadsheets.imports import FieldChange, ImportHasErrors, Outcome
+
+__all__ = ["FieldChange", "ImportHasErrors", "ImportMoved", "Outcome"]
 
 # The words a file may use for the kind of result, besides the keys (DOMAIN.md: Indonesian
 # sources say "tidak dinilai" for a year the regency was not surveyed).
@@ -70,25 +72,6 @@ RESULT_NAMES: dict[AssessmentResult, str] = {
 # Columns that, left out of a file, keep what is recorded (see spreadsheets).
 KEPT_WHEN_ABSENT = ("rank", "rank_of", *DIMENSIONS, "source", "note")
 REGENCY_ONLY = ("rank", "rank_of", "note")
-
-
-class Outcome(StrEnum):
-    """What committing a row would do (or did)."""
-
-    NEW = "new"
-    CHANGED = "changed"
-    UNCHANGED = "unchanged"
-    SKIPPED = "skipped"
-    ERROR = "error"
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    """One value a row changes: the column, what is recorded and what the file says."""
-
-    name: str
-    old: Any
-    new: Any
 
 
 @dataclass
@@ -119,12 +102,12 @@ class ImportPreview:
 
     def count(self, outcome: Outcome) -> int:
         """Return how many rows have ``outcome``."""
-        return sum(1 for row in self.rows if row.outcome is outcome)
+        return shared.count(self.rows, outcome)
 
     @property
     def counts(self) -> dict[str, int]:
         """Rows by outcome, every outcome named."""
-        return {outcome.value: self.count(outcome) for outcome in Outcome}
+        return shared.counts(self.rows)
 
     @property
     def has_errors(self) -> bool:
@@ -139,115 +122,35 @@ class ImportPreview:
     @property
     def fingerprint(self) -> str:
         """A digest of what committing would do: it differs once the records have moved on."""
-        plain = [
-            [
-                row.line,
-                row.outcome.value,
-                [[c.name, _show(c.old), _show(c.new)] for c in row.changes],
-            ]
-            for row in self.rows
-        ]
-        return hashlib.sha256(json.dumps(plain).encode()).hexdigest()
+        return shared.fingerprint(self.rows)
 
 
-class ImportHasErrors(Invalid):
-    """A file with refused rows: nothing is saved. ``preview`` says which and why."""
-
-    def __init__(self, preview: ImportPreview) -> None:
-        fields: dict[str, Message] = {}
-        for row in preview.rows:
-            for column, reason in row.errors.items():
-                fields[f"row {row.line}: {column}"] = reason
-        super().__init__(
-            _l(
-                "Nothing was saved: %(n)s rows of the file have errors. Correct them and upload "
-                "the file again.",
-                n=preview.count(Outcome.ERROR),
-            ),
-            fields=fields,
-        )
-        self.preview = preview
-
-
-class ImportMoved(Conflict):
-    """The records changed between the preview and the commit: nothing is saved."""
+class ImportMoved(shared.ImportMoved):
+    """The results of the year changed between the preview and the commit: nothing is saved."""
 
     def __init__(self, preview: ImportPreview) -> None:
         super().__init__(
+            preview,
             _l(
                 "The results of this year changed since the preview. Nothing was saved: check "
                 "the new preview and save again."
-            )
+            ),
         )
-        self.preview = preview
 
 
-def _show(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, StrEnum):
-        return value.value
-    return value
+_show = shared.show
 
 
 def _normal(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
-class _Agencies:
-    """The regency's agencies by slug and by name, case and spaces ignored."""
-
-    def __init__(self, agencies: list[Agency]) -> None:
-        self.by_slug = {_normal(a.slug): a for a in agencies}
-        self.by_name: dict[str, list[Agency]] = {}
-        for agency in agencies:
-            self.by_name.setdefault(_normal(agency.name), []).append(agency)
-
-    def find(self, given: str) -> Agency | Message:
-        key = _normal(given)
-        agency = self.by_slug.get(key)
-        if agency is not None:
-            return agency
-        named = self.by_name.get(key, [])
-        if len(named) == 1:
-            return named[0]
-        if named:
-            return _l(
-                "several agencies are named “%(name)s”: give the short name (%(slugs)s)",
-                name=given,
-                slugs=", ".join(a.slug for a in named),
-            )
-        return _l("no agency “%(name)s” in this regency (by short name or name)", name=given)
-
-
-def _check_size(data: bytes, max_bytes: int) -> None:
-    if len(data) > max_bytes:
-        mb = max_bytes // (1024 * 1024)
-        raise TooLarge(
-            _l("The file is larger than %(mb)s MB.", mb=mb),
-            fields={"file": _l("larger than %(mb)s MB", mb=mb)},
-        )
+_Agencies = shared.AgencyIndex
 
 
 def read_sheet(data: bytes, *, max_bytes: int) -> sheets.RawSheet:
     """Read an uploaded file; raise TooLarge or Invalid (naming the file) when it cannot be used."""
-    _check_size(data, max_bytes)
-    try:
-        sheet = sheets.read(data)
-    except sheets.NotASpreadsheet as exc:
-        raise Invalid(exc.reason, fields={"file": exc.reason}) from None
-    if sheet.problems:
-        detail: LazyString = sheet.problems[0]
-        raise Invalid(
-            _l(
-                "The file cannot be imported: %(problems)s",
-                problems="; ".join(map(str, sheet.problems)),
-            ),
-            fields={"file": detail},
-        )
-    if not sheet.rows:
-        raise Invalid(_l("The file holds no rows."), fields={"file": _l("no rows")})
-    return sheet
+    return shared.read_sheet(data, sheets.FORMAT, max_bytes=max_bytes)
 
 
 def _file_year(sheet: sheets.RawSheet) -> int | None:
@@ -571,17 +474,15 @@ def template_records(session: Session, *, regency: Regency, year: int) -> Iterat
 
 def help_rows() -> list[tuple[str, str]]:
     """The template's second sheet: what each column holds, in the reader's language."""
-    rows = [("column", str(_l("What it holds")))]
-    order = {name: i for i, name in enumerate(sheets.EXPORT_ORDER)}
-    for column in sorted(sheets.COLUMNS, key=lambda c: order.get(c.name, 99)):
-        also = f" ({', '.join(column.aliases)})" if column.aliases else ""
-        required = f" [{_l('required')}]" if column.required else ""
-        rows.append((column.name, f"{column.description}{required}{also}"))
-    for line in (
-        _l("One row per result: the regency's own row has no agency; each agency's row names it."),
-        _l("A row left blank after year and agency is skipped."),
-        _l("A column left out keeps what is recorded (rank, dimension scores, source, note)."),
-        _l("Rows the file does not list are not changed. One year per file."),
-    ):
-        rows.append(("", str(line)))
-    return rows
+    return generic.help_rows(
+        sheets.FORMAT,
+        (
+            _l(
+                "One row per result: the regency's own row has no agency; each agency's row "
+                "names it."
+            ),
+            _l("A row left blank after year and agency is skipped."),
+            _l("A column left out keeps what is recorded (rank, dimension scores, source, note)."),
+            _l("Rows the file does not list are not changed. One year per file."),
+        ),
+    )

@@ -255,6 +255,22 @@ def test_live_responses_match_the_declared_schemas(
     call("POST", to, "admin_x", data=sheet(b"year,agency,score\n" + b"0" * 3000))  # 413 (file)
     call("POST", to, "admin_x", data=sheet(b"0" * 8000))  # 413 (request)
 
+    # Pacts with their findings from a spreadsheet (checked in tests/integration/pacts).
+    pacts_header = b"reference,agency,signatory_title,pledge,finding_title,finding_category\n"
+
+    def pacts(body: bytes = b"P/1,opd-a,Kepala,Kami berjanji,Tanpa papan,input\n") -> Any:
+        return {"file": (io.BytesIO(pacts_header + body), "pakta.csv")}
+
+    to = "/pacts/import"
+    call("POST", to + "?preview=true", "admin_x", data=pacts())
+    call("POST", to, "admin_x", data=pacts())
+    call("POST", to + "?preview=maybe", "admin_x", data=pacts())  # 400
+    call("POST", to, None, data=pacts())
+    call("POST", to, "observer_x", data=pacts())  # 403
+    call("POST", to, "admin_x", data=pacts(b"P/2,atlantis,Kepala,Janji,,\n"))  # 422 rows
+    call("POST", to, "admin_x", data={"file": (io.BytesIO(b"%PDF-1.4 x"), "a.csv")})  # 422
+    call("POST", to, "admin_x", data=pacts(b"0" * 3000))  # 413 (file)
+
     # Commitments and events: public lists (items checked in tests/integration/commitments).
     call("GET", "/commitments?regency=kab-x")
     call("GET", "/commitments?regency=atlantis")
