@@ -224,8 +224,16 @@ POLICY: dict[tuple[str, str], dict[str, str]] = {
     ("assessment_files.commit", "POST"): RECORD_X,
     ("assessment_files.template", "GET"): RECORD_X,
     ("assessment_files.export", "GET"): RECORD_X,
+    # The regency's pacts as a spreadsheet: a regency's admins, each into their own regency.
+    ("pact_files.index", "GET"): ADMINS,
+    ("pact_files.preview", "POST"): ADMINS,
+    ("pact_files.commit", "POST"): ADMINS,
+    ("pact_files.template", "GET"): ADMINS,
+    ("pact_files.export", "GET"): ADMINS,
     # The file names the rows and the form the regency: the walk's empty body is invalid ("ok").
     ("api.import_assessments", "POST"): _api(STAFF_ANY),
+    # No file in the walk: 422 for any token, before the regency is asked (refusals: the tests).
+    ("api.import_pacts", "POST"): _api(STAFF_ANY),
     # A regency's assessment results: its admins and a superadmin; schemes: a superadmin.
     ("assessments.index", "GET"): ACCOUNT_MANAGERS,
     ("assessments.years", "GET"): RECORD_X,
