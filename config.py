@@ -53,9 +53,6 @@ class Config:
     LOCALE_FROM_BROWSER = False
     # Days before the deadline from which a pact counts as "due soon".
     DUE_SOON_DAYS = 14
-    # Scheduled notices due on a closed day (Saturday, Sunday, a day of the holiday calendar)
-    # go out at 08:00 on the next working day (DOMAIN.md section 6).
-    NOTICES_ON_WORKING_DAYS = True
     # The address the public reaches this install at: links in mails, feeds and calendars.
     BASE_URL = "http://127.0.0.1:5000"
     # Followers of a pact: hours a confirmation link stays valid, and how many unconfirmed
@@ -87,6 +84,3 @@ class TestConfig(Config):
     FROZEN_NOW = "2019-03-25T09:00:00+08:00"
     # Hundreds of test accounts: a cheap hash here, never in production.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - a method name
-    # The notice tests written before the holiday calendar expect 08:00 on the day itself;
-    # the working-day tests switch the rule on (tests/integration/workdays).
-    NOTICES_ON_WORKING_DAYS = False

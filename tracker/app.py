@@ -32,7 +32,7 @@ _DRIVERS = {
 
 # The capabilities that declare scheduled work (``jobs.py``: SWEEP_PARTS, JOBS) or commands
 # (``cli.py``: COMMANDS); the app collects both from here. The sweep runs its parts in this order.
-CAPABILITIES = ("notifications", "followers", "opendata", "accounts", "demo")
+CAPABILITIES = ("notifications", "followers", "opendata", "accounts", "demo", "findings")
 
 
 class ConfigError(RuntimeError):

@@ -66,6 +66,16 @@ class ReviewForm(Form):
     internal = BooleanField(_l("Internal comment (not shown to the agency)"))
 
 
+class BulkApproveForm(Form):
+    """Approve the findings ticked in the verification queue, with one comment for all."""
+
+    comment = TextAreaField(
+        _l("Comment for every approved finding (optional)"),
+        validators=[Optional(), Length(max=FindingLimit.COMMENT)],
+    )
+    internal = BooleanField(_l("Internal comment (not shown to the agency)"))
+
+
 class UnresolvableForm(Form):
     """Declare that a finding cannot be followed up for now, with the public reason."""
 

@@ -74,6 +74,10 @@ class Evidence(Base):
     size_bytes: Mapped[int | None] = mapped_column(BigInteger)
     content_type: Mapped[Str64 | None]
     is_public: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The small JPEG preview stored beside the file (a photo upright, a PDF's first page),
+    # None for links and for files whose preview is not made yet; a PDF's page count.
+    preview_key: Mapped[Str64 | None]
+    page_count: Mapped[int | None]
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime]
 

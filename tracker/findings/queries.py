@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
@@ -27,6 +29,7 @@ from tracker.pacts.models import Pact
 from tracker.pacts.queries import PactRow, get_pact, list_pacts
 from tracker.readmodels import from_row, prefixed
 from tracker.regencies.models import Regency
+from tracker.sorting import Sort, matches, sort_rows
 
 
 @dataclass(frozen=True)
@@ -46,12 +49,42 @@ class QueueRow:
     submitted_local: datetime | None
     # Whole local days since the submission (0 on the same day).
     waiting_days: int | None
+    # The pact's row (deadline in force, days left, status) when the caller asked for it.
+    pact: PactRow | None = None
+
+
+# The columns the verification queue sorts by (default: the oldest submission first).
+QUEUE_SORTS = ("finding", "agency", "deadline", "days_left", "submitted")
+
+
+def _sorted_queue(rows: list[QueueRow], sort: Sort | None) -> list[QueueRow]:
+    if sort is None or not sort.chosen:
+        return rows
+    keys: dict[str, Callable[[QueueRow], Any]] = {
+        "finding": lambda r: r.title.lower(),
+        "agency": lambda r: r.agency_name.lower(),
+        "deadline": lambda r: r.pact.deadline_on if r.pact else None,
+        "days_left": lambda r: r.pact.days_left if r.pact else None,
+        "submitted": lambda r: r.submitted_at,
+    }
+    return sort_rows(rows, sort, keys, tie=lambda r: r.finding_id)
 
 
 def list_verification_queue(
-    session: Session, *, regency_id: int, now: datetime, limit: int | None = None
+    session: Session,
+    *,
+    regency_id: int,
+    now: datetime,
+    limit: int | None = None,
+    due_soon_days: int | None = None,
+    q: str | None = None,
+    sort: Sort | None = None,
 ) -> list[QueueRow]:
-    """List the regency's findings awaiting verification, the oldest submission first."""
+    """List the regency's findings awaiting verification, the oldest submission first.
+
+    With ``due_soon_days`` each row carries its pact's row (deadline, days left, status);
+    ``q`` keeps findings whose title, code, agency or pact signatory has every word of it.
+    """
     stmt = (
         select(
             Finding.id.label("finding_id"),
@@ -70,15 +103,34 @@ def list_verification_queue(
         # Unknown submission times first (they can only be older), then oldest first.
         .order_by(Finding.submitted_at.is_not(None), Finding.submitted_at, Finding.id)
     )
+    if q:
+        stmt = stmt.where(
+            matches(
+                q,
+                Finding.title,
+                func.coalesce(Finding.code, ""),
+                Agency.name,
+                func.coalesce(Pact.signatory_name, ""),
+            )
+        )
     if limit is not None:
         stmt = stmt.limit(limit)
+    pacts: dict[int, PactRow] = {}
+    if due_soon_days is not None:
+        pacts = {
+            p.id: p
+            for p in list_pacts(
+                session, now=now, regency_id=regency_id, due_soon_days=due_soon_days
+            )
+        }
     rows = []
     for r in session.execute(stmt):
         zone = ZoneInfo(r.timezone)
         local = r.submitted_at.astimezone(zone) if r.submitted_at else None
         waiting = (local_today(now, zone) - local.date()).days if local else None
-        rows.append(from_row(QueueRow, r, submitted_local=local, waiting_days=waiting))
-    return rows
+        pact = pacts.get(r.pact_id) if r.pact_id is not None else None
+        rows.append(from_row(QueueRow, r, submitted_local=local, waiting_days=waiting, pact=pact))
+    return _sorted_queue(rows, sort)
 
 
 def count_verification_queue(session: Session, *, regency_id: int) -> int:
@@ -171,6 +223,8 @@ class EvidenceRow:
     uploaded_by: str | None
     uploaded_local: datetime
     is_public: bool
+    # A PDF's page count (None: not a PDF, or not counted yet).
+    page_count: int | None = None
 
 
 @dataclass(frozen=True)

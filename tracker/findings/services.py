@@ -15,6 +15,7 @@ from tracker.auth import policy
 from tracker.auth.models import User
 from tracker.errors import Conflict, Forbidden, Invalid, Message, NotFound
 from tracker.findings.models import Evidence, Finding, Review
+from tracker.findings.previews import store_preview
 from tracker.findings.rules import (
     EvidenceKind,
     FindingLimit,
@@ -132,6 +133,7 @@ def add_evidence(
     if errors:
         raise Invalid(_l("The evidence could not be added."), fields=errors)
     stored = store.save(data, allowed=EVIDENCE_TYPES)
+    preview_key, page_count = store_preview(store, data, stored.content_type)
     evidence = Evidence(
         finding=finding,
         kind=EvidenceKind.PHOTO if stored.content_type in IMAGES else EvidenceKind.PDF,
@@ -140,6 +142,8 @@ def add_evidence(
         sha256=stored.sha256,
         size_bytes=stored.size_bytes,
         content_type=stored.content_type,
+        preview_key=preview_key,
+        page_count=page_count,
         uploaded_by_id=actor.id,
         uploaded_at=now,
     )

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, send_file, url_for
+from flask import Blueprint, Response, current_app, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -15,12 +15,14 @@ from tracker.audit.labels import action_label
 from tracker.auth import policy
 from tracker.auth.access import current_actor, login_required, requires
 from tracker.clock import get_clock
-from tracker.errors import Conflict, Invalid, NotFound, TooLarge
+from tracker.errors import Conflict, DomainError, Invalid, NotFound, TooLarge
 from tracker.extensions import db_session
 from tracker.findings import queries, services
+from tracker.findings.bulk import Refusal, SomeRefused, approve_findings
 from tracker.findings.catalogue import BY_CODE
 from tracker.findings.forms import (
     ACCEPTED_FILES,
+    BulkApproveForm,
     EvidenceForm,
     PublishForm,
     ReopenForm,
@@ -29,9 +31,12 @@ from tracker.findings.forms import (
     UnresolvableForm,
 )
 from tracker.findings.models import Finding
+from tracker.findings.previews import PREVIEW_TYPE, make_preview
 from tracker.findings.rules import ReviewDecision
+from tracker.pagination import parse_digits
+from tracker.sorting import parse_query, parse_sort
 from tracker.storage import JPEG, PDF, PNG, get_file_store
-from tracker.web.forms import submit_form
+from tracker.web.forms import show_errors, submit_form
 
 bp = Blueprint("findings", __name__)
 
@@ -133,10 +138,75 @@ def detail(finding_id: int) -> ResponseReturnValue:
 @requires(policy.can_open_regency_overview)
 def queue() -> ResponseReturnValue:
     """Findings of the regency awaiting verification, the oldest submission first."""
+    return _render_queue(BulkApproveForm(formdata=None))
+
+
+def _render_queue(
+    form: BulkApproveForm, *, status: int = 200, refusals: Sequence[Refusal] = ()
+) -> tuple[str, int]:
+    """The queue with its search, sortable columns and the form approving several at once."""
+    actor = current_actor()
+    # A POST re-renders the queue as it was asked for (the form keeps the query string).
+    sort = parse_sort(request.args, allowed=queries.QUEUE_SORTS, default="submitted")
+    q = parse_query(request.args.get("q"))
     rows = queries.list_verification_queue(
-        db_session(), regency_id=policy.own_regency(current_actor()), now=get_clock().now()
+        db_session(),
+        regency_id=policy.own_regency(actor),
+        now=get_clock().now(),
+        due_soon_days=settings.due_soon_days(),
+        q=q,
+        sort=sort,
     )
-    return render_template("findings/queue.html", rows=rows)
+    picked = {int(v) for v in request.form.getlist("finding") if v.isdigit()}
+    html = render_template(
+        "findings/queue.html",
+        rows=rows,
+        sort=sort,
+        q=q or "",
+        bulk_form=form,
+        can_approve=policy.is_regency_admin(actor),
+        picked=picked,
+        refusals={r.finding_id: r.reason for r in refusals},
+    )
+    return html, status
+
+
+@bp.post("/verifikasi/setujui")
+@requires(policy.is_regency_admin)
+def approve_several() -> ResponseReturnValue:
+    """Approve the ticked findings with one comment: each its own decision, or none at all."""
+    actor = current_actor()
+    form = BulkApproveForm()
+    ids = [int(v) for v in request.form.getlist("finding") if parse_digits(v) is not None]
+    refused: list[Refusal] = []
+
+    def place(form: BulkApproveForm, error: DomainError) -> None:
+        if isinstance(error, SomeRefused):
+            # Each refusal is listed beside its finding; the summary goes above the form.
+            refused.extend(error.refusals)
+            form.form_errors.append(str(error.detail))
+        else:
+            show_errors(form, error)
+
+    args: dict[str, Any] = request.args.to_dict()
+    back = url_for("findings.queue", **args)
+    return submit_form(
+        form,
+        lambda: approve_findings(
+            db_session(),
+            actor=actor,
+            finding_ids=ids,
+            comment=form.comment.data,
+            internal=bool(form.internal.data),
+            now=get_clock().now(),
+        ),
+        render=lambda status: _render_queue(form, status=status, refusals=refused),
+        done=lambda reviews: _l("%(n)s findings are verified and closed.", n=len(reviews)),
+        to=back,
+        back=back,
+        invalid_status=422,
+        place=place,
+    )
 
 
 @bp.post("/<int:finding_id>/bukti")
@@ -317,4 +387,32 @@ def evidence_file(evidence_id: int) -> ResponseReturnValue:
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/bukti/<int:evidence_id>/pratinjau")
+@login_required
+def evidence_preview(evidence_id: int) -> ResponseReturnValue:
+    """A small JPEG of a photo or a PDF's first page, to those who may download the file.
+
+    The same access check as the download (another agency or regency gets the same 404 as an
+    unknown id). A file uploaded before previews existed gets one made on the fly, not stored
+    (`flask evidence previews` stores them).
+    """
+    evidence = queries.get_evidence(db_session(), actor=current_actor(), evidence_id=evidence_id)
+    if evidence.storage_key is None or evidence.content_type not in _EXTENSIONS:
+        raise NotFound(_l("This evidence has no stored file."))
+    store = get_file_store()
+    data: bytes | None
+    if evidence.preview_key is not None:
+        data = store.read(evidence.preview_key)
+    else:
+        data = make_preview(store.read(evidence.storage_key), evidence.content_type).data
+    if data is None:
+        raise NotFound(_l("This file has no preview."))
+    response = Response(data, mimetype=PREVIEW_TYPE)
+    response.headers["Content-Disposition"] = f'inline; filename="pratinjau-{evidence.id}.jpg"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    # Private like the file itself: never kept by a shared cache.
+    response.headers["Cache-Control"] = "private, max-age=300"
     return response

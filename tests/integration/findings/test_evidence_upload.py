@@ -67,11 +67,11 @@ def test_a_file_name_with_dot_dot_has_no_effect_on_where_the_file_goes(
     assert response.status_code == 302
     evidence = session.execute(select(Evidence)).scalar_one()
     files = stored_files(upload_folder)
-    assert len(files) == 1
-    stored = files[0]
-    assert stored.is_relative_to(upload_folder)
-    assert stored.name == evidence.storage_key and len(stored.name) == 32
-    assert stored.parent.name == evidence.storage_key[:2]
+    # The photo and its preview, each under a random key of its own.
+    assert sorted(f.name for f in files) == sorted([evidence.storage_key, evidence.preview_key])
+    for stored in files:
+        assert stored.is_relative_to(upload_folder)
+        assert len(stored.name) == 32 and stored.parent.name == stored.name[:2]
     assert not list(upload_folder.parent.parent.rglob("x.png"))
     html, _ = page(opd, f"/staf/temuan/{recorded.ramp.id}")
     assert "x.png" not in html

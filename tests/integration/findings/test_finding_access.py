@@ -83,7 +83,7 @@ def test_observer_reads_the_regencys_findings_but_gets_no_forms_and_403_on_posts
     assert review(observer, recorded.ramp.id, "approve").status_code == 403
     response = upload(observer, recorded.play_corner.id, png())
     assert response.status_code == 403
-    assert len(stored_files(upload_folder)) == 1
+    assert len(stored_files(upload_folder)) == 2  # the first photo and its preview
     assert page(observer, f"/staf/temuan/{recorded.ramp.id}")[0].count("data-evidence-id=") == 1
 
 

@@ -167,6 +167,11 @@ POLICY: dict[tuple[str, str], dict[str, str]] = {
     ("settings.new_secret", "POST"): SETTINGS_X,
     ("findings.detail", "GET"): READ_A,
     ("findings.evidence_file", "GET"): READ_A,
+    # The preview goes through the download's own access check.
+    ("findings.evidence_preview", "GET"): READ_A,
+    # Approving several at once: the regent's office; each finding is still checked by the
+    # review service (admin_y's ticks on regency X's findings are refused one by one).
+    ("findings.approve_several", "POST"): ADMINS,
     # Publishing evidence is the regency admin's decision (any agency of its regency).
     ("findings.publish_evidence", "POST"): REVIEW_A,
     ("findings.queue", "GET"): REGENCY_READERS,
@@ -224,16 +229,8 @@ POLICY: dict[tuple[str, str], dict[str, str]] = {
     ("assessment_files.commit", "POST"): RECORD_X,
     ("assessment_files.template", "GET"): RECORD_X,
     ("assessment_files.export", "GET"): RECORD_X,
-    # The regency's pacts as a spreadsheet: a regency's admins, each into their own regency.
-    ("pact_files.index", "GET"): ADMINS,
-    ("pact_files.preview", "POST"): ADMINS,
-    ("pact_files.commit", "POST"): ADMINS,
-    ("pact_files.template", "GET"): ADMINS,
-    ("pact_files.export", "GET"): ADMINS,
     # The file names the rows and the form the regency: the walk's empty body is invalid ("ok").
     ("api.import_assessments", "POST"): _api(STAFF_ANY),
-    # No file in the walk: 422 for any token, before the regency is asked (refusals: the tests).
-    ("api.import_pacts", "POST"): _api(STAFF_ANY),
     # A regency's assessment results: its admins and a superadmin; schemes: a superadmin.
     ("assessments.index", "GET"): ACCOUNT_MANAGERS,
     ("assessments.years", "GET"): RECORD_X,
