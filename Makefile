@@ -31,10 +31,15 @@ instance/secret_key:
 	$(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > $@
 	chmod 600 $@
 
+# Every absolute link (mails, feeds, calendars, CSV, share links, snapshot citations) starts
+# with it; an environment's own TRACKER_BASE_URL (a proxy's public address) wins.
+TRACKER_BASE_URL ?= http://$(HOST):$(PORT)
+
+run: export TRACKER_BASE_URL := $(TRACKER_BASE_URL)
 run: setup instance/secret_key
 	TRACKER_SECRET_KEY=$$(cat instance/secret_key) $(FLASK) db upgrade
 	TRACKER_SECRET_KEY=$$(cat instance/secret_key) $(FLASK) demo load
-	@echo "Pantau Pakta: http://$(HOST):$(PORT)/  (Ctrl-C stops)"
+	@echo "Pantau Pakta: http://$(HOST):$(PORT)/  (links say $(TRACKER_BASE_URL); Ctrl-C stops)"
 	@echo "Notices: swept every 5 min by the embedded scheduler; without TRACKER_MAIL_SERVER they stay in the outbox"
 	TRACKER_SECRET_KEY=$$(cat instance/secret_key) TRACKER_EMBEDDED_SCHEDULER=1 \
 		$(FLASK) run --host $(HOST) --port $(PORT)

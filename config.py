@@ -9,6 +9,8 @@ from __future__ import annotations
 
 # The value the app refuses to run with outside debug and testing.
 INSECURE_SECRET_KEY = "dev-only-insecure-secret-key"  # noqa: S105
+# The base URL when TRACKER_BASE_URL is unset: right only on the developer's own machine.
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
 
 class Config:
@@ -53,8 +55,14 @@ class Config:
     LOCALE_FROM_BROWSER = False
     # Days before the deadline from which a pact counts as "due soon".
     DUE_SOON_DAYS = 14
-    # The address the public reaches this install at: links in mails, feeds and calendars.
-    BASE_URL = "http://127.0.0.1:5000"
+    # Scheduled notices due on a closed day (Saturday, Sunday, a day of the holiday calendar)
+    # go out at 08:00 on the next working day (DOMAIN.md section 6).
+    NOTICES_ON_WORKING_DAYS = True
+    # The address the public reaches this install at (TRACKER_BASE_URL): every absolute link in
+    # mails, feeds, calendars, the CSV ``url`` column, share links and snapshot citations. `make
+    # run` sets it from HOST and PORT; unset, it is DEFAULT_BASE_URL and the app warns at start
+    # (outside development and testing).
+    BASE_URL: str | None = None
     # Followers of a pact: hours a confirmation link stays valid, and how many unconfirmed
     # requests one address may have open at once (across pacts) before new ones send nothing.
     FOLLOW_CONFIRM_HOURS = 72
@@ -84,3 +92,6 @@ class TestConfig(Config):
     FROZEN_NOW = "2019-03-25T09:00:00+08:00"
     # Hundreds of test accounts: a cheap hash here, never in production.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - a method name
+    # The notice tests written before the holiday calendar expect 08:00 on the day itself;
+    # the working-day tests switch the rule on (tests/integration/workdays).
+    NOTICES_ON_WORKING_DAYS = False

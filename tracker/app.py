@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import logging
 import os
 from pathlib import Path
 from types import ModuleType
@@ -19,6 +20,7 @@ from tracker.clock import clock_from_config
 from tracker.extensions import babel, csrf, db, mail, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger(__name__)
 
 # Short URL schemes an operator may write, mapped to the drivers we install.
 _DRIVERS = {
@@ -108,6 +110,7 @@ def _validate_and_derive(app: Flask) -> None:
         app.extensions["tracker.clock"] = clock_from_config(app.config.get("FROZEN_NOW"))
     except ValueError as exc:
         raise ConfigError(f"TRACKER_FROZEN_NOW: {exc}") from exc
+    _base_url(app)
     url = _database_url(app)
     app.config["SQLALCHEMY_DATABASE_URI"] = url
     options: dict[str, Any] = {"pool_pre_ping": True}
@@ -124,6 +127,22 @@ def _validate_and_derive(app: Flask) -> None:
 
 def _lower(value: object) -> object:
     return value.lower() if isinstance(value, str) else value
+
+
+def _base_url(app: Flask) -> None:
+    """Check the public base URL; unset, use the development default and say so at start."""
+    base = str(app.config.get("BASE_URL") or "").strip()
+    if not base:
+        if not app.debug and not app.testing:
+            log.warning(
+                "TRACKER_BASE_URL is not set: links in mails, feeds, calendars and exports will "
+                "say %s. Set it to the address the public reaches this install at.",
+                config_module.DEFAULT_BASE_URL,
+            )
+        base = config_module.DEFAULT_BASE_URL
+    if not base.startswith(("http://", "https://")):
+        raise ConfigError(f"TRACKER_BASE_URL must start with http:// or https://: {base!r}")
+    app.config["BASE_URL"] = base.rstrip("/")
 
 
 def _sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
@@ -233,6 +252,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(schemes_bp, url_prefix="/staf/skema")
     app.register_blueprint(commitments_bp, url_prefix="/staf/komitmen")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    # Browsers ask for /favicon.ico whatever the page says: answer with the vendored icon.
+    app.add_url_rule(
+        "/favicon.ico",
+        "favicon",
+        lambda: app.send_static_file("favicon.ico"),
+    )
     # The read API takes no cookies and no forms; later write endpoints use bearer tokens.
     csrf.exempt(api_bp)
 
