@@ -15,7 +15,7 @@ from tracker.workdays.rules import (
     send_at,
     working_days_between,
 )
-from tracker.workdays.seed import HOLIDAYS
+from tracker.workdays.catalogue import HOLIDAYS
 
 MAKASSAR = ZoneInfo("Asia/Makassar")
 CLOSED = frozenset(day for day, *_ in HOLIDAYS)
