@@ -295,6 +295,11 @@ def register_errors(app: Flask) -> None:
 
 def register_jinja(app: Flask) -> None:
     """Add the template helpers shared by every page."""
+    from tracker.extensions import db_session
     from tracker.web.templating import register_template_helpers
+    from tracker.workdays.services import closed_day_reason
 
     register_template_helpers(app)
+    # {% set closed = row.deadline_on | closed_day %}: why offices are closed that day, or None
+    # (a deadline on a closed day is flagged on the pact pages, DOMAIN.md section 6).
+    app.jinja_env.filters["closed_day"] = lambda day: closed_day_reason(db_session(), day)

@@ -112,3 +112,17 @@ def remove_holiday(session: Session, *, actor: User | None, holiday_id: int, now
     session.delete(row)
     session.flush()
     return day
+
+
+def closed_day_reason(session: Session, day: date | None) -> str | None:
+    """Say why offices are closed on ``day`` (the holiday's name, or the weekday), else None."""
+    if day is None:
+        return None
+    name = session.scalar(select(Holiday.name).where(Holiday.day == day))
+    if name:
+        return name
+    if day.weekday() == 5:
+        return str(_l("Saturday"))
+    if day.weekday() == 6:
+        return str(_l("Sunday"))
+    return None
