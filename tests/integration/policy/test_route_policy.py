@@ -121,10 +121,14 @@ POLICY: dict[tuple[str, str], dict[str, str]] = {
     ("auth.logout", "POST"): ALL_OK,
     ("auth.change_password", "GET"): STAFF_ANY,
     ("auth.change_password", "POST"): STAFF_ANY,
-    ("dashboard.home", "GET"): _only({"admin_x": "ok", "admin_y": "ok", "observer_x": "ok"}, "403"),
+    # The dashboard: a regency's admins and observers, a superadmin (every regency or one);
+    # OPD staff are sent on to their own page (a redirect, not a refusal: "ok").
+    ("dashboard.home", "GET"): STAFF_ANY,
     ("dashboard.opd", "GET"): _only({"opd_a": "ok", "opd_b": "ok"}, "403"),
     ("regencies.index", "GET"): SUPER,
     ("pacts.index", "GET"): STAFF_ANY,
+    # The findings list the dashboard's numbers lead to: each account within its own scope.
+    ("findings.index", "GET"): STAFF_ANY,
     ("pacts.new", "GET"): ADMINS,
     ("pacts.new", "POST"): ADMINS,
     ("pacts.detail", "GET"): READ_A,
