@@ -34,6 +34,7 @@ from tracker.notifications.outbox import Notice, Recipient, enqueue
 from tracker.pacts import services as pact_services
 from tracker.regencies.models import EscalationContact
 from tracker.storage import FileStore
+from tracker.workdays.models import Holiday
 
 PERSONAS = ("anonymous", "opd_a", "opd_b", "admin_x", "admin_y", "observer_x", "superadmin")
 ALL_OK = dict.fromkeys(PERSONAS, "ok")
@@ -246,6 +247,10 @@ POLICY: dict[tuple[str, str], dict[str, str]] = {
     ("schemes.new", "POST"): SUPER,
     ("schemes.edit", "GET"): SUPER,
     ("schemes.edit", "POST"): SUPER,
+    # The holiday calendar: every staff account reads it, a superadmin changes it.
+    ("holidays.index", "GET"): STAFF_ANY,
+    ("holidays.save", "POST"): SUPER,
+    ("holidays.remove", "POST"): SUPER,
     ("api.assessments", "GET"): ALL_OK,
     # The body names the regency: the walk's empty body is invalid ("ok").
     ("api.record_assessments", "POST"): _api(STAFF_ANY),
@@ -345,6 +350,7 @@ def world(
         "event_id": event.id,
         "token": "not-a-real-link-secret",
         "scheme_id": session.execute(select(AssessmentScheme.id)).scalars().first(),
+        "holiday_id": session.execute(select(Holiday.id)).scalars().first(),
         "year": 2023,
         "fmt": "csv",
     }
