@@ -55,6 +55,7 @@ class LeagueRow:
 
     agency_id: int
     agency_name: str
+    regency_name: str
     findings_total: int
     findings_open: int
     findings_closed: int
@@ -216,6 +217,7 @@ def league_table(
             select(
                 Agency.id.label("agency_id"),
                 Agency.name.label("agency_name"),
+                Regency.name.label("regency_name"),
                 Regency.timezone,
                 Finding.id.label("finding_id"),
                 Finding.pact_id,
@@ -258,6 +260,7 @@ def league_table(
         LeagueRow(
             agency_id=a.agency_id,
             agency_name=a.agency_name,
+            regency_name=a.regency_name,
             findings_total=total[a.agency_id],
             findings_open=still_open[a.agency_id],
             findings_closed=len(closing_days[a.agency_id]),

@@ -109,7 +109,25 @@ def test_dashboard_shows_overdue_with_rungs_due_soon_queue_and_findings(
     assert cell is not None and cell.group(1) == "1"
     assert office.c.name not in html, "another regency never shows"
     assert str(w.elsewhere.id) not in re.findall(r'data-pact-id="(\d+)"', html)
-    assert "<svg" in section(html, "history") and "<script" not in html
+    history = section(html, "history")
+    assert "<svg" in history and "<script" not in html
+
+    def on(day: str) -> dict[str, str]:
+        row = re.search(rf'<tr data-on="{day}">(.*?)</tr>', history, re.S)
+        assert row is not None, day
+        counts = re.findall(r'data-status="([a-z_]+)">(\d+)<', row.group(1))
+        return {k: v for k, v in counts if v != "0"}
+
+    # 28 February: A's November pact and the October one (a finding still open) are overdue,
+    # B's December pact is due in 10 days, A's late-December pact runs; March's is not signed.
+    assert on("2019-02-28") == {"overdue": "2", "due_soon": "1", "on_track": "1"}
+    # Today: the October pact's last finding closed on 5 March, after its 1 January deadline.
+    assert on("2019-03-25") == {
+        "overdue": "2",
+        "due_soon": "1",
+        "on_track": "1",
+        "fulfilled_late": "1",
+    }
 
 
 def test_every_number_leads_to_a_list_of_as_many(
