@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from flask_babel import LazyString
@@ -129,6 +129,12 @@ CORRECTED_FIELD: dict[str, LazyString] = {
     "description": _l("description"),
     "category": _l("dimension"),
 }
+
+
+def corrected_fields(names: Iterable[str]) -> str:
+    """Name the corrected fields of a timeline step, in the page's language ("title, pledge")."""
+    return ", ".join(label_or_key(CORRECTED_FIELD, name) for name in names)
+
 
 DEMO_MARK = _l("[DEMO, invented]")
 

@@ -1070,6 +1070,87 @@ PATHS["/events"] = {
 # A submission needs no body at all.
 PATHS["/findings/{finding_id}/submit"]["post"]["requestBody"]["required"] = False
 
+# --- corrections after signing (issue 13) ---------------------------------------------------
+_REASON: Schema = {
+    "type": "string",
+    "minLength": 1,
+    "description": "Why (public: the pact's public timeline shows it, without naming anyone)",
+}
+SCHEMAS.update(
+    {
+        "PactCorrection": _obj(
+            {
+                "signatory_name": TEXT_OR_NULL,
+                "signatory_title": STRING,
+                "signed_on": {
+                    **DAY_OR_NULL,
+                    "description": (
+                        "Moves the deadline derived from it; refused once the deadline has"
+                        " been extended"
+                    ),
+                },
+                "pledge": STRING,
+                "sanction": TEXT_OR_NULL,
+                "witnesses": TEXT_OR_NULL,
+                "reason": _REASON,
+            },
+            required=["reason"],
+        ),
+        "FindingCorrection": _obj(
+            {
+                "title": STRING,
+                "description": TEXT_OR_NULL,
+                "category": _enum(FindingCategory),
+                "reason": _REASON,
+            },
+            required=["reason"],
+        ),
+        "FindingsInput": _obj(
+            {"findings": {"type": "array", "items": _ref("FindingInput"), "minItems": 1}},
+            required=["findings"],
+        ),
+    }
+)
+PATHS["/pacts/{pact_id}"]["patch"] = _operation(
+    "correctPact",
+    "Correct a typo in a pact: only the fields given change (null clears an optional one); "
+    "audited with the values before and after; any state (the regent's office)",
+    "pacts",
+    {200: _json("Pact", "The corrected pact")},
+    errors=(400, 401, 403, 404, 422),
+    parameters=[PACT_ID],
+    body="PactCorrection",
+)
+PATHS["/pacts/{pact_id}/findings"] = {
+    "post": _operation(
+        "addPactFindings",
+        "Add findings to a signed pact that still runs (not withdrawn, no outcome recorded, "
+        "a finding open) (the regent's office)",
+        "pacts",
+        {201: _json("Pact", "The pact with its findings")},
+        errors=WRITE_ERRORS,
+        parameters=[PACT_ID],
+        body="FindingsInput",
+    )
+}
+PATHS["/pacts/{pact_id}/reinstate"] = _change(
+    "pacts",
+    "reinstatePact",
+    "Undo the withdrawal of a pact, with a reason: it runs again (the regent's office)",
+    "ReasonInput",
+    _json("Pact", "The pact, running again"),
+)
+PATHS["/findings/{finding_id}"]["patch"] = _operation(
+    "correctFinding",
+    "Correct a typo in a finding's title, description or category, with a reason; its status, "
+    "evidence and reviews stay (the regent's office, never for its own agency)",
+    "findings",
+    {200: _json("Finding", "The corrected finding")},
+    errors=(400, 401, 403, 404, 422),
+    parameters=[FINDING_ID],
+    body="FindingCorrection",
+)
+
 
 def document() -> Schema:
     """Return the OpenAPI 3.1 document of API v1."""

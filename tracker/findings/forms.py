@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, RadioField, SelectChoice, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from tracker import labels
 from tracker.findings.rules import FindingLimit, ReviewDecision
 from tracker.forms import Form
 
@@ -95,3 +103,26 @@ class ReopenForm(Form):
         _l("Why it can be followed up again"),
         validators=[DataRequired(), Length(max=FindingLimit.REASON)],
     )
+
+
+class CorrectFindingForm(Form):
+    """A finding's wording as recorded, to correct a typo, with the reason (public)."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=FindingLimit.TITLE)])
+    category = SelectField(_l("Dimension"), validators=[DataRequired()])
+    description = TextAreaField(
+        _l("Description"), validators=[Optional(), Length(max=FindingLimit.DESCRIPTION)]
+    )
+    reason = TextAreaField(
+        _l("Reason for the correction"),
+        validators=[DataRequired(), Length(max=FindingLimit.REASON)],
+        description=_l(
+            "Public: the pact's public timeline says that the finding was corrected, which"
+            " fields, and why."
+        ),
+    )
+
+    def offer(self) -> CorrectFindingForm:
+        """Fill the dimensions."""
+        self.category.choices = [(c.value, str(t)) for c, t in labels.FINDING_CATEGORY.items()]
+        return self

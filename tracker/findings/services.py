@@ -18,6 +18,7 @@ from tracker.findings.models import Evidence, Finding, Review
 from tracker.findings.previews import store_preview
 from tracker.findings.rules import (
     EvidenceKind,
+    FindingCategory,
     FindingLimit,
     FindingStatus,
     ReviewDecision,
@@ -343,6 +344,78 @@ def reopen_finding(
     _audit(
         session, actor, finding, "finding.reopened", now,
         status={"from": FindingStatus.UNRESOLVABLE.value, "to": finding.status.value}, note=text,
+    )  # fmt: skip
+    session.flush()
+    return finding
+
+
+def load_finding_to_correct(session: Session, *, actor: User, finding_id: int) -> Finding:
+    """Return a finding whose wording the actor may correct; NotFound or Forbidden otherwise."""
+    finding = load_finding(session, actor=actor, finding_id=finding_id)
+    if not policy.can_correct_finding(actor, finding.agency):
+        raise Forbidden(
+            _l("Only the regent's office corrects a finding, never one of its own agency.")
+        )
+    return finding
+
+
+def correct_finding(
+    session: Session,
+    *,
+    actor: User,
+    finding_id: int,
+    changes: dict[str, str | None],
+    reason: str | None,
+    now: datetime,
+) -> Finding:
+    """Correct a typo in a finding: ``changes`` maps title, description or category to new values.
+
+    Audited with the values before and after and the reason ("finding.corrected"); the public
+    timeline of its pact says that it was corrected and why. Any state: a closed finding's
+    record must stay true too. The status, evidence and reviews are untouched.
+    """
+    finding = load_finding_to_correct(session, actor=actor, finding_id=finding_id)
+    errors: dict[str, Message] = {}
+    for name in changes:
+        if name not in ("title", "description", "category"):
+            errors[name] = _l("cannot be corrected")
+    before: dict[str, object] = {
+        "title": finding.title,
+        "description": finding.description,
+        "category": finding.category.value,
+    }
+    after = dict(before)
+    for name in before:
+        if name in changes:
+            after[name] = (changes[name] or "").strip() or None
+    title = str(after["title"] or "")
+    if not title:
+        errors["title"] = _l("a finding needs a title")
+    elif len(title) > FindingLimit.TITLE:
+        errors["title"] = _l("at most %(n)s characters", n=FindingLimit.TITLE)
+    if len(str(after["description"] or "")) > FindingLimit.DESCRIPTION:
+        errors["description"] = _l("at most %(n)s characters", n=FindingLimit.DESCRIPTION)
+    categories = [c.value for c in FindingCategory]
+    if after["category"] not in categories:
+        errors["category"] = _l("one of %(allowed)s", allowed=", ".join(sorted(categories)))
+    text = (reason or "").strip()
+    if not text:
+        errors["reason"] = _l("a reason is required")
+    elif len(text) > FindingLimit.REASON:
+        errors["reason"] = _l("at most %(n)s characters", n=FindingLimit.REASON)
+    fields = [name for name in before if before[name] != after[name]]
+    if not fields and not errors:
+        errors["reason"] = _l("nothing was changed")
+    if errors:
+        raise Invalid(_l("The finding could not be corrected."), fields=errors)
+    finding.title = title
+    finding.description = str(after["description"]) if after["description"] else None
+    finding.category = FindingCategory(str(after["category"]))
+    _audit(
+        session, actor, finding, "finding.corrected", now,
+        fields=fields, reason=text,
+        before={name: before[name] for name in fields},
+        after={name: after[name] for name in fields},
     )  # fmt: skip
     session.flush()
     return finding

@@ -9,14 +9,13 @@ from flask import Blueprint, Response, current_app, render_template, request, se
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from tracker import settings
 from tracker.audit.labels import action_label
 from tracker.auth import policy
 from tracker.auth.access import current_actor, login_required, requires
 from tracker.clock import get_clock
-from tracker.errors import BadFilter, Conflict, DomainError, Invalid, NotFound, TooLarge
+from tracker.errors import Conflict, DomainError, Invalid, NotFound, TooLarge
 from tracker.extensions import db_session
 from tracker.findings import queries, services
 from tracker.findings.bulk import Refusal, SomeRefused, approve_findings
@@ -24,6 +23,7 @@ from tracker.findings.catalogue import BY_CODE
 from tracker.findings.forms import (
     ACCEPTED_FILES,
     BulkApproveForm,
+    CorrectFindingForm,
     EvidenceForm,
     PublishForm,
     ReopenForm,
@@ -33,12 +33,12 @@ from tracker.findings.forms import (
 )
 from tracker.findings.models import Finding
 from tracker.findings.previews import PREVIEW_TYPE, make_preview
-from tracker.findings.rules import FindingCategory, FindingStatus, ReviewDecision
-from tracker.pagination import paginate, parse_digits, parse_positive
-from tracker.regencies.models import Regency
+from tracker.findings.rules import ReviewDecision
+from tracker.pagination import parse_digits
 from tracker.sorting import parse_query, parse_sort
 from tracker.storage import JPEG, PDF, PNG, get_file_store
 from tracker.web.forms import show_errors, submit_form
+from tracker.web.uploads import mark_too_large, on_too_large
 
 bp = Blueprint("findings", __name__)
 
@@ -84,6 +84,7 @@ def _render(
         can_publish=policy.can_publish_evidence(actor, finding.agency),
         can_declare_unresolvable=policy.can_declare_unresolvable_now(actor, finding),
         can_reopen=policy.can_reopen_now(actor, finding),
+        can_correct=policy.can_correct_finding(actor, finding.agency),
         unresolvable_form=unresolvable_form or UnresolvableForm(formdata=None),
         reopen_form=reopen_form or ReopenForm(formdata=None),
         publish_form=publish_form or PublishForm(formdata=None),
@@ -134,51 +135,6 @@ def _finding(finding_id: int) -> Finding:
 def detail(finding_id: int) -> ResponseReturnValue:
     """A finding with its evidence, decisions and timeline, and the forms its viewer may use."""
     return _render(_finding(finding_id))
-
-
-@bp.get("/")
-@login_required
-def index() -> ResponseReturnValue:
-    """The findings the user may read, narrowed by regency, agency, category and status.
-
-    The dashboard's counts link here (``?category=input&status=open``, ``?agency=3&open=1``),
-    each to the list of exactly the findings it counts.
-    """
-    actor = current_actor()
-    args = request.args
-    try:
-        category = FindingCategory(args["category"]) if args.get("category") else None
-        status = FindingStatus(args["status"]) if args.get("status") else None
-    except ValueError:
-        raise BadFilter(_l("This filter has no such value.")) from None
-    agency_id = parse_digits(args.get("agency", "")) if args.get("agency") else None
-    if args.get("agency") and agency_id is None:
-        raise BadFilter(_l("This filter has no such value."))
-    regency_id = None
-    if args.get("regency"):
-        regency_id = (
-            db_session().execute(select(Regency.id).where(Regency.slug == args["regency"])).scalar()
-            or -1
-        )
-    rows = queries.list_findings(
-        db_session(),
-        scope=policy.agencies_visible_to(actor),
-        regency_id=regency_id,
-        agency_id=agency_id,
-        category=category,
-        status=status,
-        still_open=args.get("open") == "1",
-    )
-    page_no = parse_positive(args.get("page"), name="page", default=1, maximum=10_000)
-    page = paginate(rows, page=page_no, per_page=current_app.config["PAGE_SIZE"])
-    return render_template(
-        "findings/index.html",
-        page=page,
-        category=category,
-        status=status,
-        still_open=args.get("open") == "1",
-        agency_name=rows[0].agency_name if agency_id is not None and rows else None,
-    )
 
 
 @bp.get("/verifikasi")
@@ -463,3 +419,52 @@ def evidence_preview(evidence_id: int) -> ResponseReturnValue:
     # Private like the file itself: never kept by a shared cache.
     response.headers["Cache-Control"] = "private, max-age=300"
     return response
+
+
+@bp.route("/<int:finding_id>/koreksi", methods=["GET", "POST"])
+@login_required
+def correct(finding_id: int) -> ResponseReturnValue:
+    """Correct a typo in a finding's title, description or dimension, with a public reason."""
+    actor = current_actor()
+    finding = services.load_finding_to_correct(db_session(), actor=actor, finding_id=finding_id)
+    form = CorrectFindingForm(obj=finding if request.method == "GET" else None).offer()
+    if request.method == "GET":
+        form.category.data = finding.category.value
+        form.reason.data = ""
+    back = url_for("findings.detail", finding_id=finding_id)
+    return submit_form(
+        form,
+        lambda: services.correct_finding(
+            db_session(),
+            actor=actor,
+            finding_id=finding_id,
+            changes={
+                "title": form.title.data,
+                "description": form.description.data,
+                "category": form.category.data,
+            },
+            reason=form.reason.data,
+            now=get_clock().now(),
+        ),
+        render=lambda status: (
+            render_template("findings/correct.html", form=form, finding=finding),
+            status,
+        ),
+        invalid_status=422,
+        done=lambda _: _l("The finding has been corrected."),
+        to=back,
+        back=back,
+        flashed=(Conflict,),
+    )
+
+
+def _too_large_page() -> ResponseReturnValue | None:
+    """The finding's page with the refusal beside the evidence form's file field."""
+    args = request.view_args or {}
+    if request.endpoint != "findings.add_evidence" or "finding_id" not in args:
+        return None
+    form = mark_too_large(EvidenceForm(formdata=None), "file")
+    return _render(_finding(int(args["finding_id"])), status=413, evidence_form=form)
+
+
+on_too_large(bp, _too_large_page)

@@ -65,6 +65,9 @@ def _summary(event: FeedEvent) -> str:
     elif event.action == "pact.withdrawn":
         if d.get("reason"):
             lines.append(f"{_('Reason for withdrawal')}: {d['reason']}")
+    elif event.action == "pact.reinstated":
+        if d.get("reason"):
+            lines.append(f"{_('Reason for undoing the withdrawal')}: {d['reason']}")
     elif event.action == "pact.outcome_recorded":
         lines.extend(_outcome_lines(d.get("after")))
     elif event.action == "pact.outcome_cleared":

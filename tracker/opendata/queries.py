@@ -220,6 +220,7 @@ FEED_ACTIONS = tuple(sorted(STATUS_CHANGES))
 _PUBLIC_CHANGES = {
     "pact.extended": ("from", "to", "reason"),
     "pact.withdrawn": ("reason",),
+    "pact.reinstated": ("reason",),
     "pact.recorded": ("findings",),
     # The decision is public: its kind, date and note (the "after" of the event).
     "pact.outcome_recorded": ("after",),

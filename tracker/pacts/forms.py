@@ -28,7 +28,10 @@ from tracker.findings.rules import FindingLimit
 from tracker.forms import Form, _BabelTranslations
 from tracker.pacts.rules import DEFAULT_PERIOD_MONTHS, PactLimit
 
-FINDING_ROWS = 5
+# Rows the new-pact form shows at first; "Add another finding" adds one more each time, up to
+# MAX_FINDING_ROWS (a pact of the demo has at most a few dozen findings).
+FINDING_ROWS = 3
+MAX_FINDING_ROWS = 200
 
 
 class _RowMeta:
@@ -104,7 +107,9 @@ class PactForm(Form):
             " deadline has passed): it is never called overdue and gets no reminder."
         ),
     )
-    findings = FieldList(FormField(FindingRowForm), min_entries=FINDING_ROWS)
+    findings = FieldList(
+        FormField(FindingRowForm), min_entries=FINDING_ROWS, max_entries=MAX_FINDING_ROWS
+    )
     # The target (optional): what the pact promises of the agency's assessment of a year.
     target_kind = SelectField(
         _l("Target of the next assessment"),
@@ -129,12 +134,82 @@ class PactForm(Form):
         self.target_kind.choices = [("", "—")] + [
             (k.value, str(t)) for k, t in labels.TARGET_KIND.items()
         ]
-        categories = [("", "—")] + [(c.value, str(t)) for c, t in labels.FINDING_CATEGORY.items()]
-        groups = catalogue_choices()
-        for row in self.findings:
-            row.form.code.choices = groups
-            row.form.category.choices = categories
+        offer_finding_rows(self)
         return self
+
+
+def add_finding_row(form: Any) -> bool:
+    """Give the form's findings one more blank row; False when it has the most rows allowed."""
+    if len(form.findings) >= MAX_FINDING_ROWS:
+        return False
+    form.findings.append_entry()
+    return True
+
+
+def offer_finding_rows(form: Any) -> None:
+    """Fill the choices of every finding row: the catalogue and the dimensions."""
+    categories = [("", "—")] + [(c.value, str(t)) for c, t in labels.FINDING_CATEGORY.items()]
+    groups = catalogue_choices()
+    # What finding-rows.js fills in as a catalogue entry is picked, in the page's language.
+    form.catalogue_map = {
+        entry.code: {"title": gettext(entry.title), "category": entry.category.value}
+        for entry in CATALOGUE
+    }
+    for row in form.findings:
+        row.form.code.choices = groups
+        row.form.category.choices = categories
+
+
+class AddFindingsForm(Form):
+    """Findings added to a signed pact (one forgotten when it was recorded)."""
+
+    findings = FieldList(FormField(FindingRowForm), min_entries=1, max_entries=MAX_FINDING_ROWS)
+
+    def offer(self) -> AddFindingsForm:
+        """Fill the choices of the rows."""
+        offer_finding_rows(self)
+        return self
+
+
+class CorrectPactForm(Form):
+    """A pact's fields as recorded, to correct a typo, with the reason (public)."""
+
+    signatory_name = StringField(
+        _l("Signatory's name"), validators=[Optional(), Length(max=PactLimit.SIGNATORY_NAME)]
+    )
+    signatory_title = StringField(
+        _l("Signatory's title"), validators=[DataRequired(), Length(max=PactLimit.SIGNATORY_TITLE)]
+    )
+    signed_on = DateField(
+        _l("Signing date"),
+        validators=[Optional()],
+        description=_l(
+            "The regency's local date. Correcting it moves the deadline derived from it (the"
+            " signing date plus the period); refused once the deadline has been extended."
+        ),
+    )
+    witnesses = StringField(
+        _l("Witnesses"), validators=[Optional(), Length(max=PactLimit.WITNESSES)]
+    )
+    pledge = TextAreaField(_l("Pledge"), validators=[DataRequired(), Length(max=PactLimit.PLEDGE)])
+    sanction = StringField(_l("Sanction"), validators=[Optional(), Length(max=PactLimit.SANCTION)])
+    reason = TextAreaField(
+        _l("Reason for the correction"),
+        validators=[DataRequired(), Length(max=PactLimit.REASON)],
+        description=_l(
+            "Public: the pact's public timeline says that it was corrected, which fields, and why."
+        ),
+    )
+
+
+class ReinstateForm(Form):
+    """Why a withdrawal is undone."""
+
+    reason = TextAreaField(
+        _l("Reason for undoing the withdrawal"),
+        validators=[DataRequired(), Length(max=PactLimit.REASON)],
+        description=_l("Public, like the reason for the withdrawal."),
+    )
 
 
 class ExtendForm(Form):
@@ -149,6 +224,10 @@ class WithdrawForm(Form):
 
     reason = TextAreaField(
         _l("Reason for withdrawal"), validators=[DataRequired(), Length(max=PactLimit.REASON)]
+    )
+    confirm = BooleanField(
+        _l("Yes, withdraw this pact: no reminder or escalation is sent for it any more."),
+        validators=[DataRequired(_l("Tick the box to confirm the withdrawal."))],
     )
 
 

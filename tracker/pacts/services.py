@@ -222,11 +222,32 @@ def record_pact(
             "findings": len(findings), "scan_sha256": pact.scan_sha256,
         },
     )  # fmt: skip
+    _add_finding_rows(session, pact, findings, actor=actor, now=now, action="finding.recorded")
+    if outcome_not_recorded:
+        _set_outcome(
+            session, pact, actor=actor, outcome=PactOutcome.NOT_RECORDED, decided_on=None,
+            note=None, document=None, now=now,
+        )  # fmt: skip
+    session.flush()
+    return pact
+
+
+def _add_finding_rows(
+    session: Session,
+    pact: Pact,
+    findings: Sequence[FindingInput],
+    *,
+    actor: User,
+    now: datetime,
+    action: str,
+) -> list[Finding]:
+    """Store checked findings on a pact, each with its audit event (``action``)."""
+    added = []
     for item in findings:
         entry = BY_CODE.get(item.code) if item.code else None
         category = FindingCategory(item.category or (entry.category.value if entry else ""))
         finding = Finding(
-            agency_id=agency.id,
+            agency_id=pact.agency_id,
             pact_id=pact.id,
             category=category,
             code=item.code or None,
@@ -238,17 +259,12 @@ def record_pact(
         session.add(finding)
         session.flush()
         record(
-            session, actor=actor, action="finding.recorded", target_type="finding",
-            target_id=finding.id, regency_id=agency.regency_id, pact_id=pact.id, at=now,
+            session, actor=actor, action=action, target_type="finding",
+            target_id=finding.id, regency_id=pact.agency.regency_id, pact_id=pact.id, at=now,
             changes={"title": finding.title, "category": category.value, "code": finding.code},
         )  # fmt: skip
-    if outcome_not_recorded:
-        _set_outcome(
-            session, pact, actor=actor, outcome=PactOutcome.NOT_RECORDED, decided_on=None,
-            note=None, document=None, now=now,
-        )  # fmt: skip
-    session.flush()
-    return pact
+        added.append(finding)
+    return added
 
 
 @dataclass(frozen=True)
@@ -570,4 +586,184 @@ def clear_outcome(session: Session, *, actor: User, pact_id: int, now: datetime)
     if pact.outcome is None:
         raise Conflict(_l("No outcome is recorded for this pact: there is nothing to clear."))
     _clear_outcome(session, pact, actor=actor, now=now)
+    return pact
+
+
+# --- corrections after signing (issue 13): add findings, correct typos, undo a withdrawal -----
+
+_ADD_FINDINGS = _Refusals(
+    _l("Only the regent's office of this regency adds findings to its pacts."),
+    _l("A withdrawn pact takes no new findings: undo the withdrawal first."),
+    _l("Every finding of this pact is closed: record new findings on a new pact."),
+    _l("The outcome of this pact is recorded: it takes no new findings."),
+)
+
+# What a correction of a pact may change, in the order the form shows them.
+PACT_CORRECTABLE: tuple[str, ...] = (
+    "signatory_name",
+    "signatory_title",
+    "signed_on",
+    "pledge",
+    "sanction",
+    "witnesses",
+)
+# What a correction of a finding may change.
+FINDING_CORRECTABLE: tuple[str, ...] = ("title", "description", "category")
+
+
+def add_findings(
+    session: Session,
+    *,
+    actor: User,
+    pact_id: int,
+    findings: Sequence[FindingInput],
+    now: datetime,
+) -> list[Finding]:
+    """Add findings to a signed pact that still runs (one forgotten when it was recorded).
+
+    Each is its own audited step ("finding.added"), shown on the public timeline. A withdrawn
+    pact, one whose outcome is recorded, and one whose findings are all closed take none.
+    """
+    pact = load_pact(session, actor=actor, pact_id=pact_id)
+    if not policy.can_add_findings(actor, pact.agency):
+        raise Forbidden(_ADD_FINDINGS.forbidden)
+    pact = _load_running_pact(
+        session, actor=actor, pact_id=pact_id, now=now, refusals=_ADD_FINDINGS
+    )
+    errors: dict[str, Message] = {}
+    if not findings:
+        errors["findings"] = _l("add at least one finding")
+    _check_findings(findings, errors)
+    if errors:
+        raise Invalid(_l("The findings could not be added."), fields=errors)
+    added = _add_finding_rows(session, pact, findings, actor=actor, now=now, action="finding.added")
+    session.flush()
+    session.refresh(pact)
+    return added
+
+
+def _changed(before: dict[str, object], after: dict[str, object]) -> list[str]:
+    return [name for name in before if before[name] != after[name]]
+
+
+def correct_pact(
+    session: Session,
+    *,
+    actor: User,
+    pact_id: int,
+    changes: dict[str, object],
+    reason: str,
+    now: datetime,
+) -> Pact:
+    """Correct a typo in a pact: ``changes`` maps PACT_CORRECTABLE names to their new values.
+
+    Audited with the values before and after and the reason ("pact.corrected"); the public
+    timeline says that the pact was corrected, which fields, and why. A correction of the
+    signing date moves the deadline derived from it; it is refused once the deadline has been
+    extended (the extensions rest on the date as recorded). Any pact may be corrected, settled
+    or not: the record must stay true.
+    """
+    pact = load_pact(session, actor=actor, pact_id=pact_id)
+    if not policy.can_correct_pact(actor, pact.agency):
+        raise Forbidden(_l("Only the regent's office of this regency corrects its pacts."))
+    errors: dict[str, Message] = {}
+    for name in changes:
+        if name not in PACT_CORRECTABLE:
+            errors[name] = _l("cannot be corrected")
+    before: dict[str, object] = {name: getattr(pact, name) for name in PACT_CORRECTABLE}
+    after = dict(before)
+    for name in PACT_CORRECTABLE:
+        if name not in changes:
+            continue
+        value = changes[name]
+        after[name] = value if name == "signed_on" else (_text(str(value or "")) or None)
+    for name, limit in (
+        ("signatory_title", PactLimit.SIGNATORY_TITLE),
+        ("signatory_name", PactLimit.SIGNATORY_NAME),
+        ("sanction", PactLimit.SANCTION),
+        ("witnesses", PactLimit.WITNESSES),
+        ("pledge", PactLimit.PLEDGE),
+    ):
+        if len(str(after[name] or "")) > limit:
+            errors[name] = _l("at most %(n)s characters", n=limit)
+    if not after["signatory_title"]:
+        errors["signatory_title"] = _l("the signatory's title is required")
+    if not after["pledge"]:
+        errors["pledge"] = _l("the pledge is required")
+    signed_on = after["signed_on"]
+    if signed_on is not None and not isinstance(signed_on, date):
+        errors["signed_on"] = _l("must be a date")
+    elif signed_on != before["signed_on"]:
+        today = local_today(now, ZoneInfo(pact.agency.regency.timezone))
+        if signed_on is not None and signed_on > today:
+            errors["signed_on"] = _l("a signing date cannot be in the future")
+        elif pact.extensions:
+            errors["signed_on"] = _l(
+                "the deadline has been extended: the extensions rest on the signing date as"
+                " recorded"
+            )
+        elif signed_on is not None and pact.outcome_on is not None and signed_on > pact.outcome_on:
+            errors["signed_on"] = _l(
+                "the regent's decision (%(day)s) cannot come before the signing",
+                day=pact.outcome_on,
+            )
+        elif pact.outcome is PactOutcome.NOT_RECORDED:
+            refusal = _not_recorded_error(signed_on, pact.period_months, None, today)
+            if refusal is not None:
+                errors["signed_on"] = refusal
+    if (reason_error := _reason_error(reason)) is not None:
+        errors["reason"] = reason_error
+    fields = _changed(before, after)
+    if not fields and not errors:
+        errors["reason"] = _l("nothing was changed")
+    if errors:
+        raise Invalid(_l("The pact could not be corrected."), fields=errors)
+    for name in fields:
+        setattr(pact, name, after[name])
+    record(
+        session, actor=actor, action="pact.corrected", target_type="pact", target_id=pact.id,
+        regency_id=pact.agency.regency_id, pact_id=pact.id, at=now,
+        changes={
+            "fields": fields, "reason": _text(reason),
+            "before": {name: before[name] for name in fields},
+            "after": {name: after[name] for name in fields},
+        },
+    )  # fmt: skip
+    session.flush()
+    return pact
+
+
+def load_pact_to_reinstate(session: Session, *, actor: User, pact_id: int) -> Pact:
+    """Return a pact whose withdrawal the actor may undo; NotFound or Forbidden otherwise."""
+    pact = load_pact(session, actor=actor, pact_id=pact_id)
+    if not policy.can_reinstate_pact(actor, pact.agency):
+        raise Forbidden(_l("Only the regent's office of this regency undoes a withdrawal."))
+    return pact
+
+
+def reinstate_pact(
+    session: Session, *, actor: User, pact_id: int, reason: str, now: datetime
+) -> Pact:
+    """Undo a withdrawal (a mistake, or the reason fell away), with a reason.
+
+    The pact runs again as if never withdrawn: its deadline and status are derived again (it
+    may be overdue at once). The withdrawal and its reason stay in the audit trail.
+    """
+    pact = load_pact_to_reinstate(session, actor=actor, pact_id=pact_id)
+    if pact.withdrawn_at is None:
+        raise Conflict(_l("This pact is not withdrawn: there is nothing to undo."))
+    if (reason_error := _reason_error(reason)) is not None:
+        raise Invalid(_l("The withdrawal could not be undone."), fields={"reason": reason_error})
+    previous = pact.withdrawal_reason
+    withdrawn_at = pact.withdrawn_at
+    pact.withdrawn_at = None
+    pact.withdrawal_reason = None
+    record(
+        session, actor=actor, action="pact.reinstated", target_type="pact", target_id=pact.id,
+        regency_id=pact.agency.regency_id, pact_id=pact.id, at=now,
+        changes={
+            "reason": _text(reason), "withdrawal_reason": previous, "withdrawn_at": withdrawn_at,
+        },
+    )  # fmt: skip
+    session.flush()
     return pact

@@ -27,25 +27,29 @@ from tracker.auth import policy
 from tracker.auth.access import current_actor, login_required, requires
 from tracker.auth.models import User
 from tracker.clock import get_clock
-from tracker.errors import Conflict, DomainError, NotFound
+from tracker.errors import Conflict, DomainError, Forbidden, NotFound
 from tracker.extensions import db_session
 from tracker.findings.catalogue import BY_CODE
 from tracker.pacts import queries, services
 from tracker.pacts.forms import (
+    AddFindingsForm,
     ClearOutcomeForm,
+    CorrectPactForm,
     ExtendForm,
     OutcomeForm,
     PactFilterForm,
     PactForm,
+    ReinstateForm,
     WithdrawForm,
+    add_finding_row,
 )
 from tracker.pacts.models import Pact
 from tracker.pacts.rules import PactStatus
 from tracker.pagination import parse_positive
-from tracker.regencies.models import Regency
 from tracker.sorting import parse_query, parse_sort
 from tracker.storage import get_file_store
 from tracker.web.forms import submit_form
+from tracker.web.uploads import mark_too_large, on_too_large
 
 bp = Blueprint("pacts", __name__)
 
@@ -56,16 +60,6 @@ def _agencies_of(actor: User) -> list[Agency]:
         .execute(select(Agency).where(policy.agencies_visible_to(actor)).order_by(Agency.name))
         .scalars()
     )
-
-
-def _regency_arg() -> int | None:
-    """The regency a list is narrowed to by ``?regency=<slug>`` (a superadmin's dashboard links
-    so); the policy's scope still applies, so another regency's slug shows nothing."""
-    slug = request.args.get("regency")
-    if not slug:
-        return None
-    found = db_session().execute(select(Regency.id).where(Regency.slug == slug)).scalar()
-    return found if found is not None else -1
 
 
 @bp.get("/")
@@ -89,7 +83,6 @@ def index() -> ResponseReturnValue:
         page=page_no,
         per_page=current_app.config["PAGE_SIZE"],
         scope=policy.pacts_visible_to(actor),
-        regency_id=_regency_arg(),
         agency_id=int(form.agency.data) if form.agency.data else None,
         status=PactStatus(form.status.data) if form.status.data else None,
         due_soon_days=settings.due_soon_days(),
@@ -99,7 +92,7 @@ def index() -> ResponseReturnValue:
     return render_template("pacts/index.html", form=form, page=page, sort=sort)
 
 
-def _service_errors(form: PactForm, error: DomainError, rows: list[int]) -> None:
+def _service_errors(form: Any, error: DomainError, rows: list[int]) -> None:
     """Put each field error of the service beside its field (findings[i] → the i-th used row)."""
     for name, reason in error.fields.items():
         if name.startswith("findings[") and "]." in name:
@@ -122,6 +115,8 @@ def new() -> ResponseReturnValue:
     """Record a signed pact with its findings (the regent's office)."""
     actor = current_actor()
     form = PactForm().offer(_agencies_of(actor))
+    if _adds_row(form):
+        return render_template("pacts/new.html", form=form)
     used = [i for i, row in enumerate(form.findings) if not row.form.is_empty()]
 
     def record() -> Pact:
@@ -156,6 +151,21 @@ def new() -> ResponseReturnValue:
     )
 
 
+def _adds_row(form: Any) -> bool:
+    """Tell whether "Add another finding" was pressed: one more blank row, nothing saved.
+
+    Works without JavaScript; what was typed stays (a chosen file must be chosen again).
+    """
+    if "add_row" not in request.form:
+        return False
+    if add_finding_row(form):
+        form.findings[-1].form.code.choices = form.findings[0].form.code.choices
+        form.findings[-1].form.category.choices = form.findings[0].form.category.choices
+    else:
+        form.form_errors.append(str(_l("No more rows can be added at once.")))
+    return True
+
+
 def _finding_input(row: Any) -> services.FindingInput:
     """Read one filled row of the pact form; a catalogue code fills a blank title and category."""
     entry = BY_CODE.get(row.code.data) if row.code.data else None
@@ -175,6 +185,7 @@ def _render_detail(
     withdraw_form: WithdrawForm | None = None,
     outcome_form: OutcomeForm | None = None,
     clear_form: ClearOutcomeForm | None = None,
+    reinstate_form: ReinstateForm | None = None,
 ) -> tuple[str, int]:
     actor = current_actor()
     pact = services.load_pact(db_session(), actor=actor, pact_id=pact_id)
@@ -197,6 +208,7 @@ def _render_detail(
         withdraw_form=withdraw_form or WithdrawForm(formdata=None),
         outcome_form=outcome_form or _outcome_form(formdata=None),
         clear_form=clear_form or ClearOutcomeForm(formdata=None),
+        reinstate_form=reinstate_form or ReinstateForm(formdata=None),
         action_label=action_label,
     )
     return html, status
@@ -370,3 +382,114 @@ def scan(pact_id: int) -> ResponseReturnValue:
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- corrections after signing: add findings, correct a typo, undo a withdrawal ---------------
+
+
+@bp.route("/<int:pact_id>/temuan-baru", methods=["GET", "POST"])
+@login_required
+def add_findings(pact_id: int) -> ResponseReturnValue:
+    """Add findings to a signed pact that still runs (the regent's office)."""
+    actor = current_actor()
+    pact = services.load_pact(db_session(), actor=actor, pact_id=pact_id)
+    if not policy.can_add_findings(actor, pact.agency):
+        raise Forbidden(_l("Only the regent's office of this regency adds findings to its pacts."))
+    form = AddFindingsForm().offer()
+
+    def page(status: int) -> tuple[str, int]:
+        return render_template("pacts/add_findings.html", form=form, pact=pact), status
+
+    if _adds_row(form):
+        return page(200)
+    used = [i for i, row in enumerate(form.findings) if not row.form.is_empty()]
+    back = url_for("pacts.detail", pact_id=pact_id)
+    return submit_form(
+        form,
+        lambda: services.add_findings(
+            db_session(),
+            actor=actor,
+            pact_id=pact_id,
+            findings=[_finding_input(form.findings[i].form) for i in used],
+            now=get_clock().now(),
+        ),
+        render=page,
+        invalid_status=422,
+        done=lambda added: _l("%(n)s finding(s) added to the pact.", n=len(added)),
+        to=back,
+        back=back,
+        flashed=(Conflict,),
+        place=lambda form, error: _service_errors(form, error, used),
+    )
+
+
+@bp.route("/<int:pact_id>/koreksi", methods=["GET", "POST"])
+@login_required
+def correct(pact_id: int) -> ResponseReturnValue:
+    """Correct a typo in a pact, with a public reason (the regent's office)."""
+    actor = current_actor()
+    pact = services.load_pact(db_session(), actor=actor, pact_id=pact_id)
+    if not policy.can_correct_pact(actor, pact.agency):
+        raise Forbidden(_l("Only the regent's office of this regency corrects its pacts."))
+    form = CorrectPactForm(obj=pact if request.method == "GET" else None)
+    if request.method == "GET":
+        form.reason.data = ""
+    back = url_for("pacts.detail", pact_id=pact_id)
+    return submit_form(
+        form,
+        lambda: services.correct_pact(
+            db_session(),
+            actor=actor,
+            pact_id=pact_id,
+            changes={name: getattr(form, name).data for name in services.PACT_CORRECTABLE},
+            reason=form.reason.data,
+            now=get_clock().now(),
+        ),
+        render=lambda status: (
+            render_template("pacts/correct.html", form=form, pact=pact, model=pact),
+            status,
+        ),
+        invalid_status=422,
+        done=lambda _: _l("The pact has been corrected."),
+        to=back,
+        back=back,
+        flashed=(Conflict,),
+    )
+
+
+@bp.post("/<int:pact_id>/pulihkan")
+@login_required
+def reinstate(pact_id: int) -> ResponseReturnValue:
+    """Undo the withdrawal of a pact, with a reason (the regent's office)."""
+    form = ReinstateForm()
+    return _change(
+        pact_id,
+        form,
+        "reinstate_form",
+        lambda: services.reinstate_pact(
+            db_session(),
+            actor=current_actor(),
+            pact_id=pact_id,
+            reason=form.reason.data,
+            now=get_clock().now(),
+        ),
+        _l("The withdrawal has been undone: the pact runs again."),
+        check=lambda: services.load_pact_to_reinstate(
+            db_session(), actor=current_actor(), pact_id=pact_id
+        ),
+    )
+
+
+def _too_large_page() -> ResponseReturnValue | None:
+    """The page of a refused oversized upload: the new-pact form or the decision's form."""
+    args = request.view_args or {}
+    if request.endpoint == "pacts.decide" and "pact_id" in args:
+        form = mark_too_large(_outcome_form(formdata=None), "document")
+        return _render_detail(int(args["pact_id"]), status=413, outcome_form=form)
+    if request.endpoint == "pacts.new" and policy.is_regency_admin(current_actor()):
+        form = mark_too_large(PactForm(formdata=None).offer(_agencies_of(current_actor())), "scan")
+        return render_template("pacts/new.html", form=form), 413
+    return None
+
+
+on_too_large(bp, _too_large_page)

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import SelectField
 
 from tracker import labels
 from tracker.errors import BadFilter
+from tracker.forms import Form
 from tracker.pacts.rules import PactStatus
 from tracker.pagination import parse_year
 
@@ -32,7 +32,7 @@ def _status_choices() -> list[tuple[str, object]]:
     ]
 
 
-class PactFilterForm(FlaskForm):  # type: ignore[misc]
+class PactFilterForm(Form):
     """Filter the pact list by regency and status."""
 
     class Meta:
@@ -50,7 +50,7 @@ class PactFilterForm(FlaskForm):  # type: ignore[misc]
         return form
 
 
-class RegencyFilterForm(FlaskForm):  # type: ignore[misc]
+class RegencyFilterForm(Form):
     """Filter a regency's pacts by status and signing year."""
 
     class Meta:

@@ -213,6 +213,40 @@ def test_live_responses_match_the_declared_schemas(
     call("POST", url + "/withdraw", "admin_x", json={"reason": "Ganda"})
     call("POST", url + "/withdraw", "admin_x", json={"reason": "Ganda"})  # 409
     call("POST", url + "/outcome", "admin_x", json=decision)  # withdrawn: 409
+
+    # Corrections after signing (issue 13): a withdrawn pact is corrected, then reinstated.
+    fix = {"pledge": "Kami berjanji memperbaiki.", "reason": "Salah ketik"}
+    call("PATCH", url, "admin_x", json=fix)
+    call("PATCH", url, "admin_x", json={"pledge": "Lain"})  # no reason: 422
+    call("PATCH", url, "observer_x", json=fix)
+    call("PATCH", url, "admin_y", json=fix)
+    call("PATCH", url, None, json=fix)
+    call("PATCH", url, "admin_x", data="[", content_type="application/json")
+    more = {"findings": [{"title": "Tidak ada papan alur", "category": "process"}]}
+    call("POST", url + "/findings", "admin_x", json=more)  # withdrawn: 409
+    call("POST", url + "/reinstate", "admin_x", data="[", content_type="application/json")
+    for who, body in (
+        ("admin_x", {"reason": " "}),  # 422
+        ("opd_a", {"reason": "Salah pakta"}),
+        ("admin_y", {"reason": "Salah pakta"}),
+        (None, {"reason": "Salah pakta"}),
+        ("admin_x", {"reason": "Salah pakta"}),  # 200
+        ("admin_x", {"reason": "Salah pakta"}),  # no longer withdrawn: 409
+    ):
+        call("POST", url + "/reinstate", who, json=body)
+    call("POST", url + "/findings", "admin_x", json=more)  # 201
+    call("POST", url + "/findings", "admin_x", json={"findings": []})  # 422
+    call("POST", url + "/findings", "observer_x", json=more)
+    call("POST", url + "/findings", "admin_y", json=more)
+    call("POST", url + "/findings", None, json=more)
+    call("POST", url + "/findings", "admin_x", data="[", content_type="application/json")
+    wording = {"title": "Belum ada ramp kursi roda", "reason": "Lebih jelas"}
+    call("PATCH", f"/findings/{first}", "admin_x", json=wording)  # closed, corrected: 200
+    call("PATCH", f"/findings/{first}", "admin_x", json={**wording, "category": "nope"})  # 422
+    call("PATCH", f"/findings/{first}", "opd_a", json=wording)
+    call("PATCH", f"/findings/{first}", "admin_y", json=wording)
+    call("PATCH", f"/findings/{first}", None, json=wording)
+    call("PATCH", f"/findings/{first}", "admin_x", data="[", content_type="application/json")
     call("GET", url + "/timeline", "observer_x")
     call("GET", url + "/timeline", "admin_y")
     call("GET", url + "/timeline")

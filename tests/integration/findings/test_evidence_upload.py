@@ -81,7 +81,7 @@ def test_a_file_name_with_dot_dot_has_no_effect_on_where_the_file_goes(
         )
 
 
-def test_an_upload_over_the_request_limit_gets_the_413_page_and_nothing_is_stored(
+def test_an_upload_over_the_request_limit_is_refused_beside_the_field_and_nothing_is_stored(
     app: Flask, session: Session, office: Office, recorded: Recorded, upload_folder: Path
 ) -> None:
     opd = client_of(app, office.opd_a)
@@ -96,9 +96,10 @@ def test_an_upload_over_the_request_limit_gets_the_413_page_and_nothing_is_store
 
     assert response.status_code == 413
     html = response.get_data(as_text=True)
-    assert '<header class="site-header">' in html, "the error page sits in the layout"
-    assert "Berkas yang diunggah terlalu besar" in html
-    assert "10 MB" in html
+    # The finding's own page, the evidence form kept, the limit said beside the file field.
+    assert 'id="file-error"' in html and "melebihi 10 MB" in html
+    assert f'action="/staf/temuan/{recorded.ramp.id}/bukti"' in html
+    assert "Ukuran berkas melebihi 10 MB." in html
     assert stored_files(upload_folder) == []
     assert _evidence_count(session) == 0
 

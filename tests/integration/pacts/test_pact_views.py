@@ -162,7 +162,10 @@ def test_withdrawal_needs_a_reason_and_then_shows_on_the_public_page(
     empty = post_form(client, withdraw, {"reason": ""}, form=url)
     assert empty.status_code == 422
     assert 'id="reason-error"' in empty.get_data(as_text=True)
-    done = post_form(client, withdraw, {"reason": "OPD digabung"}, form=url)
+    unconfirmed = post_form(client, withdraw, {"reason": "OPD digabung"}, form=url)
+    assert unconfirmed.status_code == 422
+    assert "Centang kotak untuk memastikan pembatalan." in unconfirmed.get_data(as_text=True)
+    done = post_form(client, withdraw, {"reason": "OPD digabung", "confirm": "y"}, form=url)
     assert done.status_code == 302
     public = client.get(f"/pakta/{pact_id}").get_data(as_text=True)
     assert 'data-status="withdrawn"' in public

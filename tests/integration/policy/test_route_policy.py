@@ -34,7 +34,6 @@ from tracker.notifications.outbox import Notice, Recipient, enqueue
 from tracker.pacts import services as pact_services
 from tracker.regencies.models import EscalationContact
 from tracker.storage import FileStore
-from tracker.workdays.models import Holiday
 
 PERSONAS = ("anonymous", "opd_a", "opd_b", "admin_x", "admin_y", "observer_x", "superadmin")
 ALL_OK = dict.fromkeys(PERSONAS, "ok")
@@ -122,14 +121,10 @@ POLICY: dict[tuple[str, str], dict[str, str]] = {
     ("auth.logout", "POST"): ALL_OK,
     ("auth.change_password", "GET"): STAFF_ANY,
     ("auth.change_password", "POST"): STAFF_ANY,
-    # The dashboard: a regency's admins and observers, a superadmin (every regency or one);
-    # OPD staff are sent on to their own page (a redirect, not a refusal: "ok").
-    ("dashboard.home", "GET"): STAFF_ANY,
+    ("dashboard.home", "GET"): _only({"admin_x": "ok", "admin_y": "ok", "observer_x": "ok"}, "403"),
     ("dashboard.opd", "GET"): _only({"opd_a": "ok", "opd_b": "ok"}, "403"),
     ("regencies.index", "GET"): SUPER,
     ("pacts.index", "GET"): STAFF_ANY,
-    # The findings list the dashboard's numbers lead to: each account within its own scope.
-    ("findings.index", "GET"): STAFF_ANY,
     ("pacts.new", "GET"): ADMINS,
     ("pacts.new", "POST"): ADMINS,
     ("pacts.detail", "GET"): READ_A,
@@ -247,14 +242,24 @@ POLICY: dict[tuple[str, str], dict[str, str]] = {
     ("schemes.new", "POST"): SUPER,
     ("schemes.edit", "GET"): SUPER,
     ("schemes.edit", "POST"): SUPER,
-    # The holiday calendar: every staff account reads it, a superadmin changes it.
-    ("holidays.index", "GET"): STAFF_ANY,
-    ("holidays.save", "POST"): SUPER,
-    ("holidays.remove", "POST"): SUPER,
     ("api.assessments", "GET"): ALL_OK,
     # The body names the regency: the walk's empty body is invalid ("ok").
     ("api.record_assessments", "POST"): _api(STAFF_ANY),
     ("api.declare_unresolvable", "POST"): _api(REVIEW_A),
+    # Corrections after signing (issue 13): the regent's office of the pact's regency; a
+    # finding's wording never by its own agency's staff. The walk's empty body is invalid or,
+    # for a pact that is not withdrawn, a conflict ("ok").
+    ("pacts.correct", "GET"): CHANGE_PACT_A,
+    ("pacts.correct", "POST"): CHANGE_PACT_A,
+    ("pacts.add_findings", "GET"): CHANGE_PACT_A,
+    ("pacts.add_findings", "POST"): CHANGE_PACT_A,
+    ("pacts.reinstate", "POST"): CHANGE_PACT_A,
+    ("findings.correct", "GET"): REVIEW_A,
+    ("findings.correct", "POST"): REVIEW_A,
+    ("api.correct_pact", "PATCH"): _api(CHANGE_PACT_A),
+    ("api.add_pact_findings", "POST"): _api(CHANGE_PACT_A),
+    ("api.reinstate_pact", "POST"): _api(CHANGE_PACT_A),
+    ("api.correct_finding", "PATCH"): _api(REVIEW_A),
     ("api.reopen_finding", "POST"): _api(REVIEW_A),
 }
 
@@ -350,7 +355,6 @@ def world(
         "event_id": event.id,
         "token": "not-a-real-link-secret",
         "scheme_id": session.execute(select(AssessmentScheme.id)).scalars().first(),
-        "holiday_id": session.execute(select(Holiday.id)).scalars().first(),
         "year": 2023,
         "fmt": "csv",
     }

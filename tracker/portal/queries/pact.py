@@ -93,6 +93,10 @@ class PublicEvent:
     day: date | None = None
     outcome: PactOutcome | None = None
     outcome_on: date | None = None
+    # A correction (of the pact or a finding) or an undone withdrawal: its public reason and
+    # which fields were corrected (never the values before, never who).
+    reason: str | None = None
+    corrected: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -198,9 +202,25 @@ def _timeline(
                 day=day,
                 outcome=outcome,
                 outcome_on=outcome_on,
+                reason=_public_reason(e.action, changes),
+                corrected=_corrected_fields(e.action, changes),
             )
         )
     return timeline
+
+
+# The steps whose reason the public reads on the timeline (a withdrawal's is on the page).
+_REASONED = frozenset({"pact.corrected", "finding.corrected", "pact.reinstated"})
+
+
+def _public_reason(action: str, changes: dict[str, Any]) -> str | None:
+    reason = changes.get("reason") if action in _REASONED else None
+    return reason if isinstance(reason, str) else None
+
+
+def _corrected_fields(action: str, changes: dict[str, Any]) -> tuple[str, ...]:
+    fields = changes.get("fields") if action in ("pact.corrected", "finding.corrected") else None
+    return tuple(f for f in fields if isinstance(f, str)) if isinstance(fields, list) else ()
 
 
 def public_pact(session: Session, *, pact_id: int, now: datetime, due_soon_days: int) -> PublicPact:
