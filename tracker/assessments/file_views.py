@@ -24,7 +24,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
-from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import HiddenField
 from wtforms.validators import DataRequired
 
@@ -44,6 +43,7 @@ from tracker.spreadsheets import sheets as generic
 from tracker.spreadsheets import stash
 from tracker.web.forms import flash_done, show_errors
 from tracker.web.step import unit_of_work
+from tracker.web.uploads import mark_too_large, on_too_large
 
 bp = Blueprint("assessment_files", __name__)
 
@@ -129,14 +129,13 @@ def index(slug: str) -> ResponseReturnValue:
     return _index(_regency(slug), UploadForm(formdata=None))
 
 
-@bp.errorhandler(RequestEntityTooLarge)
-def _too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
+def _too_large() -> ResponseReturnValue:
     # Flask refused the body before the view ran: the upload page says so beside the field.
-    mb = _max_bytes() // (1024 * 1024)
-    form = UploadForm(formdata=None)
-    form.file.errors = [str(_l("larger than %(mb)s MB", mb=mb))]
-    form.form_errors.append(str(_l("The file is larger than %(mb)s MB.", mb=mb)))
+    form = mark_too_large(UploadForm(formdata=None), "file")
     return _index(_regency(str((request.view_args or {}).get("slug", ""))), form, 413)
+
+
+on_too_large(bp, _too_large)
 
 
 def _render_preview(
