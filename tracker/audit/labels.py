@@ -46,6 +46,7 @@ ACTIONS: dict[str, LazyString] = {
     "assessment.recorded": _l("Assessment recorded"),
     "assessment.corrected": _l("Assessment corrected"),
     "assessment.imported": _l("Assessment results imported from a spreadsheet"),
+    "pact.imported": _l("Pacts imported from a spreadsheet"),
     "unit_result.recorded": _l("Unit result recorded"),
     "unit_result.corrected": _l("Unit result corrected"),
     "unit_result.removed": _l("Unit result removed"),
