@@ -38,6 +38,8 @@ TABLE: list[tuple[str, int]] = [
     (r"tracker$", APP),
     (r"tracker\.(app|cli)$", APP),
     (r"tracker\.web\.step$", FOUNDATION),
+    # The spreadsheet import machinery the capabilities' imports share.
+    (r"tracker\.spreadsheets(\..+)?$", FOUNDATION),
     (r"tracker\.web(\..+)?$", DOOR),
     (r"tracker\.api(\..+)?$", DOOR),
     (r"tracker\.(models|labels)$", SCHEMA),

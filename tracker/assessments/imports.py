@@ -228,7 +228,7 @@ def _preview_row(
     *,
     sheet: sheets.RawSheet,
     year: int | None,
-    index: _Agencies,
+    index: _Agencies[Agency],
     regency_names: set[str],
     seen: dict[int | None, int],
     existing_units: dict[int, UnitResult],

@@ -334,7 +334,7 @@ def _cell(name: str, value: Any) -> Any:
 
 
 def _read_row(
-    raw: sheets.RawRow, *, index: shared.AgencyIndex, regency_names: set[str]
+    raw: sheets.RawRow, *, index: shared.AgencyIndex[Agency], regency_names: set[str]
 ) -> _Row | None:
     values: dict[str, Any] = {}
     errors: dict[str, Message] = {}

@@ -17,12 +17,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
-from tracker.agencies.models import Agency
 from tracker.errors import Conflict, Invalid, Message, TooLarge
 from tracker.spreadsheets import sheets
 
@@ -93,17 +92,22 @@ def normal(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
-class AgencyIndex:
+# An agency (anything with a slug and a name): this layer knows no table.
+N = TypeVar("N")
+
+
+class AgencyIndex(Generic[N]):
     """A regency's agencies by slug and by name, case and spaces ignored."""
 
-    def __init__(self, agencies: Iterable[Agency]) -> None:
-        self.by_slug: dict[str, Agency] = {}
-        self.by_name: dict[str, list[Agency]] = {}
+    def __init__(self, agencies: Iterable[N]) -> None:
+        self.by_slug: dict[str, N] = {}
+        self.by_name: dict[str, list[N]] = {}
         for agency in agencies:
-            self.by_slug[normal(agency.slug)] = agency
-            self.by_name.setdefault(normal(agency.name), []).append(agency)
+            named: Any = agency
+            self.by_slug[normal(named.slug)] = agency
+            self.by_name.setdefault(normal(named.name), []).append(agency)
 
-    def find(self, given: str) -> Agency | Message:
+    def find(self, given: str) -> N | Message:
         """Return the agency a cell names, or why none is."""
         key = normal(given)
         agency = self.by_slug.get(key)
@@ -116,7 +120,7 @@ class AgencyIndex:
             return _l(
                 "several agencies are named “%(name)s”: give the short name (%(slugs)s)",
                 name=given,
-                slugs=", ".join(a.slug for a in named),
+                slugs=", ".join(str(cast(Any, a).slug) for a in named),
             )
         return _l("no agency “%(name)s” in this regency (by short name or name)", name=given)
 
