@@ -227,6 +227,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.portal.views import bp as portal_bp
     from tracker.regencies.settings_views import bp as settings_bp
     from tracker.regencies.views import bp as regencies_bp
+    from tracker.workdays.views import bp as holidays_bp
 
     app.register_blueprint(portal_bp)
     # Open data (exports, feeds, calendars, snapshots): public and cookie-free like the portal.
@@ -251,6 +252,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(assessments_bp, url_prefix="/staf/penilaian")
     app.register_blueprint(schemes_bp, url_prefix="/staf/skema")
     app.register_blueprint(commitments_bp, url_prefix="/staf/komitmen")
+    app.register_blueprint(holidays_bp, url_prefix="/staf/hari-libur")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     # Browsers ask for /favicon.ico whatever the page says: answer with the vendored icon.
     app.add_url_rule(
@@ -295,6 +297,11 @@ def register_errors(app: Flask) -> None:
 
 def register_jinja(app: Flask) -> None:
     """Add the template helpers shared by every page."""
+    from tracker.extensions import db_session
     from tracker.web.templating import register_template_helpers
+    from tracker.workdays.services import closed_day_reason
 
     register_template_helpers(app)
+    # {% set closed = row.deadline_on | closed_day %}: why offices are closed that day, or None
+    # (a deadline on a closed day is flagged on the pact pages, DOMAIN.md section 6).
+    app.jinja_env.filters["closed_day"] = lambda day: closed_day_reason(db_session(), day)

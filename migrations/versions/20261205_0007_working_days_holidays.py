@@ -1,7 +1,7 @@
 """Schema of issue 13, part E (working days): the holiday calendar, seeded for 2018-2025.
 
 ``holidays`` holds the days offices are closed besides weekends: national holidays and cuti
-bersama, each with the decree it comes from. The seed (tracker/workdays/seed.py, which says
+bersama, each with the decree it comes from. The seed (tracker/workdays/catalogue.py, which says
 why it stops there) covers 2018-2025; later years are added on /staf/hari-libur.
 
 Revision ID: 0007
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import mysql
 
-from tracker.workdays.seed import HOLIDAYS
+from tracker.workdays.catalogue import HOLIDAYS
 
 revision = "0007"
 down_revision = "0006"

@@ -20,7 +20,15 @@ ROOT = Path(__file__).resolve().parents[2] / "tracker"
 FOUNDATION, SCHEMA, IDENTITY, DOMAIN, FEATURE, DOOR, APP = range(7)
 LAYER_NAMES = ["foundation", "schema", "identity", "domain", "feature", "door", "app"]
 
-DOMAIN_CAPABILITIES = {"regencies", "agencies", "assessments", "commitments", "pacts", "findings"}
+DOMAIN_CAPABILITIES = {
+    "regencies",
+    "agencies",
+    "assessments",
+    "commitments",
+    "pacts",
+    "findings",
+    "workdays",
+}
 FEATURE_CAPABILITIES = {
     "notifications",
     "followers",

@@ -136,7 +136,7 @@ def _enqueue_mail(
             key=key,
             kind=kind.value,
             regency_id=regency_id,
-            recipients=[Recipient(email=follower.email)],
+            recipients=[Recipient(email=follower.email, account=False)],
             subject=subject,
             body_text=text,
             body_html=html,

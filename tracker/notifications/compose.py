@@ -104,7 +104,10 @@ def _write(
         state.without_recipients += 1
         return written
     for lang, recipients in audience.items():
-        rendered = render_notice(due.kind, lang, context)
+        # Someone on this copy has no account (an agency head, a ladder contact): every link in
+        # it goes to a public page, never to /staf/ behind the login form.
+        public = any(not r.account for r in recipients)
+        rendered = render_notice(due.kind, lang, context, public=public)
         pdf: tuple[bytes, str] | None = attachment(lang) if attachment else None
         row = enqueue(
             state.session,

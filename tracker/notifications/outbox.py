@@ -23,6 +23,9 @@ class Recipient:
     email: str
     name: str = ""
     role: str = "to"
+    # False for someone without an account (an agency head, a contact on the escalation
+    # ladder): their copy links to public pages only, never to /staf/ behind the login.
+    account: bool = True
 
     def as_json(self) -> dict[str, Any]:
         """Return the outbox form, with a delivery state per recipient."""
@@ -30,6 +33,7 @@ class Recipient:
             "email": self.email,
             "name": self.name,
             "role": self.role,
+            "account": self.account,
             "state": "pending",
             "error": None,
         }

@@ -11,8 +11,10 @@
   rung already sent for the pact;
 - digest: the regency's active admin accounts.
 
-Languages come from ``User.locale`` and ``EscalationContact.locale``; agency heads read
-Indonesian. A language the install does not offer falls back to the default.
+Agency heads and ladder contacts have no account: a copy that reaches one of them links to
+public pages only (``compose``). Languages come from ``User.locale`` and
+``EscalationContact.locale``; agency heads read Indonesian. A language the install does not
+offer falls back to the default.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ class Person:
     email: str
     name: str
     lang: str
+    # Whether the person signs in (staff links work for them) or not (heads, ladder contacts).
+    account: bool = True
 
 
 @dataclass
@@ -77,7 +81,7 @@ class Directory:
         )
         for head_agency_id, head_email, head_name in heads:
             directory.heads[head_agency_id] = Person(
-                head_email or "", head_name or "", DEFAULT_LANGUAGE
+                head_email or "", head_name or "", DEFAULT_LANGUAGE, account=False
             )
         contacts: dict[tuple[int, int], list[Person]] = defaultdict(list)
         rows = session.execute(
@@ -92,7 +96,9 @@ class Directory:
         )
         for regency_id, rung, email, name, title, locale in rows:
             label = f"{name} ({title})" if title else name
-            contacts[(regency_id, rung)].append(Person(email, label, directory.language(locale)))
+            contacts[(regency_id, rung)].append(
+                Person(email, label, directory.language(locale), account=False)
+            )
         directory.admins = dict(admins)
         directory.opd_staff = dict(staff)
         directory.contacts = dict(contacts)
@@ -149,7 +155,7 @@ def group(*, to: Iterable[Person], cc: Iterable[Person] = ()) -> Audience:
                 continue
             seen.add(address.lower())
             audience.setdefault(person.lang, []).append(
-                Recipient(email=address, name=person.name, role=role)
+                Recipient(email=address, name=person.name, role=role, account=person.account)
             )
     ordered = sorted(audience, key=lambda lang: (lang != DEFAULT_LANGUAGE, lang))
     return {lang: audience[lang] for lang in ordered}

@@ -7,6 +7,10 @@ Every notice falls due at 08:00 on a day of the regency's own calendar:
 - the fulfilment notice when the last finding closes;
 - the weekly digest on Mondays.
 
+A notice whose day is closed (Saturday, Sunday, a holiday or cuti bersama in ``closed``, the
+holiday calendar's days) goes out at 08:00 on the next working day instead; its key does not
+change (``tracker.workdays.rules``). Without a calendar (``closed`` None) every day is open.
+
 The sweep asks these functions what is due at ``now`` and records each answer once, under its
 key (the database's unique constraint is what enforces "once"). The deadline is part of the
 reminder and escalation keys, so an extended pact is reminded against its new date. Delivery
@@ -15,11 +19,13 @@ asks :func:`backoff` how long a notice that could not be sent waits before its n
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from tracker.notifications.models import NoticeKind
+from tracker.workdays.rules import send_at
 
 # Local hour at which every reminder, rung and digest falls due.
 NOTICE_TIME = time(8, 0)
@@ -72,6 +78,8 @@ class PactFacts:
     # The outcome is recorded (the regent's decision, or that no source reports the end): the
     # pact has ended, so nobody is reminded of its deadline or told it is late.
     outcome_recorded: bool = False
+    # The closed days of the calendar (holidays, cuti bersama): notices wait for a working day.
+    closed: frozenset[date] | None = None
 
     @property
     def fulfilled(self) -> bool:
@@ -83,6 +91,16 @@ def moment(day: date, tz: str | ZoneInfo) -> datetime:
     """Return 08:00 on ``day`` in zone ``tz``, as an aware UTC instant."""
     zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
     return datetime.combine(day, NOTICE_TIME, tzinfo=zone).astimezone(UTC)
+
+
+def working_moment(
+    day: date, tz: str | ZoneInfo, closed: Collection[date] | None = None
+) -> datetime:
+    """Return when a notice about ``day`` goes out: 08:00 that day, or, when the office is
+    closed that day, 08:00 on the next working day. ``closed`` None: no calendar, every day
+    is open (the working-day rule is off)."""
+    at = moment(day, tz)
+    return at if closed is None else send_at(at, tz, closed)
 
 
 def _local_today(now: datetime, zone: ZoneInfo) -> date:
@@ -117,7 +135,13 @@ def language_key(key: str, lang: str) -> str:
 
 
 def reminder_due(
-    *, pact_id: int, deadline_on: date | None, tz: str, now: datetime, unfulfilled: bool
+    *,
+    pact_id: int,
+    deadline_on: date | None,
+    tz: str,
+    now: datetime,
+    unfulfilled: bool,
+    closed: Collection[date] | None = None,
 ) -> DueNotice | None:
     """Return the reminder due at ``now``: the most recent one whose moment has passed.
 
@@ -125,7 +149,8 @@ def reminder_due(
     seven days from its deadline is not told it has thirty days left). A pact recorded late gets
     the most recent one too, and its text gives the days actually left. Nothing once the
     deadline day is over, for a fulfilled or withdrawn pact (``unfulfilled`` false), or without
-    a deadline.
+    a deadline. A reminder whose day is closed goes out on the next working day, unless that
+    is after the deadline day.
     """
     if deadline_on is None or not unfulfilled:
         return None
@@ -134,7 +159,7 @@ def reminder_due(
         return None
     for offset in sorted(REMINDER_OFFSETS):
         day = deadline_on - timedelta(days=offset)
-        at = moment(day, zone)
+        at = working_moment(day, zone, closed)
         if at <= now:
             return DueNotice(
                 kind=REMINDER_KINDS[offset],
@@ -154,6 +179,7 @@ def escalations_due(
     now: datetime,
     recorded_at: datetime,
     unfulfilled: bool,
+    closed: Collection[date] | None = None,
 ) -> list[DueNotice]:
     """Return the escalation rungs due at ``now``, lowest first.
 
@@ -177,7 +203,7 @@ def escalations_due(
     due: list[DueNotice] = []
     for rung, days in sorted(ESCALATION_RUNGS.items()):
         day = deadline_on + timedelta(days=days)
-        at = moment(day, zone)
+        at = working_moment(day, zone, closed)
         if at <= now:
             due.append(
                 DueNotice(
@@ -201,8 +227,12 @@ def fulfilment_due(
     last_closed_at: datetime | None,
     recorded_at: datetime,
     tz: str,
+    closed: Collection[date] | None = None,
 ) -> DueNotice | None:
     """Return the fulfilment notice once the last finding has closed, else None.
+
+    It falls due when the last finding closed, or at 08:00 on the next working day when that
+    was on a closed day (``due_for_pact`` leaves it out until then).
 
     Only a closing the system saw happen counts: a pact recorded with every finding already
     closed (an import of history) was never open here, so nobody is told it just closed.
@@ -213,14 +243,21 @@ def fulfilment_due(
         kind=NoticeKind.FULFILLED,
         key=fulfilment_key(pact_id),
         due_on=_local_today(last_closed_at, ZoneInfo(tz)),
-        due_at=last_closed_at,
+        due_at=last_closed_at if closed is None else send_at(last_closed_at, tz, closed),
     )
 
 
 def digest_due(
-    *, regency_id: int, tz: str, now: datetime, since: datetime | None = None
+    *,
+    regency_id: int,
+    tz: str,
+    now: datetime,
+    since: datetime | None = None,
+    closed: Collection[date] | None = None,
 ) -> DueNotice | None:
     """Return the digest of the most recent Monday 08:00 local that has passed.
+
+    A closed Monday's digest goes out at 08:00 on the next working day.
 
     After downtime only that Monday's digest is due. A Monday before ``since`` (when the
     regency was recorded) is not: a new regency's first digest is the next Monday's.
@@ -228,10 +265,13 @@ def digest_due(
     zone = ZoneInfo(tz)
     today = _local_today(now, zone)
     monday = today - timedelta(days=today.weekday())
-    at = moment(monday, zone)
+    at = working_moment(monday, zone, closed)
     if at > now:
         monday -= timedelta(days=7)
-        at = moment(monday, zone)
+        at = working_moment(monday, zone, closed)
+        if at > now:
+            # A long closure pushed last week's digest past now too: this week's supersedes it.
+            return None
     if since is not None and at < since:
         return None
     return DueNotice(
@@ -255,6 +295,7 @@ def due_for_pact(facts: PactFacts, now: datetime) -> list[DueNotice]:
         tz=facts.timezone,
         now=now,
         unfulfilled=unfulfilled,
+        closed=facts.closed,
     )
     if reminder is not None:
         due.append(reminder)
@@ -266,6 +307,7 @@ def due_for_pact(facts: PactFacts, now: datetime) -> list[DueNotice]:
             now=now,
             recorded_at=facts.recorded_at,
             unfulfilled=unfulfilled,
+            closed=facts.closed,
         )
     )
     fulfilment = fulfilment_due(
@@ -275,8 +317,9 @@ def due_for_pact(facts: PactFacts, now: datetime) -> list[DueNotice]:
         last_closed_at=facts.last_closed_at,
         recorded_at=facts.recorded_at,
         tz=facts.timezone,
+        closed=facts.closed,
     )
-    if fulfilment is not None:
+    if fulfilment is not None and fulfilment.due_at <= now:
         due.append(fulfilment)
     return due
 

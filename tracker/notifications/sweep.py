@@ -15,7 +15,7 @@ import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from time import perf_counter
 from typing import Any
 
@@ -40,6 +40,7 @@ from tracker.pacts.queries import PactRow, list_pacts
 from tracker.pacts.rules import PactStatus
 from tracker.regencies.models import Regency
 from tracker.settings import due_soon_days
+from tracker.workdays.services import closed_days
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +116,8 @@ def sweep(
     slug_to_id = {r.slug: r.id for r in state.regencies.values()}
 
     since = {r.slug: r.created_at for r in state.regencies.values()}
+    # Notices wait for a working day unless the install switched the rule off.
+    closed = closed_days(session) if current_app.config["NOTICES_ON_WORKING_DAYS"] else None
     switched_on = _notices_since(session, now)
     due_by_pact: dict[int, list[DueNotice]] = {}
     for row in rows:
@@ -125,7 +128,7 @@ def sweep(
         # sends each its current rung, not every rung it ever missed.
         recorded_at = max(created_at, since[row.regency_slug], switched_on)
         try:
-            due = due_for_pact(_facts(row, recorded_at, last_closed_at), now)
+            due = due_for_pact(_facts(row, recorded_at, last_closed_at, closed), now)
         except Exception as exc:  # bad data in one pact must not stop the others
             _fault(report, f"pact {row.id}", exc)
             continue
@@ -135,7 +138,11 @@ def sweep(
     for regency in state.regencies.values():
         try:
             digest = digest_due(
-                regency_id=regency.id, tz=regency.timezone, now=now, since=regency.created_at
+                regency_id=regency.id,
+                tz=regency.timezone,
+                now=now,
+                since=regency.created_at,
+                closed=closed,
             )
         except Exception as exc:
             _fault(report, f"regency {regency.id}", exc)
@@ -238,7 +245,12 @@ def _pact_extra(session: Session) -> dict[int, tuple[datetime, datetime | None]]
     return {r.id: (r.created_at, r.last_closed_at) for r in rows}
 
 
-def _facts(row: PactRow, recorded_at: datetime, last_closed_at: datetime | None) -> PactFacts:
+def _facts(
+    row: PactRow,
+    recorded_at: datetime,
+    last_closed_at: datetime | None,
+    closed: frozenset[date] | None = None,
+) -> PactFacts:
     return PactFacts(
         pact_id=row.id,
         timezone=row.regency_timezone,
@@ -249,6 +261,7 @@ def _facts(row: PactRow, recorded_at: datetime, last_closed_at: datetime | None)
         last_closed_at=last_closed_at,
         withdrawn=row.status is PactStatus.WITHDRAWN,
         outcome_recorded=row.outcome is not None,
+        closed=closed,
     )
 
 

@@ -172,11 +172,13 @@ def test_regency_page_shows_the_assessment_history_with_a_chart(
 def test_regency_page_shows_the_median_days_to_verify_a_submitted_finding(
     client: FlaskClient, world: PublicWorld
 ) -> None:
-    # The world's reviews: ramp returned after 1 day, approved 4 days after the resubmission.
+    # The world's reviews, counted in working days: ramp submitted on Friday 15 February 2019 at
+    # 09:00 and returned on Saturday (15 working hours, 0.625), resubmitted on Monday at 09:00 and
+    # approved on Friday at 09:00 (4 working days). In calendar days it was 1 and 4 (2.5).
     html = client.get(f"/kabupaten/{world.regency.slug}?lang=en").get_data(as_text=True)
     box = re.search(r'<p class="verification" data-decisions="(\d+)">(.*?)</p>', html, re.S)
     assert box and box.group(1) == "2"
-    assert "median of 2.5 days" in _text(box.group(2))
+    assert "median of 2.3 working days" in _text(box.group(2))
 
 
 def test_the_median_says_how_many_of_its_decisions_are_on_invented_demo_pacts(

@@ -24,6 +24,8 @@ from tracker.pacts.queries import PactRow
 from tracker.pacts.rules import PactStatus
 from tracker.readmodels import from_row
 from tracker.regencies.models import Regency
+from tracker.workdays.rules import working_days_between
+from tracker.workdays.services import closed_days
 
 _DECISIONS = ("finding.approved", "finding.returned")
 
@@ -39,7 +41,7 @@ class AgencyPacts:
 
 @dataclass(frozen=True)
 class VerificationSpeed:
-    """How long the regent's office takes to decide on a submitted finding."""
+    """How long the regent's office takes to decide on a submitted finding, in working days."""
 
     decisions: int
     median_days: float | None
@@ -74,8 +76,14 @@ def median_verification_days(durations: Sequence[float]) -> float | None:
     return round(statistics.median(durations), 1)
 
 
-def verification_speed(session: Session, *, regency_id: int) -> VerificationSpeed:
-    """Measure each decision from the submission it answers, using the audit trail.
+def verification_speed(
+    session: Session, *, regency_id: int, timezone: str = "Asia/Jakarta"
+) -> VerificationSpeed:
+    """Measure each decision from the submission it answers, in working days (DOMAIN.md 6).
+
+    Only the hours of working days in the regency's zone count: a finding submitted on Friday
+    afternoon and decided on Monday morning waited hours, not three days; Idul Fitri's week
+    counts nothing (tracker.workdays.rules.working_days_between).
 
     A finding may be submitted, returned and submitted again: every decision is paired with
     the latest submission of the same finding before it (finding.submitted_at only keeps the
@@ -92,6 +100,7 @@ def verification_speed(session: Session, *, regency_id: int) -> VerificationSpee
         )
         .order_by(AuditEvent.target_id, AuditEvent.at, AuditEvent.id)
     )
+    closed = closed_days(session)
     pending: dict[int, datetime] = {}
     durations: list[float] = []
     demo = 0
@@ -100,7 +109,7 @@ def verification_speed(session: Session, *, regency_id: int) -> VerificationSpee
             pending[finding_id] = at
         elif finding_id in pending:
             submitted = pending.pop(finding_id)
-            durations.append(max(0.0, (at - submitted).total_seconds() / 86400))
+            durations.append(working_days_between(submitted, at, timezone, closed))
             demo += bool(is_demo)
     return VerificationSpeed(len(durations), median_verification_days(durations), demo)
 
@@ -155,5 +164,7 @@ def regency_page(session: Session, *, slug: str, now: datetime, due_soon_days: i
         pacts=rows,
         assessments=regency_results(session, regency.id),
         notes=regency_notes(session, regency.id),
-        verification=verification_speed(session, regency_id=regency.id),
+        verification=verification_speed(
+            session, regency_id=regency.id, timezone=regency.timezone
+        ),
     )
