@@ -46,6 +46,11 @@ class NoticeKind(StrEnum):
     # Public followers of a pact (double opt-in).
     FOLLOW_CONFIRM = "follow-confirm"
     FOLLOW_STATUS = "follow-status"
+    # A finding changed hands: submissions (gathered per regency and hour) to the regent's
+    # office; a return or an approval to the agency.
+    FINDINGS_SUBMITTED = "findings-submitted"
+    FINDING_RETURNED = "finding-returned"
+    FINDING_APPROVED = "finding-approved"
 
 
 class Notification(Base):

@@ -27,6 +27,12 @@ from sqlalchemy.orm import Session
 from tracker.findings.models import Finding
 from tracker.findings.rules import FindingStatus
 from tracker.notifications.compose import Pass, write_digest, write_pact
+from tracker.notifications.handovers import (
+    Handover,
+    due_handovers,
+    load_handovers,
+    write_handover,
+)
 from tracker.notifications.models import Notification
 from tracker.notifications.rules import (
     DueNotice,
@@ -150,8 +156,15 @@ def sweep(
         if digest is not None:
             digests[regency.id] = digest
 
+    handovers: list[tuple[DueNotice, Regency, list[Handover]]] = []
+    try:
+        handovers = due_handovers(state, load_handovers(state), closed)
+    except Exception as exc:  # a fault here must not stop the reminders and rungs
+        _fault(report, "hand-overs", exc)
+
     candidates = [n.key for due in due_by_pact.values() for n in due]
     candidates += [n.key for n in digests.values()]
+    candidates += [n.key for n, _, _ in handovers]
     report.due = len(candidates)
     recorded = _recorded(session, candidates, state.languages)
     report.already_recorded = len(recorded)
@@ -165,6 +178,9 @@ def sweep(
             regency = state.regencies[regency_id]
             rows_of = by_regency.get(regency.slug, [])
             work.append((f"regency {regency_id}", write_digest, (state, regency, digest, rows_of)))
+    for notice, regency, items in handovers:
+        if notice.key not in recorded:
+            work.append((notice.key, write_handover, (state, notice, regency, items)))
     by_id = {r.id: r for r in rows}
     pending = [
         (min(n.due_at for n in missing), pact_id, missing)

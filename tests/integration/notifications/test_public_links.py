@@ -17,6 +17,7 @@ from tests.integration.notifications.sweep_helpers import (
     walk,
 )
 from tracker.clock import FixedClock
+from tracker.notifications.handovers import Handover
 from tracker.notifications.models import NoticeKind, Notification
 from tracker.notifications.render import render_notice
 
@@ -85,5 +86,11 @@ def test_each_kind_rendered_for_readers_without_an_account_has_no_staff_link(
                 continue  # admins only; followers' own tests (no staff page at all)
             extra = {"offset": 7, "days_left": 7, "rung": 1, "days_overdue": 3}
             extra |= {"closed_on": start.date(), "late": False}
+            handover = Handover(
+                event_id=1, action="finding.returned", at=start, finding_id=pact.findings[0].id,
+                title="Temuan", pact_id=pact.id, agency_id=office.agency.id, agency_name="Dinas",
+                regency_id=office.regency.id,
+            )  # fmt: skip
+            extra |= {"items": [handover], "finding": handover, "zone": office.zone}
             rendered = render_notice(kind.value, "id", {**base, **extra}, public=True)
             assert "/staf/" not in rendered.text + rendered.html, kind
