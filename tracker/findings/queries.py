@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import false, func, select
+from sqlalchemy import ColumnElement, false, func, select
 from sqlalchemy.orm import Session
 
 from tracker.agencies.models import Agency
@@ -324,3 +324,61 @@ def get_evidence(session: Session, *, actor: User, evidence_id: int) -> Evidence
     if evidence is None or not policy.can_view_agency(actor, evidence.finding.agency):
         raise NotFound(_l("There is no evidence with id %(id)s.", id=evidence_id))
     return evidence
+
+
+@dataclass(frozen=True)
+class FindingListRow:
+    """A finding as the staff list of findings shows it."""
+
+    id: int
+    title: str
+    code: str | None
+    category: FindingCategory
+    status: FindingStatus
+    agency_id: int
+    agency_name: str
+    pact_id: int | None
+
+
+# The statuses an agency still owes work on: neither closed nor impossible to follow up.
+STILL_OPEN = tuple(
+    s for s in FindingStatus if s not in (FindingStatus.CLOSED, FindingStatus.UNRESOLVABLE)
+)
+
+
+def list_findings(
+    session: Session,
+    *,
+    scope: ColumnElement[bool],
+    regency_id: int | None = None,
+    agency_id: int | None = None,
+    category: FindingCategory | None = None,
+    status: FindingStatus | None = None,
+    still_open: bool = False,
+) -> list[FindingListRow]:
+    """List the findings of the agencies in ``scope`` (a policy scope on Agency), filtered."""
+    stmt = (
+        select(
+            Finding.id,
+            Finding.title,
+            Finding.code,
+            Finding.category,
+            Finding.status,
+            Finding.pact_id,
+            *prefixed("agency", Agency.id, Agency.name),
+        )
+        .join(Agency, Finding.agency_id == Agency.id)
+        .where(scope)
+        .order_by(Agency.name, Finding.id)
+    )
+    if regency_id is not None:
+        stmt = stmt.where(Agency.regency_id == regency_id)
+    if agency_id is not None:
+        stmt = stmt.where(Finding.agency_id == agency_id)
+    if category is not None:
+        stmt = stmt.where(Finding.category == category)
+    if status is not None:
+        stmt = stmt.where(Finding.status == status)
+    if still_open:
+        stmt = stmt.where(Finding.status.in_(STILL_OPEN))
+    return [from_row(FindingListRow, r) for r in session.execute(stmt)]

@@ -9,13 +9,14 @@ from flask import Blueprint, Response, current_app, render_template, request, se
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from tracker import settings
 from tracker.audit.labels import action_label
 from tracker.auth import policy
 from tracker.auth.access import current_actor, login_required, requires
 from tracker.clock import get_clock
-from tracker.errors import Conflict, DomainError, Invalid, NotFound, TooLarge
+from tracker.errors import BadFilter, Conflict, DomainError, Invalid, NotFound, TooLarge
 from tracker.extensions import db_session
 from tracker.findings import queries, services
 from tracker.findings.bulk import Refusal, SomeRefused, approve_findings
@@ -33,8 +34,9 @@ from tracker.findings.forms import (
 )
 from tracker.findings.models import Finding
 from tracker.findings.previews import PREVIEW_TYPE, make_preview
-from tracker.findings.rules import ReviewDecision
-from tracker.pagination import parse_digits
+from tracker.findings.rules import FindingCategory, FindingStatus, ReviewDecision
+from tracker.pagination import paginate, parse_digits, parse_positive
+from tracker.regencies.models import Regency
 from tracker.sorting import parse_query, parse_sort
 from tracker.storage import JPEG, PDF, PNG, get_file_store
 from tracker.web.forms import show_errors, submit_form
@@ -135,6 +137,51 @@ def _finding(finding_id: int) -> Finding:
 def detail(finding_id: int) -> ResponseReturnValue:
     """A finding with its evidence, decisions and timeline, and the forms its viewer may use."""
     return _render(_finding(finding_id))
+
+
+@bp.get("/")
+@login_required
+def index() -> ResponseReturnValue:
+    """The findings the user may read, narrowed by regency, agency, category and status.
+
+    The dashboard's counts link here (``?category=input&status=open``, ``?agency=3&open=1``),
+    each to the list of exactly the findings it counts.
+    """
+    actor = current_actor()
+    args = request.args
+    try:
+        category = FindingCategory(args["category"]) if args.get("category") else None
+        status = FindingStatus(args["status"]) if args.get("status") else None
+    except ValueError:
+        raise BadFilter(_l("This filter has no such value.")) from None
+    agency_id = parse_digits(args.get("agency", "")) if args.get("agency") else None
+    if args.get("agency") and agency_id is None:
+        raise BadFilter(_l("This filter has no such value."))
+    regency_id = None
+    if args.get("regency"):
+        regency_id = (
+            db_session().execute(select(Regency.id).where(Regency.slug == args["regency"])).scalar()
+            or -1
+        )
+    rows = queries.list_findings(
+        db_session(),
+        scope=policy.agencies_visible_to(actor),
+        regency_id=regency_id,
+        agency_id=agency_id,
+        category=category,
+        status=status,
+        still_open=args.get("open") == "1",
+    )
+    page_no = parse_positive(args.get("page"), name="page", default=1, maximum=10_000)
+    page = paginate(rows, page=page_no, per_page=current_app.config["PAGE_SIZE"])
+    return render_template(
+        "findings/index.html",
+        page=page,
+        category=category,
+        status=status,
+        still_open=args.get("open") == "1",
+        agency_name=rows[0].agency_name if agency_id is not None and rows else None,
+    )
 
 
 @bp.get("/verifikasi")

@@ -46,6 +46,7 @@ from tracker.pacts.forms import (
 from tracker.pacts.models import Pact
 from tracker.pacts.rules import PactStatus
 from tracker.pagination import parse_positive
+from tracker.regencies.models import Regency
 from tracker.sorting import parse_query, parse_sort
 from tracker.storage import get_file_store
 from tracker.web.forms import submit_form
@@ -60,6 +61,16 @@ def _agencies_of(actor: User) -> list[Agency]:
         .execute(select(Agency).where(policy.agencies_visible_to(actor)).order_by(Agency.name))
         .scalars()
     )
+
+
+def _regency_arg() -> int | None:
+    """The regency a list is narrowed to by ``?regency=<slug>`` (a superadmin's dashboard links
+    so); the policy's scope still applies, so another regency's slug shows nothing."""
+    slug = request.args.get("regency")
+    if not slug:
+        return None
+    found = db_session().execute(select(Regency.id).where(Regency.slug == slug)).scalar()
+    return found if found is not None else -1
 
 
 @bp.get("/")
@@ -83,6 +94,7 @@ def index() -> ResponseReturnValue:
         page=page_no,
         per_page=current_app.config["PAGE_SIZE"],
         scope=policy.pacts_visible_to(actor),
+        regency_id=_regency_arg(),
         agency_id=int(form.agency.data) if form.agency.data else None,
         status=PactStatus(form.status.data) if form.status.data else None,
         due_soon_days=settings.due_soon_days(),

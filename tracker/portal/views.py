@@ -19,6 +19,7 @@ from tracker.assessments.queries import ResultView, pact_target
 from tracker.audit.labels import ACTIONS
 from tracker.clock import get_clock
 from tracker.commitments.queries import get_commitment, list_commitments, list_events
+from tracker.dashboard.queries import league_table
 from tracker.extensions import db_session
 from tracker.pacts.rules import PactStatus
 from tracker.pagination import paginate, parse_positive
@@ -117,6 +118,14 @@ def regency(slug: str) -> tuple[str, int]:
         chart=chart,
         commitments=list_commitments(db_session(), regency_id=data.id),
         events=list_events(db_session(), regency_id=data.id),
+        league=league_table(
+            db_session(),
+            regency_id=data.id,
+            now=get_clock().now(),
+            due_soon_days=due_soon_days(),
+            pacts=data.pacts,
+            today=data.today,
+        ),
     )
     return html, 200 if valid else 400
 

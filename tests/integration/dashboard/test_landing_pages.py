@@ -92,8 +92,9 @@ def test_admin_landing_shows_the_verification_queue_oldest_submission_first(
         assert f'href="/staf/temuan/{finding_id}"' in html
     assert office.b.name in html and office.a.name in html
     # Counts by status: both pacts run, none overdue.
-    assert re.search(r'<li data-status="all"><span class="count">2</span>', html)
-    assert re.search(r'<li data-status="overdue"><span class="count">0</span>', html)
+    assert re.search(r'<li data-status="all"><a class="count" href="/staf/pakta/">2</a>', html)
+    overdue = r'<li data-status="overdue"><a class="count" href="[^"]*=overdue">0</a>'
+    assert re.search(overdue, html)
 
 
 def test_full_queue_page_is_oldest_first_and_readable_by_the_observer(

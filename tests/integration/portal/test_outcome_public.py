@@ -214,6 +214,6 @@ def test_the_staff_dashboard_counts_them_apart_from_overdue(
     app: Flask, pacts: Pacts, office: Office
 ) -> None:
     page = read_page(client_of(app, office.admin_x), "/staf/")
-    counts = dict(re.findall(r'<li data-status="([a-z_]+)"><span class="count">(\d+)</span>', page))
+    counts = dict(re.findall(r'<li data-status="([a-z_]+)"><a class="count"[^>]*>(\d+)</a>', page))
     assert (counts["not_recorded"], counts["decided"], counts["undated"]) == ("1", "1", "1")
     assert counts["overdue"] == "0"
