@@ -140,8 +140,10 @@ def test_statements_per_page_are_the_same_for_1_and_200_pacts(
     for name in small:
         assert small[name][0] == large[name][0] == 200, name
     assert {n: c for n, (_, c) in small.items()} == {n: c for n, (_, c) in large.items()}
-    # A fixed, small budget: one statement for the data version, then the page's own reads.
-    assert all(count <= 10 for _, count in large.values()), large
+    # A fixed, small budget: one statement for the data version, then the page's own reads
+    # (the regency page's league table reads its agencies with their findings in one; the
+    # holiday calendar is one more where a page counts working days or flags a closed day).
+    assert all(count <= 11 for _, count in large.values()), large
 
 
 def test_a_304_costs_one_statement(
