@@ -375,6 +375,9 @@ def _xlsx_rows(archive: zipfile.ZipFile) -> Iterator[tuple[int, list[Any]]]:
         if kind == "d":
             return datetime.fromisoformat(raw.strip().rstrip("Z"))
         text = raw.strip()
+        if not text:
+            # A formula Excel never computed: no value, as openpyxl's data_only reads it.
+            return None
         number: int | float = float(text) if any(c in text for c in ".eE") else int(text)
         if style in date_styles:
             return from_excel(number, epoch)
