@@ -41,8 +41,10 @@ def test_evidence_downloads_as_an_attachment_with_its_stored_type_and_nosniff(
             f'attachment; filename="bukti-{evidence.id}.png"'
         )
         assert response.headers["X-Content-Type-Options"] == "nosniff"
-        assert response.data == stored_files(upload_folder)[0].read_bytes()
+        original = upload_folder / evidence.storage_key[:2] / evidence.storage_key
+        data = response.data
         response.close()
+        assert data == original.read_bytes()
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page_for_a_file(
