@@ -29,6 +29,9 @@ KIND_LABELS: dict[str, LazyString] = {
     NoticeKind.DIGEST: _l("Weekly digest"),
     NoticeKind.FOLLOW_CONFIRM: _l("Follower: confirm address"),
     NoticeKind.FOLLOW_STATUS: _l("Follower: status change"),
+    NoticeKind.FINDINGS_SUBMITTED: _l("Findings submitted (gathered per hour)"),
+    NoticeKind.FINDING_RETURNED: _l("Finding returned to the agency"),
+    NoticeKind.FINDING_APPROVED: _l("Finding approved"),
 }
 
 STATE_LABELS: dict[str, LazyString] = {
