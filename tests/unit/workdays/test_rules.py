@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tracker.notifications.rules import PactFacts, digest_due, due_for_pact, reminder_due
+from tracker.workdays.catalogue import HOLIDAYS
 from tracker.workdays.rules import (
     is_working_day,
     next_working_day,
@@ -15,7 +16,6 @@ from tracker.workdays.rules import (
     send_at,
     working_days_between,
 )
-from tracker.workdays.catalogue import HOLIDAYS
 
 MAKASSAR = ZoneInfo("Asia/Makassar")
 CLOSED = frozenset(day for day, *_ in HOLIDAYS)
