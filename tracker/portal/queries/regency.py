@@ -164,7 +164,5 @@ def regency_page(session: Session, *, slug: str, now: datetime, due_soon_days: i
         pacts=rows,
         assessments=regency_results(session, regency.id),
         notes=regency_notes(session, regency.id),
-        verification=verification_speed(
-            session, regency_id=regency.id, timezone=regency.timezone
-        ),
+        verification=verification_speed(session, regency_id=regency.id, timezone=regency.timezone),
     )
