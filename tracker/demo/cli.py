@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from time import perf_counter
+
 import click
 from flask.cli import AppGroup
 
 from tracker.clock import get_clock
 from tracker.demo.data import DEMO_PASSWORD
+from tracker.demo.generator import Size, generate
 from tracker.demo.services import load_demo
 from tracker.web.cli import command_step
 
@@ -33,6 +36,29 @@ def load() -> None:
     for account in report.accounts:
         where = "/".join(part for part in (account.regency, account.agency) if part)
         click.echo(f"  {account.email.ljust(width)}  {account.role.value:<10}  {where}".rstrip())
+
+
+@demo.command("generate")
+@click.option("--regencies", type=click.IntRange(1, 2000), required=True, help="How many.")
+@click.option(
+    "--agencies-per-regency", type=click.IntRange(1, 200), required=True, help="Each one pact."
+)
+@click.option("--findings-per-pact", type=click.IntRange(0, 100), required=True)
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same data.")
+def generate_command(
+    regencies: int, agencies_per_regency: int, findings_per_pact: int, seed: int
+) -> None:
+    """Fill an empty database with an invented country, marked demo (load tests, demos).
+
+    Each agency signs one pact with FINDINGS_PER_PACT findings; 600 regencies x 10 agencies x
+    15 findings is the national size (6,000 pacts, 90,000 findings).
+    """
+    size = Size(regencies, agencies_per_regency, findings_per_pact, seed)
+    started = perf_counter()
+    with command_step(messages_in=None) as session:
+        report = generate(session, size=size, now=get_clock().now())
+    report.seconds = perf_counter() - started
+    click.echo(report.summary())
 
 
 COMMANDS = (demo,)
