@@ -25,7 +25,7 @@ from tracker.findings.models import Finding
 from tracker.findings.rules import FindingStatus
 from tracker.notifications import monthly
 from tracker.notifications.models import NoticeKind, Notification
-from tracker.notifications.outbox import Notice, enqueue
+from tracker.notifications.outbox import Notice, Recipient, enqueue
 from tracker.notifications.recipients import Audience, Directory
 from tracker.notifications.render import absolute_url, render_notice
 from tracker.notifications.report import (
@@ -41,6 +41,8 @@ from tracker.pacts.rules import PactStatus
 from tracker.regencies.models import Regency
 
 _RUNG_OF_KIND = {kind.value: rung for rung, kind in ESCALATION_KINDS.items()}
+# Key suffix of the copy for readers without an account when a group mixes them with staff.
+PUBLIC_COPY = "public"
 
 # Renders an escalation letter in one language: (PDF bytes, file name).
 Attach = Callable[[str], tuple[bytes, str]]
@@ -94,7 +96,8 @@ def _write(
     pact_id: int | None,
     attachment: Attach | None = None,
 ) -> Counter[str]:
-    """Render ``due`` once per language group and add each copy to the outbox.
+    """Render ``due`` once per language group and kind of reader (staff or without an account,
+    see :func:`copies`) and add each copy to the outbox.
 
     Nothing is written (and the next sweep tries again) when nobody is addressed: copies
     alone would record the notice as told.
@@ -104,33 +107,46 @@ def _write(
         state.without_recipients += 1
         return written
     for lang, recipients in audience.items():
-        # Someone on this copy has no account (an agency head, a ladder contact): every link in
-        # it goes to a public page, never to /staf/ behind the login form.
-        public = any(not r.account for r in recipients)
-        rendered = render_notice(due.kind, lang, context, public=public)
         pdf: tuple[bytes, str] | None = attachment(lang) if attachment else None
-        row = enqueue(
-            state.session,
-            Notice(
-                key=language_key(due.key, lang),
-                kind=due.kind.value,
-                regency_id=regency.id,
-                recipients=recipients,
-                subject=rendered.subject,
-                body_text=rendered.text,
-                body_html=rendered.html,
-                pact_id=pact_id,
-                due_on=due.due_on,
-                lang=lang,
-                attachment=pdf[0] if pdf else None,
-                attachment_name=pdf[1] if pdf else None,
-            ),
-            now=state.now,
-            webhook=bool(regency.webhook_url),
-        )
-        if row is not None:
-            written[due.kind.value] += 1
+        for key, public, copy in copies(language_key(due.key, lang), recipients):
+            rendered = render_notice(due.kind, lang, context, public=public)
+            row = enqueue(
+                state.session,
+                Notice(
+                    key=key,
+                    kind=due.kind.value,
+                    regency_id=regency.id,
+                    recipients=copy,
+                    subject=rendered.subject,
+                    body_text=rendered.text,
+                    body_html=rendered.html,
+                    pact_id=pact_id,
+                    due_on=due.due_on,
+                    lang=lang,
+                    attachment=pdf[0] if pdf else None,
+                    attachment_name=pdf[1] if pdf else None,
+                ),
+                now=state.now,
+                webhook=bool(regency.webhook_url),
+            )
+            if row is not None:
+                written[due.kind.value] += 1
     return written
+
+
+def copies(key: str, recipients: list[Recipient]) -> list[tuple[str, bool, list[Recipient]]]:
+    """Split one language group into the copies it is sent as: (key, public links, recipients).
+
+    Account holders get staff links; people without an account (an agency head, a ladder
+    contact) get a copy whose every link goes to a public page, never to /staf/ behind the
+    login form. The first copy keeps ``key``, the key the sweep looks up (both copies are
+    written in one savepoint); the public copy of a mixed group is ``key:public``.
+    """
+    staff = [r for r in recipients if r.account]
+    public = [r for r in recipients if not r.account]
+    if not staff or not public:
+        return [(key, not staff, recipients)]
+    return [(key, False, staff), (f"{key}:{PUBLIC_COPY}", True, public)]
 
 
 def write_pact(

@@ -11,8 +11,9 @@
   rung already sent for the pact;
 - digest: the regency's active admin accounts.
 
-Agency heads and ladder contacts have no account: a copy that reaches one of them links to
-public pages only (``compose``). Languages come from ``User.locale`` and
+Agency heads and ladder contacts have no account: they get their own copy of a notice, whose
+links go to public pages only, while account holders on the same notice get staff links
+(``compose.copies``). Languages come from ``User.locale`` and
 ``EscalationContact.locale``; agency heads read Indonesian. A language the install does not
 offer falls back to the default.
 """

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -18,6 +18,7 @@ from tracker.auth.models import User
 from tracker.clock import FixedClock
 from tracker.findings.models import Finding
 from tracker.findings.rules import FindingStatus
+from tracker.notifications.compose import PUBLIC_COPY
 from tracker.notifications.models import Notification
 from tracker.notifications.sweep import SweepReport, sweep
 from tracker.pacts.models import Pact
@@ -116,9 +117,22 @@ def listing(found: list[Notification], zone: ZoneInfo) -> list[tuple[str, str, s
     return [(n.kind, n.created_at.astimezone(zone).date().isoformat(), n.lang) for n in found]
 
 
-def addresses(notice: Notification, role: str | None = None) -> set[str]:
-    """Return the addresses on a notice (optionally only "to" or "cc")."""
-    return {r["email"] for r in notice.recipients if role is None or r["role"] == role}
+def addresses(notice: Notification | Iterable[Notification], role: str | None = None) -> set[str]:
+    """Return the addresses on a notice, or on all its copies (optionally only "to" or "cc")."""
+    copies = [notice] if isinstance(notice, Notification) else list(notice)
+    return {r["email"] for n in copies for r in n.recipients if role is None or r["role"] == role}
+
+
+def is_public_copy(notice: Notification) -> bool:
+    """Tell whether ``notice`` is the copy for readers without an account of a notice whose
+    language group also reaches account holders (written beside their copy, under its key
+    with ``:public`` after it)."""
+    return notice.key.endswith(f":{PUBLIC_COPY}")
+
+
+def one_copy(found: Iterable[Notification]) -> list[Notification]:
+    """Return one row per notice and language: the copy under the key the sweep looks up."""
+    return [n for n in found if not is_public_copy(n)]
 
 
 def local(text: str) -> datetime:

@@ -8,6 +8,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from tests.builders import make_pact
+from tests.integration.notifications.delivery_helpers import settings_for
 from tests.integration.notifications.sweep_helpers import (
     close_findings,
     local,
@@ -16,7 +17,10 @@ from tests.integration.notifications.sweep_helpers import (
     run_sweep,
     walk,
 )
+from tests.integration.notifications.test_handovers import handover
+from tests.smtp import SmtpServer
 from tracker.clock import FixedClock
+from tracker.notifications.delivery import deliver_pending
 from tracker.notifications.handovers import Handover
 from tracker.notifications.models import NoticeKind, Notification
 from tracker.notifications.render import render_notice
@@ -28,9 +32,11 @@ def without_account(notice: Notification) -> bool:
     return any(r.get("account") is False for r in notice.recipients)
 
 
-def test_every_notice_reaching_someone_without_an_account_links_only_to_public_pages(
-    app: Flask, session: Session, clock: FixedClock
+def test_every_notice_gives_readers_without_an_account_public_links_and_staff_staff_links(
+    app: Flask, session: Session, clock: FixedClock, smtp: SmtpServer
 ) -> None:
+    """Every kind a pact's life produces, delivered over SMTP: a notice reaching both account
+    holders and people without one (agency head, ladder contacts) is sent as separate copies."""
     start = local("2024-11-30T09:00:00+08:00")
     office = make_office(session, now=start)
     pact = make_pact(session, agency=office.agency, now=start, signed_on=SIGNED)
@@ -43,27 +49,64 @@ def test_every_notice_reaching_someone_without_an_account_links_only_to_public_p
         step=timedelta(hours=12),
     ):
         pass
+    returned, approved = pact.findings[:2]
+    handover(session, returned, "finding.returned", clock.now())
+    handover(session, approved, "finding.approved", clock.now())
     close_findings(session, pact, clock.now())
-    run_sweep(app, session, clock.now() + timedelta(hours=1))
+    later = clock.now() + timedelta(hours=1)
+    run_sweep(app, session, later)
     found = rows(session, regency=office.regency)
     kinds = {n.kind for n in found if without_account(n)}
-    # Reminders (the agency head), every rung (ladder contacts, the head in copy), fulfilment.
+    # Reminders (the agency head), every rung (ladder contacts, the head in copy), fulfilment,
+    # the hand-overs (the head).
     assert kinds >= {
         "reminder-30d", "reminder-14d", "reminder-7d", "reminder-1d",
         "escalation-1", "escalation-2", "escalation-3", "fulfilled",
+        "finding-returned", "finding-approved",
     }  # fmt: skip
     base = app.config["BASE_URL"].rstrip("/")
     for notice in found:
         body = notice.body_text + (notice.body_html or "")
+        # No copy mixes the two kinds of reader.
+        assert len({r["account"] for r in notice.recipients}) == 1, (notice.kind, notice.key)
         if without_account(notice):
             assert "/staf/" not in body, (notice.kind, notice.lang)
             assert f"{base}/pakta/{pact.id}" in body, notice.kind
-        elif notice.kind != "digest":
-            # Only account holders on it (the English OPD account): the staff page.
-            assert f"{base}/staf/pakta/{pact.id}" in body, notice.kind
+        else:
+            assert f"{base}/staf/" in body, notice.kind
     escalations = [n for n in found if n.kind.startswith("escalation") and without_account(n)]
     # The letter is attached: what a reader without an account needs.
     assert all(n.attachment and n.attachment_name for n in escalations)
+
+    report = deliver_pending(session, settings=settings_for(smtp), now=later, worker_id="t")
+    assert (report.sent, report.pending) == (len(found), 0)
+    staff = {office.admin.email, office.opd.email, office.opd_en.email}
+    public = {c.email for c in office.contacts.values()} | {office.agency.head_email or ""}
+    told: dict[str, set[str]] = {"staff": set(), "public": set()}
+    for received in smtp.messages:
+        mail = received.message
+        kind = str(mail["X-Pantau-Kind"])
+        body = "".join(
+            part.get_content() for part in (mail.get_body(("plain",)), mail.get_body(("html",)))
+            if part is not None
+        )  # fmt: skip
+        to = set(received.rcpt_tos)
+        if to <= public:
+            assert "/staf/" not in body, (kind, to)
+            assert f"{base}/pakta/{pact.id}" in body, kind
+            told["public"].add(kind)
+        else:
+            assert to <= staff, (kind, to)  # never both kinds of reader on one mail
+            assert f"{base}/staf/" in body, (kind, to)
+            told["staff"].add(kind)
+    # The notices that reach both kinds of reader: staff got the staff links of the same notice.
+    assert told["public"] & told["staff"] >= {
+        "reminder-30d", "reminder-14d", "reminder-7d", "reminder-1d",
+        "escalation-1", "fulfilled", "finding-returned", "finding-approved",
+    }  # fmt: skip
+    # The mixed rung-1 letter goes to both copies, as it did to the one before.
+    rung1 = [m.message for m in smtp.messages if m.message["X-Pantau-Kind"] == "escalation-1"]
+    assert len(rung1) == 2 and all(list(m.iter_attachments()) for m in rung1)
 
 
 def test_each_kind_rendered_for_readers_without_an_account_has_no_staff_link(

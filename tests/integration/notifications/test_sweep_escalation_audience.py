@@ -37,13 +37,17 @@ def _contact(session: Session, regency: Regency, rung: int, email: str, at: date
     session.flush()
 
 
-def _escalations(session: Session, pact_id: int) -> dict[str, Notification]:
+def _escalations(session: Session, pact_id: int) -> dict[str, list[Notification]]:
+    """Return each rung's copies (staff and readers without an account apart)."""
     found = session.scalars(
-        select(Notification).where(
-            Notification.pact_id == pact_id, Notification.kind.like("escalation-%")
-        )
+        select(Notification)
+        .where(Notification.pact_id == pact_id, Notification.kind.like("escalation-%"))
+        .order_by(Notification.id)
     )
-    return {n.kind: n for n in found}
+    copies: dict[str, list[Notification]] = {}
+    for n in found:
+        copies.setdefault(n.kind, []).append(n)
+    return copies
 
 
 def test_a_rung_without_contacts_goes_to_the_regencys_admins_with_the_head_in_copy(
@@ -62,7 +66,11 @@ def test_a_rung_without_contacts_goes_to_the_regencys_admins_with_the_head_in_co
     # Nobody on rung 2 (the default): the regent's office is told, not the agency alone.
     assert addresses(found["escalation-2"], "to") == {admin.email}
     assert addresses(found["escalation-2"], "cc") == {HEAD}
-    assert found["escalation-2"].attachment is not None
+    # The admin's copy links to staff pages, the head's to public ones: both carry the letter.
+    staff, public = found["escalation-2"]
+    assert (addresses(staff), addresses(public)) == ({admin.email}, {HEAD})
+    assert "/staf/pakta/" in staff.body_text and "/staf/" not in public.body_text
+    assert staff.attachment is not None and public.attachment == staff.attachment
 
 
 def test_a_rung_with_nobody_to_tell_is_not_used_up_and_goes_out_once_someone_is_there(

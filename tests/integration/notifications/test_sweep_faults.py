@@ -66,13 +66,14 @@ def test_a_pact_whose_notice_fails_to_render_is_logged_and_the_others_are_writte
     assert f"escalation-3:pact:{late.id}:2025-01-21" in written
     # Nothing half-written for the broken pact: its savepoint was rolled back whole.
     assert not [k for k in written if f":pact:{broken.id}:" in k]
-    assert report.created["reminder-14d"] == 2  # Indonesian and English copies
+    # Indonesian copies for the OPD account and, apart, for the head (no account); English.
+    assert report.created["reminder-14d"] == 3
 
     # Once the template is repaired, the next sweep writes what was missed.
     broken_reminder_7d()
     again = run_sweep(app, session, local("2025-02-21T09:00:00+08:00"))
     assert again.errors == []
-    assert again.created == {"reminder-7d": 2}
+    assert again.created == {"reminder-7d": 3}
     assert f"reminder-7d:pact:{broken.id}:2025-02-28" in {
         n.key for n in rows(session, regency=office.regency)
     }

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.builders import make_agency, make_pact
-from tests.integration.notifications.sweep_helpers import local, make_office, rows, walk
+from tests.integration.notifications.sweep_helpers import local, make_office, one_copy, rows, walk
 from tracker.clock import FixedClock
 from tracker.notifications.models import Notification
 from tracker.pacts import services
@@ -25,13 +25,13 @@ DAILY = timedelta(days=1)
 
 
 def _kinds(session: Session, pact_id: int) -> list[str]:
-    return list(
-        session.scalars(
-            select(Notification.kind)
-            .where(Notification.pact_id == pact_id, Notification.lang == "id")
-            .order_by(Notification.id)
-        )
+    """Return the kinds of a pact's notices, one per notice (in Indonesian)."""
+    found = session.scalars(
+        select(Notification)
+        .where(Notification.pact_id == pact_id, Notification.lang == "id")
+        .order_by(Notification.id)
     )
+    return [n.kind for n in one_copy(found)]
 
 
 def test_settled_and_undated_pacts_get_no_reminder_escalation_or_digest_line(

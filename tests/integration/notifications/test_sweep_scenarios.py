@@ -15,6 +15,7 @@ from tests.integration.notifications.sweep_helpers import (
     listing,
     local,
     make_office,
+    one_copy,
     rows,
     run_sweep,
     walk,
@@ -28,12 +29,13 @@ SIGNED = date(2024, 11, 30)  # deadline 2025-02-28
 TWICE_A_DAY = timedelta(hours=12)  # 08:00 and 20:00 in Makassar
 
 
-def pact_rows(session: Session, pact_id: int) -> list[Notification]:
-    return list(
-        session.scalars(
-            select(Notification).where(Notification.pact_id == pact_id).order_by(Notification.id)
-        )
+def pact_rows(session: Session, pact_id: int, *, copies: bool = False) -> list[Notification]:
+    """Return a pact's notices, one row per notice and language (``copies``: every copy, the
+    one for readers without an account beside the staff one included)."""
+    found = session.scalars(
+        select(Notification).where(Notification.pact_id == pact_id).order_by(Notification.id)
     )
+    return list(found) if copies else one_copy(found)
 
 
 def ids_only(found: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
@@ -132,20 +134,19 @@ def test_pact_fulfilled_before_its_deadline_gets_one_fulfilment_notice_and_no_mo
         ("reminder-14d", "2025-02-14"),
         ("fulfilled", "2025-02-16"),
     ]
-    fulfilled = [n for n in found if n.kind == "fulfilled"]
+    fulfilled = [n for n in pact_rows(session, pact.id, copies=True) if n.kind == "fulfilled"]
     assert [n.key for n in fulfilled] == [
         f"fulfilled:pact:{pact.id}",
+        f"fulfilled:pact:{pact.id}:public",
         f"fulfilled:pact:{pact.id}:en",
     ]
-    assert fulfilled[0].due_on == date(2025, 2, 16)
-    # The agency's accounts and head, and the regency's admins; no rung was reached.
-    assert addresses(fulfilled[0]) == {
-        office.opd.email,
-        "kepala.dinas@uji.go.id",
-        office.admin.email,
-    }
-    assert addresses(fulfilled[1]) == {office.opd_en.email}
-    assert "within the deadline" in fulfilled[1].body_text
+    assert {n.due_on for n in fulfilled} == {date(2025, 2, 16)}
+    # The agency's accounts and the regency's admins; apart, the head (no account); no rung
+    # was reached.
+    assert addresses(fulfilled[0]) == {office.opd.email, office.admin.email}
+    assert addresses(fulfilled[1]) == {"kepala.dinas@uji.go.id"}
+    assert addresses(fulfilled[2]) == {office.opd_en.email}
+    assert "within the deadline" in fulfilled[2].body_text
 
 
 def test_fulfilment_after_escalation_also_tells_the_rungs_already_reached(
@@ -155,19 +156,24 @@ def test_fulfilment_after_escalation_also_tells_the_rungs_already_reached(
     office = make_office(session, now=start, head_email=None)
     pact = make_pact(session, agency=office.agency, now=start, signed_on=SIGNED)
     first = run_sweep(app, session, local("2025-03-02T09:00:00+08:00"))
-    assert first.created["escalation-1"] == 2  # Indonesian and English copies
-    escalation = next(n for n in pact_rows(session, pact.id) if n.kind == "escalation-1")
+    # In Indonesian: the staff copy and, apart, the Inspektur's; in English: the OPD account's.
+    assert first.created["escalation-1"] == 3
+    staff, inspektur = [
+        n for n in pact_rows(session, pact.id, copies=True)
+        if n.kind == "escalation-1" and n.lang == "id"
+    ]  # fmt: skip
     # Without an agency head, the agency's OPD accounts are copied instead.
-    assert addresses(escalation, "cc") == {office.opd.email}
-    assert addresses(escalation, "to") == {office.contacts[1].email, office.admin.email}
+    assert addresses(staff, "cc") == {office.opd.email}
+    assert addresses(staff, "to") == {office.admin.email}
+    assert addresses(inspektur) == {office.contacts[1].email}
     en_copy = [n for n in pact_rows(session, pact.id) if n.key.endswith(":en")]
     assert [addresses(n, "cc") for n in en_copy] == [{office.opd_en.email}]
 
     close_findings(session, pact, local("2025-03-05T11:00:00+08:00"))
     run_sweep(app, session, local("2025-03-05T12:00:00+08:00"))
-    by_key = {n.key: n for n in pact_rows(session, pact.id)}
-    fulfilled = by_key[f"fulfilled:pact:{pact.id}"]
-    assert addresses(fulfilled) == {office.opd.email, office.admin.email, office.contacts[1].email}
+    by_key = {n.key: n for n in pact_rows(session, pact.id, copies=True)}
+    assert addresses(by_key[f"fulfilled:pact:{pact.id}"]) == {office.opd.email, office.admin.email}
+    assert addresses(by_key[f"fulfilled:pact:{pact.id}:public"]) == {office.contacts[1].email}
     assert "fulfilled late" in by_key[f"fulfilled:pact:{pact.id}:en"].body_text
 
 
@@ -260,9 +266,10 @@ def test_a_backlog_is_written_over_several_sweeps_digests_then_oldest_first(
         first = sweep(session, now, limit=3)
     # The regency's digest of Monday 3 March first, then the two pacts that fell due first.
     assert first.deferred == 1
-    assert first.created == {"digest": 1, "escalation-1": 2}
+    # Each rung in two copies: the admin's, and the Inspektur's and the head's (no account).
+    assert first.created == {"digest": 1, "escalation-1": 4}
     written = {n.pact_id for n in rows(session, regency=office.regency)}
     assert written == {None, pacts[1].id, pacts[2].id}
     with app.app_context():
         second = sweep(session, now + timedelta(minutes=5), limit=3)
-    assert (second.deferred, second.created) == (0, {"escalation-1": 1})
+    assert (second.deferred, second.created) == (0, {"escalation-1": 2})
