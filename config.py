@@ -38,6 +38,9 @@ class Config:
     DELIVERY_BACKOFF_MAX_SECONDS = 3600
     DELIVERY_CLAIM_SECONDS = 900
     WEBHOOK_TIMEOUT_SECONDS = 10
+    # A webhook reaches the public internet only (tracker.netguard); the operator may allow
+    # more networks here, e.g. "10.20.0.0/16" for a relay inside the regency's LAN.
+    WEBHOOK_ALLOWED_NETWORKS = ""
     # The scheduler: job intervals, and the database lease that allows one scheduler per
     # database (renewed every SCHEDULER_RENEW_SECONDS, taken over when it lapses).
     SCHEDULER_SWEEP_SECONDS = 300

@@ -18,6 +18,7 @@ from sqlalchemy.exc import ArgumentError
 import config as config_module
 from tracker.clock import clock_from_config
 from tracker.extensions import babel, csrf, db, mail, migrate
+from tracker.netguard import parse_networks
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
@@ -111,6 +112,10 @@ def _validate_and_derive(app: Flask) -> None:
     except ValueError as exc:
         raise ConfigError(f"TRACKER_FROZEN_NOW: {exc}") from exc
     _base_url(app)
+    try:
+        parse_networks(app.config.get("WEBHOOK_ALLOWED_NETWORKS"))
+    except ValueError as exc:
+        raise ConfigError(f"TRACKER_WEBHOOK_ALLOWED_NETWORKS: {exc}") from exc
     url = _database_url(app)
     app.config["SQLALCHEMY_DATABASE_URI"] = url
     options: dict[str, Any] = {"pool_pre_ping": True}

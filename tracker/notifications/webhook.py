@@ -15,21 +15,28 @@ database transaction, to ``Regency.webhook_url`` as ``application/json`` (UTF-8)
 
 Any 2xx answer is success; anything else (another status, a redirect, a timeout, a refused
 connection) is retried with the mail's backoff and counted in ``webhook_attempts``.
+
+The host is resolved at each sending and refused when it leads inside (tracker.netguard); the
+request then goes to the address that was checked. The outbox records a fixed sentence or the
+HTTP status, never the connection error's text.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
-import urllib.error
-import urllib.request
+import logging
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from tracker import netguard
 from tracker.notifications.models import Notification
 from tracker.regencies.models import Regency
+
+log = logging.getLogger(__name__)
 
 PENDING = "pending"
 SENT = "sent"
@@ -75,14 +82,11 @@ def verify(secret: str, timestamp: str, body: bytes, signature: str) -> bool:
     return hmac.compare_digest(sign(secret, timestamp, body), signature)
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """A redirect is an answer, not a new destination: the signed body goes where configured."""
-
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirect)
+# What the outbox says of a failure. Never the connection error itself: "connection refused"
+# against "timed out" against "no route" would tell an admin which ports of which hosts are
+# open; the log keeps the details for the operator.
+UNREACHABLE = "the relay could not be reached"
+REFUSED_ADDRESS = "the webhook address leads to a private or local network: not sent"
 
 
 def post(
@@ -92,37 +96,44 @@ def post(
     payload: dict[str, Any],
     now: datetime,
     timeout: float,
+    allowed_networks: tuple[netguard.Network, ...] = (),
+    resolver: netguard.Resolver | None = None,
 ) -> tuple[bool, str | None]:
-    """POST ``payload`` signed; return (delivered, error)."""
+    """POST ``payload`` signed to the address ``url`` resolves to, once checked.
+
+    Return (delivered, error): the error is one of a few fixed sentences or ``HTTP <status>``.
+    """
     if not url:
         return False, "the regency has no webhook URL any more"
     if urlsplit(url).scheme not in ("http", "https"):
-        return False, f"the webhook URL must be http or https: {url!r}"
+        return False, "the webhook URL must be http or https"
     if not secret:
         return False, "the regency's webhook has no secret to sign with"
+    try:
+        destination = netguard.check_url(
+            url, allowed=allowed_networks, resolver=resolver, timeout=timeout
+        )
+    except netguard.Unresolvable as exc:
+        log.warning("webhook not sent to %s: %s", url, exc)
+        return False, UNREACHABLE
+    except netguard.UnsafeDestination as exc:
+        log.warning("webhook not sent to %s: %s", url, exc)
+        return False, REFUSED_ADDRESS
     body = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
     timestamp = str(int(now.timestamp()))
-    request = urllib.request.Request(  # noqa: S310 - the scheme is checked above
-        url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json; charset=utf-8",
-            "User-Agent": "Pantau-Pakta-webhook/1",
-            TIMESTAMP_HEADER: timestamp,
-            SIGNATURE_HEADER: sign(secret, timestamp, body),
-            "X-Pantau-Kind": str(payload.get("kind", "")),
-            "X-Pantau-Delivery": str(payload.get("message_id", "")),
-        },
-    )
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": "Pantau-Pakta-webhook/1",
+        TIMESTAMP_HEADER: timestamp,
+        SIGNATURE_HEADER: sign(secret, timestamp, body),
+        "X-Pantau-Kind": str(payload.get("kind", "")),
+        "X-Pantau-Delivery": str(payload.get("message_id", "")),
+    }
     try:
-        with _opener.open(request, timeout=timeout) as response:
-            status = response.status
-    except urllib.error.HTTPError as exc:
-        return False, f"HTTP {exc.code} {exc.reason}"
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
-        return False, f"{type(exc).__name__}: {reason}"
+        status = netguard.post(destination, body=body, headers=headers, timeout=timeout)
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        log.warning("webhook to %s failed: %s: %s", url, type(exc).__name__, exc)
+        return False, UNREACHABLE
     if 200 <= status < 300:
         return True, None
     return False, f"HTTP {status}"

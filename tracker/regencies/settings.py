@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker import netguard
 from tracker.audit.services import record
 from tracker.auth import policy
 from tracker.auth.models import User
@@ -17,6 +18,7 @@ from tracker.auth.services import normalise_email
 from tracker.errors import Forbidden, Invalid, Message, NotFound
 from tracker.regencies.models import EscalationContact, Regency
 from tracker.regencies.queries import find_regency
+from tracker.settings import webhook_allowed_networks
 
 RUNGS = (1, 2, 3)
 LOCALES = ("id", "en")
@@ -143,7 +145,12 @@ def remove_escalation_contact(
 
 
 def check_webhook_url(value: str | None) -> str | None:
-    """Return a usable webhook URL (http or https with a host), None for blank; else Invalid."""
+    """Return a usable webhook URL (http or https with a host), None for blank; else Invalid.
+
+    The host is resolved and refused when it leads inside: this server, a private network, a
+    link-local or metadata address (tracker.netguard). A name that does not resolve yet is
+    taken: each sending resolves and checks it again.
+    """
     url = (value or "").strip()
     if not url:
         return None
@@ -164,6 +171,14 @@ def check_webhook_url(value: str | None) -> str | None:
             reason = _l("no user name or password in the address; the secret signs each request")
         elif port == 0:
             reason = _l("an http:// or https:// address, e.g. https://gateway.example.go.id/hook")
+        else:
+            try:
+                netguard.check_url(url, allowed=webhook_allowed_networks(), must_resolve=False)
+            except netguard.UnsafeDestination:
+                reason = _l(
+                    "an address on the internet: not this server, a private network "
+                    "or a cloud metadata address"
+                )
     if reason is not None:
         raise Invalid(_l("The webhook address cannot be used."), fields={"url": reason})
     return url

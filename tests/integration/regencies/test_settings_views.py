@@ -234,7 +234,7 @@ def test_an_empty_address_removes_the_webhook_and_its_secret(
     app: Flask, session: Session, office: Office
 ) -> None:
     client = client_of(app, office.admin_x)
-    _save_webhook(client, "http://10.0.0.5:8080/hook")
+    _save_webhook(client, "http://gateway.kab-x.example:8080/hook")
     status, _ = _save_webhook(client, "  ")
     assert status == 302
     session.expire_all()

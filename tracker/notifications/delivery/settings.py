@@ -8,6 +8,7 @@ from datetime import timedelta
 from email.headerregistry import Address
 from typing import Any
 
+from tracker.netguard import Network, parse_networks
 from tracker.notifications.rules import backoff
 
 
@@ -29,6 +30,8 @@ class DeliverySettings:
     backoff_max_seconds: int = 3600
     claim_seconds: int = 900
     webhook_timeout: float = 10.0
+    # Networks a webhook may reach besides the public internet (WEBHOOK_ALLOWED_NETWORKS).
+    webhook_allowed_networks: tuple[Network, ...] = ()
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> DeliverySettings:
@@ -51,6 +54,7 @@ class DeliverySettings:
             backoff_max_seconds=int(config.get("DELIVERY_BACKOFF_MAX_SECONDS") or 3600),
             claim_seconds=int(config.get("DELIVERY_CLAIM_SECONDS") or 900),
             webhook_timeout=float(config.get("WEBHOOK_TIMEOUT_SECONDS") or 10),
+            webhook_allowed_networks=parse_networks(config.get("WEBHOOK_ALLOWED_NETWORKS")),
         )
 
     def wait_after(self, attempts: int) -> timedelta:

@@ -217,6 +217,7 @@ def send_batch(
                 payload=item.payload,
                 now=now,
                 timeout=settings.webhook_timeout,
+                allowed_networks=settings.webhook_allowed_networks,
             )
             if ok:
                 outcome.webhook = "sent"
