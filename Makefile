@@ -69,8 +69,11 @@ typecheck: setup
 unit: setup
 	$(BIN)/pytest -q tests/unit
 
+# One pytest worker per core, each taking whole files (module fixtures load once per file);
+# TEST_JOBS=0 runs in this process, as a debugger needs.
+TEST_JOBS ?= auto
 test: setup chromium axe lint typecheck
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_JOBS) --dist loadfile
 
 # The README's pictures and axe-core results: the browser tests, writing into docs/ instead of
 # the ignored .cache/screens and .cache/axe (fixed clock and demo data: same bytes every run).
