@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, ColumnElement, String, and_, func, literal, or_
+from sqlalchemy import Boolean, ColumnElement, Select, String, and_, func, literal, or_
 from sqlalchemy.ext.compiler import compiles
 
 from tracker.errors import BadFilter
@@ -32,11 +32,29 @@ class Sort:
     descending: bool
     # Whether the visitor asked for it (False: the list's default order).
     chosen: bool = True
+    # Set on a page with two sortable tables: the second reads ``<prefix>sort``/``<prefix>dir``.
+    prefix: str = ""
 
     @property
     def dir(self) -> str:
         """Return the direction as the ``dir`` parameter writes it."""
         return DESC if self.descending else ASC
+
+    @property
+    def key_param(self) -> str:
+        """Return the name of the query parameter holding the key (``sort``)."""
+        return f"{self.prefix}sort"
+
+    @property
+    def dir_param(self) -> str:
+        """Return the name of the query parameter holding the direction (``dir``)."""
+        return f"{self.prefix}dir"
+
+    def args(self) -> dict[str, str]:
+        """Return the query parameters that ask for this order (none for the default)."""
+        if not self.chosen:
+            return {}
+        return {self.key_param: self.key, self.dir_param: self.dir}
 
 
 def parse_sort(
@@ -45,24 +63,29 @@ def parse_sort(
     allowed: Sequence[str],
     default: str,
     descending: bool = False,
+    prefix: str = "",
 ) -> Sort:
-    """Read ``sort`` and ``dir``; raise BadFilter naming the parameter when either is unknown."""
-    key = args.get("sort") or ""
-    direction = args.get("dir") or ""
+    """Read ``sort`` and ``dir``; raise BadFilter naming the parameter when either is unknown.
+
+    ``prefix`` names the parameters of a page's second sortable table (``esort``, ``edir``).
+    """
+    key_param, dir_param = f"{prefix}sort", f"{prefix}dir"
+    key = args.get(key_param) or ""
+    direction = args.get(dir_param) or ""
     if key and key not in allowed:
         raise BadFilter(
             _l("The list cannot be sorted by %(key)s.", key=key[:40]),
-            fields={"sort": _l("one of: %(keys)s", keys=", ".join(allowed))},
+            fields={key_param: _l("one of: %(keys)s", keys=", ".join(allowed))},
         )
     if direction and direction not in (ASC, DESC):
         raise BadFilter(
             _l("The sort direction must be asc or desc."),
-            fields={"dir": _l("asc or desc")},
+            fields={dir_param: _l("asc or desc")},
         )
     if not key:
         chosen = bool(direction)
-        return Sort(default, direction == DESC if direction else descending, chosen)
-    return Sort(key, direction == DESC, True)
+        return Sort(default, direction == DESC if direction else descending, chosen, prefix)
+    return Sort(key, direction == DESC, True, prefix)
 
 
 def parse_query(value: str | None) -> str | None:
@@ -135,6 +158,31 @@ def matches(
             either.append(also(word))
         clauses.append(or_(*either))
     return and_(*clauses)
+
+
+def ordered(
+    stmt: Select[Any],
+    sort: Sort,
+    columns: Mapping[str, Any | Sequence[Any]],
+    *,
+    tie: Any,
+    then: Mapping[str, Sequence[Any]] | None = None,
+) -> Select[Any]:
+    """Order ``stmt`` by the column(s) ``columns[sort.key]`` names, then by ``tie`` (the row's id).
+
+    Unknown (NULL) values come last in both directions, on every database (SQLite and MariaDB
+    put NULL first, PostgreSQL last). A text column is best given as ``func.lower(column)``:
+    the three databases' collations do not agree on case. ``then[sort.key]`` are clauses
+    ordering rows of equal keys, whatever the direction, before the tie.
+    """
+    chosen = columns[sort.key]
+    keys: list[Any] = list(chosen) if isinstance(chosen, list | tuple) else [chosen]
+    clauses: list[Any] = []
+    for column in keys:
+        clauses += [column.is_(None), column.desc() if sort.descending else column.asc()]
+    clauses += list((then or {}).get(sort.key, ()))
+    clauses.append(tie.desc() if sort.descending else tie.asc())
+    return stmt.order_by(None).order_by(*clauses)
 
 
 def sort_rows(

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Row, Select, case, func, select
+from sqlalchemy import ColumnElement, Row, Select, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from tracker.agencies.models import Agency
 from tracker.clock import local_today
-from tracker.errors import NotFound
+from tracker.errors import BadFilter, NotFound
 from tracker.findings.models import Finding
 from tracker.findings.rules import FindingCategory, FindingStatus
 from tracker.pacts import rules
@@ -26,10 +26,10 @@ from tracker.pacts.rules import (
     effective_deadline,
     pact_status,
 )
-from tracker.pagination import Page, paginate
+from tracker.pagination import Page, paginate, parse_digits, parse_year
 from tracker.readmodels import from_row, prefixed
 from tracker.regencies.models import Regency
-from tracker.sorting import Sort, like, matches, sort_rows
+from tracker.sorting import Sort, like, matches, ordered, parse_query, parse_sort, sort_rows
 
 
 @dataclass(frozen=True)
@@ -216,9 +216,20 @@ def _to_row(r: _PactRecord, today_in: _TodayCache, due_soon_days: int) -> PactRo
 
 # The columns a pact list sorts by. SQL orders the stored ones; the derived ones (deadline in
 # force, days left, status) depend on the regency's local date and are sorted after reading.
-PACT_SORTS = ("agency", "signatory", "signed", "deadline", "days_left", "findings", "status")
+PACT_SORTS = (
+    "regency",
+    "agency",
+    "signatory",
+    "signed",
+    "deadline",
+    "days_left",
+    "findings",
+    "status",
+)
 _DERIVED_SORTS = frozenset({"deadline", "days_left", "status"})
 _STATUS_ORDER = {status: i for i, status in enumerate(PactStatus)}
+# Every pact list's default order: newest signing first, unknown dates last.
+DEFAULT_SORT = Sort("signed", descending=True, chosen=False)
 
 
 def _search(q: str) -> ColumnElement[bool]:
@@ -242,25 +253,33 @@ def _search(q: str) -> ColumnElement[bool]:
     )
 
 
+def _derived_order(sort: Sort | None) -> bool:
+    return sort is not None and sort.key in _DERIVED_SORTS
+
+
 def _ordered(stmt: Select[*tuple[Any, ...]], sort: Sort | None) -> Select[*tuple[Any, ...]]:
     """Order by a stored column, the pact id breaking ties; derived keys keep the default."""
-    if sort is None or not sort.chosen or sort.key in _DERIVED_SORTS:
+    if sort is None or sort.key in _DERIVED_SORTS:
         return stmt
-    column: Any = {
-        "agency": Agency.name,
-        "signatory": func.coalesce(Pact.signatory_name, Pact.signatory_title),
-        "signed": Pact.signed_on,
-        "findings": stmt.selected_columns.total,
-    }[sort.key]
-    direction = column.desc() if sort.descending else column.asc()
-    tie = Pact.id.desc() if sort.descending else Pact.id.asc()
-    # Unknown signing dates last either way.
-    unknown_last = [Pact.signed_on.is_(None)] if sort.key == "signed" else []
-    return stmt.order_by(None).order_by(*unknown_last, direction, tie)
+    newest_first = (Pact.signed_on.is_(None), Pact.signed_on.desc())
+    return ordered(
+        stmt,
+        sort,
+        {
+            "regency": (func.lower(Regency.name), Regency.id),
+            # An agency's pacts together (two agencies may share a name), newest first.
+            "agency": (func.lower(Agency.name), Agency.id),
+            "signatory": func.lower(func.coalesce(Pact.signatory_name, Pact.signatory_title)),
+            "signed": Pact.signed_on,
+            "findings": stmt.selected_columns.total,
+        },
+        tie=Pact.id,
+        then={"regency": (func.lower(Agency.name), *newest_first), "agency": newest_first},
+    )
 
 
 def _sorted_rows(rows: list[PactRow], sort: Sort | None) -> list[PactRow]:
-    if sort is None or not sort.chosen or sort.key not in _DERIVED_SORTS:
+    if sort is None or not _derived_order(sort):
         return rows
     return sort_rows(
         rows,
@@ -274,28 +293,212 @@ def _sorted_rows(rows: list[PactRow], sort: Sort | None) -> list[PactRow]:
     )
 
 
+@dataclass(frozen=True)
+class PactFilter:
+    """What a list of pacts is narrowed to and ordered by, read from its query string.
+
+    The one reading a page and its downloads share (parse_pact_filter): the CSV of a list
+    holds exactly the rows the list shows, in its order.
+    """
+
+    regency_id: int | None = None
+    regency_slug: str | None = None
+    agency_id: int | None = None
+    status: PactStatus | None = None
+    signed_year: int | None = None
+    q: str | None = None
+    sort: Sort = DEFAULT_SORT
+
+    def conditions(self) -> dict[str, Any]:
+        """Return what the filter keeps, as keyword arguments of list_pacts and the others."""
+        return {
+            "regency_id": self.regency_id,
+            "agency_id": self.agency_id,
+            "status": self.status,
+            "signed_year": self.signed_year,
+            "q": self.q,
+        }
+
+    def criteria(self) -> dict[str, Any]:
+        """Return the keyword arguments of list_pacts, page_pacts and iter_pacts."""
+        return self.conditions() | {"sort": self.sort}
+
+    def args(self) -> dict[str, str]:
+        """Return the query string that reads back as this filter (for links to downloads)."""
+        values = {
+            "regency": self.regency_slug,
+            "agency": str(self.agency_id) if self.agency_id is not None else None,
+            "status": self.status.value if self.status else None,
+            "year": str(self.signed_year) if self.signed_year is not None else None,
+            "q": self.q,
+        }
+        order = self.sort.args()
+        if not order and (self.sort.key, self.sort.descending) != ("signed", True):
+            # A page's own default (the regency page's, by agency): a download keeps it too.
+            order = {"sort": self.sort.key, "dir": self.sort.dir}
+        return {k: v for k, v in values.items() if v} | order
+
+
+def _parse_status(value: str | None) -> PactStatus | None:
+    if not value:
+        return None
+    try:
+        return PactStatus(value)
+    except ValueError:
+        choices = ", ".join(s.value for s in PactStatus)
+        raise BadFilter(
+            _l("Unknown status %(value)s; use one of: %(choices)s.", value=value, choices=choices),
+            fields={"status": _l("one of: %(choices)s", choices=choices)},
+        ) from None
+
+
+def _parse_regency(session: Session, slug: str | None) -> tuple[int, str] | None:
+    if not slug:
+        return None
+    found = session.execute(select(Regency.id).where(Regency.slug == slug)).scalar()
+    if found is None:
+        raise BadFilter(
+            _l("There is no regency with the slug %(slug)s.", slug=slug[:100]),
+            fields={"regency": _l("unknown regency")},
+        )
+    return found, slug
+
+
+def _parse_agency(value: str | None) -> int | None:
+    if not value:
+        return None
+    agency_id = parse_digits(value)
+    if agency_id is None:
+        raise BadFilter(
+            _l("The agency must be given by its number."),
+            fields={"agency": _l("an agency's number")},
+        )
+    return agency_id
+
+
+def parse_pact_filter(
+    session: Session,
+    args: Mapping[str, str],
+    *,
+    regency: tuple[int, str] | None = None,
+    default_sort: Sort = DEFAULT_SORT,
+) -> PactFilter:
+    """Read a pact list's query string: ``regency`` (slug), ``agency`` (id), ``status``,
+    ``year`` (signed), ``q`` (agency, signatory, pledge or a finding's title) and
+    ``sort``/``dir`` (PACT_SORTS); raise BadFilter naming the parameter it cannot use.
+
+    ``regency`` (id, slug) fixes the regency of a page that belongs to one (the ``regency``
+    parameter is then not read). An agency of another regency is a filter nothing matches.
+    ``default_sort`` is the page's order when the query string names none.
+    """
+    regency = regency or _parse_regency(session, args.get("regency"))
+    return PactFilter(
+        regency_id=regency[0] if regency else None,
+        regency_slug=regency[1] if regency else None,
+        agency_id=_parse_agency(args.get("agency")),
+        status=_parse_status(args.get("status")),
+        signed_year=parse_year(args.get("year")),
+        q=parse_query(args.get("q")),
+        sort=parse_sort(
+            args,
+            allowed=PACT_SORTS,
+            default=default_sort.key,
+            descending=default_sort.descending,
+        ),
+    )
+
+
+def _conditions(
+    *,
+    regency_id: int | None = None,
+    agency_id: int | None = None,
+    status: PactStatus | None = None,
+    scope: ColumnElement[bool] | None = None,
+    q: str | None = None,
+    signed_year: int | None = None,
+) -> list[ColumnElement[bool]]:
+    """Return the conditions, on Pact joined with its Agency, of a filter's stored criteria
+    (the derived status is kept by _derived, after reading)."""
+    conditions: list[ColumnElement[bool]] = []
+    if scope is not None:
+        conditions.append(scope)
+    if regency_id is not None:
+        conditions.append(Agency.regency_id == regency_id)
+    if agency_id is not None:
+        conditions.append(Pact.agency_id == agency_id)
+    if signed_year is not None:
+        conditions.append(Pact.signed_on >= date(signed_year, 1, 1))
+        conditions.append(Pact.signed_on < date(signed_year + 1, 1, 1))
+    if q:
+        conditions.append(_search(q))
+    # Withdrawal is stored, so that part of the status filter can narrow the query itself.
+    if status is PactStatus.WITHDRAWN:
+        conditions.append(Pact.withdrawn_at.is_not(None))
+    elif status is not None:
+        conditions.append(Pact.withdrawn_at.is_(None))
+    return conditions
+
+
+def _narrowed(stmt: Select[Any], **criteria: Any) -> Select[Any]:
+    """Narrow a statement over Pact joined with its Agency by a filter's stored criteria."""
+    return stmt.where(*_conditions(**criteria))
+
+
 def _filtered(
     regency_id: int | None,
     agency_id: int | None,
     status: PactStatus | None,
     scope: ColumnElement[bool] | None = None,
     q: str | None = None,
+    signed_year: int | None = None,
 ) -> Select[*tuple[Any, ...]]:
-    stmt = _rows_statement()
-    if scope is not None:
-        stmt = stmt.where(scope)
-    if regency_id is not None:
-        stmt = stmt.where(Agency.regency_id == regency_id)
-    if agency_id is not None:
-        stmt = stmt.where(Pact.agency_id == agency_id)
-    if q:
-        stmt = stmt.where(_search(q))
-    # Withdrawal is stored, so that part of the status filter can narrow the query itself.
-    if status is PactStatus.WITHDRAWN:
-        stmt = stmt.where(Pact.withdrawn_at.is_not(None))
-    elif status is not None:
-        stmt = stmt.where(Pact.withdrawn_at.is_(None))
-    return stmt
+    return _narrowed(
+        _rows_statement(),
+        regency_id=regency_id,
+        agency_id=agency_id,
+        status=status,
+        scope=scope,
+        q=q,
+        signed_year=signed_year,
+    )
+
+
+def list_and_keep(
+    session: Session, *, now: datetime, due_soon_days: int, regency_id: int, where: PactFilter
+) -> tuple[list[PactRow], list[PactRow]]:
+    """Return every pact of a regency, and those ``where`` keeps in its order: one statement.
+
+    For a page that shows a regency's figures (every pact) above its filtered list. The filter
+    is read as a column of the same statement (the same conditions as list_pacts' WHERE), its
+    derived status after reading.
+    """
+    conditions = _conditions(**where.conditions())
+    kept = case((and_(*conditions), 1), else_=0) if conditions else literal(1)
+    stmt = _ordered(_filtered(regency_id, None, None), where.sort).add_columns(kept.label("kept"))
+    today_in = _TodayCache(now)
+    every: list[PactRow] = []
+    listed: list[PactRow] = []
+    for record in session.execute(stmt):
+        row = _to_row(record, today_in, due_soon_days)
+        every.append(row)
+        if record.kept and (where.status is None or row.status == where.status):
+            listed.append(row)
+    return every, _sorted_rows(listed, where.sort)
+
+
+def kept_by(
+    session: Session, where: PactFilter, *, now: datetime, due_soon_days: int
+) -> ColumnElement[bool]:
+    """Return a condition on ``Pact.id`` keeping the pacts ``where`` keeps (its order aside).
+
+    For lists of something else about pacts (the feeds' status changes). The stored criteria
+    are a subquery; a status other than withdrawn is derived, so those pacts are read first.
+    """
+    if where.status is not None and where.status is not PactStatus.WITHDRAWN:
+        rows = list_pacts(session, now=now, due_soon_days=due_soon_days, **where.conditions())
+        return Pact.id.in_([r.id for r in rows])
+    ids = _narrowed(select(Pact.id).join(Agency, Pact.agency_id == Agency.id), **where.conditions())
+    return Pact.id.in_(ids)
 
 
 def _derived(
@@ -325,6 +528,7 @@ def list_pacts(
     scope: ColumnElement[bool] | None = None,
     q: str | None = None,
     sort: Sort | None = None,
+    signed_year: int | None = None,
 ) -> list[PactRow]:
     """List pacts with their derived status, newest first, optionally filtered.
 
@@ -333,7 +537,7 @@ def list_pacts(
     The status depends on each regency's local date, so it is derived in Python by the one
     rule (pacts.rules.pact_status) from one aggregated query; the status filter applies after.
     """
-    stmt = _ordered(_filtered(regency_id, agency_id, status, scope, q), sort)
+    stmt = _ordered(_filtered(regency_id, agency_id, status, scope, q, signed_year), sort)
     rows = list(_derived(session, stmt, now=now, due_soon_days=due_soon_days, status=status))
     return _sorted_rows(rows, sort)
 
@@ -356,11 +560,7 @@ def iter_pacts(
     psycopg and PyMySQL stream the rows through a server-side cursor: run no other statement
     on the session until the iteration ends.
     """
-    stmt = _ordered(_filtered(regency_id, agency_id, status, q=q), sort)
-    if signed_year is not None:
-        stmt = stmt.where(
-            Pact.signed_on >= date(signed_year, 1, 1), Pact.signed_on < date(signed_year + 1, 1, 1)
-        )
+    stmt = _ordered(_filtered(regency_id, agency_id, status, q=q, signed_year=signed_year), sort)
     rows = _derived(
         session,
         stmt.execution_options(yield_per=batch_size),
@@ -368,7 +568,7 @@ def iter_pacts(
         due_soon_days=due_soon_days,
         status=status,
     )
-    if sort is not None and sort.chosen and sort.key in _DERIVED_SORTS:
+    if _derived_order(sort):
         # A derived order needs every row read first (a filtered download is small).
         yield from _sorted_rows(list(rows), sort)
     else:
@@ -388,11 +588,12 @@ def page_pacts(
     scope: ColumnElement[bool] | None = None,
     q: str | None = None,
     sort: Sort | None = None,
+    signed_year: int | None = None,
 ) -> Page[PactRow]:
     """Return one page of pacts; without a status filter or a derived order only that page is
     read and derived."""
-    stmt = _ordered(_filtered(regency_id, agency_id, status, scope, q), sort)
-    if status is not None or (sort is not None and sort.chosen and sort.key in _DERIVED_SORTS):
+    stmt = _ordered(_filtered(regency_id, agency_id, status, scope, q, signed_year), sort)
+    if status is not None or _derived_order(sort):
         rows = _derived(session, stmt, now=now, due_soon_days=due_soon_days, status=status)
         return paginate(_sorted_rows(list(rows), sort), page=page, per_page=per_page)
     total = session.execute(

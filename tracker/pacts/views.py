@@ -44,10 +44,8 @@ from tracker.pacts.forms import (
     add_finding_row,
 )
 from tracker.pacts.models import Pact
-from tracker.pacts.rules import PactStatus
 from tracker.pagination import parse_positive
-from tracker.regencies.models import Regency
-from tracker.sorting import parse_query, parse_sort
+from tracker.sorting import parse_sort
 from tracker.storage import get_file_store
 from tracker.web.forms import submit_form
 from tracker.web.uploads import mark_too_large, on_too_large
@@ -63,20 +61,14 @@ def _agencies_of(actor: User) -> list[Agency]:
     )
 
 
-def _regency_arg() -> int | None:
-    """The regency a list is narrowed to by ``?regency=<slug>`` (a superadmin's dashboard links
-    so); the policy's scope still applies, so another regency's slug shows nothing."""
-    slug = request.args.get("regency")
-    if not slug:
-        return None
-    found = db_session().execute(select(Regency.id).where(Regency.slug == slug)).scalar()
-    return found if found is not None else -1
-
-
 @bp.get("/")
 @login_required
 def index() -> ResponseReturnValue:
-    """The pacts the user may read, filterable by agency and status."""
+    """The pacts the user may read: searchable, filterable by agency and status, sortable.
+
+    ``?regency=<slug>`` narrows the list (a superadmin's dashboard links so); the policy's scope
+    still applies, so another regency's slug shows nothing.
+    """
     actor = current_actor()
     agencies = _agencies_of(actor)
     form = PactFilterForm(formdata=request.args)
@@ -85,23 +77,21 @@ def index() -> ResponseReturnValue:
         (s.value, label) for s, label in labels.PACT_STATUS.items()
     ]
     page_no = parse_positive(request.args.get("page"), name="page", default=1, maximum=10_000)
-    sort = parse_sort(request.args, allowed=queries.PACT_SORTS, default="signed", descending=True)
     if request.args and not form.validate():
+        sort = parse_sort(request.args, allowed=queries.PACT_SORTS, default="signed")
         return render_template("pacts/index.html", form=form, page=None, sort=sort), 400
+    # The same reading of the query string as the public lists and their downloads.
+    where = queries.parse_pact_filter(db_session(), request.args)
     page = queries.page_pacts(
         db_session(),
         now=get_clock().now(),
         page=page_no,
         per_page=current_app.config["PAGE_SIZE"],
         scope=policy.pacts_visible_to(actor),
-        regency_id=_regency_arg(),
-        agency_id=int(form.agency.data) if form.agency.data else None,
-        status=PactStatus(form.status.data) if form.status.data else None,
         due_soon_days=settings.due_soon_days(),
-        q=parse_query(form.q.data),
-        sort=sort,
+        **where.criteria(),
     )
-    return render_template("pacts/index.html", form=form, page=page, sort=sort)
+    return render_template("pacts/index.html", form=form, page=page, sort=where.sort, where=where)
 
 
 def _service_errors(form: Any, error: DomainError, rows: list[int]) -> None:
