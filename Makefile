@@ -11,7 +11,7 @@ PO     := $(wildcard tracker/translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint typecheck unit i18n i18n-compile chromium axe bench clean setup screenshots mutation
+.PHONY: run test lint typecheck unit i18n i18n-compile chromium axe bench bench-list nginx clean setup screenshots mutation
 
 setup: $(VENV)/.installed $(MO)
 
@@ -72,7 +72,7 @@ unit: setup
 # One pytest worker per core, each taking whole files (module fixtures load once per file);
 # TEST_JOBS=0 runs in this process, as a debugger needs.
 TEST_JOBS ?= auto
-test: setup chromium axe lint typecheck
+test: setup chromium axe nginx lint typecheck
 	$(BIN)/pytest -n $(TEST_JOBS) --dist loadfile
 
 # The README's pictures and axe-core results: the browser tests, writing into docs/ instead of
@@ -98,7 +98,21 @@ i18n: setup
 		-d tracker/translations
 	$(BIN)/pybabel -q compile -d tracker/translations
 
-bench: setup
+# Debian's nginx, the caching reverse proxy `make bench` puts in front (docs/nginx/).
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+		echo "Installing Debian's nginx for the bench's caching proxy..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
+
+# The public pages at national size on PostgreSQL (TRACKER_BENCH_ADMIN_URL, default the local
+# server's postgres database), each against GET /api/v1/ping measured in the same run; writes
+# bench/results/<date>.json and prints the table (bench/national.py says what it measures).
+# BENCH_ARGS passes options, e.g. BENCH_ARGS="--seconds 3 --regencies 100".
+bench: setup nginx
+	$(BIN)/python bench/national.py $(BENCH_ARGS)
+
+# The older micro-benchmark: the pact list at 100, 1,000 and 5,000 pacts, in process.
+bench-list: setup
 	$(BIN)/python bench/pacts_list.py
 
 clean:

@@ -232,6 +232,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.portal.views import bp as portal_bp
     from tracker.regencies.settings_views import bp as settings_bp
     from tracker.regencies.views import bp as regencies_bp
+    from tracker.web.health import bp as health_bp
     from tracker.workdays.views import bp as holidays_bp
 
     app.register_blueprint(portal_bp)
@@ -259,6 +260,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(commitments_bp, url_prefix="/staf/komitmen")
     app.register_blueprint(holidays_bp, url_prefix="/staf/hari-libur")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    # GET /api/v1/ping: up, without touching the database (the bench's baseline).
+    app.register_blueprint(health_bp)
     # Browsers ask for /favicon.ico whatever the page says: answer with the vendored icon.
     app.add_url_rule(
         "/favicon.ico",

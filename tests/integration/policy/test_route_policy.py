@@ -162,6 +162,7 @@ POLICY: dict[tuple[str, str], dict[str, str]] = {
     ("notifications.attachment", "GET"): READ_NOTICE_X,
     ("notifications.retry", "POST"): RETRY_NOTICE_X,
     ("favicon", "GET"): ALL_OK,
+    ("health.ping", "GET"): ALL_OK,
     ("monthly.monthly_report", "GET"): _only(
         {"admin_x": "ok", "admin_y": "ok", "observer_x": "ok"}, "403"
     ),
