@@ -74,7 +74,11 @@ def parse_sort(
     direction = args.get(dir_param) or ""
     if key and key not in allowed:
         raise BadFilter(
-            _l("The list cannot be sorted by %(key)s.", key=key[:40]),
+            _l(
+                "The list cannot be sorted by %(key)s; sort it by one of: %(keys)s.",
+                key=key[:40],
+                keys=", ".join(allowed),
+            ),
             fields={key_param: _l("one of: %(keys)s", keys=", ".join(allowed))},
         )
     if direction and direction not in (ASC, DESC):

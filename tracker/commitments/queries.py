@@ -7,18 +7,22 @@ result is not recorded). An MoU or a cooperation agreement has neither.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from tracker import labels
 from tracker.assessments.queries import TargetView, regency_target
 from tracker.commitments.models import Commitment, RegencyEvent
 from tracker.commitments.rules import CommitmentKind, EventKind
 from tracker.errors import NotFound
 from tracker.regencies.models import Regency
+from tracker.sorting import Sort, matches, sort_rows
 
 
 def lines(text: str | None) -> list[str]:
@@ -110,13 +114,51 @@ def _view(session: Session, c: Commitment, slug: str, name: str) -> CommitmentVi
     )
 
 
-def list_commitments(session: Session, *, regency_id: int | None = None) -> list[CommitmentView]:
-    """Return the commitments (of one regency, or all), newest signing first, undated last."""
+# The columns the lists of commitments and of events sort by (the default: newest first).
+COMMITMENT_SORTS = ("regency", "title", "kind", "signed")
+EVENT_SORTS = ("regency", "date", "kind", "title")
+
+
+def _text(value: str) -> str:
+    return value.casefold()
+
+
+def list_commitments(
+    session: Session,
+    *,
+    regency_id: int | None = None,
+    q: str | None = None,
+    sort: Sort | None = None,
+) -> list[CommitmentView]:
+    """Return the commitments (of one regency, or all), newest signing first, undated last.
+
+    ``q`` keeps those whose title, parties, signatories or place has every word of it;
+    ``sort`` (COMMITMENT_SORTS) orders them otherwise.
+    """
     stmt = _commitments()
     if regency_id is not None:
         stmt = stmt.where(Commitment.regency_id == regency_id)
+    if q:
+        stmt = stmt.where(
+            matches(
+                q,
+                Commitment.title,
+                func.coalesce(Commitment.parties, ""),
+                func.coalesce(Commitment.signatories, ""),
+                func.coalesce(Commitment.place, ""),
+            )
+        )
     views = [_view(session, c, slug, name) for c, slug, name in session.execute(stmt)]
-    return sorted(views, key=lambda v: (v.year is None, -(v.year or 0), v.signed_on is None, v.id))
+    views.sort(key=lambda v: (v.year is None, -(v.year or 0), v.signed_on is None, v.id))
+    if sort is None or not sort.chosen:
+        return views
+    keys: dict[str, Callable[[CommitmentView], Any]] = {
+        "regency": lambda v: _text(v.regency_name),
+        "title": lambda v: _text(v.title),
+        "kind": lambda v: _text(str(labels.COMMITMENT_KIND[v.kind])),
+        "signed": lambda v: None if v.year is None else (v.year, v.signed_on or date.min),
+    }
+    return sort_rows(views, sort, keys, tie=lambda v: v.id)
 
 
 def get_commitment(session: Session, *, commitment_id: int) -> CommitmentView:
@@ -127,13 +169,27 @@ def get_commitment(session: Session, *, commitment_id: int) -> CommitmentView:
     return _view(session, row[0], row[1], row[2])
 
 
-def list_events(session: Session, *, regency_id: int | None = None) -> list[EventView]:
-    """Return the events (of one regency, or all), newest first; those with no date last."""
+def list_events(
+    session: Session,
+    *,
+    regency_id: int | None = None,
+    q: str | None = None,
+    sort: Sort | None = None,
+) -> list[EventView]:
+    """Return the events (of one regency, or all), newest first; those with no date last.
+
+    ``q`` keeps those whose title or description has every word of it; ``sort``
+    (EVENT_SORTS) orders them otherwise.
+    """
     stmt = select(RegencyEvent, Regency.slug, Regency.name).join(
         Regency, RegencyEvent.regency_id == Regency.id
     )
     if regency_id is not None:
         stmt = stmt.where(RegencyEvent.regency_id == regency_id)
+    if q:
+        stmt = stmt.where(
+            matches(q, RegencyEvent.title, func.coalesce(RegencyEvent.description, ""))
+        )
     views = [
         EventView(
             id=e.id,
@@ -152,8 +208,7 @@ def list_events(session: Session, *, regency_id: int | None = None) -> list[Even
         )
         for e, slug, name in session.execute(stmt)
     ]
-    return sorted(
-        views,
+    views.sort(
         key=lambda v: (
             v.happened_year is None,
             -(v.happened_year or 0),
@@ -162,6 +217,17 @@ def list_events(session: Session, *, regency_id: int | None = None) -> list[Even
             v.id,
         ),
     )
+    if sort is None or not sort.chosen:
+        return views
+    keys: dict[str, Callable[[EventView], Any]] = {
+        "regency": lambda v: _text(v.regency_name),
+        "date": lambda v: (
+            None if v.happened_year is None else (v.happened_year, v.happened_on or date.min)
+        ),
+        "kind": lambda v: _text(str(labels.EVENT_KIND[v.kind])),
+        "title": lambda v: _text(v.title),
+    }
+    return sort_rows(views, sort, keys, tie=lambda v: v.id)
 
 
 __all__ = [

@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, false, func, select
+from sqlalchemy import ColumnElement, case, false, func, select
 from sqlalchemy.orm import Session
 
 from tracker.agencies.models import Agency
@@ -29,7 +29,7 @@ from tracker.pacts.models import Pact
 from tracker.pacts.queries import PactRow, get_pact, list_pacts
 from tracker.readmodels import from_row, prefixed
 from tracker.regencies.models import Regency
-from tracker.sorting import Sort, matches, sort_rows
+from tracker.sorting import Sort, matches, ordered, sort_rows
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,22 @@ class QueueRow:
     waiting_days: int | None
     # The pact's row (deadline in force, days left, status) when the caller asked for it.
     pact: PactRow | None = None
+
+
+def finding_search(q: str) -> ColumnElement[bool]:
+    """Findings whose title, code, agency or pact signatory has every word of ``q``.
+
+    On a statement over Finding joined with its Agency and (outer) its Pact: the one search of
+    the verification queue, the staff list of findings and the findings' open data.
+    """
+    return matches(
+        q,
+        Finding.title,
+        func.coalesce(Finding.code, ""),
+        Agency.name,
+        func.coalesce(Pact.signatory_name, ""),
+        func.coalesce(Pact.signatory_title, ""),
+    )
 
 
 # The columns the verification queue sorts by (default: the oldest submission first).
@@ -104,15 +120,7 @@ def list_verification_queue(
         .order_by(Finding.submitted_at.is_not(None), Finding.submitted_at, Finding.id)
     )
     if q:
-        stmt = stmt.where(
-            matches(
-                q,
-                Finding.title,
-                func.coalesce(Finding.code, ""),
-                Agency.name,
-                func.coalesce(Pact.signatory_name, ""),
-            )
-        )
+        stmt = stmt.where(finding_search(q))
     if limit is not None:
         stmt = stmt.limit(limit)
     pacts: dict[int, PactRow] = {}
@@ -346,6 +354,10 @@ STILL_OPEN = tuple(
 )
 
 
+# The columns the staff list of findings sorts by (the default: by agency).
+FINDING_SORTS = ("finding", "agency", "category", "status")
+
+
 def list_findings(
     session: Session,
     *,
@@ -355,8 +367,11 @@ def list_findings(
     category: FindingCategory | None = None,
     status: FindingStatus | None = None,
     still_open: bool = False,
+    q: str | None = None,
+    sort: Sort | None = None,
 ) -> list[FindingListRow]:
-    """List the findings of the agencies in ``scope`` (a policy scope on Agency), filtered."""
+    """List the findings of the agencies in ``scope`` (a policy scope on Agency), filtered,
+    searched (finding_search) and sorted (FINDING_SORTS; by agency when None)."""
     stmt = (
         select(
             Finding.id,
@@ -368,8 +383,8 @@ def list_findings(
             *prefixed("agency", Agency.id, Agency.name),
         )
         .join(Agency, Finding.agency_id == Agency.id)
+        .outerjoin(Pact, Finding.pact_id == Pact.id)
         .where(scope)
-        .order_by(Agency.name, Finding.id)
     )
     if regency_id is not None:
         stmt = stmt.where(Agency.regency_id == regency_id)
@@ -381,4 +396,18 @@ def list_findings(
         stmt = stmt.where(Finding.status == status)
     if still_open:
         stmt = stmt.where(Finding.status.in_(STILL_OPEN))
+    if q:
+        stmt = stmt.where(finding_search(q))
+    stmt = ordered(
+        stmt,
+        sort or Sort("agency", descending=False, chosen=False),
+        {
+            "finding": func.lower(Finding.title),
+            "agency": (func.lower(Agency.name), Agency.id),
+            # The order of the workflow and of the catalogue, not of the stored words.
+            "category": case({c: i for i, c in enumerate(FindingCategory)}, value=Finding.category),
+            "status": case({s: i for i, s in enumerate(FindingStatus)}, value=Finding.status),
+        },
+        tie=Finding.id,
+    )
     return [from_row(FindingListRow, r) for r in session.execute(stmt)]

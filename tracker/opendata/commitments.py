@@ -132,9 +132,10 @@ def event_record(e: EventView, base_url: str) -> dict[str, Any]:
 def commitment_records(
     session: Session, export_filter: ExportFilter, *, base_url: str
 ) -> Iterator[dict[str, Any]]:
-    """Yield the commitments (filtered by regency and signing year) as export rows."""
+    """Yield the commitments (filtered by regency, signing year and search) as export rows."""
     regency = export_filter.regency
-    for c in list_commitments(session, regency_id=regency.id if regency else None):
+    regency_id = regency.id if regency else None
+    for c in list_commitments(session, regency_id=regency_id, q=export_filter.q):
         if export_filter.year is None or c.year == export_filter.year:
             yield commitment_record(c, base_url)
 
@@ -142,9 +143,9 @@ def commitment_records(
 def event_records(
     session: Session, export_filter: ExportFilter, *, base_url: str
 ) -> Iterator[dict[str, Any]]:
-    """Yield the events (filtered by regency and year) as export rows."""
+    """Yield the events (filtered by regency, year and search) as export rows."""
     regency = export_filter.regency
-    for e in list_events(session, regency_id=regency.id if regency else None):
+    for e in list_events(session, regency_id=regency.id if regency else None, q=export_filter.q):
         if export_filter.year is None or e.happened_year == export_filter.year:
             yield event_record(e, base_url)
 

@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from tracker.agencies.models import Agency
@@ -23,17 +23,21 @@ from tracker.audit.public import STATUS_CHANGES
 from tracker.clock import local_today
 from tracker.errors import BadFilter, NotFound
 from tracker.findings.models import Finding
+from tracker.findings.queries import finding_search
 from tracker.findings.rules import FindingStatus
 from tracker.pacts.models import Pact, PactExtension
-from tracker.pacts.queries import PactRow, iter_pacts
+from tracker.pacts.queries import PactFilter, PactRow, iter_pacts
 from tracker.pacts.rules import PactOutcome, PactStatus, effective_deadline
 from tracker.pagination import parse_year
 from tracker.readmodels import from_row, prefixed
 from tracker.regencies.models import Regency
 from tracker.regencies.queries import find_regency
+from tracker.sorting import parse_query
 
 # Rows are read from the database this many at a time.
 BATCH_SIZE = 500
+# The whole dataset (a snapshot's).
+EVERY_PACT = PactFilter()
 
 
 def pact_url(base_url: str, pact_id: int) -> str:
@@ -43,11 +47,13 @@ def pact_url(base_url: str, pact_id: int) -> str:
 
 @dataclass(frozen=True)
 class ExportFilter:
-    """What an export is narrowed to: a regency, a status (of pacts or of findings), a year."""
+    """What an export of findings, commitments or events is narrowed to: a regency, a status
+    (of findings), a year, a search (pacts are read by pacts.queries.parse_pact_filter)."""
 
     regency: Regency | None = None
     status: str | None = None
     year: int | None = None
+    q: str | None = None
 
 
 def _parse_status(value: str | None, allowed: tuple[str, ...]) -> str | None:
@@ -77,11 +83,13 @@ def _parse_regency(session: Session, value: str | None) -> Regency | None:
 def parse_filter(
     session: Session, args: Mapping[str, str], *, statuses: tuple[str, ...]
 ) -> ExportFilter:
-    """Read ``regency`` (slug), ``status`` and ``year`` from a query string; raise BadFilter."""
+    """Read ``regency`` (slug), ``status``, ``year`` and ``q`` from a query string; raise
+    BadFilter."""
     return ExportFilter(
         regency=_parse_regency(session, args.get("regency")),
         status=_parse_status(args.get("status"), statuses),
         year=parse_year(args.get("year")),
+        q=parse_query(args.get("q")),
     )
 
 
@@ -106,23 +114,21 @@ def extension_counts(session: Session, *, regency_id: int | None = None) -> dict
 def pact_records(
     session: Session,
     *,
-    export_filter: ExportFilter,
+    where: PactFilter = EVERY_PACT,
     now: datetime,
     base_url: str,
     due_soon_days: int,
 ) -> Iterator[dict[str, Any]]:
-    """Yield one public record per pact (the fields of exports.PACT_FIELDS), newest first."""
-    regency_id = export_filter.regency.id if export_filter.regency else None
+    """Yield one public record per pact (the fields of exports.PACT_FIELDS) ``where`` keeps,
+    in its order (newest first by default): the rows of the list with the same filter."""
     # Read before the streaming query starts: a server-side cursor holds the connection.
-    extensions = extension_counts(session, regency_id=regency_id)
+    extensions = extension_counts(session, regency_id=where.regency_id)
     rows = iter_pacts(
         session,
         now=now,
         due_soon_days=due_soon_days,
-        regency_id=regency_id,
-        status=PactStatus(export_filter.status) if export_filter.status else None,
-        signed_year=export_filter.year,
         batch_size=BATCH_SIZE,
+        **where.criteria(),
     )
     for row in rows:
         yield pact_record(row, extensions.get(row.id, 0), base_url)
@@ -157,7 +163,8 @@ def finding_records(
 ) -> Iterator[dict[str, Any]]:
     """Yield one public record per finding of a pact, in the pacts' order, then by finding id.
 
-    A finding not (yet) covered by a pact has no public page and is left out.
+    A finding not (yet) covered by a pact has no public page and is left out. ``q`` searches
+    as the staff lists do (findings.queries.finding_search).
     """
     stmt = (
         select(
@@ -188,6 +195,8 @@ def finding_records(
     if export_filter.year is not None:
         y = export_filter.year
         stmt = stmt.where(Pact.signed_on >= date(y, 1, 1), Pact.signed_on < date(y + 1, 1, 1))
+    if export_filter.q:
+        stmt = stmt.where(finding_search(export_filter.q))
     zones: dict[str, ZoneInfo] = {}
     for r in session.execute(stmt.execution_options(yield_per=BATCH_SIZE)):
         zone = zones.setdefault(r.timezone, ZoneInfo(r.timezone))
@@ -257,9 +266,16 @@ class FeedEvent:
 
 
 def list_feed_events(
-    session: Session, *, regency_id: int | None = None, limit: int = FEED_LIMIT
+    session: Session,
+    *,
+    regency_id: int | None = None,
+    limit: int = FEED_LIMIT,
+    pacts: ColumnElement[bool] | None = None,
 ) -> list[FeedEvent]:
-    """Return the newest public status changes (of one regency, or everywhere), newest first."""
+    """Return the newest public status changes (of one regency, or everywhere), newest first.
+
+    ``pacts`` (pacts.queries.kept_by) keeps the changes of the pacts a list's filter keeps.
+    """
     stmt = (
         select(
             AuditEvent.id,
@@ -289,6 +305,8 @@ def list_feed_events(
     )
     if regency_id is not None:
         stmt = stmt.where(Agency.regency_id == regency_id)
+    if pacts is not None:
+        stmt = stmt.where(pacts)
     events = []
     for r in session.execute(stmt):
         changes = r.changes if isinstance(r.changes, dict) else {}

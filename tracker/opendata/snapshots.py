@@ -139,7 +139,6 @@ def take_snapshot(
         PACT_FIELDS,
         pact_records(
             session,
-            export_filter=everything,
             now=now,
             base_url=base_url,
             due_soon_days=due_soon_days(),

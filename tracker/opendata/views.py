@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -14,6 +14,7 @@ from flask import (
     request,
     send_file,
     stream_with_context,
+    url_for,
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -46,74 +47,91 @@ def _base_url() -> str:
     return str(_config("BASE_URL")).rstrip("/")
 
 
-def _pacts(session: Session, export_filter: queries.ExportFilter) -> Iterator[dict[str, Any]]:
-    return queries.pact_records(
+# What an export is named after: its stem, then the filter's regency, status and year.
+_Named = tuple[list[str], Iterable[dict[str, Any]]]
+
+
+def _pacts(session: Session, args: Mapping[str, str]) -> _Named:
+    # The pact lists' own reading of the query string: a download holds the list's rows.
+    where = pact_queries.parse_pact_filter(session, args)
+    status = where.status.value if where.status else None
+    year = str(where.signed_year) if where.signed_year else None
+    records = queries.pact_records(
         session,
-        export_filter=export_filter,
+        where=where,
         now=get_clock().now(),
         base_url=_base_url(),
         due_soon_days=due_soon_days(),
     )
+    return [p for p in (where.regency_slug, status, year) if p], records
 
 
-def _findings(session: Session, export_filter: queries.ExportFilter) -> Iterator[dict[str, Any]]:
-    return queries.finding_records(session, export_filter=export_filter, base_url=_base_url())
+def _filtered(
+    statuses: tuple[str, ...],
+    read: Callable[[Session, queries.ExportFilter], Iterable[dict[str, Any]]],
+) -> Callable[[Session, Mapping[str, str]], _Named]:
+    def named(session: Session, args: Mapping[str, str]) -> _Named:
+        f = queries.parse_filter(session, args, statuses=statuses)
+        parts = [f.regency.slug if f.regency else None, f.status, str(f.year) if f.year else None]
+        return [p for p in parts if p], read(session, f)
+
+    return named
 
 
-def _commitments(session: Session, export_filter: queries.ExportFilter) -> Iterator[dict[str, Any]]:
-    return commitments.commitment_records(session, export_filter, base_url=_base_url())
-
-
-def _events(session: Session, export_filter: queries.ExportFilter) -> Iterator[dict[str, Any]]:
-    return commitments.event_records(session, export_filter, base_url=_base_url())
-
-
-_Records = Callable[[Session, queries.ExportFilter], Iterable[dict[str, Any]]]
-_DATASETS: dict[str, tuple[tuple[exports.Field, ...], tuple[str, ...], _Records]] = {
-    "pakta": (exports.PACT_FIELDS, queries.PACT_STATUSES, _pacts),
-    "temuan": (exports.FINDING_FIELDS, queries.FINDING_STATUSES, _findings),
+_DATASETS: dict[
+    str, tuple[tuple[exports.Field, ...], Callable[[Session, Mapping[str, str]], _Named]]
+]
+_DATASETS = {
+    "pakta": (exports.PACT_FIELDS, _pacts),
+    "temuan": (
+        exports.FINDING_FIELDS,
+        _filtered(
+            queries.FINDING_STATUSES,
+            lambda session, f: queries.finding_records(
+                session, export_filter=f, base_url=_base_url()
+            ),
+        ),
+    ),
     # No status: a regency pact has none (its target has a state), an agreement neither.
-    "komitmen": (commitments.COMMITMENT_FIELDS, (), _commitments),
-    "kegiatan": (commitments.EVENT_FIELDS, (), _events),
+    "komitmen": (
+        commitments.COMMITMENT_FIELDS,
+        _filtered((), lambda s, f: commitments.commitment_records(s, f, base_url=_base_url())),
+    ),
+    "kegiatan": (
+        commitments.EVENT_FIELDS,
+        _filtered((), lambda s, f: commitments.event_records(s, f, base_url=_base_url())),
+    ),
 }
 
 
-def _disposition(stem: str, export_filter: queries.ExportFilter, suffix: str) -> str:
-    parts = [stem]
-    if export_filter.regency is not None:
-        parts.append(export_filter.regency.slug)
-    if export_filter.status:
-        parts.append(export_filter.status)
-    if export_filter.year:
-        parts.append(str(export_filter.year))
-    return f'attachment; filename="{"-".join(parts)}.{suffix}"'
+def _disposition(stem: str, parts: list[str], suffix: str) -> str:
+    return f'attachment; filename="{"-".join([stem, *parts])}.{suffix}"'
 
 
 def _csv(stem: str) -> Response:
-    fields, statuses, records = _DATASETS[stem]
-    session = db_session()
-    export_filter = queries.parse_filter(session, request.args, statuses=statuses)
-    body = stream_with_context(exports.csv_chunks(fields, records(session, export_filter)))
+    fields, read = _DATASETS[stem]
+    # The filter is read (and refused with a 400) before the answer starts streaming.
+    parts, records = read(db_session(), request.args)
+    body = stream_with_context(exports.csv_chunks(fields, records))
     response = Response(body, mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = _disposition(stem, export_filter, "csv")
+    response.headers["Content-Disposition"] = _disposition(stem, parts, "csv")
     return response
 
 
 def _xlsx(stem: str) -> Response:
-    fields, statuses, records = _DATASETS[stem]
-    session = db_session()
-    export_filter = queries.parse_filter(session, request.args, statuses=statuses)
+    fields, read = _DATASETS[stem]
+    parts, records = read(db_session(), request.args)
     # Built before the answer starts (an error is still a proper error page), on disk, then
     # streamed from the file: memory stays flat whatever the number of rows.
-    handle, size = exports.xlsx_file(stem, fields, records(session, export_filter))
+    handle, size = exports.xlsx_file(stem, fields, records)
     response = Response(
         exports.FileChunks(handle),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         direct_passthrough=True,
     )
     response.content_length = size
-    response.headers["Content-Disposition"] = _disposition(stem, export_filter, "xlsx")
+    response.headers["Content-Disposition"] = _disposition(stem, parts, "xlsx")
     return response
 
 
@@ -210,10 +228,29 @@ def regency_commitment_feed(slug: str) -> Response:
     return _commitment_atom(slug)
 
 
+def _self_path(where: pact_queries.PactFilter, regency: Any) -> str:
+    """The address of a feed with its filter (the regency's own feed names it in its path; a
+    feed has no order of its own)."""
+    args: dict[str, Any] = {k: v for k, v in where.args().items() if k not in ("sort", "dir")}
+    if regency is None:
+        return url_for("opendata.feed", **args)
+    args.pop("regency", None)
+    return url_for("opendata.regency_feed", slug=regency.slug, **args)
+
+
 def _atom(regency_slug: str | None) -> Response:
     session = db_session()
     regency = queries.get_regency(session, regency_slug) if regency_slug else None
-    events = queries.list_feed_events(session, regency_id=regency.id if regency else None)
+    # A pact list's filter (agency, status, year, search) keeps the changes of its pacts.
+    where = pact_queries.parse_pact_filter(
+        session, request.args, regency=(regency.id, regency.slug) if regency else None
+    )
+    pacts = None
+    if where.conditions() != pact_queries.PactFilter(regency_id=where.regency_id).conditions():
+        pacts = pact_queries.kept_by(
+            session, where, now=get_clock().now(), due_soon_days=due_soon_days()
+        )
+    events = queries.list_feed_events(session, regency_id=where.regency_id, pacts=pacts)
     if regency is None:
         title = _("Pantau Pakta: status changes")
         alternate = f"{_base_url()}/"
@@ -223,7 +260,7 @@ def _atom(regency_slug: str | None) -> Response:
     document = feeds.build_feed(
         events,
         base_url=_base_url(),
-        self_url=_base_url() + request.path,
+        self_url=_base_url() + _self_path(where, regency),
         title=title,
         alternate_url=alternate,
         language=str(get_locale()),
@@ -300,8 +337,23 @@ def pact_calendar(pact_id: int) -> Response:
 @bp.get("/data")
 @conditional()
 def index() -> str:
-    """Document every dataset, its fields, filters, licence and how to cite a snapshot."""
+    """Document every dataset, its fields, filters, licence and how to cite a snapshot.
+
+    ``regency``, ``year`` and ``q`` (the filters every dataset takes) narrow the download links,
+    read as the downloads read them.
+    """
     session = db_session()
+    common = {k: v for k, v in request.args.items() if k in ("regency", "year", "q")}
+    chosen = queries.parse_filter(session, common, statuses=())
+    data_args = {
+        k: v
+        for k, v in {
+            "regency": chosen.regency.slug if chosen.regency else None,
+            "year": str(chosen.year) if chosen.year else None,
+            "q": chosen.q,
+        }.items()
+        if v
+    }
     return render_template(
         "opendata/index.html",
         field_types=exports.FIELD_KINDS,
@@ -310,8 +362,11 @@ def index() -> str:
         commitment_fields=commitments.COMMITMENT_FIELDS,
         event_fields=commitments.EVENT_FIELDS,
         pact_statuses=queries.PACT_STATUSES,
+        pact_sorts=pact_queries.PACT_SORTS,
         finding_statuses=queries.FINDING_STATUSES,
         regencies=list_regencies(session),
+        chosen=chosen,
+        data_args=data_args,
         latest=next(iter(snapshots.list_snapshots(session)), None),
         base_url=_base_url(),
         licence=snapshots.LICENCE,

@@ -7,7 +7,8 @@ from typing import Protocol
 
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
-from wtforms import SelectField
+from wtforms import SelectField, StringField
+from wtforms.validators import Length, Optional
 
 from tracker import labels
 from tracker.errors import BadFilter
@@ -26,6 +27,14 @@ class NamedRegency(Protocol):
     def name(self) -> str: ...
 
 
+def _search_field() -> StringField:
+    return StringField(
+        _l("Search"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Agency, signatory, pledge or a finding's title."),
+    )
+
+
 def _status_choices() -> list[tuple[str, object]]:
     return [("", _l("All statuses"))] + [
         (status.value, label) for status, label in labels.PACT_STATUS.items()
@@ -33,11 +42,12 @@ def _status_choices() -> list[tuple[str, object]]:
 
 
 class PactFilterForm(Form):
-    """Filter the pact list by regency and status."""
+    """Search the pact list; filter it by regency and status."""
 
     class Meta:
         csrf = False
 
+    q = _search_field()
     regency = SelectField(_l("Regency"), default="", validate_choice=True)
     status = SelectField(_l("Status"), default="", validate_choice=True)
 
@@ -51,11 +61,12 @@ class PactFilterForm(Form):
 
 
 class RegencyFilterForm(Form):
-    """Filter a regency's pacts by status and signing year."""
+    """Search a regency's pacts; filter them by status and signing year."""
 
     class Meta:
         csrf = False
 
+    q = _search_field()
     status = SelectField(_l("Status"), default="", validate_choice=True)
     year = SelectField(
         _l("Year signed"),

@@ -7,6 +7,7 @@ own public queries (tracker.portal.queries): no account, no cookie, nothing priv
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, render_template, request
@@ -14,15 +15,24 @@ from flask_babel import LazyString, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
 
 from tracker.assessments.queries import ResultView, pact_target
 from tracker.audit.labels import ACTIONS
 from tracker.clock import get_clock
 from tracker.commitments.queries import get_commitment, list_commitments, list_events
 from tracker.dashboard.queries import league_table
+from tracker.errors import BadFilter
 from tracker.extensions import db_session
-from tracker.pacts.rules import PactStatus
-from tracker.pagination import paginate, parse_positive
+from tracker.pacts.queries import (
+    DEFAULT_SORT,
+    PACT_SORTS,
+    PactFilter,
+    PactRow,
+    page_pacts,
+    parse_pact_filter,
+)
+from tracker.pagination import Page, paginate, parse_positive
 from tracker.portal.charts import Bar, score_chart
 from tracker.portal.forms import PactFilterForm, RegencyFilterForm
 from tracker.portal.images import public_copy, public_etag
@@ -30,8 +40,9 @@ from tracker.portal.queries.agency import agency_page
 from tracker.portal.queries.evidence import PublicFile, get_public_file
 from tracker.portal.queries.home import home_overview
 from tracker.portal.queries.pact import get_outcome_document, public_pact
-from tracker.portal.queries.regency import by_agency, filter_pacts, regency_page, sort_by_agency
+from tracker.portal.queries.regency import by_agency, regency_page
 from tracker.settings import due_soon_days
+from tracker.sorting import Sort, parse_sort
 from tracker.storage import PDF, get_file_store
 from tracker.web.caching import conditional
 
@@ -63,47 +74,84 @@ def _chart(scores: Sequence[ResultView], title: str, *, chart_id: str) -> Markup
     )
 
 
+def _list_page(where: PactFilter, page_no: int) -> Page[PactRow]:
+    """One page of the pacts ``where`` keeps, as its downloads hold them."""
+    return page_pacts(
+        db_session(),
+        now=get_clock().now(),
+        page=page_no,
+        per_page=current_app.config["PAGE_SIZE"],
+        due_soon_days=due_soon_days(),
+        **where.criteria(),
+    )
+
+
 @bp.get("/")
 @conditional()
 def home() -> tuple[str, int]:
-    """Show the regencies, the nearest and the most overdue deadlines, then every pact."""
+    """Show the regencies, the nearest and the most overdue deadlines, then every pact
+    (searchable, filterable by regency and status, sortable, downloadable as filtered)."""
     page_no = parse_positive(request.args.get("page"), name="page", default=1, maximum=10_000)
     overview = home_overview(db_session(), now=get_clock().now(), due_soon_days=due_soon_days())
     form = PactFilterForm.build(request.args, overview.regencies)
     valid = not request.args or form.validate()
-    page = None
+    page = where = None
     if valid:
-        status = PactStatus(form.status.data) if form.status.data else None
-        rows = [
-            r
-            for r in overview.pacts
-            if (not form.regency.data or r.regency_slug == form.regency.data)
-            and (status is None or r.status is status)
-        ]
-        page = paginate(rows, page=page_no, per_page=current_app.config["PAGE_SIZE"])
-    html = render_template("portal/home.html", form=form, page=page, overview=overview)
+        # One reading of the query string for the list and its downloads.
+        where = parse_pact_filter(db_session(), request.args)
+        page = _list_page(where, page_no)
+    html = render_template(
+        "portal/home.html",
+        form=form,
+        page=page,
+        overview=overview,
+        where=where,
+        sort=where.sort if where else _sort_shown(request.args),
+    )
     return html, 200 if valid else 400
+
+
+def _sort_shown(args: MultiDict[str, str], default: Sort = DEFAULT_SORT) -> Sort | None:
+    """The order a page with a refused filter still shows in its headers (None: none valid)."""
+    try:
+        return parse_sort(args, allowed=PACT_SORTS, default=default.key)
+    except BadFilter:
+        return None
+
+
+# The regency page lists its pacts by agency unless the visitor sorts them otherwise.
+BY_AGENCY = Sort("agency", descending=False, chosen=False)
 
 
 @bp.get("/kabupaten/<slug>")
 @conditional()
 def regency(slug: str) -> tuple[str, int]:
-    """Show a regency's pacts by agency, its assessment history and its verification speed."""
+    """Show a regency's pacts by agency (searchable, filterable, sortable, downloadable), its
+    assessment history and its verification speed."""
     page_no = parse_positive(request.args.get("page"), name="page", default=1, maximum=10_000)
+    session = db_session()
+    # The pact lists' one reading of the query string (the page's own regency, not a parameter).
+    args = request.args.copy()
+    args.pop("regency", None)
+    refused: BadFilter | None = None
+    try:
+        asked = parse_pact_filter(session, args, default_sort=BY_AGENCY)
+    except BadFilter as error:
+        asked, refused = None, error
     data = regency_page(
-        db_session(), slug=slug, now=get_clock().now(), due_soon_days=due_soon_days()
+        session, slug=slug, now=get_clock().now(), due_soon_days=due_soon_days(), where=asked
     )
     form = RegencyFilterForm.build(request.args, data.years)
     valid = not request.args or form.validate()
-    page = groups = None
-    if valid:
-        shown = filter_pacts(data.pacts, status=form.status_value, year=form.year_value)
-        page = paginate(
-            sort_by_agency(shown),
-            page=page_no,
-            per_page=current_app.config["PAGE_SIZE"],
-        )
-        groups = by_agency(page.items)
+    if valid and refused is not None:
+        # Not a field of the form (a sort, say): the error page says what is wrong.
+        raise refused
+    page = groups = where = None
+    if valid and asked is not None and data.listed is not None:
+        where = replace(asked, regency_id=data.id, regency_slug=data.slug)
+        page = paginate(data.listed, page=page_no, per_page=current_app.config["PAGE_SIZE"])
+        # Sorted by agency (the default), each agency's pacts under its name; else one table.
+        groups = by_agency(page.items) if where.sort.key == "agency" else None
     chart = _chart(
         data.assessments,
         _("Compliance score of %(regency)s by year", regency=data.name),
@@ -115,11 +163,13 @@ def regency(slug: str) -> tuple[str, int]:
         form=form,
         page=page,
         groups=groups,
+        where=where,
+        sort=where.sort if where else _sort_shown(request.args, BY_AGENCY),
         chart=chart,
-        commitments=list_commitments(db_session(), regency_id=data.id),
-        events=list_events(db_session(), regency_id=data.id),
+        commitments=list_commitments(session, regency_id=data.id),
+        events=list_events(session, regency_id=data.id),
         league=league_table(
-            db_session(),
+            session,
             regency_id=data.id,
             now=get_clock().now(),
             due_soon_days=due_soon_days(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -20,7 +20,7 @@ from tracker.errors import NotFound
 from tracker.findings.models import Finding
 from tracker.pacts import queries as pact_queries
 from tracker.pacts.models import Pact
-from tracker.pacts.queries import PactRow
+from tracker.pacts.queries import PactFilter, PactRow
 from tracker.pacts.rules import PactStatus
 from tracker.readmodels import from_row
 from tracker.regencies.models import Regency
@@ -67,6 +67,8 @@ class RegencyPage:
     verification: VerificationSpeed
     # The notes the source gives in general, with whom they apply to (not each agency's own).
     notes: list[NoteView]
+    # The pacts the page's filter keeps, in its order (None without a filter to apply).
+    listed: list[PactRow] | None = None
 
 
 def median_verification_days(durations: Sequence[float]) -> float | None:
@@ -114,11 +116,6 @@ def verification_speed(
     return VerificationSpeed(len(durations), median_verification_days(durations), demo)
 
 
-def sort_by_agency(rows: Iterable[PactRow]) -> list[PactRow]:
-    """Order pact rows by agency name, each agency's pacts keeping their order (newest first)."""
-    return sorted(rows, key=lambda r: (r.agency_name.casefold(), r.agency_id))
-
-
 def by_agency(rows: Iterable[PactRow]) -> list[AgencyPacts]:
     """Group pact rows by agency, in the order the agencies first appear."""
     groups: dict[int, list[PactRow]] = defaultdict(list)
@@ -129,20 +126,16 @@ def by_agency(rows: Iterable[PactRow]) -> list[AgencyPacts]:
     return [AgencyPacts(i, names[i], groups[i]) for i in groups]
 
 
-def filter_pacts(
-    rows: Iterable[PactRow], *, status: PactStatus | None, year: int | None
-) -> list[PactRow]:
-    """Keep the pacts with this status and signing year (None: any)."""
-    return [
-        r
-        for r in rows
-        if (status is None or r.status is status)
-        and (year is None or (r.signed_on is not None and r.signed_on.year == year))
-    ]
-
-
-def regency_page(session: Session, *, slug: str, now: datetime, due_soon_days: int) -> RegencyPage:
-    """Return a regency's public page: every pact, its assessments and verification speed."""
+def regency_page(
+    session: Session,
+    *,
+    slug: str,
+    now: datetime,
+    due_soon_days: int,
+    where: PactFilter | None = None,
+) -> RegencyPage:
+    """Return a regency's public page: every pact, its assessments and verification speed, and
+    the pacts ``where`` (the list's filter, its regency aside) keeps, read with every pact."""
     regency = session.execute(
         select(Regency.id, Regency.slug, Regency.name, Regency.province, Regency.timezone).where(
             Regency.slug == slug
@@ -150,9 +143,19 @@ def regency_page(session: Session, *, slug: str, now: datetime, due_soon_days: i
     ).first()
     if regency is None:
         raise NotFound(_l("There is no regency %(slug)s.", slug=slug))
-    rows = pact_queries.list_pacts(
-        session, now=now, regency_id=regency.id, due_soon_days=due_soon_days
-    )
+    listed = None
+    if where is None:
+        rows = pact_queries.list_pacts(
+            session, now=now, regency_id=regency.id, due_soon_days=due_soon_days
+        )
+    else:
+        rows, listed = pact_queries.list_and_keep(
+            session,
+            now=now,
+            due_soon_days=due_soon_days,
+            regency_id=regency.id,
+            where=replace(where, regency_id=regency.id, regency_slug=regency.slug),
+        )
     counts = Counter(r.status for r in rows)
     return from_row(
         RegencyPage,
@@ -165,4 +168,5 @@ def regency_page(session: Session, *, slug: str, now: datetime, due_soon_days: i
         assessments=regency_results(session, regency.id),
         notes=regency_notes(session, regency.id),
         verification=verification_speed(session, regency_id=regency.id, timezone=regency.timezone),
+        listed=listed,
     )
