@@ -11,7 +11,7 @@ PO     := $(wildcard tracker/translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint typecheck unit i18n i18n-compile chromium axe bench bench-list nginx clean setup screenshots mutation
+.PHONY: run test lint typecheck unit i18n i18n-compile chromium axe bench bench-list nginx serve-prod clean setup screenshots mutation
 
 setup: $(VENV)/.installed $(MO)
 
@@ -43,6 +43,13 @@ run: setup instance/secret_key
 	@echo "Notices: swept every 5 min by the embedded scheduler; without TRACKER_MAIL_SERVER they stay in the outbox"
 	TRACKER_SECRET_KEY=$$(cat instance/secret_key) TRACKER_EMBEDDED_SCHEDULER=1 \
 		$(FLASK) run --host $(HOST) --port $(PORT)
+
+# The production stack in the foreground (docs/DEPLOY.md runs it under systemd): migrations, then
+# gunicorn (gunicorn.conf.py, GUNICORN_BIND default 127.0.0.1:8000) and the scheduler as its own
+# process, on TRACKER_DATABASE_URL (PostgreSQL or MariaDB). Set TRACKER_BASE_URL to the public
+# address; the secret key is TRACKER_SECRET_KEY, else the checkout's instance/secret_key.
+serve-prod: setup instance/secret_key
+	TRACKER_SECRET_KEY=$${TRACKER_SECRET_KEY:-$$(cat instance/secret_key)} BIN=$(BIN) scripts/serve-prod.sh
 
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here).
 chromium:
