@@ -95,6 +95,3 @@ class TestConfig(Config):
     FROZEN_NOW = "2019-03-25T09:00:00+08:00"
     # Hundreds of test accounts: a cheap hash here, never in production.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - a method name
-    # The notice tests written before the holiday calendar expect 08:00 on the day itself;
-    # the working-day tests switch the rule on (tests/integration/workdays).
-    NOTICES_ON_WORKING_DAYS = False

@@ -28,10 +28,10 @@ from tracker.regencies.models import Regency
 
 NOTICES = 500
 AGENCIES = 10
-# Signed 10 January 2019 (a Thursday): deadline 10 April; the 7-day reminder of every pact is
-# due on Wednesday 3 April at 08:00 WITA, and no digest falls on that day.
-SIGNED_ON = date(2019, 1, 10)
-SWEEP_AT = datetime.fromisoformat("2019-04-03T09:00:00+08:00")
+# Signed 9 January 2019 (a Wednesday): deadline 9 April; the 7-day reminder of every pact is
+# due on Tuesday 2 April at 08:00 WITA, a working day, and no digest falls on that day.
+SIGNED_ON = date(2019, 1, 9)
+SWEEP_AT = datetime.fromisoformat("2019-04-02T09:00:00+08:00")
 
 
 def _build_world(app: Flask, regency_id: int) -> None:

@@ -31,14 +31,14 @@ from tracker.notifications.models import Notification, NotificationState
 from tracker.regencies.models import EscalationContact
 
 WITA = "+08:00"
-# Deadlines around the outage day (Wednesday 3 April 2019): at 08:00 WITA that day the
-# 30-, 14-, 7- and 1-day reminders and the first escalation rung all fall due.
+# Deadlines around the outage day (Thursday 4 April 2019, a working day): at 08:00 WITA that
+# day the 30-, 14-, 7- and 1-day reminders and the first escalation rung all fall due.
 SIGNED = {
-    "reminder-30d": date(2019, 2, 3),  # deadline 3 May
-    "reminder-14d": date(2019, 1, 17),  # deadline 17 April
-    "reminder-7d": date(2019, 1, 10),  # deadline 10 April
-    "reminder-1d": date(2019, 1, 4),  # deadline 4 April
-    "escalation-1": date(2019, 1, 2),  # deadline 2 April: one day overdue on 3 April
+    "reminder-30d": date(2019, 2, 4),  # deadline 4 May
+    "reminder-14d": date(2019, 1, 18),  # deadline 18 April
+    "reminder-7d": date(2019, 1, 11),  # deadline 11 April
+    "reminder-1d": date(2019, 1, 5),  # deadline 5 April
+    "escalation-1": date(2019, 1, 3),  # deadline 3 April: one day overdue on 4 April
 }
 
 
@@ -71,7 +71,7 @@ def _replay_the_outage(session: Session, clock: FixedClock) -> None:
     port = free_port()
     settings = settings_for(None, server="127.0.0.1", port=port)
     # The evening before, the server works: the catch-up notices go out.
-    clock.set(datetime.fromisoformat(f"2019-04-02T23:00:00{WITA}"))
+    clock.set(datetime.fromisoformat(f"2019-04-03T23:00:00{WITA}"))
     with SmtpServer(port=port) as smtp:
         run_sweep(session, clock.now())
         deliver_pending(session, settings=settings, now=clock.now(), worker_id="evening")
@@ -79,8 +79,8 @@ def _replay_the_outage(session: Session, clock: FixedClock) -> None:
     assert before, "the catch-up reminders of the evening before"
 
     # Midnight to midnight: the server refuses every connection.
-    clock.set(datetime.fromisoformat(f"2019-04-03T00:00:00{WITA}"))
-    end = datetime.fromisoformat(f"2019-04-04T00:00:00{WITA}")
+    clock.set(datetime.fromisoformat(f"2019-04-04T00:00:00{WITA}"))
+    end = datetime.fromisoformat(f"2019-04-05T00:00:00{WITA}")
     passes = 0
     while clock.now() < end:
         run_sweep(session, clock.now())

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
 
@@ -59,10 +58,7 @@ def test_submissions_are_gathered_into_one_mail_per_regency_and_hour(
     assert len(mails) == 2 and third.title in mails[1].body_text
 
 
-def test_weekend_submissions_wait_for_monday_08_in_one_mail(
-    app: Flask, session: Session, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(app.config, "NOTICES_ON_WORKING_DAYS", True)
+def test_weekend_submissions_wait_for_monday_08_in_one_mail(app: Flask, session: Session) -> None:
     start = local("2025-03-03T09:00:00+08:00")
     office = make_office(session, now=start)
     pact = make_pact(session, agency=office.agency, now=start, signed_on=None, findings=2)

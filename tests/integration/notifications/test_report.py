@@ -65,7 +65,8 @@ def test_escalation_report_names_the_pact_every_open_finding_and_the_notices_sen
     findings[3].closed_at = local("2025-01-10T10:00:00+08:00")
     session.flush()
 
-    run_sweep(app, session, local("2025-01-29T08:00:00+08:00"))  # reminder-30d
+    # reminder-30d: due on 29 January (Imlek), sent on the next working day
+    run_sweep(app, session, local("2025-01-30T08:00:00+08:00"))
     run_sweep(app, session, local("2025-02-14T08:00:00+08:00"))  # reminder-14d
     report = run_sweep(app, session, local("2025-03-14T09:00:00+08:00"))  # rungs 1 and 2
     assert report.errors == []
@@ -100,7 +101,7 @@ def test_escalation_report_names_the_pact_every_open_finding_and_the_notices_sen
         summary,
         *TITLES,
         "20 Februari 2025",  # the last evidence of the submitted finding
-        "29 Januari 2025",  # the reminders sent before, from the outbox
+        "30 Januari 2025",  # the reminders sent before, from the outbox
         "14 Februari 2025",
         office.opd.email,
         "kepala.dinas@uji.go.id",

@@ -51,11 +51,12 @@ def test_sweep_over_the_demo_data_writes_each_due_notice_once(
 def test_pacts_recorded_long_overdue_get_their_current_rung_once_not_every_missed_one(
     app: Flask, session: Session, clock: FixedClock
 ) -> None:
-    # The demo loaded on 3 June 2019: its invented overdue pact was signed four months
-    # earlier (3 February), due on 3 May, so rungs 1 (4 May), 2 (17 May) and 3 (2 June) all
-    # fell due before anyone here could have sent them. One letter: the current rung. The
-    # Sumbawa Barat pacts of 8 January, whose outcome no source reports, get no notice at all.
-    loaded = local("2019-06-03T08:00:00+08:00")
+    # The demo loaded on Wednesday 12 June 2019, after Idul Fitri: its invented overdue pact
+    # (Barito Selatan, WIB) was signed four months earlier (12 February), due on 12 May, so
+    # rungs 1 (13 May), 2 (Sunday 26 May: sent on the 27th) and 3 (11 June) all fell due
+    # before anyone here could have sent them. One letter: the current rung. The Sumbawa Barat
+    # pacts of 8 January, whose outcome no source reports, get no notice at all.
+    loaded = local("2019-06-12T08:00:00+08:00")
     clock.set(loaded)
     with app.app_context():
         load_demo(session, now=loaded)

@@ -15,7 +15,8 @@ from tracker.agencies.models import Agency
 from tracker.notifications.models import Notification
 from tracker.regencies.models import EscalationContact, Regency
 
-SIGNED = date(2024, 11, 30)  # deadline 2025-02-28: rung 1 on 1 March, rung 2 on 14 March
+# Deadline 2025-02-28: rung 1 on Saturday 1 March (sent on Monday 3 March), rung 2 on 14 March.
+SIGNED = date(2024, 11, 30)
 RECORDED = local("2024-11-30T09:00:00+08:00")
 HEAD = "kepala.dinas@uji.go.id"
 
@@ -57,7 +58,7 @@ def test_a_rung_without_contacts_goes_to_the_regencys_admins_with_the_head_in_co
     _contact(session, regency, 1, "inspektur@uji.go.id", RECORDED)
     admin = make_user(session, role="admin", regency=regency, now=RECORDED)
 
-    run_sweep(app, session, local("2025-03-01T09:00:00+08:00"))
+    run_sweep(app, session, local("2025-03-03T09:00:00+08:00"))
     run_sweep(app, session, local("2025-03-14T09:00:00+08:00"))
 
     found = _escalations(session, pact_id)
@@ -79,7 +80,7 @@ def test_a_rung_with_nobody_to_tell_is_not_used_up_and_goes_out_once_someone_is_
     regency, _, pact_id = _regency_with_a_pact(session)
     _contact(session, regency, 1, "inspektur@uji.go.id", RECORDED)  # and no admin account
 
-    run_sweep(app, session, local("2025-03-01T09:00:00+08:00"))
+    run_sweep(app, session, local("2025-03-03T09:00:00+08:00"))
     report = run_sweep(app, session, local("2025-03-14T09:00:00+08:00"))
 
     assert sorted(_escalations(session, pact_id)) == ["escalation-1"]

@@ -53,36 +53,41 @@ def test_pact_extended_before_its_deadline_is_reminded_against_the_new_date_and_
         app, session, clock, start=start, end=local("2025-02-10T08:00:00+08:00"), step=TWICE_A_DAY
     ):
         pass
-    extend_pact(session, pact=pact, to=date(2025, 3, 31), now=clock.now())
+    # Wednesday 26 March: its reminders fall on 24 February, 12, 19 and 25 March, working days.
+    extend_pact(session, pact=pact, to=date(2025, 3, 26), now=clock.now())
     for _ in walk(
         app,
         session,
         clock,
         start=clock.now(),
-        end=local("2025-03-31T20:00:00+08:00"),
+        end=local("2025-03-26T20:00:00+08:00"),
         step=TWICE_A_DAY,
     ):
         pass
 
     found = pact_rows(session, pact.id)
     assert ids_only(listing(found, office.zone)) == [
-        ("reminder-30d", "2025-01-29"),  # against the signed deadline, before the extension
-        ("reminder-30d", "2025-03-01"),  # then against 31 March
-        ("reminder-14d", "2025-03-17"),
-        ("reminder-7d", "2025-03-24"),
-        ("reminder-1d", "2025-03-30"),
+        # Against the signed deadline, before the extension: due on 29 January (Imlek), sent on
+        # the next working day.
+        ("reminder-30d", "2025-01-30"),
+        ("reminder-30d", "2025-02-24"),  # then against 26 March
+        ("reminder-14d", "2025-03-12"),
+        ("reminder-7d", "2025-03-19"),
+        ("reminder-1d", "2025-03-25"),
     ]
     assert [n.key for n in found if n.lang == "id"][1:] == [
-        f"reminder-{d}:pact:{pact.id}:2025-03-31" for d in ("30d", "14d", "7d", "1d")
+        f"reminder-{d}:pact:{pact.id}:2025-03-26" for d in ("30d", "14d", "7d", "1d")
     ]
-    # The old deadline passed on 28 February and its 30-day rung on 30 March: no escalation.
+    # The old deadline passed on 28 February and its rungs 1 and 2 on 1 and 14 March: no
+    # escalation.
     assert not [n for n in found if n.kind.startswith("escalation")]
-    reminder = next(n for n in found if n.key.endswith("2025-03-31") and n.lang == "id")
-    assert "31 Maret 2025" in reminder.body_text
+    reminder = next(n for n in found if n.key.endswith("2025-03-26") and n.lang == "id")
+    assert "26 Maret 2025" in reminder.body_text
 
 
 def test_withdrawn_pact_gets_nothing_more(app: Flask, session: Session, clock: FixedClock) -> None:
-    start = local("2025-01-29T08:00:00+08:00")
+    # The 30-day reminder falls on 29 January (Imlek) and goes out on the next working day.
+    start = local("2025-01-30T08:00:00+08:00")
     office = make_office(session, now=local("2024-11-30T09:00:00+08:00"))
     pact = make_pact(
         session, agency=office.agency, now=local("2024-11-30T09:00:00+08:00"), signed_on=SIGNED
@@ -130,9 +135,9 @@ def test_pact_fulfilled_before_its_deadline_gets_one_fulfilment_notice_and_no_mo
 
     found = pact_rows(session, pact.id)
     assert ids_only(listing(found, office.zone)) == [
-        ("reminder-30d", "2025-01-29"),
+        ("reminder-30d", "2025-01-30"),  # due on 29 January (Imlek): the next working day
         ("reminder-14d", "2025-02-14"),
-        ("fulfilled", "2025-02-16"),
+        ("fulfilled", "2025-02-17"),  # fulfilled on Sunday 16 February: Monday at 08:00
     ]
     fulfilled = [n for n in pact_rows(session, pact.id, copies=True) if n.kind == "fulfilled"]
     assert [n.key for n in fulfilled] == [
@@ -155,7 +160,10 @@ def test_fulfilment_after_escalation_also_tells_the_rungs_already_reached(
     start = local("2024-11-30T09:00:00+08:00")
     office = make_office(session, now=start, head_email=None)
     pact = make_pact(session, agency=office.agency, now=start, signed_on=SIGNED)
-    first = run_sweep(app, session, local("2025-03-02T09:00:00+08:00"))
+    # Rung 1 falls on Saturday 1 March and goes out on Monday 3 March at 08:00.
+    sunday = run_sweep(app, session, local("2025-03-02T09:00:00+08:00"))
+    assert sunday.created == {"digest": 1}  # last Monday's, the first sweep since
+    first = run_sweep(app, session, local("2025-03-03T09:00:00+08:00"))
     # In Indonesian: the staff copy and, apart, the Inspektur's; in English: the OPD account's.
     assert first.created["escalation-1"] == 3
     staff, inspektur = [
@@ -183,8 +191,9 @@ def test_sweeping_twice_writes_the_same_rows_once(
     recorded = local("2024-11-30T09:00:00+08:00")
     office = make_office(session, now=recorded)
     overdue = make_pact(session, agency=office.agency, now=recorded, signed_on=SIGNED)
-    soon = make_pact(session, agency=office.agency, now=recorded, signed_on=date(2025, 1, 20))
-    now = local("2025-04-07T08:00:00+08:00")  # a Monday
+    # Deadline Monday 28 April: its 14-day reminder falls on Monday 14 April.
+    soon = make_pact(session, agency=office.agency, now=recorded, signed_on=date(2025, 1, 28))
+    now = local("2025-04-14T08:00:00+08:00")  # a Monday, a working day
     first = run_sweep(app, session, now)
     before = [
         (n.id, n.key, n.subject, n.body_text, n.message_id, n.state)
@@ -215,16 +224,22 @@ def test_after_downtime_every_missed_rung_is_sent_but_only_the_latest_reminder(
     recorded = local("2024-11-30T09:00:00+08:00")
     office = make_office(session, now=recorded)
     pact = make_pact(session, agency=office.agency, now=recorded, signed_on=SIGNED)
-    run_sweep(app, session, local("2025-01-29T08:00:00+08:00"))  # reminder-30d; then down
+    # The 30-day reminder falls on 29 January (Imlek) and goes out on 30 January; then down.
+    run_sweep(app, session, local("2025-01-30T08:00:00+08:00"))
     run_sweep(app, session, local("2025-02-25T10:00:00+08:00"))  # back for a day
-    run_sweep(app, session, local("2025-04-05T10:00:00+08:00"))  # down again; back in April
+    # Down again; back on Saturday 5 April, in the Idul Fitri closure.
+    run_sweep(app, session, local("2025-04-05T10:00:00+08:00"))
+    run_sweep(app, session, local("2025-04-08T08:00:00+08:00"))  # the first working day after
     found = pact_rows(session, pact.id)
     assert ids_only(listing(found, office.zone)) == [
-        ("reminder-30d", "2025-01-29"),
+        ("reminder-30d", "2025-01-30"),
         ("reminder-7d", "2025-02-25"),  # not the 14-day one it superseded
-        ("escalation-1", "2025-04-05"),  # every missed rung, each once
+        # Every missed rung, each once: those whose working-day moment has passed (3 and 14
+        # March) as soon as the sweep is back; rung 3 (Sunday 30 March, in the closure) waits
+        # for 08:00 on the next working day.
+        ("escalation-1", "2025-04-05"),
         ("escalation-2", "2025-04-05"),
-        ("escalation-3", "2025-04-05"),
+        ("escalation-3", "2025-04-08"),
     ]
     assert [n.due_on.isoformat() for n in found if n.lang == "id"] == [
         "2025-01-29",
@@ -244,9 +259,12 @@ def test_switching_notices_on_sends_an_old_overdue_pact_its_current_rung_once(
     pact = make_pact(session, agency=office.agency, now=recorded, signed_on=SIGNED)
     run_sweep(app, session, local("2025-03-20T10:00:00+08:00"))
     run_sweep(app, session, local("2025-03-30T08:00:00+08:00"))
+    run_sweep(app, session, local("2025-04-08T08:00:00+08:00"))
     assert ids_only(listing(pact_rows(session, pact.id), office.zone)) == [
         ("escalation-2", "2025-03-20"),  # rungs 1 and 2 had both passed: the current one
-        ("escalation-3", "2025-03-30"),  # after that, every rung on its day
+        # After that, every rung at its moment: rung 3 falls on Sunday 30 March, in the Nyepi
+        # and Idul Fitri closure, and goes out at 08:00 on the next working day.
+        ("escalation-3", "2025-04-08"),
     ]
 
 

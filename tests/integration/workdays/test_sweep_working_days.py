@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
 
@@ -14,12 +13,6 @@ from tests.integration.notifications.sweep_helpers import local, make_office, ro
 from tracker.clock import FixedClock
 
 
-@pytest.fixture
-def working_days(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(app.config, "NOTICES_ON_WORKING_DAYS", True)
-
-
-@pytest.mark.usefixtures("working_days")
 def test_hourly_sweeps_through_lebaran_2024_send_each_notice_at_08_on_a_working_day(
     app: Flask, session: Session, clock: FixedClock
 ) -> None:
