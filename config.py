@@ -74,6 +74,28 @@ class Config:
     # "uploads" folder inside the instance folder, never a static folder).
     MAX_UPLOAD_BYTES = 10 * 1024 * 1024
     UPLOAD_FOLDER: str | None = None
+    # Logins (tracker.auth). Attempts on one address string, known account or not, as a leaky
+    # bucket: LOGIN_FREE_ATTEMPTS pass in a row, then one more every
+    # LOGIN_ATTEMPT_INTERVAL_SECONDS; a browser that logged in to the address before counts
+    # apart, so a stranger's guesses never lock its owner out.
+    LOGIN_FREE_ATTEMPTS = 5
+    LOGIN_ATTEMPT_INTERVAL_SECONDS = 600
+    # Refused logins per client address (Flask-Limiter's syntax; several limits with ";").
+    LOGIN_LIMIT_PER_ADDRESS = "30 per 10 minutes; 200 per day"
+    # Where those counters live, shared by every worker: None is this database (the table
+    # rate_limit_counters); "redis://host:6379/0" is Redis (pip install redis). "memory://"
+    # counts per process: allowed only in debug and testing, where it is the default.
+    LOGIN_LIMIT_STORAGE_URI: str | None = None
+    # How many reverse proxies sit in front (nginx: 1): the client's address (for the limit)
+    # and scheme are then read from their X-Forwarded-For and X-Forwarded-Proto headers.
+    PROXY_COUNT = 0
+    # A login session ends after this long without a request, and after SESSION_MAX_HOURS
+    # whatever its use.
+    SESSION_IDLE_MINUTES = 120
+    SESSION_MAX_HOURS = 12
+    # TRACKER_PRODUCTION=1 on a server the public reaches: the app then refuses to start in
+    # debug mode or without TRACKER_BASE_URL (https), marks cookies Secure and sends HSTS.
+    PRODUCTION = False
     # Werkzeug's method name for new password hashes.
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a method name, not a password
     PAGE_SIZE = 50
@@ -95,3 +117,8 @@ class TestConfig(Config):
     FROZEN_NOW = "2019-03-25T09:00:00+08:00"
     # Hundreds of test accounts: a cheap hash here, never in production.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - a method name
+    # The suite logs in from one address hundreds of times (the per-address tests lower it),
+    # and moves the clock by days within one login (the timeout tests set their own).
+    LOGIN_LIMIT_PER_ADDRESS = "100000 per minute"
+    SESSION_IDLE_MINUTES = 14 * 24 * 60
+    SESSION_MAX_HOURS = 14 * 24

@@ -14,6 +14,7 @@ from flask import Flask
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
 from tracker.clock import clock_from_config
@@ -111,6 +112,7 @@ def _validate_and_derive(app: Flask) -> None:
         app.extensions["tracker.clock"] = clock_from_config(app.config.get("FROZEN_NOW"))
     except ValueError as exc:
         raise ConfigError(f"TRACKER_FROZEN_NOW: {exc}") from exc
+    _production(app)
     _base_url(app)
     try:
         parse_networks(app.config.get("WEBHOOK_ALLOWED_NETWORKS"))
@@ -127,11 +129,54 @@ def _validate_and_derive(app: Flask) -> None:
     from tracker.auth import services as auth_services
 
     auth_services.password_method = str(app.config["PASSWORD_HASH_METHOD"])
+    # Made now, not on the first login of an unknown address (which would then take longer).
+    auth_services.dummy_hash(auth_services.password_method)
+    _login_limit_storage(app)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(__file__).parent / "translations")
 
 
 def _lower(value: object) -> object:
     return value.lower() if isinstance(value, str) else value
+
+
+def _production(app: Flask) -> None:
+    """The production configuration (TRACKER_PRODUCTION): no debug mode, a public https base
+    URL, Secure cookies (HSTS is sent by tracker.web.headers)."""
+    if not app.config.get("PRODUCTION"):
+        return
+    if app.debug:
+        raise ConfigError(
+            "TRACKER_PRODUCTION is set: refusing to start in debug mode (unset TRACKER_DEBUG "
+            "and FLASK_DEBUG); the debugger would let any visitor run code on the server."
+        )
+    base = str(app.config.get("BASE_URL") or "").strip()
+    if not base.startswith("https://"):
+        raise ConfigError(
+            "TRACKER_PRODUCTION is set: TRACKER_BASE_URL must be the https:// address the "
+            f"public reaches this install at (it is {base or 'unset'!r}); every absolute link "
+            "and the allowed Host header come from it."
+        )
+    app.config["SESSION_COOKIE_SECURE"] = True
+
+
+def _login_limit_storage(app: Flask) -> None:
+    """Choose where Flask-Limiter counts refused logins per address (shared by every worker)."""
+    from tracker.auth.ratelimit import DATABASE_STORAGE_URI
+
+    development = app.debug or app.testing
+    uri = str(app.config.get("LOGIN_LIMIT_STORAGE_URI") or "").strip()
+    uri = uri or ("memory://" if development else DATABASE_STORAGE_URI)
+    if uri.startswith("memory") and not development:
+        raise ConfigError(
+            "TRACKER_LOGIN_LIMIT_STORAGE_URI is memory://: each worker process would count "
+            "refused logins on its own. Leave it unset (this database) or use redis://..."
+        )
+    app.config["RATELIMIT_STORAGE_URI"] = uri
+    # A counter store that fails must not turn a login into a 500: the error is logged and
+    # the per-account slow-down (in the database, with the login itself) still holds.
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", "pantau-pakta")
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
 
 
 def _base_url(app: Flask) -> None:
@@ -191,6 +236,11 @@ def register_extensions(app: Flask) -> None:
     from tracker.web.step import begin_unsafe_requests_for_writing, install_commit_guard
 
     db.init_app(app)
+    if int(app.config.get("PROXY_COUNT") or 0) > 0:
+        # Behind reverse proxies: the client's address and scheme from their headers (never
+        # the Host: absolute links come from BASE_URL).
+        hops = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     # Inside a request only the request step commits (tracker.web.step).
     install_commit_guard()
     # On SQLite an unsafe request holds the write lock from its first read (tracker.web.step).
@@ -220,6 +270,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.assessments.views import bp as assessments_bp
     from tracker.assessments.views import schemes_bp
     from tracker.auth.views import bp as auth_bp
+    from tracker.auth.views import init_login_limit
     from tracker.commitments.views import bp as commitments_bp
     from tracker.dashboard.views import bp as dashboard_bp
     from tracker.findings.views import bp as findings_bp
@@ -241,6 +292,8 @@ def register_blueprints(app: Flask) -> None:
     # Following a pact by email: public, cookie-free, CSRF-exempt (see followers.views).
     app.register_blueprint(follow_bp)
     app.register_blueprint(auth_bp)
+    # Refused logins per client address (Flask-Limiter), around the login view just registered.
+    init_login_limit(app)
     # Staff pages live under /staf/ and need a login; the portal and the read API do not.
     app.register_blueprint(dashboard_bp, url_prefix="/staf")
     app.register_blueprint(pacts_bp, url_prefix="/staf/pakta")

@@ -7,9 +7,19 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from sqlalchemy import DateTime, Dialect, Enum, LargeBinary, MetaData, String, Text
-from sqlalchemy.dialects import mysql
-from sqlalchemy.orm import DeclarativeBase, mapped_column, registry
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    Dialect,
+    Enum,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.dialects import mysql, postgresql, sqlite
+from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
 # Named constraints so that migrations are the same on SQLite, PostgreSQL and MariaDB.
@@ -94,3 +104,24 @@ class Base(DeclarativeBase):
 # Bodies and attachments that may outgrow MariaDB's 64 KB TEXT/BLOB (a digest, a PDF report).
 LONG_TEXT = Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")
 LONG_BLOB = LargeBinary().with_variant(mysql.LONGBLOB(), "mysql", "mariadb")
+
+
+def insert_unless_present(
+    executor: Session | Connection, table: Table, values: dict[str, Any], *, key: str
+) -> None:
+    """Insert a row unless one with the same unique ``key`` exists, without an error either way.
+
+    Two transactions racing to create the same row both go on (the second waits for the
+    first); the caller then locks the row (``SELECT ... FOR UPDATE``) to change it. On MariaDB
+    the duplicate is locked for writing at once: a plain duplicate-key refusal would leave a
+    shared lock that two racers could each try to upgrade (a deadlock).
+    """
+    bind = executor.get_bind() if isinstance(executor, Session) else executor
+    dialect = bind.dialect.name
+    if dialect == "postgresql":
+        executor.execute(postgresql.insert(table).values(values).on_conflict_do_nothing())
+    elif dialect == "sqlite":
+        executor.execute(sqlite.insert(table).values(values).on_conflict_do_nothing())
+    else:
+        insert = mysql.insert(table).values(values)
+        executor.execute(insert.on_duplicate_key_update({key: insert.inserted[key]}))

@@ -9,7 +9,14 @@ from tracker.assessments.models import (
     UnitResult,
 )
 from tracker.audit.models import AuditEvent
-from tracker.auth.models import ApiToken, LoginSession, User, UserRole
+from tracker.auth.models import (
+    ApiToken,
+    LoginSession,
+    LoginThrottle,
+    RateLimitCounter,
+    User,
+    UserRole,
+)
 from tracker.commitments.models import Commitment, RegencyEvent
 from tracker.findings.models import Evidence, Finding, Review
 from tracker.followers.models import Follower
@@ -41,11 +48,13 @@ __all__ = [
     "Holiday",
     "HolidayKind",
     "LoginSession",
+    "LoginThrottle",
     "NoticeKind",
     "Notification",
     "NotificationState",
     "Pact",
     "PactExtension",
+    "RateLimitCounter",
     "Regency",
     "RegencyEvent",
     "Review",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField
+from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from tracker.auth.rules import MIN_PASSWORD_LENGTH
@@ -31,3 +31,5 @@ class ChangePasswordForm(Form):
             EqualTo("new_password", message=_l("The two new passwords do not match.")),
         ],
     )
+    # On by default: whoever learnt the old password may have made a token with it.
+    revoke_tokens = BooleanField(_l("Also revoke my API tokens"), default=True)

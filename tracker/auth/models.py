@@ -38,9 +38,6 @@ class User(Base):
     regency_id: Mapped[int | None] = mapped_column(ForeignKey("regencies.id"), index=True)
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     is_active: Mapped[bool] = mapped_column(default=True, server_default=true())
-    # Failed logins in a row; each one makes the next attempt wait longer (auth.rules).
-    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
-    last_failed_login_at: Mapped[datetime | None]
     # The language notices are written in for this account ("id" or "en").
     locale: Mapped[str] = mapped_column(String(8), default="id", server_default="id")
     created_at: Mapped[datetime]
@@ -70,9 +67,38 @@ class LoginSession(Base):
     key_hash: Mapped[Str64] = mapped_column(unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime]
+    # The last request made with it, noted to auth.rules.TOKEN_USE_PRECISION (idle timeout).
+    last_seen_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class LoginThrottle(Base):
+    """The login attempts remembered for one address string, known account or not, as a leaky
+    bucket (auth.rules.admitted_drain); a successful login empties it."""
+
+    __tablename__ = "login_throttles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # SHA-256 of the address as typed (trimmed, lower-cased), with the browser's device id when
+    # it has logged in to that address before: never the address itself.
+    key_hash: Mapped[Str64] = mapped_column(unique=True)
+    # When every failure counted here is forgotten (the sweep then deletes the row).
+    drains_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class RateLimitCounter(Base):
+    """One window of a Flask-Limiter counter (failed logins per client address), kept in the
+    database so that every worker counts together (auth.ratelimit)."""
+
+    __tablename__ = "rate_limit_counters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # SHA-256 of Flask-Limiter's key (which names the client address and the limit).
+    key_hash: Mapped[Str64] = mapped_column(unique=True)
+    count: Mapped[int]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class ApiToken(Base):

@@ -5,30 +5,36 @@ Creating and changing accounts is the accounts capability's (tracker.accounts.se
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+from typing import cast
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.audit.services import record
 from tracker.auth import policy
-from tracker.auth.models import ApiToken, LoginSession, User
+from tracker.auth.models import ApiToken, LoginSession, LoginThrottle, User
 from tracker.auth.rules import (
     MIN_PASSWORD_LENGTH,
-    next_login_allowed_at,
+    TOKEN_USE_PRECISION,
+    admitted_drain,
+    login_wait,
     password_problem,
+    session_expired,
     token_use_is_news,
 )
+from tracker.auth.settings import LoginSettings
+from tracker.db import insert_unless_present
 from tracker.errors import Conflict, DomainError, Forbidden, Invalid, Message, NotFound
 
-# A browser login lasts at most this long, whatever the cookie says.
-LOGIN_SESSION_MAX_AGE = timedelta(days=14)
 TOKEN_PREFIX = "pp_"  # noqa: S105 - a visible marker, not a secret
 # Werkzeug's current default (scrypt). create_app sets it from PASSWORD_HASH_METHOD; only the
 # test suite lowers it, to keep hundreds of test accounts cheap.
@@ -40,16 +46,12 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=password_method)
 
 
-# Checked when the email is unknown, so a wrong email costs as much time as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
-
-
 class LoginRefused(DomainError, status=401, slug="login-refused", title="Login refused"):
     """Wrong email or password (never says which); the failure is counted."""
 
 
 class LoginThrottled(DomainError, status=429, slug="login-throttled", title="Too many attempts"):
-    """Too many failures in a row: the account must wait before the next attempt."""
+    """Too many attempts on one address string: the next must wait (the same for any string)."""
 
     def __init__(self, detail: Message, *, retry_after: int) -> None:
         super().__init__(detail)
@@ -92,31 +94,96 @@ def normalise_email(value: str) -> str:
         ) from None
 
 
-def authenticate(session: Session, *, email: str, password: str, now: datetime) -> User:
-    """Check a login; count failures and make repeated ones wait (LoginThrottled).
+def _key_hash(*parts: str) -> str:
+    return _sha256("\x00".join(parts))
 
-    The caller commits even when this raises LoginRefused, so that the failure is counted.
-    """
+
+def throttle_key(email: str, device: str | None = None) -> str:
+    """Return the hash naming the bucket of an address string as typed (known or not), and of
+    one browser that has logged in to it before (``device``)."""
+    typed = (email or "").strip().lower()
+    return _key_hash("login", typed, device) if device else _key_hash("login", typed)
+
+
+@functools.cache
+def dummy_hash(method: str) -> str:
+    # Checked for an unknown address, with the method real hashes use: a wrong address then
+    # costs exactly as much time as a wrong password.
+    return generate_password_hash(secrets.token_hex(16), method=method)
+
+
+def _find_login(session: Session, email: str) -> User | None:
     user = session.execute(
         select(User).where(func.lower(User.email) == (email or "").strip().lower())
     ).scalar_one_or_none()
-    if user is None or not user.is_active:
-        check_password_hash(_DUMMY_HASH, password or "")
-        raise LoginRefused(_l("Wrong email address or password."))
-    allowed_at = next_login_allowed_at(user.failed_logins, user.last_failed_login_at)
-    if allowed_at is not None and now < allowed_at:
-        wait = max(1, int((allowed_at - now).total_seconds()) + 1)
+    return user if user is not None and user.is_active else None
+
+
+def _locked_bucket(session: Session, key: str, now: datetime) -> LoginThrottle:
+    # Create the bucket if this string was never tried, then lock its row until the commit. A
+    # login that emptied (deleted) it meanwhile makes the lock find nothing: create it again.
+    table = cast(Table, LoginThrottle.__table__)
+    for _ in range(3):
+        insert_unless_present(session, table, {"key_hash": key, "drains_at": now}, key="key_hash")
+        bucket = session.execute(
+            select(LoginThrottle).where(LoginThrottle.key_hash == key).with_for_update()
+        ).scalar_one_or_none()
+        if bucket is not None:
+            return bucket
+    raise RuntimeError("the login bucket vanished three times in a row")
+
+
+def forget_drained_buckets(session: Session, now: datetime) -> int:
+    """Delete the login buckets whose every counted failure is forgotten; return how many."""
+    result = session.execute(
+        delete(LoginThrottle)
+        .where(LoginThrottle.drains_at <= now)
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def authenticate(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    now: datetime,
+    settings: LoginSettings,
+    device: str | None = None,
+) -> User:
+    """Check a login against the bucket of the address string typed, known account or not.
+
+    The bucket's row stays locked from the first read to the commit, password check included:
+    parallel guesses at one address queue there, and no more than its free attempts are ever
+    checked (auth.rules.admitted_drain). A full bucket raises LoginThrottled before any check;
+    a wrong password (or an unknown or deactivated account, checked against a hash of the same
+    cost) fills it and raises LoginRefused; the right one empties it. ``device`` names the
+    bucket of a browser that logged in to this address before. The caller commits even when
+    this raises LoginRefused, so that the failure is counted.
+    """
+    bucket = _locked_bucket(session, throttle_key(email, device), now)
+    interval, free = settings.attempt_interval, settings.free_attempts
+    drained = admitted_drain(bucket.drains_at, now, free_attempts=free, interval=interval)
+    if drained is None:
+        wait = login_wait(bucket.drains_at, now, free_attempts=free, interval=interval)
+        seconds = max(1, math.ceil(wait.total_seconds()))
         raise LoginThrottled(
-            _l("Too many failed attempts. Try again in %(n)s seconds.", n=wait), retry_after=wait
+            _l("Too many failed attempts. Try again in %(n)s seconds.", n=seconds),
+            retry_after=seconds,
         )
-    if not check_password_hash(user.password_hash, password or ""):
-        user.failed_logins += 1
-        user.last_failed_login_at = now
-        audit_user(session, None, user, "user.login_failed", now, failures=user.failed_logins)
+    user = _find_login(session, email)
+    known_hash = user.password_hash if user is not None else dummy_hash(password_method)
+    # Checked whoever the address names (never short-circuited): the same time for everyone.
+    matched = check_password_hash(known_hash, password or "")
+    if user is None or not matched:
+        bucket.drains_at = drained
+        if user is not None:
+            audit_user(session, None, user, "user.login_failed", now)
         session.flush()
         raise LoginRefused(_l("Wrong email address or password."))
-    user.failed_logins = 0
-    user.last_failed_login_at = None
+    session.delete(bucket)
     session.flush()
     return user
 
@@ -130,18 +197,53 @@ def start_login_session(session: Session, *, user: User, now: datetime) -> str:
     return key
 
 
-def user_for_session(
-    session: Session, *, key: str, now: datetime, max_age: timedelta = LOGIN_SESSION_MAX_AGE
-) -> User | None:
-    """Return the active user of a live login session (not revoked, not expired), or None."""
+@dataclass(frozen=True)
+class LiveSession:
+    """A login session still valid, its account, and whether its last request is news."""
+
+    id: int
+    user: User
+    seen_is_news: bool
+
+
+def find_login_session(
+    session: Session, *, key: str, now: datetime, settings: LoginSettings
+) -> LiveSession | None:
+    """Return the live login session of a cookie's key (not revoked, neither idle too long nor
+    too old, its account active), or None. Reads only: ``note_session_seen`` writes."""
     found = session.execute(
         select(LoginSession).where(
             LoginSession.key_hash == _sha256(key), LoginSession.revoked_at.is_(None)
         )
     ).scalar_one_or_none()
-    if found is None or not found.user.is_active or now - found.created_at > max_age:
+    if found is None or not found.user.is_active:
         return None
-    return found.user
+    if session_expired(
+        found.created_at, found.last_seen_at, now, idle=settings.idle, absolute=settings.max_age
+    ):
+        return None
+    return LiveSession(found.id, found.user, token_use_is_news(found.last_seen_at, now))
+
+
+def user_for_session(
+    session: Session, *, key: str, now: datetime, settings: LoginSettings | None = None
+) -> User | None:
+    """Return the active user of a live login session, or None."""
+    live = find_login_session(session, key=key, now=now, settings=settings or LoginSettings())
+    return live.user if live is not None else None
+
+
+def note_session_seen(session: Session, *, login_session_id: int, now: datetime) -> None:
+    """Note a request of a login session (its idle timeout counts from here)."""
+    session.execute(
+        update(LoginSession)
+        .where(
+            LoginSession.id == login_session_id,
+            (LoginSession.last_seen_at.is_(None))
+            | (LoginSession.last_seen_at <= now - TOKEN_USE_PRECISION),
+        )
+        .values(last_seen_at=now)
+    )
 
 
 def end_other_login_sessions(session: Session, *, user: User, now: datetime) -> int:
@@ -171,9 +273,19 @@ def end_login_session(session: Session, *, key: str, now: datetime) -> None:
 
 
 def change_password(
-    session: Session, *, actor: User, current_password: str, new_password: str, now: datetime
+    session: Session,
+    *,
+    actor: User,
+    current_password: str,
+    new_password: str,
+    now: datetime,
+    revoke_tokens: bool = True,
 ) -> None:
-    """Change one's own password after proving the current one."""
+    """Change one's own password after proving the current one.
+
+    Every other login session ends; with ``revoke_tokens`` (the form's default) every API token
+    of the account is revoked too: whoever learnt the old password may have made one.
+    """
     if not check_password_hash(actor.password_hash, current_password or ""):
         raise Invalid(
             _l("The password was not changed."),
@@ -185,7 +297,16 @@ def change_password(
     actor.password_hash = hash_password(new_password)
     # Anyone holding an old session cookie is out; the caller opens a fresh session.
     ended = end_other_login_sessions(session, user=actor, now=now)
-    audit_user(session, actor, actor, "user.password_changed", now, sessions_ended=ended)
+    revoked = revoke_all_tokens(session, owner=actor, now=now) if revoke_tokens else 0
+    audit_user(
+        session,
+        actor,
+        actor,
+        "user.password_changed",
+        now,
+        sessions_ended=ended,
+        tokens_revoked=revoked,
+    )
     session.flush()
 
 
@@ -240,6 +361,30 @@ def revoke_token(session: Session, *, actor: User | None, token_id: int, now: da
     audit_user(session, actor, token.user, "token.revoked", now, token_id=token.id)
     session.flush()
     return token
+
+
+def live_token_count(session: Session, *, owner: User) -> int:
+    """Return how many tokens of ``owner`` still work."""
+    return int(
+        session.execute(
+            select(func.count())
+            .select_from(ApiToken)
+            .where(ApiToken.user_id == owner.id, ApiToken.revoked_at.is_(None))
+        ).scalar_one()
+    )
+
+
+def revoke_all_tokens(session: Session, *, owner: User, now: datetime) -> int:
+    """Revoke every live token of ``owner`` (after a password change); return how many."""
+    live = session.execute(
+        select(ApiToken).where(ApiToken.user_id == owner.id, ApiToken.revoked_at.is_(None))
+    ).scalars()
+    count = 0
+    for token in live:
+        token.revoked_at = now
+        count += 1
+    session.flush()
+    return count
 
 
 def user_for_token(

@@ -2,33 +2,89 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import logging
+import secrets
+from datetime import timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
+from flask_limiter import RequestLimit
 from flask_login import LoginManager, current_user, login_user, logout_user
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy.exc import OperationalError
+from werkzeug.wrappers import Response as BaseResponse
 
 from tracker.auth import policy, services
 from tracker.auth.access import current_actor, login_required
 from tracker.auth.forms import ChangePasswordForm, LoginForm
 from tracker.auth.models import User
+from tracker.auth.ratelimit import bind_limiter, seconds_until
+from tracker.auth.settings import login_settings
 from tracker.clock import get_clock
 from tracker.extensions import db_session
+from tracker.web.errors import database_busy
 from tracker.web.forms import submit_form
 from tracker.web.step import unit_of_work
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 LOGIN_KEY = "login_key"
+log = logging.getLogger(__name__)
+# A browser that logged in to an address keeps a signed mark of it, and its attempts on that
+# address count in a bucket of their own: a stranger guessing elsewhere never locks it out.
+DEVICE_COOKIE = "pp_device"
+DEVICE_MAX_AGE = timedelta(days=180)
+DEVICE_MAX_ACCOUNTS = 5
 
 
 def _load_user(user_id: str) -> User | None:
     key = session.get(LOGIN_KEY)
     if not key:
         return None
-    user = services.user_for_session(db_session(), key=key, now=get_clock().now())
-    return user if user is not None and str(user.id) == user_id else None
+    live = services.find_login_session(
+        db_session(), key=key, now=get_clock().now(), settings=login_settings()
+    )
+    if live is None or str(live.user.id) != user_id:
+        return None
+    if live.seen_is_news:
+        g.login_session_seen = live.id
+    return live.user
+
+
+def _note_session_seen(response: Response) -> Response:
+    """After the request's own work, note that its login session was used (idle timeout).
+
+    At most one write per session every few minutes (auth.rules.TOKEN_USE_PRECISION); a busy
+    database skips it rather than fail a page that only read.
+    """
+    seen = g.pop("login_session_seen", None)
+    if seen is None:
+        return response
+    try:
+        with unit_of_work() as db:
+            services.note_session_seen(db, login_session_id=seen, now=get_clock().now())
+    except OperationalError as error:
+        if not database_busy(error):
+            raise
+        log.warning("Login session %s: its last request was not noted (database busy)", seen)
+    return response
 
 
 def init_login(app: Flask) -> None:
@@ -39,6 +95,7 @@ def init_login(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to open this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+    app.after_request(_note_session_seen)
 
 
 def landing_url(user: User) -> str:
@@ -56,22 +113,106 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
+def _known_device(email: str) -> str | None:
+    """Return this browser's device id when it has logged in to ``email`` before, else None."""
+    raw = request.cookies.get(DEVICE_COOKIE)
+    if not raw:
+        return None
+    try:
+        device = _device_serializer().loads(raw)
+    except BadSignature:
+        return None
+    if not isinstance(device, dict) or not isinstance(device.get("accounts"), list):
+        return None
+    known = _account_mark(email) in device["accounts"]
+    return str(device.get("id")) if known and device.get("id") else None
+
+
+def _remember_device(response: BaseResponse, email: str) -> None:
+    """Mark this browser as one that logged in to ``email`` (its attempts then count apart)."""
+    device: dict[str, Any] = {"id": secrets.token_urlsafe(16), "accounts": []}
+    raw = request.cookies.get(DEVICE_COOKIE)
+    if raw:
+        try:
+            loaded = _device_serializer().loads(raw)
+        except BadSignature:
+            loaded = None
+        if isinstance(loaded, dict) and isinstance(loaded.get("accounts"), list):
+            device = loaded
+    mark = _account_mark(email)
+    accounts = [a for a in device["accounts"] if a != mark][-(DEVICE_MAX_ACCOUNTS - 1) :]
+    device["accounts"] = [*accounts, mark]
+    response.set_cookie(
+        DEVICE_COOKIE,
+        _device_serializer().dumps(device),
+        max_age=int(DEVICE_MAX_AGE.total_seconds()),
+        path=url_for("auth.login"),
+        secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _device_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="login-device")
+
+
+def _account_mark(email: str) -> str:
+    # A short keyed hash: the cookie never carries the address itself.
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    typed = (email or "").strip().lower().encode()
+    return hmac.new(secret, typed, hashlib.sha256).hexdigest()[:16]
+
+
+def _refused(_response: Response) -> bool:
+    # Only logins refused after a look at the password count against the client's address
+    # (a regency office behind one address may log in all morning), and only once their work
+    # is committed: a form refused before (a lapsed CSRF token, the limit itself) still holds
+    # SQLite's write lock, which the counter's own connection would wait for.
+    return bool(g.get("login_refused"))
+
+
+def _address_limit() -> str:
+    return str(current_app.config["LOGIN_LIMIT_PER_ADDRESS"])
+
+
+def _too_many_from_address(limit: RequestLimit) -> Response:
+    """Answer a login from an address over its limit: the form again, 429 and when to retry."""
+    form = LoginForm()
+    form.form_errors.append(
+        str(_l("Too many failed logins from your network. Try again in a few minutes."))
+    )
+    response = make_response(render_template("auth/login.html", form=form), 429)
+    response.headers["Retry-After"] = str(seconds_until(limit.reset_at))
+    return response
+
+
 @bp.route("/masuk", methods=["GET", "POST"])
 def login() -> ResponseReturnValue:
-    """Show the login form; on success open a new login session."""
+    """Show the login form; on success open a new login session.
+
+    A known address and an unknown one get the same answer, in the same time (services.
+    authenticate); refused logins also count against the client's address (the limit above).
+    """
     if current_user.is_authenticated:
         return redirect(landing_url(current_actor()))
     form = LoginForm()
     status = 200
     headers: dict[str, str] = {}
     if form.validate_on_submit():
+        email = form.email.data
         now = get_clock().now()
         refusal: services.LoginRefused | services.LoginThrottled | None = None
         # A refused login is committed too: the failure is counted.
         with unit_of_work() as db:
             try:
                 user = services.authenticate(
-                    db, email=form.email.data, password=form.password.data, now=now
+                    db,
+                    email=email,
+                    password=form.password.data,
+                    now=now,
+                    settings=login_settings(),
+                    device=_known_device(email),
                 )
             except (services.LoginRefused, services.LoginThrottled) as exc:
                 refusal = exc
@@ -84,7 +225,10 @@ def login() -> ResponseReturnValue:
                 session[LOGIN_KEY] = services.start_login_session(db, user=user, now=now)
                 login_user(user)
         if refusal is None:
-            return redirect(_safe_next(request.args.get("next")) or landing_url(user))
+            response = redirect(_safe_next(request.args.get("next")) or landing_url(user))
+            _remember_device(response, email)
+            return response
+        g.login_refused = True
         form.form_errors.append(str(refusal.detail))
         status = refusal.status
         if isinstance(refusal, services.LoginThrottled):
@@ -92,6 +236,16 @@ def login() -> ResponseReturnValue:
     elif request.method == "POST":
         status = 400
     return render_template("auth/login.html", form=form), status, headers
+
+
+def init_login_limit(app: Flask) -> None:
+    """Limit refused logins per client address (LOGIN_LIMIT_PER_ADDRESS), after the login view
+    is registered: the limit is checked inside the view, and a refusal counted after it."""
+    limiter = bind_limiter(app)
+    limit = limiter.limit(
+        _address_limit, methods=["POST"], deduct_when=_refused, on_breach=_too_many_from_address
+    )
+    app.view_functions["auth.login"] = limit(login)
 
 
 @bp.post("/keluar")
@@ -124,6 +278,7 @@ def change_password() -> ResponseReturnValue:
             current_password=form.current_password.data,
             new_password=form.new_password.data,
             now=now,
+            revoke_tokens=bool(form.revoke_tokens.data),
         )
         # The change ended every session, this one included: open a new one here.
         session[LOGIN_KEY] = services.start_login_session(db_session(), user=actor, now=now)
@@ -133,7 +288,11 @@ def change_password() -> ResponseReturnValue:
         change,
         # A refused password is a 400 like a refused form.
         render=lambda status: (
-            render_template("auth/change_password.html", form=form),
+            render_template(
+                "auth/change_password.html",
+                form=form,
+                live_tokens=services.live_token_count(db_session(), owner=current_actor()),
+            ),
             400 if request.method == "POST" else 200,
         ),
         done=lambda _: _l("Your password has been changed."),

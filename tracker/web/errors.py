@@ -114,6 +114,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Response | tuple[str, int]:
+        if isinstance(error.response, Response):
+            # An exception that carries its own answer (the login limit's form with 429).
+            return error.response
         status = error.code or 500
         if _wants_problem():
             slug = (error.name or "error").lower().replace(" ", "-")

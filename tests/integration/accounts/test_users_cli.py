@@ -18,6 +18,7 @@ from tests.integration.office import Office
 from tests.integration.pages import rows_unchanged
 from tracker.auth.models import ApiToken, User, UserRole
 from tracker.auth.services import authenticate, user_for_token
+from tracker.auth.settings import LoginSettings
 from tracker.clock import FixedClock
 
 PASSWORD = "kata-sandi-operator-1"
@@ -64,7 +65,10 @@ def test_create_reads_the_password_from_stdin_and_prints_the_id_and_role(
     assert (user.role, user.regency_id, user.name) == (UserRole.ADMIN, regency.id, "Budi Santoso")
     # The password never appears in the output, and it is the one that logs in.
     assert PASSWORD not in result.output
-    assert authenticate(session, email="budi.admin@uji.go.id", password=PASSWORD, now=now) == user
+    logged_in = authenticate(
+        session, email="budi.admin@uji.go.id", password=PASSWORD, now=now, settings=LoginSettings()
+    )
+    assert logged_in == user
 
 
 def test_create_an_opd_account_for_an_agency_of_the_regency(

@@ -6,10 +6,13 @@ import re
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from werkzeug.test import TestResponse
 
-from tests.integration.auth_helpers import PASSWORD, form_token, login, sent_to_login
+from tests.integration.auth_helpers import PASSWORD, api_token, form_token, login, sent_to_login
+from tracker.audit.models import AuditEvent
 from tracker.auth.models import User
+from tracker.auth.services import user_for_token
 
 NEW = "sandi-baru-yang-kuat"
 
@@ -91,3 +94,61 @@ def test_a_weak_or_mistyped_new_password_is_refused_beside_its_field(
 def test_changing_the_password_needs_a_login(client: FlaskClient) -> None:
     response = client.get("/akun/kata-sandi")
     assert sent_to_login(response)
+
+
+def _change_with(client: FlaskClient, **extra: str) -> TestResponse:
+    page = client.get("/akun/kata-sandi?lang=en").get_data(as_text=True)
+    data = {"current_password": PASSWORD, "new_password": NEW, "confirm": NEW}
+    return client.post("/akun/kata-sandi", data={**data, **extra, "csrf_token": form_token(page)})
+
+
+def test_changing_the_password_revokes_the_accounts_api_tokens_by_default(
+    app, client: FlaskClient, session, admin: User, now
+) -> None:
+    token = api_token(session, admin, now)
+    login(client, admin)
+    page = client.get("/akun/kata-sandi?lang=en").get_data(as_text=True)
+    # Offered, ticked, with how many tokens would stop.
+    assert re.search(r'<input [^>]*checked[^>]*name="revoke_tokens"', page)
+    assert "You have 1 API token that still works." in page
+    assert _works(session, token, now)
+    assert _change_with(client, revoke_tokens="y").status_code == 302
+    assert not _works(session, token, now)
+    event = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "user.password_changed")
+    ).one()
+    assert event.changes == {"sessions_ended": 1, "tokens_revoked": 1}
+
+
+def test_the_owner_may_keep_the_tokens_by_unticking_the_box(
+    app, client: FlaskClient, session, admin: User, now
+) -> None:
+    token = api_token(session, admin, now)
+    login(client, admin)
+    assert _change_with(client).status_code == 302  # the box unticked: not sent
+    assert _works(session, token, now)
+
+
+def test_without_tokens_the_box_is_not_shown_yet_a_token_made_meanwhile_is_revoked(
+    app, client: FlaskClient, session, admin: User, now
+) -> None:
+    login(client, admin)
+    page = client.get("/akun/kata-sandi?lang=en").get_data(as_text=True)
+    assert 'type="checkbox"' not in page
+    token = api_token(session, admin, now)  # another tab, meanwhile
+    response = client.post(
+        "/akun/kata-sandi",
+        data={
+            "current_password": PASSWORD,
+            "new_password": NEW,
+            "confirm": NEW,
+            "revoke_tokens": "y",
+            "csrf_token": form_token(page),
+        },
+    )
+    assert response.status_code == 302
+    assert not _works(session, token, now)
+
+
+def _works(session, token: str, now) -> bool:
+    return user_for_token(session, plaintext=token, now=now, note_use=False) is not None

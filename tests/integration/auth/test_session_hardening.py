@@ -46,7 +46,7 @@ def test_a_login_expires_after_two_weeks(client: FlaskClient, admin: User, clock
 
 
 def test_a_throttled_login_says_when_to_try_again(client: FlaskClient, admin: User) -> None:
-    for _ in range(4):
+    for _ in range(6):
         page = client.get("/masuk").get_data(as_text=True)
         response = client.post(
             "/masuk",

@@ -102,3 +102,53 @@ def test_production_hashes_passwords_with_scrypt(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("TRACKER_SECRET_KEY", "x" * 64)
     create_app(Config)
     assert auth_services.hash_password("kata-sandi-panjang").startswith("scrypt:")
+
+
+def _production(monkeypatch: pytest.MonkeyPatch, **env: str) -> None:
+    monkeypatch.setenv("TRACKER_SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("TRACKER_PRODUCTION", "true")
+    for key in ("TRACKER_BASE_URL", "FLASK_DEBUG", "TRACKER_LOGIN_LIMIT_STORAGE_URI"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+
+
+def test_production_refuses_debug_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    _production(monkeypatch, TRACKER_BASE_URL="https://pakta.kab.go.id", TRACKER_DEBUG="1")
+    with pytest.raises(ConfigError, match="debug mode"):
+        create_app(Config)
+
+
+@pytest.mark.parametrize(
+    "base",
+    [None, "http://pakta.kab.go.id"],
+    ids=["missing-base-url", "plain-http-base-url"],
+)
+def test_production_refuses_a_missing_or_plain_http_base_url(
+    monkeypatch: pytest.MonkeyPatch, base: str | None
+) -> None:
+    _production(monkeypatch, **({"TRACKER_BASE_URL": base} if base else {}))
+    with pytest.raises(ConfigError, match="TRACKER_BASE_URL"):
+        create_app(Config)
+
+
+def test_production_starts_with_an_https_base_url_and_secure_cookies(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _production(monkeypatch, TRACKER_BASE_URL="https://pakta.kab.go.id/")
+    app = create_app(Config)
+    assert app.config["BASE_URL"] == "https://pakta.kab.go.id"
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    # The per-address login limit counts in the database, shared by every worker.
+    assert app.config["RATELIMIT_STORAGE_URI"] == "tracker+database://"
+
+
+def test_counting_refused_logins_per_process_is_refused_outside_development(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TRACKER_SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("TRACKER_LOGIN_LIMIT_STORAGE_URI", "memory://")
+    with pytest.raises(ConfigError, match="memory://"):
+        create_app(Config)
+    monkeypatch.setenv("TRACKER_DEBUG", "1")
+    assert create_app(Config).config["RATELIMIT_STORAGE_URI"] == "memory://"

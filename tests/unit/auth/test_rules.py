@@ -1,4 +1,4 @@
-"""Account rules: how long repeated login failures wait, and which passwords are too weak."""
+"""Account rules: login failures filling and draining, sessions lapsing, weak passwords."""
 
 from __future__ import annotations
 
@@ -7,56 +7,140 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tracker.auth.rules import (
-    login_delay,
-    next_login_allowed_at,
+    admitted_drain,
+    login_wait,
     password_problem,
+    session_expired,
     token_use_is_news,
 )
 
 FAILED_AT = datetime(2019, 3, 25, 1, 0, tzinfo=UTC)
-FIFTEEN_MINUTES = timedelta(minutes=15)
+
+
+INTERVAL = timedelta(minutes=10)
+FREE = 5
+
+
+def _pour(drains_at: datetime | None, at: datetime) -> datetime | None:
+    return admitted_drain(drains_at, at, free_attempts=FREE, interval=INTERVAL)
 
 
 @pytest.mark.parametrize(
-    ("failures", "delay"),
+    ("drains_at", "now", "after"),
     [
-        pytest.param(0, timedelta(0), id="no-failures-no-wait"),
-        pytest.param(1, timedelta(0), id="one-typo-free"),
-        pytest.param(2, timedelta(0), id="two-typos-free"),
-        pytest.param(3, timedelta(seconds=2), id="third-failure-2s"),
-        pytest.param(4, timedelta(seconds=4), id="doubles-to-4s"),
-        pytest.param(5, timedelta(seconds=8), id="doubles-to-8s"),
-        pytest.param(6, timedelta(seconds=16), id="doubles-to-16s"),
-        pytest.param(10, timedelta(seconds=256), id="ten-failures-256s"),
-        pytest.param(11, timedelta(seconds=512), id="last-step-under-the-cap"),
-        pytest.param(12, FIFTEEN_MINUTES, id="capped-at-15-minutes"),
-        pytest.param(30, FIFTEEN_MINUTES, id="thirty-failures-still-15-minutes"),
-        # A patient guesser (one try per 15 minutes) reaches this in a day: no overflow, no 500.
-        pytest.param(100, FIFTEEN_MINUTES, id="hundred-failures-still-15-minutes"),
-        pytest.param(10_000, FIFTEEN_MINUTES, id="ten-thousand-failures-still-15-minutes"),
+        pytest.param(None, FAILED_AT, FAILED_AT + INTERVAL, id="first-failure-fills-one"),
+        pytest.param(
+            FAILED_AT - timedelta(hours=3), FAILED_AT, FAILED_AT + INTERVAL, id="drained-long-ago"
+        ),
+        pytest.param(FAILED_AT, FAILED_AT, FAILED_AT + INTERVAL, id="just-drained"),
+        pytest.param(
+            FAILED_AT + 3 * INTERVAL, FAILED_AT, FAILED_AT + 4 * INTERVAL, id="three-held-fourth-in"
+        ),
+        pytest.param(
+            FAILED_AT + 4 * INTERVAL, FAILED_AT, FAILED_AT + 5 * INTERVAL, id="fifth-fills-it"
+        ),
+        pytest.param(FAILED_AT + 5 * INTERVAL, FAILED_AT, None, id="full-sixth-waits"),
+        pytest.param(
+            FAILED_AT + 5 * INTERVAL - timedelta(seconds=1),
+            FAILED_AT,
+            None,
+            id="one-second-leaked-still-waits",
+        ),
+        pytest.param(FAILED_AT + 50 * INTERVAL, FAILED_AT, None, id="overfull-from-old-data"),
     ],
 )
-def test_login_delay_is_free_for_two_typos_then_doubles_up_to_15_minutes(
-    failures: int, delay: timedelta
+def test_each_failure_fills_the_bucket_by_one_interval_up_to_the_free_attempts(
+    drains_at: datetime | None, now: datetime, after: datetime | None
 ) -> None:
-    assert login_delay(failures) == delay
+    assert _pour(drains_at, now) == after
+
+
+def test_five_failures_in_a_row_pass_and_the_sixth_waits_one_interval() -> None:
+    drains_at = None
+    for _ in range(FREE):
+        drains_at = _pour(drains_at, FAILED_AT)
+        assert drains_at is not None
+    assert _pour(drains_at, FAILED_AT) is None
+    wait = login_wait(drains_at, FAILED_AT, free_attempts=FREE, interval=INTERVAL)
+    assert wait == INTERVAL
+    assert _pour(drains_at, FAILED_AT + wait - timedelta(seconds=1)) is None
+    assert _pour(drains_at, FAILED_AT + wait) is not None
 
 
 @pytest.mark.parametrize(
-    ("failures", "last_failed_at", "allowed_at"),
+    "every",
     [
-        pytest.param(0, None, None, id="never-failed"),
-        pytest.param(2, FAILED_AT, None, id="free-attempts-left"),
-        pytest.param(3, FAILED_AT, FAILED_AT + timedelta(seconds=2), id="third-failure"),
-        pytest.param(5, FAILED_AT, FAILED_AT + timedelta(seconds=8), id="fifth-failure"),
-        pytest.param(50, FAILED_AT, FAILED_AT + FIFTEEN_MINUTES, id="many-failures"),
-        pytest.param(3, None, None, id="count-without-a-time"),
+        pytest.param(INTERVAL, id="one-try-per-interval"),
+        pytest.param(timedelta(minutes=15), id="one-try-per-15-minutes"),
+        pytest.param(timedelta(hours=1), id="one-try-per-hour"),
     ],
 )
-def test_next_login_allowed_at_counts_from_the_last_failure(
-    failures: int, last_failed_at: datetime | None, allowed_at: datetime | None
+def test_a_trickle_no_faster_than_the_interval_never_fills_more_than_one(every: timedelta) -> None:
+    # A stranger's slow guesses for three days: the owner always has four attempts left.
+    drains_at: datetime | None = None
+    at = FAILED_AT
+    for _ in range(int(timedelta(days=3) / every)):
+        drains_at = _pour(drains_at, at)
+        assert drains_at is not None
+        assert drains_at - at <= INTERVAL
+        at += every
+
+
+@pytest.mark.parametrize(
+    ("drains_at", "now", "wait"),
+    [
+        pytest.param(None, FAILED_AT, timedelta(0), id="never-failed"),
+        pytest.param(FAILED_AT + 4 * INTERVAL, FAILED_AT, timedelta(0), id="one-free-left"),
+        pytest.param(FAILED_AT + 5 * INTERVAL, FAILED_AT, INTERVAL, id="full"),
+        pytest.param(
+            FAILED_AT + 5 * INTERVAL,
+            FAILED_AT + timedelta(minutes=4),
+            timedelta(minutes=6),
+            id="full-four-minutes-ago",
+        ),
+        pytest.param(FAILED_AT - INTERVAL, FAILED_AT, timedelta(0), id="drained"),
+    ],
+)
+def test_login_wait_says_when_the_next_attempt_fits(
+    drains_at: datetime | None, now: datetime, wait: timedelta
 ) -> None:
-    assert next_login_allowed_at(failures, last_failed_at) == allowed_at
+    assert login_wait(drains_at, now, free_attempts=FREE, interval=INTERVAL) == wait
+
+
+IDLE = timedelta(hours=2)
+MAX_AGE = timedelta(hours=12)
+
+
+@pytest.mark.parametrize(
+    ("last_seen", "now", "expired"),
+    [
+        pytest.param(None, FAILED_AT + timedelta(hours=1), False, id="fresh"),
+        pytest.param(None, FAILED_AT + IDLE, False, id="idle-exactly-two-hours"),
+        pytest.param(None, FAILED_AT + IDLE + timedelta(seconds=1), True, id="idle-too-long"),
+        pytest.param(
+            FAILED_AT + timedelta(hours=9),
+            FAILED_AT + timedelta(hours=10),
+            False,
+            id="busy-for-ten-hours",
+        ),
+        pytest.param(
+            FAILED_AT + timedelta(hours=11, minutes=59),
+            FAILED_AT + MAX_AGE + timedelta(seconds=1),
+            True,
+            id="busy-but-past-the-absolute-limit",
+        ),
+        pytest.param(
+            FAILED_AT - timedelta(days=1),
+            FAILED_AT + timedelta(hours=1),
+            False,
+            id="a-seen-time-before-the-start-counts-as-the-start",
+        ),
+    ],
+)
+def test_a_session_lapses_when_idle_too_long_or_too_old(
+    last_seen: datetime | None, now: datetime, expired: bool
+) -> None:
+    assert session_expired(FAILED_AT, last_seen, now, idle=IDLE, absolute=MAX_AGE) is expired
 
 
 @pytest.mark.parametrize(
