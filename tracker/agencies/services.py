@@ -18,6 +18,9 @@ from tracker.regencies.models import Regency
 from tracker.regencies.services import check_slug
 
 _REFUSAL = _l("Only the regent's office of this regency records its agencies.")
+# An agency's name and kind (the API publishes them).
+NAME_LIMIT = 200
+KIND_LIMIT = 32
 
 
 def load_regency_for_new_agency(session: Session, *, actor: User) -> Regency:
@@ -62,10 +65,10 @@ def _check_details(
 ) -> tuple[str, str, str | None, str | None]:
     """Validate what a regent's office records and changes: name, kind (lowercase), head."""
     name, kind = (name or "").strip(), (kind or "").strip().lower()
-    if not name or len(name) > 200:
-        errors["name"] = _l("required, at most %(n)s characters", n=200)
-    if not kind or len(kind) > 32:
-        errors["kind"] = _l("required, at most %(n)s characters", n=32)
+    if not name or len(name) > NAME_LIMIT:
+        errors["name"] = _l("required, at most %(n)s characters", n=NAME_LIMIT)
+    if not kind or len(kind) > KIND_LIMIT:
+        errors["kind"] = _l("required, at most %(n)s characters", n=KIND_LIMIT)
     return (name, kind, *_check_head(head_name, head_email, errors))
 
 

@@ -5,20 +5,22 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from flask import jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
 from tracker.agencies.models import Agency
-from tracker.api.auth import api_actor, token_required
-from tracker.api.blueprint import bp
-from tracker.api.parsing import Body
+from tracker.api import outputs as out
+from tracker.api.auth import api_actor
+from tracker.api.inputs import AssessmentFilter, AssessmentInput
+from tracker.api.outputs import respond
+from tracker.api.reading import read_json, read_query
+from tracker.api.spec import Answer, operation
 from tracker.assessments import services
 from tracker.assessments.models import UnitResult
 from tracker.assessments.queries import ResultView, regency_notes, regency_results, unit_results
-from tracker.assessments.rules import DIMENSIONS, check_year
+from tracker.assessments.rules import DIMENSIONS
 from tracker.clock import get_clock
 from tracker.errors import BadFilter, Invalid, Message, NotFound
 from tracker.extensions import db_session
@@ -26,21 +28,20 @@ from tracker.regencies.models import Regency
 from tracker.regencies.queries import find_regency
 from tracker.web.json import run_json
 
-_REGENCY_FIELDS = ("result", "score", "zone", "rank", "rank_of", "note", "source")
-_UNIT_FIELDS = ("agency", "agency_id", "result", "score", "zone", *DIMENSIONS, "source")
+_SCORES = "0-100 with at most two decimals, as result says (a score for scored, none otherwise)"
 
 
 def _score(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
-def result_json(r: ResultView) -> dict[str, Any]:
+def _result(r: ResultView) -> dict[str, Any]:
     """One year's result as the API gives it: scores as two-place decimal strings."""
     return {
         "year": r.year,
-        "result": r.result.value,
+        "result": r.result,
         "score": _score(r.score),
-        "zone": r.zone.value if r.zone else None,
+        "zone": r.zone,
         "grade": r.grade,
         "label": r.label,
         "is_provisional": r.is_provisional,
@@ -49,10 +50,10 @@ def result_json(r: ResultView) -> dict[str, Any]:
     }
 
 
-def _assessments_json(session: Session, regency: Regency, year: int | None) -> dict[str, Any]:
+def _assessments(session: Session, regency: Regency, year: int | None) -> dict[str, Any]:
     specs = services.scheme_specs(session)
-    regency_rows = [
-        {**result_json(r), "rank": r.rank, "rank_of": r.rank_of, "note": r.note}
+    results = [
+        out.RegencyResult(**_result(r), rank=r.rank, rank_of=r.rank_of, note=r.note)
         for r in regency_results(session, regency.id, specs)
         if year is None or r.year == year
     ]
@@ -63,127 +64,97 @@ def _assessments_json(session: Session, regency: Regency, year: int | None) -> d
     owner: ColumnElement[bool] = UnitResult.agency_id.in_(list(agencies) or [0])
     if year is not None:
         owner = and_(owner, UnitResult.year == year)
-    units = []
-    for agency_id, r in unit_results(session, owner, specs):
-        agency = agencies[agency_id]
-        dims = dict(zip(DIMENSIONS, (_score(d) for d in r.dimensions), strict=True))
-        units.append(
+    units = [
+        out.UnitResult.model_validate(
             {
-                **result_json(r),
-                "agency": {"id": agency.id, "slug": agency.slug, "name": agency.name},
-                **dims,
+                **_result(r),
+                "agency": out.agency_ref(agencies[agency_id]),
+                **dict(zip(DIMENSIONS, (_score(d) for d in r.dimensions), strict=True)),
             }
         )
+        for agency_id, r in unit_results(session, owner, specs)
+    ]
     notes = [
-        {
-            "year": n.year,
-            "text": n.text,
-            "applies_to": n.applies_to,
-            "source": n.source,
-            "is_demo": n.is_demo,
-        }
+        out.AssessmentNote(
+            year=n.year, text=n.text, applies_to=n.applies_to, source=n.source, is_demo=n.is_demo
+        )
         for n in regency_notes(session, regency.id)
         if year is None or n.year == year
     ]
     return {
         "regency": regency.slug,
         "year": year,
-        "results": regency_rows,
+        "results": results,
         "unit_results": units,
         "notes": notes,
     }
 
 
-def _year_filter() -> int | None:
-    value = request.args.get("year")
-    if not value:
-        return None
-    year, error = check_year(value)
-    if error is not None or year is None:
-        raise BadFilter(_l("year must be a year from 2013"), fields={"year": error or ""})
-    return year
-
-
-@bp.get("/assessments")
+@operation(
+    "GET",
+    "/assessments",
+    operation_id="getAssessments",
+    summary="A regency's assessment results and its units', of one year or every year, with"
+    " zone, grade, official label and whether the scheme is provisional",
+    tag="assessments",
+    answers=(Answer(200, out.Assessments, "The results"),),
+    query=AssessmentFilter,
+    rules={"regency": "the slug of a regency that exists (GET /regencies lists them)"},
+)
 def assessments() -> ResponseReturnValue:
-    """A regency's results (and its units'), of one year or of every year."""
-    slug = request.args.get("regency")
-    if not slug:
-        raise BadFilter(
-            _l("Name the regency: ?regency=<slug>."), fields={"regency": _l("required")}
-        )
-    regency = find_regency(db_session(), slug)
+    query = read_query(AssessmentFilter)
+    regency = find_regency(db_session(), query.regency)
     if regency is None:
         raise BadFilter(
-            _l("There is no regency %(slug)s; GET /api/v1/regencies lists them.", slug=repr(slug)),
+            _l(
+                "There is no regency %(slug)s; GET /api/v1/regencies lists them.",
+                slug=repr(query.regency),
+            ),
             fields={"regency": _l("unknown regency slug")},
         )
-    return jsonify(_assessments_json(db_session(), regency, _year_filter()))
+    return respond(out.Assessments(**_assessments(db_session(), regency, query.year)))
 
 
-def _scalar(body: Body, data: dict[str, Any], name: str, prefix: str = "") -> str | None:
-    """A score, rank or text field: a string, or a JSON number read as written (78.34)."""
-    value = data.get(name)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        body.errors[prefix + name] = _l("must be a string or a number")
-        return None
-    return str(value)
+_REGENCY_FIELDS = ("result", "score", "zone", "rank", "rank_of", "note", "source")
+_UNIT_FIELDS = ("result", "score", "zone", *DIMENSIONS, "source")
 
 
-def _save(session: Session, body: Body, regency_slug: str, year: int | None) -> dict[str, Any]:
+def _save(session: Session, body: AssessmentInput) -> dict[str, Any]:
     actor, now = api_actor(), get_clock().now()
-    if not regency_slug:
+    if not body.regency:
         raise Invalid(_l("Name the regency."), fields={"regency": _l("required")})
-    regency = find_regency(session, regency_slug)
+    regency = find_regency(session, body.regency)
     if regency is None:
-        raise NotFound(_l("There is no regency %(slug)s.", slug=repr(regency_slug)))
+        raise NotFound(_l("There is no regency %(slug)s.", slug=repr(body.regency)))
     services.load_regency_for_assessments(session, actor=actor, regency_id=regency.id)
     errors: dict[str, Message] = {}
     outcome: dict[str, Any] = {"regency": None, "units": {}}
-    data = body.data
-    if any(data.get(name) is not None for name in ("result", "score", "zone")):
+    if any(getattr(body, name) is not None for name in ("result", "score", "zone")):
         try:
             outcome["regency"] = services.save_regency_result(
-                session, actor=actor, regency_id=regency.id, year=year or 0,
-                **{n: _scalar(body, data, n) for n in _REGENCY_FIELDS}, now=now,  # type: ignore[arg-type]
+                session, actor=actor, regency_id=regency.id, year=body.year,
+                **{n: getattr(body, n) for n in _REGENCY_FIELDS}, now=now,
             )  # fmt: skip
         except Invalid as exc:
             errors.update(exc.fields)
-    units = data.get("units") or []
-    if not isinstance(units, list):
-        body.errors["units"] = _l("must be a list")
-        units = []
     agencies = {
         a.slug: a
         for a in session.execute(select(Agency).where(Agency.regency_id == regency.id)).scalars()
     }
     by_id = {a.id: a for a in agencies.values()}
-    for i, item in enumerate(units):
+    for i, unit in enumerate(body.units):
         prefix = f"units[{i}]."
-        if not isinstance(item, dict):
-            body.errors[f"units[{i}]"] = _l("must be an object")
-            continue
-        for name in item:
-            if name not in _UNIT_FIELDS:
-                body.errors[prefix + name] = _l("unknown field")
-        agency = agencies.get(str(item.get("agency") or "")) or by_id.get(item.get("agency_id"))  # type: ignore[arg-type]
+        agency = agencies.get(unit.agency or "") or by_id.get(unit.agency_id or 0)
         if agency is None:
             errors[prefix + "agency"] = _l(
-                "no agency %(name)s in this regency", name=repr(item.get("agency"))
+                "no agency %(name)s in this regency", name=repr(unit.agency)
             )
             continue
-        values = {n: _scalar(body, item, n, prefix) for n in _UNIT_FIELDS[2:]}
         try:
             outcome["units"][agency.slug] = services.save_unit_result(
-                session,
-                actor=actor,
-                agency_id=agency.id,
-                year=year or 0,
-                **values,  # type: ignore[arg-type]
-                now=now,
-            )
+                session, actor=actor, agency_id=agency.id, year=body.year,
+                **{n: getattr(unit, n) for n in _UNIT_FIELDS}, now=now,
+            )  # fmt: skip
         except Invalid as exc:
             errors.update({prefix + k: v for k, v in exc.fields.items()})
     if errors:
@@ -191,23 +162,44 @@ def _save(session: Session, body: Body, regency_slug: str, year: int | None) -> 
     return outcome
 
 
-@bp.post("/assessments")
-@token_required
+@operation(
+    "POST",
+    "/assessments",
+    operation_id="recordAssessments",
+    summary="Record or correct a year's result of a regency and of its units (the regent's"
+    " office of the regency); the same values again change nothing",
+    tag="assessments",
+    answers=(Answer(200, out.AssessmentsRecorded, "The year's results, and what changed"),),
+    refusals=(403, 404, 422),
+    body=AssessmentInput,
+    token=True,
+    rules={
+        "year": "at most next year; a year with a scheme for a score",
+        "result": "fits the score and zone given",
+        "score": _SCORES,
+        "zone": "only for zone_only: a zone (or its Indonesian name) of the year's scheme",
+        "rank": "at most rank_of; none for a year not assessed",
+        "rank_of": "given with rank",
+        "units[].agency": "an agency of this regency (by slug or agency_id)",
+        "units[].result": "fits the unit's score and zone",
+        "units[].score": _SCORES,
+        "units[].zone": "only for zone_only",
+        **{f"units[].{name}": "only with the unit's score" for name in DIMENSIONS},
+    },
+)
 def record_assessments() -> ResponseReturnValue:
-    """Record or correct a regency's result for a year and its units' results (its admins)."""
-    body = Body(known=("regency", "year", *_REGENCY_FIELDS, "units"))
-    slug = body.text("regency", required=True) or ""
-    year = body.integer("year", default=None)
+    parsed = read_json(AssessmentInput)
+    body = parsed.value
     outcome = run_json(
-        lambda: _save(db_session(), body, slug, year),
-        parse_errors=body.errors,
-        malformed=body.malformed,
+        lambda: _save(db_session(), body),
+        parse_errors=parsed.errors,
+        malformed=parsed.malformed,
     )
-    regency = find_regency(db_session(), slug)
+    regency = find_regency(db_session(), body.regency)
     assert regency is not None  # noqa: S101 - _save found it
-    answer = _assessments_json(db_session(), regency, year)
-    changes = {
-        "regency": outcome["regency"].value if outcome["regency"] else None,
-        "units": {k: v.value for k, v in outcome["units"].items()},
-    }
-    return jsonify({**answer, "changes": changes})
+    changes = out.AssessmentChanges(
+        regency=outcome["regency"].value if outcome["regency"] else None,
+        units={k: v.value for k, v in outcome["units"].items()},
+    )
+    recorded = _assessments(db_session(), regency, body.year)
+    return respond(out.AssessmentsRecorded(**recorded, changes=changes))

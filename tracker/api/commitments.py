@@ -2,99 +2,93 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import current_app, jsonify, request, url_for
+from flask import url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import lazy_gettext as _l
 
-from tracker.api import serializers as ser
-from tracker.api.blueprint import bp
+from tracker.api import outputs as out
+from tracker.api.filters import KNOWN_REGENCY, per_page, regency_filter
+from tracker.api.inputs import RegencyFilter
+from tracker.api.outputs import respond
+from tracker.api.reading import read_query
+from tracker.api.spec import Answer, operation
 from tracker.commitments.queries import CommitmentView, EventView, list_commitments, list_events
-from tracker.errors import BadFilter
 from tracker.extensions import db_session
-from tracker.pagination import paginate, parse_positive
-from tracker.regencies.models import Regency
-from tracker.regencies.queries import find_regency
+from tracker.pagination import paginate
 
 
-def commitment_json(c: CommitmentView) -> dict[str, Any]:
+def commitment(c: CommitmentView) -> out.Commitment:
     """Describe a commitment; ``signed_on`` null is "date not recorded"."""
-    target = c.target
-    return {
-        "id": c.id,
-        "regency": c.regency_slug,
-        "regency_name": c.regency_name,
-        "kind": c.kind.value,
-        "title": c.title,
-        "signed_on": c.signed_on.isoformat() if c.signed_on else None,
-        "signed_year": c.year,
-        "place": c.place,
-        "parties": c.parties,
-        "signatories": c.signatories,
-        "commitments": c.commitments,
-        "note": c.note,
-        "target": ser.target_json(target),
-        "source": c.source,
-        "is_demo": c.is_demo,
-        "url": url_for("portal.commitment", commitment_id=c.id, _external=True),
-    }
-
-
-def event_json(e: EventView) -> dict[str, Any]:
-    """Describe an event; ``happened_on`` null with a year: the source gives the year alone."""
-    return {
-        "id": e.id,
-        "regency": e.regency_slug,
-        "regency_name": e.regency_name,
-        "kind": e.kind.value,
-        "title": e.title,
-        "happened_on": e.happened_on.isoformat() if e.happened_on else None,
-        "happened_year": e.happened_year,
-        "description": e.description,
-        "source": e.source,
-        "is_demo": e.is_demo,
-    }
-
-
-def _regency() -> Regency | None:
-    slug = request.args.get("regency")
-    if not slug:
-        return None
-    regency = find_regency(db_session(), slug)
-    if regency is None:
-        raise BadFilter(
-            _l("There is no regency %(slug)s; GET /api/v1/regencies lists them.", slug=repr(slug)),
-            fields={"regency": _l("unknown regency slug")},
-        )
-    return regency
-
-
-def _page(items: list[Any], endpoint: str, regency: Regency | None) -> dict[str, Any]:
-    cfg = current_app.config
-    page_no = parse_positive(request.args.get("page"), name="page", default=1, maximum=1_000_000)
-    per_page = parse_positive(
-        request.args.get("per_page"),
-        name="per_page",
-        default=cfg["PAGE_SIZE"],
-        maximum=cfg["API_MAX_PAGE_SIZE"],
+    return out.Commitment(
+        id=c.id,
+        regency=c.regency_slug,
+        regency_name=c.regency_name,
+        kind=c.kind,
+        title=c.title,
+        signed_on=c.signed_on,
+        signed_year=c.year,
+        place=c.place,
+        parties=c.parties,
+        signatories=c.signatories,
+        commitments=c.commitments,
+        note=c.note,
+        target=out.target(c.target),
+        source=c.source,
+        is_demo=c.is_demo,
+        url=url_for("portal.commitment", commitment_id=c.id, _external=True),
     )
-    page = paginate(items, page=page_no, per_page=per_page)
-    args = {"regency": regency.slug} if regency else {}
-    return ser.page_json(page, list(page.items), endpoint, **args)
 
 
-@bp.get("/commitments")
+def event(e: EventView) -> out.Event:
+    """Describe an event; ``happened_on`` null with a year: the source gives the year alone."""
+    return out.Event(
+        id=e.id,
+        regency=e.regency_slug,
+        regency_name=e.regency_name,
+        kind=e.kind,
+        title=e.title,
+        happened_on=e.happened_on,
+        happened_year=e.happened_year,
+        description=e.description,
+        source=e.source,
+        is_demo=e.is_demo,
+    )
+
+
+@operation(
+    "GET",
+    "/commitments",
+    operation_id="listCommitments",
+    summary="List regency-wide pacts, MoUs and cooperation agreements, newest first",
+    tag="commitments",
+    answers=(Answer(200, out.CommitmentPage, "A page of commitments"),),
+    query=RegencyFilter,
+    rules=KNOWN_REGENCY,
+)
 def commitments() -> ResponseReturnValue:
-    """List regency pacts, MoUs and cooperation agreements, optionally of one regency."""
-    regency = _regency()
+    query = read_query(RegencyFilter)
+    regency = regency_filter(query.regency)
     rows = list_commitments(db_session(), regency_id=regency.id if regency else None)
-    return jsonify(_page([commitment_json(c) for c in rows], "api.commitments", regency))
+    found = paginate(rows, page=query.page, per_page=per_page(query))
+    args = {"regency": regency.slug} if regency else {}
+    items = [commitment(c) for c in found.items]
+    return respond(out.page(out.CommitmentPage, found, items, "api.commitments", **args))
 
 
-@bp.get("/events")
+@operation(
+    "GET",
+    "/events",
+    operation_id="listEvents",
+    summary="List mentoring visits, coordination channels and other events, newest first",
+    tag="commitments",
+    answers=(Answer(200, out.EventPage, "A page of events"),),
+    query=RegencyFilter,
+    rules=KNOWN_REGENCY,
+)
 def events() -> ResponseReturnValue:
-    """List mentoring visits, coordination channels and other events, newest first."""
-    regency = _regency()
+    query = read_query(RegencyFilter)
+    regency = regency_filter(query.regency)
     rows = list_events(db_session(), regency_id=regency.id if regency else None)
-    return jsonify(_page([event_json(e) for e in rows], "api.events", regency))
+    found = paginate(rows, page=query.page, per_page=per_page(query))
+    args = {"regency": regency.slug} if regency else {}
+    items = [event(e) for e in found.items]
+    return respond(out.page(out.EventPage, found, items, "api.events", **args))

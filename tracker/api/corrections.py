@@ -3,66 +3,113 @@ with a reason, undo a withdrawal. Same services as the staff pages, on the same 
 
 from __future__ import annotations
 
-from flask import jsonify
 from flask.typing import ResponseReturnValue
-from flask_babel import lazy_gettext as _l
 
-from tracker.api import serializers as ser
-from tracker.api.auth import api_actor, token_required
-from tracker.api.blueprint import bp
-from tracker.api.parsing import Body
-from tracker.api.write import _finding_inputs, _pact_response, _run
-from tracker.auth import policy
+from tracker.api import outputs as out
+from tracker.api.inputs import FindingCorrection, FindingsInput, PactCorrection, ReasonInput
+from tracker.api.reading import read_json
+from tracker.api.spec import Answer, operation
+from tracker.api.write import (
+    PACT_RULES,
+    WRITE,
+    finding_answer,
+    finding_inputs,
+    pact_answer,
+    run,
+)
 from tracker.findings import services as findings
 from tracker.pacts import services as pacts
 
+_CHANGES = "a correction that changes nothing is refused (named on reason)"
 
-@bp.patch("/pacts/<int:pact_id>")
-@token_required
+
+@operation(
+    "PATCH",
+    "/pacts/<int:pact_id>",
+    operation_id="correctPact",
+    summary="Correct a typo in a pact: only the fields given change (null clears an optional"
+    " one); audited with the values before and after; any state (the regent's office)",
+    tag="pacts",
+    answers=(Answer(200, out.Pact, "The corrected pact"),),
+    refusals=(403, 422),
+    body=PactCorrection,
+    token=True,
+    rules={
+        "signed_on": "not after today in the regency; refused once the deadline has been"
+        " extended, and after a recorded decision",
+        "reason": _CHANGES,
+    },
+)
 def correct_pact(pact_id: int) -> ResponseReturnValue:
-    """Correct a typo in a pact: the fields given (null clears an optional one), and a reason."""
-    body = Body(known=(*pacts.PACT_CORRECTABLE, "reason"))
-    changes: dict[str, object] = {}
-    for name in pacts.PACT_CORRECTABLE:
-        if name in body.data:
-            changes[name] = body.day(name) if name == "signed_on" else body.text(name)
-    reason = body.text("reason", required=True) or ""
-    _run(body, pacts.correct_pact, pact_id=pact_id, changes=changes, reason=reason)
-    return _pact_response(pact_id)
+    parsed = read_json(PactCorrection)
+    body = parsed.value
+    changes = {
+        name: getattr(body, name)
+        for name in pacts.PACT_CORRECTABLE
+        if name in body.model_fields_set
+    }
+    run(parsed, pacts.correct_pact, pact_id=pact_id, changes=changes, reason=body.reason)
+    return pact_answer(pact_id)
 
 
-@bp.post("/pacts/<int:pact_id>/findings")
-@token_required
+@operation(
+    "POST",
+    "/pacts/<int:pact_id>/findings",
+    operation_id="addPactFindings",
+    summary="Add findings to a signed pact that still runs (not withdrawn, no outcome recorded,"
+    " a finding open) (the regent's office)",
+    tag="pacts",
+    answers=(Answer(201, out.Pact, "The pact with its findings", {"Location": "The pact"}),),
+    refusals=WRITE,
+    body=FindingsInput,
+    token=True,
+    rules={"findings[].code": PACT_RULES["findings[].code"]},
+)
 def add_pact_findings(pact_id: int) -> ResponseReturnValue:
-    """Add findings to a signed pact that still runs (the regency's admin)."""
-    body = Body(known=("findings",))
-    if "findings" not in body.data:
-        body.errors["findings"] = _l("required")
-    _run(body, pacts.add_findings, pact_id=pact_id, findings=_finding_inputs(body))
-    return _pact_response(pact_id, status=201)
+    parsed = read_json(FindingsInput)
+    run(parsed, pacts.add_findings, pact_id=pact_id, findings=finding_inputs(parsed.value.findings))
+    return pact_answer(pact_id, status=201)
 
 
-@bp.post("/pacts/<int:pact_id>/reinstate")
-@token_required
+@operation(
+    "POST",
+    "/pacts/<int:pact_id>/reinstate",
+    operation_id="reinstatePact",
+    summary="Undo the withdrawal of a pact, with a reason: it runs again (the regent's office)",
+    tag="pacts",
+    answers=(Answer(200, out.Pact, "The pact, running again"),),
+    refusals=WRITE,
+    body=ReasonInput,
+    token=True,
+)
 def reinstate_pact(pact_id: int) -> ResponseReturnValue:
-    """Undo the withdrawal of a pact, with a reason (the regency's admin)."""
-    body = Body(known=("reason",))
-    _run(body, pacts.reinstate_pact, pact_id=pact_id, reason=body.text("reason") or "")
-    return _pact_response(pact_id)
+    parsed = read_json(ReasonInput)
+    run(parsed, pacts.reinstate_pact, pact_id=pact_id, reason=parsed.value.reason)
+    return pact_answer(pact_id)
 
 
-@bp.patch("/findings/<int:finding_id>")
-@token_required
+@operation(
+    "PATCH",
+    "/findings/<int:finding_id>",
+    operation_id="correctFinding",
+    summary="Correct a typo in a finding's title, description or category, with a reason; its"
+    " status, evidence and reviews stay (the regent's office, never for its own agency)",
+    tag="findings",
+    answers=(Answer(200, out.Finding, "The corrected finding"),),
+    refusals=(403, 422),
+    body=FindingCorrection,
+    token=True,
+    rules={"reason": _CHANGES},
+)
 def correct_finding(finding_id: int) -> ResponseReturnValue:
-    """Correct a typo in a finding's title, description or category, with a reason."""
-    body = Body(known=(*pacts.FINDING_CORRECTABLE, "reason"))
-    changes = {name: body.text(name) for name in pacts.FINDING_CORRECTABLE if name in body.data}
-    finding = _run(
-        body,
-        findings.correct_finding,
-        finding_id=finding_id,
-        changes=changes,
-        reason=body.text("reason", required=True),
+    parsed = read_json(FindingCorrection)
+    body = parsed.value
+    changes: dict[str, str | None] = {
+        name: getattr(body, name)
+        for name in pacts.FINDING_CORRECTABLE
+        if name in body.model_fields_set
+    }
+    found = run(
+        parsed, findings.correct_finding, finding_id=finding_id, changes=changes, reason=body.reason
     )
-    include = policy.can_read_internal_comments(api_actor(), finding.agency)
-    return jsonify(ser.finding_json(finding, include_internal=include))
+    return finding_answer(found)

@@ -10,28 +10,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, jsonify, request
+from flask import Response, current_app
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from pydantic import BaseModel
 from sqlalchemy import select
 
-from tracker.api.auth import api_actor, token_required
-from tracker.api.blueprint import bp
+from tracker.api import outputs as out
+from tracker.api.auth import api_actor
+from tracker.api.inputs import AssessmentImportUpload, Preview
+from tracker.api.outputs import respond
+from tracker.api.reading import read_form, read_query
+from tracker.api.spec import MULTIPART, Answer, operation
 from tracker.assessments import imports
 from tracker.clock import get_clock
-from tracker.errors import BadFilter, Invalid, Message
+from tracker.errors import Invalid, Message
 from tracker.extensions import db_session
 from tracker.regencies.models import Regency
 from tracker.spreadsheets import imports as shared
-from tracker.web.errors import problem
+from tracker.web.errors import PROBLEM_BASE, PROBLEM_MEDIA, InvalidParam
 from tracker.web.step import unit_of_work
 
-_TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no", "")
-
-
-def _plain(value: Any) -> Any:
-    return shared.show(value)
+M = Any
 
 
 def english(message: Message) -> str:
@@ -40,21 +41,22 @@ def english(message: Message) -> str:
         return str(message)
 
 
-def _row_json(row: imports.RowPreview) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "line": row.line,
-        "agency": row.agency,
-        "agency_id": row.agency_id,
-        "outcome": row.outcome.value,
-    }
+def _row(row: imports.RowPreview) -> out.ImportRow:
+    changes = None
     if row.outcome in (imports.Outcome.NEW, imports.Outcome.CHANGED):
-        item["changes"] = {c.name: [_plain(c.old), _plain(c.new)] for c in row.changes}
-    if row.errors:
-        item["errors"] = {name: english(reason) for name, reason in row.errors.items()}
-    return item
+        changes = {c.name: [shared.show(c.old), shared.show(c.new)] for c in row.changes}
+    errors = {name: english(why) for name, why in row.errors.items()} or None
+    return out.ImportRow(
+        line=row.line,
+        agency=row.agency,
+        agency_id=row.agency_id,
+        outcome=row.outcome,
+        changes=changes,
+        errors=errors,
+    )
 
 
-def preview_json(preview: imports.ImportPreview, *, committed: bool) -> dict[str, Any]:
+def preview_fields(preview: imports.ImportPreview, *, committed: bool) -> dict[str, Any]:
     """The per-row outcomes of a file, as the API answers them."""
     return {
         "regency": preview.regency.slug,
@@ -64,8 +66,32 @@ def preview_json(preview: imports.ImportPreview, *, committed: bool) -> dict[str
         "committed": committed,
         "counts": preview.counts,
         "ignored_columns": list(preview.ignored_columns),
-        "rows": [_row_json(row) for row in preview.rows],
+        "rows": [_row(row) for row in preview.rows],
     }
+
+
+def refused(exc: shared.ImportHasErrors, kind: type[BaseModel], body: dict[str, Any]) -> Response:
+    """A file with refused rows: 422 problem+json with every row's outcome (``kind``)."""
+    answer = kind(
+        type=PROBLEM_BASE + exc.slug,
+        title=exc.title,
+        status=exc.status,
+        detail=english(exc.detail),
+        invalid_params=[
+            InvalidParam(name=name, reason=english(why)) for name, why in exc.fields.items()
+        ],
+        **body,
+    )
+    return Response(answer.model_dump_json(), status=exc.status, mimetype=PROBLEM_MEDIA)
+
+
+def read_upload(model: type[M]) -> M:
+    """Read a spreadsheet upload's form; 422 without the file."""
+    parsed = read_form(model)
+    if parsed.errors:
+        refusal = _l("Send the spreadsheet as the multipart field 'file'.")
+        raise Invalid(refusal, fields=parsed.errors)
+    return parsed.value
 
 
 def _regency_id(slug: str | None) -> int:
@@ -86,63 +112,49 @@ def _regency_id(slug: str | None) -> int:
     return actor.regency_id
 
 
-@bp.post("/assessments/import")
-@token_required
+SHEET = "a readable XLSX or CSV file in the template's format, within the upload limit"
+
+
+@operation(
+    "POST",
+    "/assessments/import",
+    operation_id="importAssessments",
+    summary="Import a year's results of a regency and its agencies from a spreadsheet (admin of"
+    " the regency): every row's outcome (new, changed, unchanged, skipped, error); with"
+    " preview=true nothing is written, otherwise all rows are saved or, if any row has an error,"
+    " none. The same file twice changes nothing.",
+    tag="assessments",
+    answers=(Answer(200, out.AssessmentImport, "Every row's outcome, and whether it was saved"),),
+    refusals=(403, 422),
+    body=AssessmentImportUpload,
+    media=MULTIPART,
+    query=Preview,
+    token=True,
+    rules={
+        "file": SHEET,
+        "regency": "the slug of a regency that exists; required of an account of no regency",
+        "row *": "each row's cells, as the file's rows say (nothing is saved)",
+    },
+    problems={422: (out.Problem, out.AssessmentImportRefused)},
+)
 def import_assessments() -> ResponseReturnValue:
-    """Import a year's results from a spreadsheet (multipart: file, regency); ?preview=true."""
-    preview_only = preview_flag()
-    data = uploaded_file()
-    regency_id = _regency_id(request.form.get("regency") or request.args.get("regency"))
+    preview_only = read_query(Preview).preview
+    upload = read_upload(AssessmentImportUpload)
     args: dict[str, Any] = {
         "actor": api_actor(),
-        "regency_id": regency_id,
-        "data": data,
+        "regency_id": _regency_id(upload.regency),
+        "data": upload.file,
         "now": get_clock().now(),
         "max_bytes": int(current_app.config["MAX_UPLOAD_BYTES"]),
     }
     if preview_only:
         # Reads only: nothing to commit, and the request's transaction is rolled back.
         result = imports.preview_import(db_session(), **args)
-        return jsonify(preview_json(result, committed=False))
+        return respond(out.AssessmentImport(**preview_fields(result, committed=False)))
     try:
         with unit_of_work():
             done = imports.commit_import(db_session(), **args)
     except imports.ImportHasErrors as exc:
-        return _refused(exc)
-    return jsonify(preview_json(done, committed=done.changes_anything))
-
-
-def _refused(exc: imports.ImportHasErrors) -> Response:
-    return refused(exc, preview_json(exc.preview, committed=False))
-
-
-def refused(exc: shared.ImportHasErrors, body: dict[str, Any]) -> Response:
-    """A file with refused rows: 422 problem+json, with ``body`` (every row's outcome)."""
-    with force_locale("en"):
-        detail = str(exc.detail)
-        fields = {name: str(reason) for name, reason in exc.fields.items()}
-    response = problem(exc.status, exc.title, detail, slug=exc.slug, fields=fields)
-    answer: dict[str, Any] = dict(response.get_json() or {})
-    answer.update(body)
-    response.set_data(current_app.json.dumps(answer))
-    return response
-
-
-def preview_flag() -> bool:
-    """Read ``?preview=`` (true or false; absent: false)."""
-    flag = request.args.get("preview", "false").strip().lower()
-    if flag not in _TRUE + _FALSE:
-        raise BadFilter(_l("preview is true or false"))
-    return flag in _TRUE
-
-
-def uploaded_file() -> bytes:
-    """Return the multipart field ``file``'s bytes (its name is ignored: the bytes decide)."""
-    upload = request.files.get("file")
-    if upload is None:
-        raise Invalid(
-            _l("Send the spreadsheet as the multipart field 'file'."),
-            fields={"file": _l("required: an XLSX or CSV file")},
-        )
-    data: bytes = upload.read()
-    return data
+        body = preview_fields(exc.preview, committed=False)
+        return refused(exc, out.AssessmentImportRefused, body)
+    return respond(out.AssessmentImport(**preview_fields(done, committed=done.changes_anything)))

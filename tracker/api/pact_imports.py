@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from tracker.api.auth import api_actor, token_required
-from tracker.api.blueprint import bp
-from tracker.api.imports import english, preview_flag, refused, uploaded_file
+from tracker.api import outputs as out
+from tracker.api.auth import api_actor
+from tracker.api.imports import SHEET, english, read_upload, refused
+from tracker.api.inputs import PactImportUpload, Preview
+from tracker.api.outputs import respond
+from tracker.api.reading import read_query
+from tracker.api.spec import MULTIPART, Answer, operation
 from tracker.clock import get_clock
 from tracker.errors import Forbidden, Invalid
 from tracker.extensions import db_session
@@ -28,23 +31,21 @@ from tracker.spreadsheets import stash
 from tracker.web.step import unit_of_work
 
 
-def _pact_json(row: imports.PactPreview) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "line": row.line,
-        "lines": row.lines,
-        "reference": row.reference,
-        "agency": row.agency,
-        "agency_id": row.agency_id,
-        "outcome": row.outcome.value,
-        "findings": row.findings,
-        "pact_id": row.pact_id,
-    }
-    if row.errors:
-        item["errors"] = {name: english(reason) for name, reason in row.errors.items()}
-    return item
+def _pact(row: imports.PactPreview) -> out.PactImportRow:
+    return out.PactImportRow(
+        line=row.line,
+        lines=row.lines,
+        reference=row.reference,
+        agency=row.agency,
+        agency_id=row.agency_id,
+        outcome=row.outcome,
+        findings=row.findings,
+        pact_id=row.pact_id,
+        errors={name: english(why) for name, why in row.errors.items()} or None,
+    )
 
 
-def preview_json(preview: imports.ImportPreview, *, committed: bool) -> dict[str, Any]:
+def preview_fields(preview: imports.ImportPreview, *, committed: bool) -> dict[str, Any]:
     """The per-pact outcomes of a file, as the API answers them."""
     return {
         "regency": preview.regency.slug,
@@ -55,13 +56,11 @@ def preview_json(preview: imports.ImportPreview, *, committed: bool) -> dict[str
         "counts": preview.counts,
         "findings": preview.findings,
         "ignored_columns": list(preview.ignored_columns),
-        "pacts": [_pact_json(row) for row in preview.rows],
+        "pacts": [_pact(row) for row in preview.rows],
     }
 
 
-def _regency_id() -> int:
-    actor = api_actor()
-    slug = request.form.get("regency") or request.args.get("regency")
+def _regency_id(slug: str | None) -> int:
     if slug:
         regency = db_session().scalars(select(Regency).where(Regency.slug == slug)).one_or_none()
         if regency is None:
@@ -70,31 +69,53 @@ def _regency_id() -> int:
                 fields={"regency": _l("unknown regency")},
             )
         return regency.id
+    actor = api_actor()
     if actor.regency_id is None:
         raise Forbidden(_l("Only the regent's office of this regency records its pacts."))
     return actor.regency_id
 
 
-@bp.post("/pacts/import")
-@token_required
+@operation(
+    "POST",
+    "/pacts/import",
+    operation_id="importPacts",
+    summary="Import the regency's signed pacts with their findings from a spreadsheet (the"
+    " regent's office of the regency): every pact's outcome (new, unchanged, skipped, error);"
+    " pacts are named by agency and reference, so the same file twice changes nothing. With"
+    " preview=true nothing is written; otherwise every new pact is recorded, audited, in one"
+    " transaction or, if any row has an error, none.",
+    tag="pacts",
+    answers=(Answer(200, out.PactImport, "Every pact's outcome, and whether it was saved"),),
+    refusals=(403, 422),
+    body=PactImportUpload,
+    media=MULTIPART,
+    query=Preview,
+    token=True,
+    rules={
+        "file": SHEET,
+        "regency": "the slug of a regency that exists",
+        "row *": "each row's cells, as the file's pacts say (nothing is saved)",
+    },
+    problems={422: (out.Problem, out.PactImportRefused)},
+)
 def import_pacts() -> ResponseReturnValue:
-    """Import pacts with their findings from a spreadsheet (multipart: file); ?preview=true."""
-    preview_only = preview_flag()
-    data = uploaded_file()
+    preview_only = read_query(Preview).preview
+    upload = read_upload(PactImportUpload)
     args: dict[str, Any] = {
         "actor": api_actor(),
-        "regency_id": _regency_id(),
-        "data": data,
+        "regency_id": _regency_id(upload.regency),
+        "data": upload.file,
         "now": get_clock().now(),
         "max_bytes": stash.max_bytes(),
     }
     if preview_only:
         # Reads only: nothing to commit, and the request's transaction is rolled back.
         result = imports.preview_import(db_session(), **args)
-        return jsonify(preview_json(result, committed=False))
+        return respond(out.PactImport(**preview_fields(result, committed=False)))
     try:
         with unit_of_work():
             done = imports.commit_import(db_session(), **args)
     except imports.ImportHasErrors as exc:
-        return refused(exc, preview_json(exc.preview, committed=False))
-    return jsonify(preview_json(done, committed=done.changes_anything))
+        body = preview_fields(exc.preview, committed=False)
+        return refused(exc, out.PactImportRefused, body)
+    return respond(out.PactImport(**preview_fields(done, committed=done.changes_anything)))

@@ -1,298 +1,385 @@
-"""Write endpoints of API v1, behind a bearer token: parse → one service → commit → respond."""
+"""Write endpoints of API v1, behind a bearer token: read → one service → commit → respond."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import jsonify, request, url_for
+from flask import url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import lazy_gettext as _l
 
 from tracker.agencies import services as agencies
-from tracker.api import serializers as ser
-from tracker.api.auth import api_actor, token_required
-from tracker.api.blueprint import bp
-from tracker.api.parsing import Body
+from tracker.api import outputs as out
+from tracker.api.auth import api_actor
+from tracker.api.inputs import (
+    AgencyInput,
+    EvidenceUpload,
+    ExtendInput,
+    FindingInput,
+    FindingReasonInput,
+    OutcomeInput,
+    PactInput,
+    ReasonInput,
+    RegencyInput,
+    ReviewInput,
+    SubmitInput,
+)
+from tracker.api.outputs import respond
+from tracker.api.reading import Parsed, read_form, read_json
+from tracker.api.spec import MULTIPART, Answer, operation
 from tracker.assessments.queries import pact_target
 from tracker.auth import policy
 from tracker.clock import get_clock
-from tracker.errors import Message
 from tracker.extensions import db_session
 from tracker.findings import services as findings
 from tracker.findings.models import Finding
 from tracker.pacts import queries as pact_queries
 from tracker.pacts import services as pacts
-from tracker.pacts.rules import DEFAULT_PERIOD_MONTHS
 from tracker.regencies import services as regencies
 from tracker.settings import due_soon_days
 from tracker.storage import get_file_store
 from tracker.web.json import run_json
 
-_FINDING_FIELDS = ("title", "category", "description", "code")
-
 T = TypeVar("T")
+CREATED = {"Location": "The new object's URL"}
+# What the services check of a pact's fields beyond the schema.
+PACT_RULES = {
+    "agency_id": "an agency the caller can see",
+    "signed_on": "not after today in the regency",
+    "outcome_not_recorded": "only for a pact whose deadline has passed",
+    "target_value": "a zone (green, yellow, red, black or hijau ...), a grade A-E or a score"
+    " 0-100 with at most two decimals, as target_kind says",
+    "target_year": "at most next year",
+    "findings[].code": "a code of the catalogue whose category fits",
+}
+WRITE = (403, 409, 422)
 
 
-def _run(body: Body, service: Callable[..., T], **args: Any) -> T:
-    """Run ``service`` with ``args`` for the token's account, now, as the request's unit of work.
+def run(parsed: Parsed[Any], service: Callable[..., T], **args: Any) -> T:
+    """Run ``service`` for the token's account, now, as the request's unit of work.
 
-    A bad field of ``body`` still lets the service run (see run_json), so one 422 names them all.
+    A bad field still lets the service run with a stand-in (see run_json): one 422 names them
+    all, after the caller's and the object's refusals.
     """
     return run_json(
         lambda: service(db_session(), actor=api_actor(), now=get_clock().now(), **args),
-        parse_errors=body.errors,
-        malformed=body.malformed,
+        parse_errors=parsed.errors,
+        malformed=parsed.malformed,
     )
 
 
-def _pact_response(pact_id: int, status: int = 200) -> ResponseReturnValue:
+def pact_answer(pact_id: int, status: int = 200) -> ResponseReturnValue:
     detail = pact_queries.get_pact(
-        db_session(),
-        pact_id=pact_id,
-        now=get_clock().now(),
-        due_soon_days=due_soon_days(),
+        db_session(), pact_id=pact_id, now=get_clock().now(), due_soon_days=due_soon_days()
     )
-    headers = {"Location": url_for("api.pact", pact_id=pact_id)} if status == 201 else {}
-    body = ser.pact_detail_json(detail, pact_target(db_session(), pact_id))
-    return jsonify(body), status, headers
+    headers = {"Location": url_for("api.pact", pact_id=pact_id)}
+    body = out.pact(detail, pact_target(db_session(), pact_id))
+    return respond(body, status, headers if status == 201 else None)
 
 
-def _finding_response(finding: Finding) -> ResponseReturnValue:
-    include = policy.can_read_internal_comments(api_actor(), finding.agency)
-    return jsonify(ser.finding_json(finding, include_internal=include))
+def finding_answer(found: Finding) -> ResponseReturnValue:
+    include = policy.can_read_internal_comments(api_actor(), found.agency)
+    return respond(out.finding(found, include_internal=include))
 
 
-@bp.post("/regencies")
-@token_required
-def create_regency() -> ResponseReturnValue:
-    """Add a regency (superadmin)."""
-    body = Body(known=("slug", "name", "province", "timezone"))
-    fields = {name: body.text(name) or "" for name in ("slug", "name", "province", "timezone")}
-    regency = _run(body, regencies.create_regency, **fields)
-    location = url_for("api.regency", slug=regency.slug)
-    return jsonify(ser.regency_json(regency)), 201, {"Location": location}
-
-
-@bp.post("/agencies")
-@token_required
-def create_agency() -> ResponseReturnValue:
-    """Record an agency of a regency (that regency's admin)."""
-    body = Body(known=("regency", "slug", "name", "kind"))
-    agency = _run(
-        body,
-        agencies.create_agency,
-        regency_slug=body.text("regency") or "",
-        slug=body.text("slug") or "",
-        name=body.text("name") or "",
-        kind=body.text("kind") or "",
-    )
-    return jsonify(ser.agency_json(agency)), 201
-
-
-def _finding_inputs(body: Body) -> list[pacts.FindingInput]:
-    raw = body.data.get("findings", [])
-    if not isinstance(raw, list):
-        body.errors["findings"] = _l("must be a list of findings")
-        return []
-    items: list[pacts.FindingInput] = []
-    for i, item in enumerate(raw):
-        if not isinstance(item, dict):
-            body.errors[f"findings[{i}]"] = _l("must be an object with a title and a category")
-            # A valid stand-in keeps the service's numbering of the findings after it.
-            items.append(pacts.FindingInput(title="-", category="input"))
-            continue
-        values: dict[str, str | None] = {}
-        for name in _FINDING_FIELDS:
-            value = item.get(name)
-            if value is not None and not isinstance(value, str):
-                body.errors[f"findings[{i}].{name}"] = _l("must be a string")
-                value = None
-            values[name] = value
-        for name in item:
-            if name not in _FINDING_FIELDS:
-                body.errors[f"findings[{i}].{name}"] = _l("unknown field")
-        items.append(
-            pacts.FindingInput(
-                title=values["title"] or "",
-                category=values["category"],
-                description=values["description"],
-                code=values["code"],
-            )
+def finding_inputs(items: list[FindingInput]) -> list[pacts.FindingInput]:
+    return [
+        pacts.FindingInput(
+            title=f.title, category=f.category, description=f.description, code=f.code
         )
-    return items
+        for f in items
+    ]
 
 
-def _target_value(body: Body) -> str | None:
-    """A target's value: a zone or a grade as a string, a score as a string or a number."""
-    value = body.data.get("target_value")
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    body.errors["target_value"] = _l("must be a string or a number")
-    return None
-
-
-@bp.post("/pacts")
-@token_required
-def record_pact() -> ResponseReturnValue:
-    """Record a signed pact with its findings (the regency's admin)."""
-    body = Body(
-        known=(
-            "agency_id",
-            "signatory_name",
-            "signatory_title",
-            "signed_on",
-            "period_months",
-            "pledge",
-            "sanction",
-            "witnesses",
-            "findings",
-            "outcome_not_recorded",
-            "target_kind",
-            "target_value",
-            "target_year",
-        ),
+@operation(
+    "POST",
+    "/regencies",
+    operation_id="createRegency",
+    summary="Add a regency (superadmin)",
+    tag="regencies",
+    answers=(Answer(201, out.Regency, "The new regency", CREATED),),
+    refusals=(403, 422),
+    body=RegencyInput,
+    token=True,
+    rules={"slug": "not used by another regency"},
+)
+def create_regency() -> ResponseReturnValue:
+    parsed = read_json(RegencyInput)
+    body = parsed.value
+    added = run(
+        parsed,
+        regencies.create_regency,
+        slug=body.slug,
+        name=body.name,
+        province=body.province,
+        timezone=body.timezone,
     )
-    args: dict[str, Any] = {
-        "agency_id": body.integer("agency_id", default=None) or 0,
-        "signatory_name": body.text("signatory_name"),
-        "signatory_title": body.text("signatory_title") or "",
-        "signed_on": body.day("signed_on"),
-        "period_months": body.integer("period_months", default=DEFAULT_PERIOD_MONTHS),
-        "pledge": body.text("pledge") or "",
-        "sanction": body.text("sanction"),
-        "witnesses": body.text("witnesses"),
-        "findings": _finding_inputs(body),
-        "outcome_not_recorded": body.flag("outcome_not_recorded"),
-        "target_kind": body.text("target_kind"),
-        "target_value": _target_value(body),
-        "target_year": body.integer("target_year", default=0) or None,
-    }
-    pact = _run(body, pacts.record_pact, **args)
-    return _pact_response(pact.id, status=201)
+    location = url_for("api.regency", slug=added.slug)
+    return respond(out.regency(added), 201, {"Location": location})
 
 
-@bp.post("/pacts/<int:pact_id>/extend")
-@token_required
+@operation(
+    "POST",
+    "/agencies",
+    operation_id="createAgency",
+    summary="Record an agency (the regent's office of its regency)",
+    tag="agencies",
+    answers=(Answer(201, out.Agency, "The new agency"),),
+    refusals=(403, 422),
+    body=AgencyInput,
+    token=True,
+    rules={
+        "regency": "the slug of a regency that exists",
+        "slug": "not used by another agency of the regency",
+    },
+)
+def create_agency() -> ResponseReturnValue:
+    parsed = read_json(AgencyInput)
+    body = parsed.value
+    added = run(
+        parsed,
+        agencies.create_agency,
+        regency_slug=body.regency,
+        slug=body.slug,
+        name=body.name,
+        kind=body.kind,
+    )
+    return respond(out.agency(added), 201)
+
+
+@operation(
+    "POST",
+    "/pacts",
+    operation_id="recordPact",
+    summary="Record a signed pact with its findings (the regent's office of the regency)",
+    tag="pacts",
+    answers=(Answer(201, out.Pact, "The recorded pact with its findings' ids", CREATED),),
+    refusals=(403, 422),
+    body=PactInput,
+    token=True,
+    rules=PACT_RULES,
+)
+def record_pact() -> ResponseReturnValue:
+    parsed = read_json(PactInput)
+    body = parsed.value
+    recorded = run(
+        parsed,
+        pacts.record_pact,
+        agency_id=body.agency_id,
+        signatory_name=body.signatory_name,
+        signatory_title=body.signatory_title,
+        signed_on=body.signed_on,
+        period_months=body.period_months,
+        pledge=body.pledge,
+        sanction=body.sanction,
+        witnesses=body.witnesses,
+        findings=finding_inputs(body.findings),
+        outcome_not_recorded=body.outcome_not_recorded,
+        target_kind=body.target_kind,
+        target_value=body.target_value,
+        target_year=body.target_year,
+    )
+    return pact_answer(recorded.id, status=201)
+
+
+@operation(
+    "POST",
+    "/pacts/<int:pact_id>/extend",
+    operation_id="extendPact",
+    summary="Move a pact's deadline later, with a reason (the regent's office)",
+    tag="pacts",
+    answers=(Answer(200, out.Pact, "The pact with its new deadline"),),
+    refusals=WRITE,
+    body=ExtendInput,
+    token=True,
+    rules={"new_deadline": "after the deadline in force, at most 24 months after it"},
+)
 def extend_pact(pact_id: int) -> ResponseReturnValue:
-    """Move a pact's deadline later, with a reason (the regency's admin)."""
-    body = Body(known=("new_deadline", "reason"))
-    new_deadline, reason = body.day("new_deadline"), body.text("reason") or ""
-    _run(body, pacts.extend_pact, pact_id=pact_id, new_deadline_on=new_deadline, reason=reason)
-    return _pact_response(pact_id)
+    parsed = read_json(ExtendInput)
+    body = parsed.value
+    run(
+        parsed,
+        pacts.extend_pact,
+        pact_id=pact_id,
+        new_deadline_on=body.new_deadline,
+        reason=body.reason,
+    )
+    return pact_answer(pact_id)
 
 
-@bp.post("/pacts/<int:pact_id>/withdraw")
-@token_required
+@operation(
+    "POST",
+    "/pacts/<int:pact_id>/withdraw",
+    operation_id="withdrawPact",
+    summary="Cancel a pact with a reason; it stays on record (the regent's office)",
+    tag="pacts",
+    answers=(Answer(200, out.Pact, "The withdrawn pact"),),
+    refusals=WRITE,
+    body=ReasonInput,
+    token=True,
+)
 def withdraw_pact(pact_id: int) -> ResponseReturnValue:
-    """Cancel a pact with a reason (the regency's admin)."""
-    body = Body(known=("reason",))
-    _run(body, pacts.withdraw_pact, pact_id=pact_id, reason=body.text("reason") or "")
-    return _pact_response(pact_id)
+    parsed = read_json(ReasonInput)
+    run(parsed, pacts.withdraw_pact, pact_id=pact_id, reason=parsed.value.reason)
+    return pact_answer(pact_id)
 
 
-@bp.post("/pacts/<int:pact_id>/outcome")
-@token_required
+@operation(
+    "POST",
+    "/pacts/<int:pact_id>/outcome",
+    operation_id="recordPactOutcome",
+    summary="Record or correct the regent's decision, or that no source reports the end",
+    tag="pacts",
+    answers=(Answer(200, out.Pact, "The pact with its outcome"),),
+    refusals=WRITE,
+    body=OutcomeInput,
+    token=True,
+    rules={
+        "decided_on": "not after today in the regency, not before the signing",
+        "kind": "not_recorded only for a pact whose deadline has passed",
+        "new_deadline": "after the deadline in force, at most 24 months after it",
+    },
+)
 def record_outcome(pact_id: int) -> ResponseReturnValue:
-    """Record or correct the regent's decision, or "not recorded" (the regency's admin).
-
-    ``kind`` "extended" records no outcome: it moves the deadline (new_deadline, reason).
-    """
-    body = Body(known=("kind", "decided_on", "note", "new_deadline", "reason"))
-    _run(
-        body,
+    parsed = read_json(OutcomeInput)
+    body = parsed.value
+    run(
+        parsed,
         pacts.record_outcome,
         pact_id=pact_id,
-        kind=body.text("kind", required=True) or "",
-        decided_on=body.day("decided_on"),
-        note=body.text("note"),
-        new_deadline_on=body.day("new_deadline"),
-        reason=body.text("reason") or "",
+        kind=body.kind,
+        decided_on=body.decided_on,
+        note=body.note,
+        new_deadline_on=body.new_deadline,
+        reason=body.reason or "",
     )
-    return _pact_response(pact_id)
+    return pact_answer(pact_id)
 
 
-@bp.delete("/pacts/<int:pact_id>/outcome")
-@token_required
+@operation(
+    "DELETE",
+    "/pacts/<int:pact_id>/outcome",
+    operation_id="clearPactOutcome",
+    summary="Clear a recorded outcome entered by mistake (the status is derived again)",
+    tag="pacts",
+    answers=(Answer(200, out.Pact, "The pact without an outcome"),),
+    refusals=(403, 409),
+    token=True,
+)
 def clear_outcome(pact_id: int) -> ResponseReturnValue:
-    """Clear a recorded outcome entered by mistake: the status is derived again."""
     run_json(
         lambda: pacts.clear_outcome(
             db_session(), actor=api_actor(), pact_id=pact_id, now=get_clock().now()
         ),
         parse_errors={},
     )
-    return _pact_response(pact_id)
+    return pact_answer(pact_id)
 
 
-@bp.post("/findings/<int:finding_id>/evidence")
-@token_required
+@operation(
+    "POST",
+    "/findings/<int:finding_id>/evidence",
+    operation_id="addEvidence",
+    summary="Upload a photo or PDF proving a fix (the agency's staff)",
+    tag="findings",
+    answers=(Answer(201, out.Evidence, "The stored evidence"),),
+    refusals=WRITE,
+    body=EvidenceUpload,
+    media=MULTIPART,
+    token=True,
+    rules={"file": "a JPEG, PNG or PDF by its content, within the upload limit"},
+)
 def add_evidence(finding_id: int) -> ResponseReturnValue:
-    """Upload a photo or PDF proving a fix (multipart: file, caption; the agency's staff)."""
-    errors: dict[str, Message] = {}
-    upload = request.files.get("file")
-    if upload is None:
-        errors["file"] = _l("required: a JPEG, PNG or PDF file")
+    parsed = read_form(EvidenceUpload)
     # The client's file name is ignored: the store names files by a random key.
-    data = upload.read() if upload is not None else b""
-    caption = request.form.get("caption", "")
-    evidence = run_json(
-        lambda: findings.add_evidence(
-            db_session(),
-            actor=api_actor(),
-            finding_id=finding_id,
-            data=data,
-            caption=caption,
-            store=get_file_store(),
-            now=get_clock().now(),
-        ),
-        parse_errors=errors,
+    added = run(
+        parsed,
+        findings.add_evidence,
+        finding_id=finding_id,
+        data=parsed.value.file,
+        caption=parsed.value.caption,
+        store=get_file_store(),
     )
-    return jsonify(ser.evidence_json(evidence)), 201
+    return respond(out.evidence(added), 201)
 
 
-@bp.post("/findings/<int:finding_id>/submit")
-@token_required
+@operation(
+    "POST",
+    "/findings/<int:finding_id>/submit",
+    operation_id="submitFinding",
+    summary="Send a finding with evidence for verification (the agency's staff)",
+    tag="findings",
+    answers=(Answer(200, out.Finding, "The submitted finding"),),
+    refusals=WRITE,
+    body=SubmitInput,
+    body_required=False,
+    token=True,
+)
 def submit_finding(finding_id: int) -> ResponseReturnValue:
-    """Send a finding for verification (the agency's staff); an optional note."""
-    body = Body(known=("note",))
-    finding = _run(body, findings.submit_finding, finding_id=finding_id, note=body.text("note"))
-    return _finding_response(finding)
+    parsed = read_json(SubmitInput)
+    found = run(parsed, findings.submit_finding, finding_id=finding_id, note=parsed.value.note)
+    return finding_answer(found)
 
 
-@bp.post("/findings/<int:finding_id>/review")
-@token_required
+@operation(
+    "POST",
+    "/findings/<int:finding_id>/review",
+    operation_id="reviewFinding",
+    summary="Approve or return a submitted finding (the regent's office, never its own agency)",
+    tag="findings",
+    answers=(Answer(200, out.Finding, "The finding with its review"),),
+    refusals=WRITE,
+    body=ReviewInput,
+    token=True,
+)
 def review_finding(finding_id: int) -> ResponseReturnValue:
-    """Approve or return a submitted finding (the regent's office, never its own agency)."""
-    body = Body(known=("decision", "comment", "internal"))
-    review = _run(
-        body,
+    parsed = read_json(ReviewInput)
+    body = parsed.value
+    review = run(
+        parsed,
         findings.review_finding,
         finding_id=finding_id,
-        decision=body.text("decision") or "",
-        comment=body.text("comment"),
-        internal=body.flag("internal"),
+        decision=body.decision,
+        comment=body.comment,
+        internal=body.internal,
     )
-    return _finding_response(review.finding)
+    return finding_answer(review.finding)
 
 
-@bp.post("/findings/<int:finding_id>/unresolvable")
-@token_required
+@operation(
+    "POST",
+    "/findings/<int:finding_id>/unresolvable",
+    operation_id="declareFindingUnresolvable",
+    summary="Declare that a finding cannot be followed up, from any state but closed, with the"
+    " public reason (SIPTL's \"tidak dapat ditindaklanjuti\"; the regent's office, never for its"
+    " own agency)",
+    tag="findings",
+    answers=(Answer(200, out.Finding, "The finding, now unresolvable"),),
+    refusals=WRITE,
+    body=FindingReasonInput,
+    token=True,
+)
 def declare_unresolvable(finding_id: int) -> ResponseReturnValue:
-    """Declare that a finding cannot be followed up, with a public reason (the regent's office)."""
-    body = Body(known=("reason",))
-    finding = _run(
-        body, findings.declare_unresolvable, finding_id=finding_id, reason=body.text("reason")
+    parsed = read_json(FindingReasonInput)
+    found = run(
+        parsed, findings.declare_unresolvable, finding_id=finding_id, reason=parsed.value.reason
     )
-    return _finding_response(finding)
+    return finding_answer(found)
 
 
-@bp.post("/findings/<int:finding_id>/reopen")
-@token_required
+@operation(
+    "POST",
+    "/findings/<int:finding_id>/reopen",
+    operation_id="reopenFinding",
+    summary='Take back "cannot be followed up", with a reason: the finding is open again (in'
+    " progress if it has evidence) (the regent's office)",
+    tag="findings",
+    answers=(Answer(200, out.Finding, "The reopened finding"),),
+    refusals=WRITE,
+    body=FindingReasonInput,
+    token=True,
+)
 def reopen_finding(finding_id: int) -> ResponseReturnValue:
-    """Take back "cannot be followed up", with a reason (the regent's office)."""
-    body = Body(known=("reason",))
-    finding = _run(body, findings.reopen_finding, finding_id=finding_id, reason=body.text("reason"))
-    return _finding_response(finding)
+    parsed = read_json(FindingReasonInput)
+    found = run(parsed, findings.reopen_finding, finding_id=finding_id, reason=parsed.value.reason)
+    return finding_answer(found)

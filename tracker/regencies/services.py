@@ -17,12 +17,15 @@ from tracker.errors import Forbidden, Invalid, Message
 from tracker.regencies.models import Regency
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# A slug's length, and a regency's name and province (the API publishes them).
+SLUG_LENGTH = (2, 64)
+NAME_LIMIT = 120
 
 
 def check_slug(value: str, errors: dict[str, Message], field: str = "slug") -> str:
     """Validate a URL slug (lowercase letters, digits and single hyphens, 2–64 characters)."""
     slug = (value or "").strip()
-    if not SLUG.match(slug) or not 2 <= len(slug) <= 64:
+    if not SLUG.match(slug) or not SLUG_LENGTH[0] <= len(slug) <= SLUG_LENGTH[1]:
         errors[field] = _l("2–64 lowercase letters, digits and hyphens, e.g. sumbawa-barat")
     return slug
 
@@ -47,10 +50,10 @@ def create_regency(
         (province or "").strip(),
         (timezone or "").strip(),
     )
-    if not name or len(name) > 120:
-        errors["name"] = _l("required, at most %(n)s characters", n=120)
-    if not province or len(province) > 120:
-        errors["province"] = _l("required, at most %(n)s characters", n=120)
+    if not name or len(name) > NAME_LIMIT:
+        errors["name"] = _l("required, at most %(n)s characters", n=NAME_LIMIT)
+    if not province or len(province) > NAME_LIMIT:
+        errors["province"] = _l("required, at most %(n)s characters", n=NAME_LIMIT)
     if timezone not in available_timezones():
         errors["timezone"] = _l("an IANA time zone such as Asia/Makassar")
     if (

@@ -3,19 +3,46 @@
 from __future__ import annotations
 
 import logging
+from contextlib import suppress
 from typing import Any
 
 from flask import Flask, Response, current_app, render_template, request
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_core import from_json
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
 from tracker.errors import DomainError
 
 log = logging.getLogger(__name__)
 
 PROBLEM_BASE = "https://pantau-pakta.invalid/problems/"
+PROBLEM_MEDIA = "application/problem+json"
+
+
+class InvalidParam(BaseModel):
+    """A refused field or parameter, and why."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(examples=["findings[1].title"])
+    reason: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem; its messages are in English."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: str = Field(json_schema_extra={"format": "uri"})
+    title: str
+    status: int = Field(ge=400, le=599)
+    detail: str
+    invalid_params: list[InvalidParam] | None = Field(
+        None, description="Each bad field and why (422, and 400 for a bad query parameter)"
+    )
 
 
 def _has_nul(value: Any) -> bool:
@@ -32,12 +59,16 @@ def refuse_nul_characters() -> Response | tuple[str, int] | None:
     """Refuse text containing NUL anywhere in the input: no database stores it the same way."""
     texts: list[Any] = [request.path, *request.args.values(), *request.form.values()]
     if request.is_json:
-        texts.append(request.get_json(silent=True))
+        # pydantic's parser: it refuses lone surrogates and stops at 200 levels of nesting,
+        # where json.loads overflows Python's stack; the view refuses such a body itself.
+        with suppress(ValueError):
+            texts.append(from_json(request.get_data(cache=True)))
     if any(_has_nul(t) for t in texts):
-        detail = str(_l("The request contains a NUL character, which no text may contain."))
+        refusal = _l("The request contains a NUL character, which no text may contain.")
         if _wants_problem():
-            return problem(400, "Bad request", detail, slug="nul-character")
-        return _render_error_page(400, detail)
+            with force_locale("en"):
+                return problem(400, "Bad request", str(refusal), slug="nul-character")
+        return _render_error_page(400, str(refusal))
     return None
 
 
@@ -45,18 +76,16 @@ def problem(
     status: int, title: str, detail: str, *, slug: str, fields: dict[str, str] | None = None
 ) -> Response:
     """Build an RFC 9457 application/problem+json response."""
-    from flask import json
-
-    body: dict[str, Any] = {
-        "type": PROBLEM_BASE + slug,
-        "title": title,
-        "status": status,
-        "detail": detail,
-    }
-    if fields:
-        body["invalid_params"] = [{"name": k, "reason": v} for k, v in fields.items()]
-    response = Response(json.dumps(body), status=status, mimetype="application/problem+json")
-    return response
+    body = Problem(
+        type=PROBLEM_BASE + slug,
+        title=title,
+        status=status,
+        detail=detail,
+        invalid_params=[InvalidParam(name=k, reason=v) for k, v in fields.items()]
+        if fields
+        else None,
+    )
+    return Response(body.model_dump_json(exclude_none=True), status=status, mimetype=PROBLEM_MEDIA)
 
 
 def _wants_problem() -> bool:
@@ -99,6 +128,13 @@ def _render_error_page(status: int, detail: str | None = None) -> tuple[str, int
     return render_template("errors/error.html", status=status, title=title, detail=detail), status
 
 
+def _allow(error: HTTPException, response: Response) -> Response:
+    """RFC 9110 section 15.5.6: a 405 lists the methods the resource supports."""
+    if isinstance(error, MethodNotAllowed):
+        response.headers["Allow"] = ", ".join(sorted(error.valid_methods or ()))
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
     """Pages get the layout; /api/ gets problem+json; nothing leaks a stack trace."""
     app.before_request(refuse_nul_characters)
@@ -120,7 +156,9 @@ def register_error_handlers(app: Flask) -> None:
         status = error.code or 500
         if _wants_problem():
             slug = (error.name or "error").lower().replace(" ", "-")
-            return problem(status, error.name, error.description or "", slug=slug)
+            return _allow(error, problem(status, error.name, error.description or "", slug=slug))
+        if status == 405:
+            return _allow(error, current_app.make_response(_render_error_page(status)))
         if status == 413:
             # Flask refused the body before any view ran: say what the limit is.
             limit_mb = int(current_app.config["MAX_UPLOAD_BYTES"]) // (1024 * 1024)

@@ -227,6 +227,8 @@ POLICY: dict[tuple[str, str], dict[str, str]] = {
     ("api.record_outcome", "POST"): _api(DECIDE_PACT_A),
     ("api.clear_outcome", "DELETE"): _api(DECIDE_PACT_A),
     ("api.add_evidence", "POST"): _api(WORK_ON_A),
+    # The original file, to whoever may read the finding (as findings.evidence_file).
+    ("api.evidence_file", "GET"): _api(READ_A),
     ("api.submit_finding", "POST"): _api(WORK_ON_A),
     ("api.review_finding", "POST"): _api(REVIEW_A),
     # A year's results as a spreadsheet (regency X): its admins and a superadmin. The walk's

@@ -1,0 +1,496 @@
+"""What API v1 accepts: one model per request body, query string and multipart form.
+
+The limits are the services' own (PactLimit, FindingLimit, ...): the services still check every
+value (the pages and the command line call them too), and these models say the same before a
+service runs and in the published document. What no schema can say (an agency the caller may
+see, a date not in the future, a deadline later than the current one) stays with the services;
+each operation lists those rules in its document entry (tracker.api.spec, ``x-rules``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+from zoneinfo import available_timezones
+
+from flask_babel import lazy_gettext as _l
+from pydantic import Field, GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
+
+from tracker.agencies.services import KIND_LIMIT
+from tracker.agencies.services import NAME_LIMIT as AGENCY_NAME_LIMIT
+from tracker.api.fields import (
+    DIGITS,
+    NO_NUL,
+    SLUG,
+    AtMostConfigured,
+    Flag,
+    Form,
+    Id,
+    Input,
+    InputDay,
+    Integer,
+    Query,
+    Rule,
+    omitted,
+    text,
+)
+from tracker.assessments.rules import FIRST_YEAR, AssessmentResult, TargetKind
+from tracker.assessments.services import NOTE_LIMIT, SOURCE_LIMIT
+from tracker.findings.catalogue import BY_CODE
+from tracker.findings.rules import FindingCategory, FindingLimit, ReviewDecision
+from tracker.pacts.rules import DEFAULT_PERIOD_MONTHS, PactLimit, PactOutcome, PactStatus
+from tracker.pacts.services import EXTENDED, OUTCOME_CHOICES
+from tracker.regencies.services import NAME_LIMIT, SLUG_LENGTH
+from tracker.web.routing import MAX_ID
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """A string that must be one of ``values`` (a list the services keep, not an enum)."""
+
+    values: tuple[str, ...]
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        allowed = frozenset(self.values)
+        expected = ", ".join(self.values) if len(self.values) < 20 else "the listed values"
+
+        def check(value: str) -> str:
+            if value not in allowed:
+                raise PydanticCustomError("enum", "one of {expected}", {"expected": expected})
+            return value
+
+        return core_schema.no_info_after_validator_function(check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        value = handler(schema)
+        value["enum"] = list(self.values)
+        return value
+
+
+def _slug(description: str) -> Any:
+    low, high = SLUG_LENGTH
+    return Field(min_length=low, max_length=high, pattern=SLUG, description=description)
+
+
+Slug = Annotated[str, _slug("Lowercase letters, digits and single hyphens")]
+Year = Annotated[int, Field(strict=True, ge=FIRST_YEAR)]
+Reason = Annotated[
+    str,
+    text(PactLimit.REASON, filled=True, description="Why (public: the timeline shows it)"),
+]
+# A score as a client may write it: a JSON number, or a string with a point or a comma.
+_SCORE_SCHEMA: JsonSchemaValue = {
+    "anyOf": [
+        {"type": "number", "minimum": 0, "maximum": 100, "multipleOf": 0.01},
+        {"type": "string", "pattern": "^ *(100([.,]00?)?|[0-9]{1,2}([.,][0-9]{1,2})?) *$"},
+    ],
+    "description": '0 to 100 with at most two decimals (78.34, "78.34" or "78,34")',
+}
+_RANK_SCHEMA: JsonSchemaValue = {
+    "anyOf": [{"type": "integer", "minimum": 1}, {"type": "string", "pattern": "^ *[0-9]+ *$"}]
+}
+
+
+def _number_or_text(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise PydanticCustomError("scalar_type", "must be a string or a number")
+    return str(value) if isinstance(value, int | float) else value
+
+
+@dataclass(frozen=True, eq=False)
+class NumberOrText:
+    """A value the services read from a string or a JSON number (as written: 78.34)."""
+
+    schema: JsonSchemaValue
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_before_validator_function(_number_or_text, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return dict(self.schema)
+
+
+Score = Annotated[str, NumberOrText(_SCORE_SCHEMA)]
+Rank = Annotated[str, NumberOrText(_RANK_SCHEMA)]
+
+
+# --- query strings ---------------------------------------------------------------------------
+
+
+class Paging(Query):
+    """A page of a list."""
+
+    page: Annotated[int, Field(ge=1, le=1_000_000, description="Page number"), DIGITS] = 1
+    per_page: (
+        Annotated[
+            int,
+            Field(ge=1, description="Items per page (default: the configured page size, 50)"),
+            AtMostConfigured("API_MAX_PAGE_SIZE"),
+            DIGITS,
+        ]
+        | None
+    ) = None
+
+
+class RegencyFilter(Paging):
+    """A page of a list, optionally of one regency."""
+
+    regency: (
+        Annotated[str, Field(max_length=SLUG_LENGTH[1], pattern=NO_NUL, description="Its slug")]
+        | None
+    ) = None
+
+
+class PactFilter(RegencyFilter):
+    """A page of pacts, filtered."""
+
+    agency: Annotated[int, Field(ge=1, le=MAX_ID, description="Its id"), DIGITS] | None = None
+    status: PactStatus | None = Field(None, description="Only pacts with this status")
+
+
+class AssessmentFilter(Query):
+    """A regency's results, of one year or of every year."""
+
+    regency: Annotated[
+        str,
+        Field(min_length=1, max_length=SLUG_LENGTH[1], pattern=NO_NUL, description="Its slug"),
+    ]
+    year: Annotated[int, Field(ge=FIRST_YEAR, le=9999), DIGITS] | None = None
+
+
+class Preview(Query):
+    """Whether to write or only to answer what writing would do."""
+
+    preview: bool = Field(
+        False, description="true (also 1, yes): answer the outcomes and write nothing"
+    )
+
+
+# --- regencies and agencies ------------------------------------------------------------------
+
+
+class RegencyInput(Input):
+    """A regency to add (superadmin)."""
+
+    slug: Slug
+    name: Annotated[str, text(NAME_LIMIT, filled=True)]
+    province: Annotated[str, text(NAME_LIMIT, filled=True)]
+    timezone: Annotated[
+        str,
+        OneOf(tuple(sorted(available_timezones()))),
+        Field(description="An IANA time zone, e.g. Asia/Makassar"),
+    ]
+
+
+class AgencyInput(Input):
+    """An agency to record in a regency (its admin)."""
+
+    regency: Annotated[str, _slug("The regency's slug")]
+    slug: Slug
+    name: Annotated[str, text(AGENCY_NAME_LIMIT, filled=True)]
+    kind: Annotated[
+        str,
+        text(KIND_LIMIT, filled=True),
+        Field(examples=["dinas", "badan", "puskesmas", "rsud"]),
+    ]
+
+
+# --- pacts -----------------------------------------------------------------------------------
+
+CODE = Annotated[
+    str,
+    OneOf(tuple(sorted(BY_CODE))),
+    Field(description="A code of the finding catalogue; it supplies the category"),
+]
+
+
+class FindingInput(Input):
+    """A finding of a pact: free text, or a code of the catalogue."""
+
+    title: Annotated[str, text(FindingLimit.TITLE, filled=True)]
+    category: FindingCategory | None = Field(None, description="Required without a code")
+    description: Annotated[str, text(FindingLimit.DESCRIPTION)] | None = None
+    code: CODE | None = None
+
+    rules = (Rule("code", None, unless=True, require={"category": _l("required without a code")}),)
+
+
+TARGETED = (TargetKind.ZONE, TargetKind.GRADE, TargetKind.SCORE)
+
+
+class PactInput(Input):
+    """A signed pact with its findings (the regent's office of the agency's regency)."""
+
+    agency_id: Id
+    signatory_name: Annotated[str, text(PactLimit.SIGNATORY_NAME)] | None = None
+    signatory_title: Annotated[str, text(PactLimit.SIGNATORY_TITLE, filled=True)]
+    signed_on: InputDay | None = Field(None, description="Null: no deadline until it is known")
+    period_months: Integer = Field(DEFAULT_PERIOD_MONTHS, ge=1, le=PactLimit.PERIOD_MONTHS)
+    pledge: Annotated[str, text(PactLimit.PLEDGE, filled=True)]
+    sanction: Annotated[str, text(PactLimit.SANCTION)] | None = None
+    witnesses: Annotated[str, text(PactLimit.WITNESSES)] | None = None
+    findings: list[FindingInput] = Field(default_factory=list)
+    outcome_not_recorded: Flag = Field(
+        False,
+        description="A pact entered from the past whose end no source reports (its deadline"
+        " must have passed): status not_recorded, never overdue",
+    )
+    target_kind: TargetKind | None = Field(
+        None, description="Optional target of the agency's assessment in target_year"
+    )
+    target_value: (
+        Annotated[
+            str,
+            NumberOrText(
+                {
+                    "type": ["string", "number"],
+                    "description": "A zone, a grade A-E or a score; none for improve",
+                }
+            ),
+        ]
+        | None
+    ) = None
+    target_year: Year | None = None
+
+    rules = (
+        Rule("target_value", None, require={"target_kind": _l("required with a target")}),
+        Rule("target_year", None, require={"target_kind": _l("required with a target")}),
+        Rule("target_kind", None, require={"target_year": _l("required with a target")}),
+        Rule("target_kind", TARGETED, require={"target_value": _l("required with a target")}),
+        Rule(
+            "target_kind",
+            (TargetKind.IMPROVE,),
+            null={"target_value": _l("a better result needs no value")},
+        ),
+    )
+
+
+class FindingsInput(Input):
+    """Findings to add to a running pact."""
+
+    findings: list[FindingInput] = Field(min_length=1)
+
+
+class ExtendInput(Input):
+    """A later deadline, with its reason."""
+
+    new_deadline: InputDay
+    reason: Reason
+
+
+class ReasonInput(Input):
+    """A change that needs only its reason."""
+
+    reason: Reason
+
+
+_DECISIONS = tuple(o.value for o in PactOutcome if o is not PactOutcome.NOT_RECORDED)
+
+
+class OutcomeInput(Input):
+    """The regent's decision on a pact, an extension, or "no source reports the end"."""
+
+    kind: Annotated[
+        str,
+        OneOf(OUTCOME_CHOICES),
+        Field(
+            description="The regent's decision; extended moves the deadline (new_deadline,"
+            " reason) and records no outcome; not_recorded (no date) only once the deadline"
+            " has passed"
+        ),
+    ]
+    decided_on: InputDay | None = Field(
+        None, description="A decision's date: not in the future, not before the signing"
+    )
+    note: Annotated[str, text(PactLimit.REASON)] | None = Field(
+        None, description="Public; required for other"
+    )
+    new_deadline: InputDay | None = Field(None, description="Only for extended")
+    reason: Annotated[str, text(PactLimit.REASON)] | None = Field(
+        None, description="Only for extended"
+    )
+
+    rules = (
+        Rule(
+            "kind",
+            _DECISIONS,
+            require={"decided_on": _l("the date of the decision is required")},
+        ),
+        Rule(
+            "kind", (PactOutcome.OTHER.value,), filled={"note": _l("say what the regent decided")}
+        ),
+        Rule(
+            "kind",
+            (EXTENDED,),
+            require={"new_deadline": _l("a new deadline is required")},
+            filled={"reason": _l("a reason is required")},
+        ),
+        Rule(
+            "kind",
+            (PactOutcome.NOT_RECORDED.value,),
+            null={
+                "decided_on": _l(
+                    "no date: 'outcome not recorded' says that no source reports how the pact ended"
+                )
+            },
+        ),
+    )
+
+
+class PactCorrection(Input):
+    """The fields of a pact to correct (null clears an optional one), with a reason."""
+
+    signatory_name: Annotated[str, text(PactLimit.SIGNATORY_NAME)] | None = None
+    signatory_title: Annotated[str, text(PactLimit.SIGNATORY_TITLE, filled=True)] = omitted()
+    signed_on: InputDay | None = Field(
+        None,
+        description="Moves the deadline derived from it; refused once the deadline has been"
+        " extended",
+    )
+    pledge: Annotated[str, text(PactLimit.PLEDGE, filled=True)] = omitted()
+    sanction: Annotated[str, text(PactLimit.SANCTION)] | None = None
+    witnesses: Annotated[str, text(PactLimit.WITNESSES)] | None = None
+    reason: Reason
+
+
+# --- findings --------------------------------------------------------------------------------
+
+
+class SubmitInput(Input):
+    """A finding sent for verification, with an optional note."""
+
+    note: Annotated[str, text(FindingLimit.NOTE)] | None = None
+
+
+class ReviewInput(Input):
+    """A verifier's decision on a submitted finding."""
+
+    decision: ReviewDecision
+    comment: Annotated[str, text(FindingLimit.COMMENT)] | None = Field(
+        None, description="Required to return a finding (and then not internal)"
+    )
+    internal: Flag = Field(False, description="Shown only to the regency's staff")
+
+    rules = (
+        Rule(
+            "decision",
+            (ReviewDecision.RETURN,),
+            filled={"comment": _l("a comment the agency can read is required to return a finding")},
+            const={"internal": (False, _l("a return is never internal: the agency reads it"))},
+        ),
+    )
+
+
+class FindingReasonInput(Input):
+    """Why a finding cannot be followed up, or why it can again (public)."""
+
+    reason: Annotated[str, text(FindingLimit.REASON, filled=True)]
+
+
+class FindingCorrection(Input):
+    """The texts of a finding to correct, with a reason."""
+
+    title: Annotated[str, text(FindingLimit.TITLE, filled=True)] = omitted()
+    description: Annotated[str, text(FindingLimit.DESCRIPTION)] | None = None
+    category: FindingCategory = omitted()
+    reason: Reason
+
+
+# The bytes of an uploaded file: a multipart part with a file name.
+Upload = Annotated[
+    bytes,
+    Field(json_schema_extra={"format": "binary", "contentMediaType": "application/octet-stream"}),
+]
+
+
+class EvidenceUpload(Form):
+    """A photo or PDF proving a fix (multipart)."""
+
+    file: Annotated[
+        Upload, Field(description="JPEG, PNG or PDF, recognised by content; the name is ignored")
+    ]
+    caption: Annotated[str, text(FindingLimit.CAPTION, filled=True)]
+
+
+# --- assessments -----------------------------------------------------------------------------
+
+
+class UnitResultInput(Input):
+    """An agency's result of the year (by its slug or its id)."""
+
+    agency: Annotated[str, Field(max_length=SLUG_LENGTH[1], pattern=NO_NUL)] | None = Field(
+        None, description="The agency's slug"
+    )
+    agency_id: Id | None = None
+    result: AssessmentResult | None = None
+    score: Score | None = None
+    zone: Annotated[str, text(16)] | None = None
+    input_score: Score | None = None
+    process_score: Score | None = None
+    output_score: Score | None = None
+    complaints_score: Score | None = None
+    source: Annotated[str, text(SOURCE_LIMIT)] | None = None
+
+    rules = (Rule("agency_id", None, unless=True, require={"agency": _l("name the agency")}),)
+
+
+class AssessmentInput(Input):
+    """A regency's result of a year and its units' (the regency's admin)."""
+
+    regency: Annotated[str, _slug("The regency's slug")]
+    year: Year
+    result: AssessmentResult | None = Field(
+        None, description="Optional: a score makes it scored, a zone alone zone_only"
+    )
+    score: Score | None = None
+    zone: Annotated[str, text(16)] | None = Field(
+        None, description="Only for zone_only: green, yellow, red, black (or hijau ...)"
+    )
+    rank: Rank | None = None
+    rank_of: Rank | None = None
+    note: Annotated[str, text(NOTE_LIMIT)] | None = None
+    source: Annotated[str, text(SOURCE_LIMIT)] | None = None
+    units: list[UnitResultInput] = Field(default_factory=list)
+
+
+class AssessmentImportUpload(Form):
+    """A year's results from a spreadsheet (multipart)."""
+
+    file: Annotated[
+        Upload,
+        Field(
+            description="XLSX or CSV (recognised by content; the name is ignored) in the format"
+            " of the template: columns year, agency (empty for the regency's own row), result,"
+            " score, zone, rank, rank_of, input_score, process_score, output_score,"
+            " complaints_score, source, note, regency; one year per file"
+        ),
+    ]
+    regency: Annotated[str, _slug("The regency's slug (an admin may leave it out: their own)")] | (
+        None
+    ) = None
+
+
+class PactImportUpload(Form):
+    """The regency's pacts with their findings from a spreadsheet (multipart)."""
+
+    file: Annotated[
+        Upload,
+        Field(
+            description="XLSX or CSV (recognised by content; the name is ignored), one row per"
+            " finding with the pact's columns repeated: reference, agency, signatory_title,"
+            " signatory_name, signed_on, period_months, pledge, sanction, witnesses, source,"
+            " target_kind, target_value, target_year, finding_title, finding_category,"
+            " finding_code, finding_description, regency (Indonesian headers accepted)"
+        ),
+    ]
+    regency: Annotated[str, _slug("Optional: the regency's slug, the account's own")] | None = None
