@@ -409,12 +409,16 @@ def dashboard(
     now: datetime,
     due_soon_days: int,
     queue_limit: int = 10,
-    list_limit: int = 20,
+    list_limit: int | None = 20,
 ) -> Dashboard:
-    """Gather the dashboard of a regency (None: of every regency, for a superadmin)."""
+    """Gather the dashboard of a regency (None: of every regency, for a superadmin).
+
+    ``list_limit`` caps the overdue and due-soon lists (None: every pact, as the monthly report
+    lists them); ``queue_limit`` the verification queue's rows (0: none, only its count).
+    """
     pacts = list_pacts(session, now=now, regency_id=regency_id, due_soon_days=due_soon_days)
     counts = Counter(p.status for p in pacts)
-    late = most_overdue(pacts, list_limit)
+    late = most_overdue(pacts, len(pacts) if list_limit is None else list_limit)
     rungs = escalation_rungs(session, late)
     soon = sorted(
         (p for p in pacts if p.status is PactStatus.DUE_SOON),
@@ -428,7 +432,7 @@ def dashboard(
     queue = sorted(
         (
             row
-            for rid in regency_ids
+            for rid in (regency_ids if queue_limit else [])
             for row in list_verification_queue(session, regency_id=rid, now=now, limit=queue_limit)
         ),
         key=lambda r: (r.submitted_at is not None, r.submitted_at or now, r.finding_id),
@@ -442,7 +446,7 @@ def dashboard(
             OverdueRow(p, -p.days_left if p.days_left is not None else 0, rungs.get(p.id))
             for p in late
         ],
-        due_soon=soon[:list_limit],
+        due_soon=soon if list_limit is None else soon[:list_limit],
         queue=queue,
         queue_total=sum(count_verification_queue(session, regency_id=rid) for rid in regency_ids),
         findings=finding_matrix(session, regency_id=regency_id),

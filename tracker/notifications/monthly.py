@@ -1,61 +1,78 @@
 """The monthly report for the regent: the dashboard's figures of a regency as a letter-style PDF.
 
 It is attached to the first digest of each month (the digest whose Monday falls in the month's
-first seven days) and downloadable on demand from the staff area (/staf/laporan-bulanan). It
-shows, as of the day it is made: how many pacts are overdue and due soon (each listed), how many
-findings await verification, and each agency's open findings and overdue pacts.
+first seven days) and downloadable on demand from the staff area (/staf/laporan-bulanan; a
+superadmin picks a regency with ?regency=<slug>, or reads every regency at once). It shows, as
+of the day it is made, what the dashboard shows: the pacts by status, every overdue pact with
+its days overdue and the escalation rung it reached, the pacts due soon, how many findings
+await verification, and the agencies' league table with its method.
 
-The figures come from the same read models as the regency's overview (``list_pacts``,
-``count_verification_queue``). Seam: when the dashboard's own figures
-(``tracker.dashboard.queries``) grow a per-agency league table, ``load_monthly_figures`` should
-take them from there rather than count them here.
+Every figure is read by the dashboard's own queries (``tracker.dashboard.queries.dashboard``):
+one rule in one place, so the report and the page can never disagree.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from flask_babel import format_date, gettext
+from flask_babel import format_date, gettext, ngettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.agencies.models import Agency
-from tracker.clock import local_today
-from tracker.findings.queries import count_verification_queue
+from tracker.dashboard.queries import Dashboard, League, OverdueRow, dashboard
 from tracker.i18n import format_number
 from tracker.notifications.report import FONT, _day, _Letter, _para, _Table, new_letter
-from tracker.pacts.queries import PactRow, list_pacts
+from tracker.pacts.queries import PactRow
 from tracker.pacts.rules import PactStatus
-from tracker.regencies.models import Regency
-
-
-@dataclass(frozen=True)
-class AgencyFigures:
-    """One agency's line of the report."""
-
-    name: str
-    pacts: int
-    open_findings: int
-    overdue_pacts: int
 
 
 @dataclass(frozen=True)
 class MonthlyFigures:
-    """Everything the monthly report prints."""
+    """Everything the monthly report prints: the dashboard of a regency (None: every regency)."""
 
-    regency_name: str
-    province: str
-    today: date
-    pacts_total: int
-    overdue: tuple[PactRow, ...]
-    due_soon: tuple[PactRow, ...]
+    board: Dashboard
     due_soon_days: int
-    awaiting_verification: int
-    agencies: tuple[AgencyFigures, ...]
+
+    @property
+    def regency_name(self) -> str:
+        """The regency's name, or "every regency" in the current language."""
+        return self.board.regency.name if self.board.regency else str(gettext("Every regency"))
+
+    @property
+    def province(self) -> str:
+        """The regency's province (nothing for every regency)."""
+        return self.board.regency.province if self.board.regency else ""
+
+    @property
+    def today(self) -> date:
+        """The regency's local date the figures are of."""
+        return self.board.today
+
+    @property
+    def pacts_total(self) -> int:
+        """How many pacts the regency has recorded."""
+        return self.board.pacts_total
+
+    @property
+    def overdue(self) -> list[OverdueRow]:
+        """Every overdue pact, the longest overdue first."""
+        return self.board.overdue
+
+    @property
+    def due_soon(self) -> list[PactRow]:
+        """Every pact due within ``due_soon_days``, the soonest first."""
+        return self.board.due_soon
+
+    @property
+    def awaiting_verification(self) -> int:
+        """How many findings wait for verification."""
+        return self.board.queue_total
+
+    @property
+    def league(self) -> League:
+        """The agencies' league table."""
+        return self.board.league
 
 
 def is_first_digest_of_month(monday: date) -> bool:
@@ -64,43 +81,30 @@ def is_first_digest_of_month(monday: date) -> bool:
 
 
 def load_monthly_figures(
-    session: Session, *, regency_id: int, now: datetime, due_soon_days: int
+    session: Session, *, regency_id: int | None, now: datetime, due_soon_days: int
 ) -> MonthlyFigures:
-    """Read a regency's figures as the overview shows them at ``now``."""
-    regency = session.get_one(Regency, regency_id)
-    pacts = list_pacts(session, now=now, regency_id=regency_id, due_soon_days=due_soon_days)
-    by_days = sorted(pacts, key=lambda r: (r.days_left if r.days_left is not None else 0, r.id))
-    per_agency: dict[int, list[PactRow]] = defaultdict(list)
-    for row in pacts:
-        per_agency[row.agency_id].append(row)
-    agencies = [
-        AgencyFigures(
-            name=name,
-            pacts=len(per_agency[agency_id]),
-            open_findings=sum(r.findings_open for r in per_agency[agency_id]),
-            overdue_pacts=sum(r.status is PactStatus.OVERDUE for r in per_agency[agency_id]),
-        )
-        for agency_id, name in session.execute(
-            select(Agency.id, Agency.name).where(Agency.regency_id == regency_id)
-        )
-    ]
-    agencies.sort(key=lambda a: (-a.open_findings, -a.overdue_pacts, a.name))
-    return MonthlyFigures(
-        regency_name=regency.name,
-        province=regency.province,
-        today=local_today(now, ZoneInfo(regency.timezone)),
-        pacts_total=len(pacts),
-        overdue=tuple(r for r in by_days if r.status is PactStatus.OVERDUE),
-        due_soon=tuple(r for r in by_days if r.status is PactStatus.DUE_SOON),
+    """Read a regency's figures (None: every regency's) as the dashboard shows them at ``now``,
+    every overdue and due-soon pact listed (the page shows the first twenty)."""
+    board = dashboard(
+        session,
+        regency_id=regency_id,
+        now=now,
         due_soon_days=due_soon_days,
-        awaiting_verification=count_verification_queue(session, regency_id=regency_id),
-        agencies=tuple(a for a in agencies if a.pacts),
+        queue_limit=0,
+        list_limit=None,
     )
+    return MonthlyFigures(board=board, due_soon_days=due_soon_days)
 
 
 _OVERDUE = _Table(
     _l("Overdue pacts"),
-    ((_l("Agency"), 70), (_l("Deadline"), 36), (_l("Days overdue"), 30), (_l("Open findings"), 34)),
+    (
+        (_l("Agency"), 52),
+        (_l("Deadline"), 32),
+        (_l("Days overdue"), 24),
+        (_l("Escalation"), 38),
+        (_l("Open findings"), 24),
+    ),
     _l("None."),
 )
 _DUE_SOON = _Table(
@@ -108,11 +112,68 @@ _DUE_SOON = _Table(
     ((_l("Agency"), 70), (_l("Deadline"), 36), (_l("Days left"), 30), (_l("Open findings"), 34)),
     _l("None."),
 )
-_AGENCIES = _Table(
-    _l("Open findings by agency"),
-    ((_l("Agency"), 94), (_l("Pacts"), 22), (_l("Overdue"), 26), (_l("Open findings"), 28)),
+_LEAGUE = _Table(
+    _l("Agencies by open findings"),
+    (
+        (_l("Rank"), 24),
+        (_l("Agency"), 62),
+        (_l("Open findings"), 26),
+        (_l("Days overdue"), 24),
+        (_l("Median days to close"), 34),
+    ),
     _l("None."),
 )
+
+
+def _agency(row: PactRow, every_regency: bool) -> str:
+    return f"{row.agency_name} ({row.regency_name})" if every_regency else row.agency_name
+
+
+def _rung(rung: int | None) -> str:
+    """The escalation rung a pact reached, as the dashboard says it."""
+    if not rung:
+        return str(gettext("none sent yet"))
+    who = {
+        1: gettext("the regent's office and the Inspektorat"),
+        2: gettext("the Sekda"),
+    }.get(rung, gettext("the Bupati"))
+    return str(gettext("Rung %(rung)s of 3: %(who)s", rung=rung, who=who))
+
+
+def _league_method(league: League) -> list[str]:
+    """The league table's method, in the dashboard's words."""
+    lines = [
+        gettext(
+            "Agencies ranked by open findings (the most first), then by the days their "
+            "longest-overdue pact is past its deadline."
+        ),
+        gettext(
+            "It counts every finding recorded for the agencies' pacts from %(start)s to "
+            "%(end)s: %(findings)s findings of %(agencies)s agencies, %(closed)s of them closed.",
+            start=_day(league.period_start),
+            end=_day(league.period_end),
+            findings=format_number(league.findings_total),
+            agencies=format_number(league.agencies_total),
+            closed=format_number(league.findings_closed),
+        ),
+        gettext(
+            "Median days to close runs from the pact's signing to the day the finding was "
+            "closed. An agency with fewer than %(n)s findings gets no rank, and fewer than "
+            "%(n)s closed findings give no median: too few to rank.",
+            n=league.min_sample,
+        ),
+    ]
+    if league.demo_pacts:
+        lines.append(
+            ngettext(
+                "%(num)s of the %(total)s pacts counted is an invented demo record.",
+                "%(num)s of the %(total)s pacts counted are invented demo records.",
+                league.demo_pacts,
+                num=format_number(league.demo_pacts),
+                total=format_number(league.pacts_total),
+            )
+        )
+    return lines
 
 
 def month_name(day: date) -> str:
@@ -134,13 +195,15 @@ def monthly_pdf(figures: MonthlyFigures, *, generated_at: datetime | None = None
     pdf.set_font(FONT, "B", 12)
     _para(pdf, 7, title)
     pdf.set_font(FONT, "", 10)
+    every_regency = figures.board.regency is None
+    counts = figures.board.counts
     lines = [
         gettext("Pacts recorded: %(num)s", num=format_number(figures.pacts_total)),
-        gettext("Overdue: %(num)s", num=format_number(len(figures.overdue))),
+        gettext("Overdue: %(num)s", num=format_number(counts[PactStatus.OVERDUE])),
         gettext(
             "Due within %(days)s days: %(num)s",
             days=format_number(figures.due_soon_days),
-            num=format_number(len(figures.due_soon)),
+            num=format_number(counts[PactStatus.DUE_SOON]),
         ),
         gettext(
             "Findings awaiting verification: %(num)s",
@@ -154,12 +217,13 @@ def monthly_pdf(figures: MonthlyFigures, *, generated_at: datetime | None = None
         pdf,
         [
             (
-                r.agency_name,
-                _day(r.deadline_on),
-                format_number(-(r.days_left or 0)),
-                format_number(r.findings_open),
+                _agency(o.pact, every_regency),
+                _day(o.pact.deadline_on),
+                format_number(o.days_overdue),
+                _rung(o.rung),
+                format_number(o.pact.findings_open),
             )
-            for r in figures.overdue
+            for o in figures.overdue
         ],
     )
     pdf.ln(4)
@@ -167,7 +231,7 @@ def monthly_pdf(figures: MonthlyFigures, *, generated_at: datetime | None = None
         pdf,
         [
             (
-                r.agency_name,
+                _agency(r, every_regency),
                 _day(r.deadline_on),
                 format_number(r.days_left or 0),
                 format_number(r.findings_open),
@@ -176,18 +240,27 @@ def monthly_pdf(figures: MonthlyFigures, *, generated_at: datetime | None = None
         ],
     )
     pdf.ln(4)
-    _AGENCIES.typeset(
+    league = figures.league
+    _LEAGUE.typeset(
         pdf,
         [
             (
-                a.name,
-                format_number(a.pacts),
-                format_number(a.overdue_pacts),
-                format_number(a.open_findings),
+                format_number(r.rank) if r.rank else gettext("too few to rank"),
+                f"{r.agency_name} ({r.regency_name})" if every_regency else r.agency_name,
+                f"{format_number(r.findings_open)} / {format_number(r.findings_total)}",
+                format_number(r.days_overdue),
+                (
+                    gettext("too few to rank")
+                    if r.median_days_to_close is None
+                    else format_number(r.median_days_to_close)
+                ),
             )
-            for a in figures.agencies
+            for r in league.rows
         ],
     )
+    pdf.set_font(FONT, "", 8)
+    for line in _league_method(league):
+        _para(pdf, 4, line)
     pdf.ln(5)
     pdf.set_font(FONT, "", 8)
     pdf.set_text_color(90)
