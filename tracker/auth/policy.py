@@ -49,6 +49,12 @@ def can_open_regency_overview(user: User | None) -> bool:
     return _role(user) in (_ADMIN, _OBSERVER)
 
 
+def can_download_monthly_report(user: User | None) -> bool:
+    """Download the monthly report for the regent: whoever reads the dashboard (admins and
+    observers their regency's, a superadmin any regency's or every regency's)."""
+    return _role(user) in (_ADMIN, _OBSERVER, _SUPER)
+
+
 def can_open_agency_overview(user: User | None) -> bool:
     """Open an agency's own overview: OPD accounts."""
     return _role(user) is _OPD

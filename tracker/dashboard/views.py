@@ -21,8 +21,9 @@ from tracker.settings import due_soon_days
 bp = Blueprint("dashboard", __name__)
 
 
-def _picked_regency(actor_regency: int | None) -> int | None:
-    """The regency the dashboard shows: the account's own, or the one a superadmin picked."""
+def picked_regency(actor_regency: int | None) -> int | None:
+    """The regency the dashboard (and its monthly report) shows: the account's own, or the one
+    a superadmin picked with ``?regency=<slug>`` (None: every regency)."""
     slug = request.args.get("regency")
     if not slug:
         return actor_regency
@@ -42,7 +43,7 @@ def home() -> ResponseReturnValue:
             # OPD staff have a page of their own: send them there rather than refuse.
             return redirect(url_for(policy.landing_endpoint(actor)))
         raise Forbidden(gettext("This account belongs to no regency."))
-    regency_id = _picked_regency(policy.regency_scope(actor))
+    regency_id = picked_regency(policy.regency_scope(actor))
     data = dashboard(
         db_session(), regency_id=regency_id, now=get_clock().now(), due_soon_days=due_soon_days()
     )

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from tracker.auth import policy
 from tracker.auth.access import current_actor, requires
 from tracker.clock import get_clock
+from tracker.dashboard.views import picked_regency
 from tracker.errors import Conflict
 from tracker.extensions import db_session
 from tracker.notifications import monthly, queries, services
@@ -136,13 +137,17 @@ def retry(notification_id: int) -> ResponseReturnValue:
 
 
 @monthly_bp.get("/")
-@requires(policy.can_open_regency_overview)
+@requires(policy.can_download_monthly_report)
 def monthly_report() -> ResponseReturnValue:
-    """The regency's monthly report as of today, a PDF in the visitor's language."""
+    """The regency's monthly report as of today, a PDF in the visitor's language.
+
+    A superadmin's is of the regency picked with ``?regency=<slug>``, or of every regency, as
+    on the dashboard.
+    """
     now = get_clock().now()
     figures = monthly.load_monthly_figures(
         db_session(),
-        regency_id=policy.own_regency(current_actor()),
+        regency_id=picked_regency(policy.regency_scope(current_actor())),
         now=now,
         due_soon_days=due_soon_days(),
     )

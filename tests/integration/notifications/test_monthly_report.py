@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from tests.builders import make_agency, make_pact
 from tests.integration.notifications.sweep_helpers import local, make_office, run_sweep
+from tests.integration.office import Office
+from tests.integration.pages import client_of, read_page
 from tests.pdf_layout import outside
 from tracker.dashboard.queries import dashboard
 from tracker.findings.rules import FindingStatus
@@ -75,3 +77,26 @@ def test_the_monthly_report_prints_the_dashboards_figures(app: Flask, session: S
     assert "Agencies ranked by open findings (the most first)" in english
     assert "It counts every finding recorded for the agencies' pacts from" in english
     assert "too few to rank" in english  # the pact's agency: 2 findings, below the sample
+
+
+def test_a_superadmin_downloads_a_regencys_report_or_every_regencys(
+    app: Flask, office: Office
+) -> None:
+    superadmin = client_of(app, office.superadmin)
+    board = read_page(superadmin, f"/staf/?regency={office.x.slug}&lang=en")
+    assert f'href="/staf/laporan-bulanan/?regency={office.x.slug}"' in board
+    picked = superadmin.get(f"/staf/laporan-bulanan/?regency={office.x.slug}&lang=en")
+    assert picked.status_code == 200 and picked.mimetype == "application/pdf"
+    text = _text(picked.data)
+    assert office.x.name.upper() in text and office.a.name in text
+    assert office.y.name.upper() not in text
+    every = superadmin.get("/staf/laporan-bulanan/?lang=en")
+    assert every.status_code == 200
+    assert "EVERY REGENCY" in _text(every.data)
+    assert not outside(every.data, side_mm=20)
+    assert superadmin.get("/staf/laporan-bulanan/?regency=no-such-place").status_code == 404
+    # The regent's office reads its own regency's, never another's; OPD staff none.
+    admin = client_of(app, office.admin_x)
+    assert 'href="/staf/laporan-bulanan/"' in read_page(admin, "/staf/?lang=en")
+    assert admin.get(f"/staf/laporan-bulanan/?regency={office.y.slug}").status_code == 404
+    assert client_of(app, office.opd_a).get("/staf/laporan-bulanan/").status_code == 403

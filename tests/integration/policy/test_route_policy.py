@@ -159,12 +159,14 @@ POLICY: dict[tuple[str, str], dict[str, str]] = {
     ("accounts.revoke_token", "POST"): REVOKE_ADMIN_X_TOKEN,
     ("notifications.outbox", "GET"): OUTBOX_READERS,
     ("notifications.notice", "GET"): READ_NOTICE_X,
+    # The notice's HTML body, for its page's sandboxed frame: the same readers.
+    ("notifications.notice_body", "GET"): READ_NOTICE_X,
     ("notifications.attachment", "GET"): READ_NOTICE_X,
     ("notifications.retry", "POST"): RETRY_NOTICE_X,
     ("favicon", "GET"): ALL_OK,
     ("health.ping", "GET"): ALL_OK,
     ("monthly.monthly_report", "GET"): _only(
-        {"admin_x": "ok", "admin_y": "ok", "observer_x": "ok"}, "403"
+        {"admin_x": "ok", "admin_y": "ok", "observer_x": "ok", "superadmin": "ok"}, "403"
     ),
     ("settings.index", "GET"): ACCOUNT_MANAGERS,
     ("settings.notifications", "GET"): SETTINGS_X,
@@ -340,6 +342,7 @@ def world(
             recipients=[Recipient("inspektur@kab-x.example")],
             subject="Eskalasi",
             body_text="Eskalasi",
+            body_html="<p>Eskalasi</p>",
             attachment=b"%PDF-1.4\n%%EOF\n",
             attachment_name="laporan.pdf",
         ),

@@ -74,3 +74,12 @@ def test_nobody_but_a_superadmin_changes_the_calendar(
         )
         assert response.status_code == 403, persona
     assert date(2027, 1, 1) not in closed_days(session)
+
+
+def test_the_staff_navigation_links_the_calendar_for_every_staff_account(
+    app: Flask, office: Office
+) -> None:
+    for user in (office.opd_a, office.admin_x, office.observer_x, office.superadmin):
+        page = read_page(client_of(app, user), "/staf/pakta/?lang=en")
+        assert f'href="{PAGE}">Holiday calendar</a>' in page, user.role
+    assert PAGE not in read_page(client_of(app, None), "/?lang=en")

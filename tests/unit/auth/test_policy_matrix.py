@@ -64,6 +64,10 @@ DECISIONS: dict[str, tuple[Callable[[User | None], bool], set[str]]] = {
         policy.can_open_regency_overview,
         ADMINS7 | {"admin8", "observer7", "admin-no-regency", "observer-no-regency"},
     ),
+    "can_download_monthly_report": (
+        policy.can_download_monthly_report,
+        READERS7 | {"admin8", "admin-no-regency", "observer-no-regency"},
+    ),
     "can_open_agency_overview": (policy.can_open_agency_overview, {"opd3", "opd4"}),
     "can_read_regency_lists": (
         policy.can_read_regency_lists,
@@ -126,6 +130,12 @@ DECISIONS: dict[str, tuple[Callable[[User | None], bool], set[str]]] = {
     ),
     "can_open_assessments": (policy.can_open_assessments, ADMINS7 | {"admin8", "super"}),
     "can_edit_schemes": (policy.can_edit_schemes, {"super"}),
+    # The holiday calendar: every active staff account reads it, a superadmin extends it.
+    "can_edit_holidays": (policy.can_edit_holidays, {"super"}),
+    "can_read_holidays": (
+        policy.can_read_holidays,
+        {n for n, u in CAST.items() if u is not None and u.is_active},
+    ),
     "can_work_on_finding 3": (lambda u: policy.can_work_on_finding(u, AGENCY3), {"opd3"}),
     "can_view_outbox 7": (lambda u: policy.can_view_outbox(u, 7), READERS7),
     "can_view_outbox 8": (lambda u: policy.can_view_outbox(u, 8), {"admin8", "super"}),
