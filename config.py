@@ -74,6 +74,9 @@ class Config:
     # "uploads" folder inside the instance folder, never a static folder).
     MAX_UPLOAD_BYTES = 10 * 1024 * 1024
     UPLOAD_FOLDER: str | None = None
+    # A photo with more pixels is refused at upload (decoding one costs 3-4 bytes a pixel; a
+    # phone's photo has about 12 million).
+    MAX_IMAGE_PIXELS = 40_000_000
     # Logins (tracker.auth). Attempts on one address string, known account or not, as a leaky
     # bucket: LOGIN_FREE_ATTEMPTS pass in a row, then one more every
     # LOGIN_ATTEMPT_INTERVAL_SECONDS; a browser that logged in to the address before counts

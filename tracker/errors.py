@@ -64,5 +64,13 @@ class TooLarge(DomainError, status=413, slug="too-large", title="Upload too larg
     """An upload over the configured size limit."""
 
 
+class StorageFailed(TooLarge, status=507, slug="storage-failed", title="Insufficient storage"):
+    """The server could not store a file (its disk is full or failing); nothing was recorded.
+
+    A kind of TooLarge (the file did not fit), so every upload form shows it beside its file
+    field as it shows the size limit.
+    """
+
+
 class Unauthorized(DomainError, status=401, slug="unauthorized", title="Unauthorized"):
     """No valid credentials (a missing, wrong or revoked token)."""

@@ -16,6 +16,7 @@ from tracker.auth.services import normalise_email
 from tracker.errors import Forbidden, Invalid, Message, NotFound
 from tracker.regencies.models import Regency
 from tracker.regencies.services import check_slug
+from tracker.text import SINGLE_LINE, is_single_line
 
 _REFUSAL = _l("Only the regent's office of this regency records its agencies.")
 # An agency's name and kind (the API publishes them).
@@ -57,6 +58,8 @@ def _check_head(
         else:
             if len(email) > 254:
                 errors["head_email"] = _l("at most %(n)s characters", n=254)
+    if "head_name" not in errors and not is_single_line(name):
+        errors["head_name"] = SINGLE_LINE
     return name, email
 
 
@@ -69,6 +72,9 @@ def _check_details(
         errors["name"] = _l("required, at most %(n)s characters", n=NAME_LIMIT)
     if not kind or len(kind) > KIND_LIMIT:
         errors["kind"] = _l("required, at most %(n)s characters", n=KIND_LIMIT)
+    for field, value in (("name", name), ("kind", kind)):
+        if field not in errors and not is_single_line(value):
+            errors[field] = SINGLE_LINE
     return (name, kind, *_check_head(head_name, head_email, errors))
 
 

@@ -1,12 +1,26 @@
-"""``flask --app tracker evidence-previews``: make the previews of evidence uploaded before them."""
+"""Commands over stored files: previews and public copies of evidence, and the pending-file sweep.
+
+- ``flask --app tracker evidence-previews``: make the previews of evidence uploaded before them.
+- ``flask --app tracker evidence-public-copies``: make the public copies that published files
+  lack (after an upgrade that changed the recipe, or a restore without them).
+- ``flask --app tracker files-sweep``: finish what an interrupted save left behind.
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import click
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
+from tracker.clock import get_clock
+from tracker.errors import Invalid
+from tracker.findings.models import Evidence
 from tracker.findings.previews import backfill_previews
-from tracker.storage import get_file_store
+from tracker.pacts.models import Pact
+from tracker.public_copies import make_public_copy
+from tracker.storage import PDF, get_file_store, sweep_pending
 from tracker.web.cli import command_step
 
 
@@ -19,4 +33,60 @@ def evidence_previews() -> None:
     click.echo(f"Previews made: {made}; files without a preview: {failed}.")
 
 
-COMMANDS = (evidence_previews,)
+@click.command("evidence-public-copies")
+@with_appcontext
+def evidence_public_copies() -> None:
+    """Make the missing public copies of published evidence and decision documents."""
+    store = get_file_store()
+    made = present = failed = 0
+    with command_step() as session:
+        evidence = session.execute(
+            select(Evidence.storage_key, Evidence.sha256, Evidence.content_type).where(
+                Evidence.is_public.is_(True), Evidence.storage_key.is_not(None)
+            )
+        ).all()
+        documents = session.execute(
+            select(Pact.outcome_document_key, Pact.outcome_document_sha256).where(
+                Pact.outcome.is_not(None), Pact.outcome_document_key.is_not(None)
+            )
+        ).all()
+        files = [*evidence, *((key, sha, PDF) for key, sha in documents)]
+        for key, sha256, content_type in files:
+            if not (key and sha256 and content_type):
+                failed += 1
+                continue
+            try:
+                if make_public_copy(
+                    store, storage_key=key, sha256=sha256, content_type=content_type,
+                    session=session,
+                ):  # fmt: skip
+                    made += 1
+                else:
+                    present += 1
+            except Invalid:
+                failed += 1
+    click.echo(f"Public copies made: {made}; already there: {present}; cannot be made: {failed}.")
+
+
+@click.command("files-sweep")
+@click.option(
+    "--older-than-minutes",
+    type=click.IntRange(min=1),
+    default=60,
+    show_default=True,
+    help="Leave younger pending files alone: their transaction may still be open.",
+)
+@with_appcontext
+def files_sweep(older_than_minutes: int) -> None:
+    """Rename the pending files a row points to (a commit whose rename was interrupted) and
+    remove the others (a save that never committed)."""
+    cutoff = get_clock().now() - timedelta(minutes=older_than_minutes)
+    with command_step() as session:
+        report = sweep_pending(session, get_file_store(), older_than=cutoff)
+    click.echo(
+        f"Pending files renamed: {report.renamed}; removed: {report.removed}; "
+        f"left (younger): {report.kept}."
+    )
+
+
+COMMANDS = (evidence_previews, evidence_public_copies, files_sweep)

@@ -69,14 +69,15 @@ class Evidence(Base):
     caption: Mapped[str] = mapped_column(String(FindingLimit.CAPTION))
     url: Mapped[Str500 | None]
     # Random file name under the upload folder; never the client's name.
-    storage_key: Mapped[Str64 | None]
-    sha256: Mapped[Str64 | None]
+    storage_key: Mapped[Str64 | None] = mapped_column(info={"file_key": True})
+    # Also names the public copy of the file once published (tracker.public_copies).
+    sha256: Mapped[Str64 | None] = mapped_column(info={"public_sha": True})
     size_bytes: Mapped[int | None] = mapped_column(BigInteger)
     content_type: Mapped[Str64 | None]
     is_public: Mapped[bool] = mapped_column(default=False, server_default=false())
     # The small JPEG preview stored beside the file (a photo upright, a PDF's first page),
     # None for links and for files whose preview is not made yet; a PDF's page count.
-    preview_key: Mapped[Str64 | None]
+    preview_key: Mapped[Str64 | None] = mapped_column(info={"file_key": True})
     page_count: Mapped[int | None]
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime]

@@ -115,13 +115,16 @@ def make_preview(data: bytes, content_type: str) -> Preview:
 
 
 def store_preview(
-    store: FileStore, data: bytes, content_type: str
+    store: FileStore, data: bytes, content_type: str, *, session: Session | None = None
 ) -> tuple[str | None, int | None]:
-    """Make and store a file's preview beside it; return its key (None: none) and page count."""
+    """Make and store a file's preview beside it; return its key (None: none) and page count.
+
+    With ``session``, the preview takes its name when that transaction commits.
+    """
     preview = make_preview(data, content_type)
     if preview.data is None:
         return None, preview.page_count
-    stored = store.write_stream([preview.data], content_type=PREVIEW_TYPE)
+    stored = store.write_stream([preview.data], content_type=PREVIEW_TYPE, session=session)
     return stored.key, preview.page_count
 
 
@@ -147,7 +150,7 @@ def backfill_previews(session: Session, *, store: FileStore) -> tuple[int, int]:
         except NotFound:
             failed += 1
             continue
-        key, pages = store_preview(store, data, evidence.content_type)
+        key, pages = store_preview(store, data, evidence.content_type, session=session)
         evidence.page_count = pages
         if key is None:
             failed += 1

@@ -27,6 +27,7 @@ from tracker.findings.rules import (
     reopened_status,
 )
 from tracker.labels import FINDING_STATUS
+from tracker.public_copies import make_public_copy
 from tracker.storage import EVIDENCE_TYPES, IMAGES, FileStore
 
 
@@ -133,8 +134,8 @@ def add_evidence(
         errors["caption"] = _l("at most %(n)s characters", n=FindingLimit.CAPTION)
     if errors:
         raise Invalid(_l("The evidence could not be added."), fields=errors)
-    stored = store.save(data, allowed=EVIDENCE_TYPES)
-    preview_key, page_count = store_preview(store, data, stored.content_type)
+    stored = store.save(data, allowed=EVIDENCE_TYPES, session=session)
+    preview_key, page_count = store_preview(store, data, stored.content_type, session=session)
     evidence = Evidence(
         finding=finding,
         kind=EvidenceKind.PHOTO if stored.content_type in IMAGES else EvidenceKind.PDF,
@@ -257,16 +258,31 @@ def review_finding(
 
 
 def set_evidence_public(
-    session: Session, *, actor: User, evidence_id: int, public: bool, now: datetime
+    session: Session,
+    *,
+    actor: User,
+    evidence_id: int,
+    public: bool,
+    store: FileStore,
+    now: datetime,
 ) -> Evidence:
     """Publish a piece of evidence on the public pact page, or take it back (the regent's office).
 
     Publishing is a decision about what citizens may see (a photo may show a face or a
-    document a name), so it is the regency admin's, audited, and reversible.
+    document a name), so it is the regency admin's, audited, and reversible. The file's
+    metadata-free public copy is made here, once, not when the first visitor asks for it;
+    a file that cannot be converted is refused (Invalid).
     """
     evidence = load_evidence_to_publish(session, actor=actor, evidence_id=evidence_id)
     if evidence.is_public == public:
         return evidence
+    if public and evidence.storage_key is not None:
+        if evidence.sha256 is None or evidence.content_type is None:  # pragma: no cover
+            raise Invalid(_l("This file cannot be shown publicly."))  # every upload has both
+        make_public_copy(
+            store, storage_key=evidence.storage_key, sha256=evidence.sha256,
+            content_type=evidence.content_type, session=session,
+        )  # fmt: skip
     evidence.is_public = public
     _audit(
         session,

@@ -402,7 +402,12 @@ def publish_evidence(evidence_id: int) -> ResponseReturnValue:
         form,
         "publish_form",
         lambda: services.set_evidence_public(
-            db_session(), actor=actor, evidence_id=evidence_id, public=public, now=get_clock().now()
+            db_session(),
+            actor=actor,
+            evidence_id=evidence_id,
+            public=public,
+            store=get_file_store(),
+            now=get_clock().now(),
         ),
         lambda: (
             _l("The evidence is now shown on the public pact page.")

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from tracker.agencies.models import Agency
@@ -48,12 +48,32 @@ def find_follower(session: Session, *, pact_id: int, email: str) -> Follower | N
     )
 
 
+def _escape_like(text: str) -> str:
+    # "!" rather than a backslash: MariaDB reads backslashes in its SQL text as escapes too.
+    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+
+
+def same_mailbox(email: str) -> ColumnElement[bool]:
+    """Match the addresses that reach the mailbox of ``email`` (normalised, lower case).
+
+    ``budi+1@x.go.id`` and ``budi+pakta@x.go.id`` land in ``budi@x.go.id``'s mailbox (the
+    sub-address convention of Gmail, Outlook, Yahoo, Fastmail and most mail servers).
+    """
+    local, _, domain = email.rpartition("@")
+    base = local.split("+", 1)[0]
+    return or_(
+        Follower.email == f"{base}@{domain}",
+        Follower.email.like(f"{_escape_like(base)}+%@{_escape_like(domain)}", escape="!"),
+    )
+
+
 def count_pending(session: Session, *, email: str, now: datetime) -> int:
-    """Return how many confirmation links of an address are still open, across pacts."""
+    """Return how many confirmation links still open reach the mailbox of an address (its
+    sub-addresses included), across pacts."""
     return (
         session.scalar(
             select(func.count(Follower.id)).where(
-                Follower.email == email,
+                same_mailbox(email),
                 Follower.confirmed_at.is_(None),
                 Follower.unsubscribed_at.is_(None),
                 Follower.confirm_expires_at > now,

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 from tracker import labels
 from tracker.i18n import format_day
@@ -100,8 +100,10 @@ def build_calendar(
     calendar.add("prodid", "-//Pantau Pakta//Tenggat pakta//ID")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("name", name)
-    calendar.add("x-wr-calname", name)
+    # As TEXT, escaped: icalendar writes an unknown or X- property raw, and a name holding a
+    # line break (a regency or agency name typed with one) would end the content line.
+    calendar.add("name", vText(name))
+    calendar.add("x-wr-calname", vText(name))
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", REFRESH)
     for row, version in items:

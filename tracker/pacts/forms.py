@@ -29,9 +29,9 @@ from tracker.forms import Form, _BabelTranslations
 from tracker.pacts.rules import DEFAULT_PERIOD_MONTHS, PactLimit
 
 # Rows the new-pact form shows at first; "Add another finding" adds one more each time, up to
-# MAX_FINDING_ROWS (a pact of the demo has at most a few dozen findings).
+# MAX_FINDING_ROWS, as many as a pact may carry (PactLimit.FINDINGS).
 FINDING_ROWS = 3
-MAX_FINDING_ROWS = 200
+MAX_FINDING_ROWS = PactLimit.FINDINGS
 
 
 class _RowMeta:

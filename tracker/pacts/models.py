@@ -62,7 +62,7 @@ class Pact(Base):
     withdrawal_reason: Mapped[str | None] = mapped_column(Text)
     source: Mapped[Str500 | None]
     # The scan of the signed paper (PDF), kept by the file store like evidence.
-    scan_storage_key: Mapped[Str64 | None]
+    scan_storage_key: Mapped[Str64 | None] = mapped_column(info={"file_key": True})
     scan_sha256: Mapped[Str64 | None]
     scan_size_bytes: Mapped[int | None]
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -72,8 +72,8 @@ class Pact(Base):
     outcome: Mapped[PactOutcome | None] = mapped_column(text_enum(PactOutcome, "outcome"))
     outcome_on: Mapped[date | None]
     outcome_note: Mapped[str | None] = mapped_column(Text)
-    outcome_document_key: Mapped[Str64 | None]
-    outcome_document_sha256: Mapped[Str64 | None]
+    outcome_document_key: Mapped[Str64 | None] = mapped_column(info={"file_key": True})
+    outcome_document_sha256: Mapped[Str64 | None] = mapped_column(info={"public_sha": True})
     outcome_document_size_bytes: Mapped[int | None]
     outcome_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     outcome_recorded_at: Mapped[datetime | None]

@@ -24,6 +24,12 @@ class PactLimit:
     PERIOD_MONTHS = 60
     # An extension reaches at most this far past the deadline it replaces.
     EXTENSION_MONTHS = 24
+    # Findings on one pact: a unit's assessment finds a few dozen at most, and the public pact
+    # page lists them all.
+    FINDINGS = 100
+    # No pact, and no decision on one, is dated before this day (pacts in regencies date from
+    # the 2010s; 0001-01-01 is a typing slip, not a record).
+    EARLIEST_DAY = date(2000, 1, 1)
 
 
 class PactStatus(StrEnum):

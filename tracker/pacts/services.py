@@ -25,6 +25,7 @@ from tracker.findings.rules import FindingCategory, FindingLimit, FindingStatus
 from tracker.pacts.models import Pact, PactExtension
 from tracker.pacts.queries import is_settled
 from tracker.pacts.rules import DEFAULT_PERIOD_MONTHS, PactLimit, PactOutcome, effective_deadline
+from tracker.public_copies import make_public_copy
 from tracker.storage import PDF, FileStore, StoredFile
 
 
@@ -60,6 +61,14 @@ def load_pact_for_change(
             refusal or _l("Only the regent's office of this regency changes its pacts.")
         )
     return pact
+
+
+def _too_early() -> Message:
+    return _l("not before %(day)s", day=PactLimit.EARLIEST_DAY.isoformat())
+
+
+def _too_many_findings() -> Message:
+    return _l("at most %(n)s findings on one pact", n=PactLimit.FINDINGS)
 
 
 def _check_findings(findings: Sequence[FindingInput], errors: dict[str, Message]) -> None:
@@ -121,6 +130,10 @@ def check_pact_values(
         errors["pledge"] = _l("the pledge is required")
     if signed_on is not None and signed_on > today:
         errors["signed_on"] = _l("a signing date cannot be in the future")
+    elif signed_on is not None and signed_on < PactLimit.EARLIEST_DAY:
+        errors["signed_on"] = _too_early()
+    if len(findings) > PactLimit.FINDINGS:
+        errors["findings"] = _too_many_findings()
     if not 1 <= period_months <= PactLimit.PERIOD_MONTHS:
         errors["period_months"] = _l("from 1 to %(n)s months", n=PactLimit.PERIOD_MONTHS)
     _check_findings(findings, errors)
@@ -208,7 +221,7 @@ def record_pact(
     if scan is not None:
         if store is None:
             raise ValueError("a scan needs a file store")
-        stored = store.save(scan, allowed={PDF}, field="scan")
+        stored = store.save(scan, allowed={PDF}, field="scan", session=session)
         pact.scan_storage_key, pact.scan_sha256 = stored.key, stored.sha256
         pact.scan_size_bytes = stored.size_bytes
     session.add(pact)
@@ -557,6 +570,8 @@ def record_outcome(
             errors["decided_on"] = _l("the date of the decision is required")
         elif decided_on > today:
             errors["decided_on"] = _l("a decision cannot be dated in the future")
+        elif decided_on < PactLimit.EARLIEST_DAY:
+            errors["decided_on"] = _too_early()
         elif pact.signed_on is not None and decided_on < pact.signed_on:
             errors["decided_on"] = _l(
                 "a decision cannot come before the signing (%(day)s)", day=pact.signed_on
@@ -569,7 +584,13 @@ def record_outcome(
     if document is not None:
         if store is None:
             raise ValueError("a document needs a file store")
-        stored = store.save(document, allowed={PDF}, field="document")
+        stored = store.save(document, allowed={PDF}, field="document", session=session)
+        # Public as soon as it is recorded: its metadata-free copy is made now, not when the
+        # first visitor asks (tracker.public_copies).
+        make_public_copy(
+            store, storage_key=stored.key, sha256=stored.sha256, content_type=PDF,
+            session=session, field="document",
+        )  # fmt: skip
     _set_outcome(
         session, pact, actor=actor, outcome=outcome,
         decided_on=decided_on if outcome is not PactOutcome.NOT_RECORDED else None,
@@ -633,6 +654,8 @@ def add_findings(
     errors: dict[str, Message] = {}
     if not findings:
         errors["findings"] = _l("add at least one finding")
+    elif len(pact.findings) + len(findings) > PactLimit.FINDINGS:
+        errors["findings"] = _too_many_findings()
     _check_findings(findings, errors)
     if errors:
         raise Invalid(_l("The findings could not be added."), fields=errors)
@@ -697,6 +720,8 @@ def correct_pact(
         today = local_today(now, ZoneInfo(pact.agency.regency.timezone))
         if signed_on is not None and signed_on > today:
             errors["signed_on"] = _l("a signing date cannot be in the future")
+        elif signed_on is not None and signed_on < PactLimit.EARLIEST_DAY:
+            errors["signed_on"] = _too_early()
         elif pact.extensions:
             errors["signed_on"] = _l(
                 "the deadline has been extended: the extensions rest on the signing date as"

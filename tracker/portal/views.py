@@ -35,12 +35,12 @@ from tracker.pacts.queries import (
 from tracker.pagination import Page, paginate, parse_positive
 from tracker.portal.charts import Bar, score_chart
 from tracker.portal.forms import PactFilterForm, RegencyFilterForm
-from tracker.portal.images import public_copy, public_etag
 from tracker.portal.queries.agency import agency_page
 from tracker.portal.queries.evidence import PublicFile, get_public_file
 from tracker.portal.queries.home import home_overview
 from tracker.portal.queries.pact import get_outcome_document, public_pact
 from tracker.portal.queries.regency import by_agency, regency_page
+from tracker.public_copies import public_etag, read_public_copy
 from tracker.settings import due_soon_days
 from tracker.sorting import Sort, parse_sort
 from tracker.storage import PDF, get_file_store
@@ -56,8 +56,9 @@ TIMELINE_LABELS: dict[str, LazyString] = {
     "pact.signed": _l("Pact signed"),
 }
 
-# Published evidence never changes (a new file is a new row): browsers may keep it a day.
-EVIDENCE_MAX_AGE = 86_400
+# A published file never changes (a new file is a new row), but it may be taken off the public
+# page at any moment (a face, a name): caches keep it, yet ask each time whether it still is
+# public (a 304 costs one query and no file access).
 
 
 def _chart(scores: Sequence[ResultView], title: str, *, chart_id: str) -> Markup:
@@ -228,11 +229,9 @@ def _public_file(found: PublicFile, name: str) -> Response:
     if found.sha256 and request.if_none_match.contains_weak(public_etag(found.sha256)):
         # The visitor's copy is current: answered without reading the file.
         return _cacheable(current_app.response_class(status=304), public_etag(found.sha256))
-    copy = public_copy(
-        get_file_store(),
-        storage_key=found.storage_key,
-        sha256=found.sha256,
-        content_type=found.content_type,
+    # Made when it was published; never converted on a visitor's request.
+    copy = read_public_copy(
+        get_file_store(), sha256=found.sha256 or "", content_type=found.content_type
     )
     response = current_app.response_class(copy.data, mimetype=copy.content_type)
     # A photo shows in the page; a PDF is downloaded rather than opened in the site's origin.
@@ -255,7 +254,7 @@ def outcome_document(pact_id: int) -> Response:
 def _cacheable(response: Response, etag: str) -> Response:
     response.set_etag(etag)
     response.cache_control.public = True
-    response.cache_control.max_age = EVIDENCE_MAX_AGE
+    response.cache_control.no_cache = True
     return response
 
 

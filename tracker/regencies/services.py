@@ -15,6 +15,7 @@ from tracker.auth import policy
 from tracker.auth.models import User
 from tracker.errors import Forbidden, Invalid, Message
 from tracker.regencies.models import Regency
+from tracker.text import SINGLE_LINE, is_single_line
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # A slug's length, and a regency's name and province (the API publishes them).
@@ -54,6 +55,9 @@ def create_regency(
         errors["name"] = _l("required, at most %(n)s characters", n=NAME_LIMIT)
     if not province or len(province) > NAME_LIMIT:
         errors["province"] = _l("required, at most %(n)s characters", n=NAME_LIMIT)
+    for field, value in (("name", name), ("province", province)):
+        if field not in errors and not is_single_line(value):
+            errors[field] = SINGLE_LINE
     if timezone not in available_timezones():
         errors["timezone"] = _l("an IANA time zone such as Asia/Makassar")
     if (

@@ -5,20 +5,29 @@ Every door (form views, JSON endpoints, CLI commands) runs its service call insi
 is raised, a failed COMMIT included, so no connection goes back to the pool inside a
 transaction. Inside a request, a commit anywhere else is refused (``CommitOutsideStep``): a view
 that skips the step cannot write.
+
+What must happen only once the change is committed (a stored file taking its final name) or
+only if it is not (the file removed) is registered with ``after_commit`` / ``after_rollback``:
+the session runs it right after its COMMIT, or after the ROLLBACK of the transaction (or the
+SAVEPOINT) it was registered in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from flask import has_request_context, request
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from tracker.extensions import db_session
 
+log = logging.getLogger(__name__)
+
 _ALLOWED = "tracker.commit_allowed"
+_HOOKS = "tracker.after_commit_hooks"
 
 
 class CommitOutsideStep(RuntimeError):
@@ -73,10 +82,77 @@ def _refuse_stray_commit(session: Session) -> None:
         )
 
 
+Hook = Callable[[], object]
+
+
+def _register(session: Session, on_commit: Hook | None, on_rollback: Hook | None) -> None:
+    # The innermost transaction: a SAVEPOINT rolled back takes its own hooks' files with it.
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    if transaction is None:
+        transaction = session.begin()
+    session.info.setdefault(_HOOKS, []).append((transaction, on_commit, on_rollback))
+
+
+def after_commit(session: Session, hook: Hook, *, or_else: Hook | None = None) -> None:
+    """Run ``hook`` once the session's transaction commits, ``or_else`` if it is rolled back."""
+    _register(session, hook, or_else)
+
+
+def after_rollback(session: Session, hook: Hook) -> None:
+    """Run ``hook`` if the session's current transaction (or SAVEPOINT) is rolled back."""
+    _register(session, None, hook)
+
+
+def _run(hooks: list[Hook]) -> None:
+    for hook in hooks:
+        try:
+            hook()
+        except Exception:
+            # The transaction's outcome stands; what a hook left undone a sweep finishes.
+            log.exception("an after-commit or after-rollback hook failed")
+
+
+def _on_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT released: its hooks wait for the real COMMIT
+    pending = session.info.pop(_HOOKS, [])
+    root = session.get_transaction()
+    committed = [entry for entry in pending if root is not None and _inside(entry[0], root)]
+    # Hooks of an earlier transaction that ended without a rollback event (a closed session).
+    stale = [entry for entry in pending if entry not in committed]
+    _run([on_rollback for _, _, on_rollback in stale if on_rollback is not None])
+    _run([on_commit for _, on_commit, _ in committed if on_commit is not None])
+
+
+def _inside(transaction: SessionTransaction, ended: SessionTransaction) -> bool:
+    current: SessionTransaction | None = transaction
+    while current is not None:
+        if current is ended:
+            return True
+        current = current.parent
+    return False
+
+
+def _on_rollback(session: Session, previous_transaction: SessionTransaction) -> None:
+    pending = session.info.get(_HOOKS)
+    if not pending:
+        return
+    undone = [entry for entry in pending if _inside(entry[0], previous_transaction)]
+    session.info[_HOOKS] = [entry for entry in pending if entry not in undone]
+    _run([on_rollback for _, _, on_rollback in undone if on_rollback is not None])
+
+
 def install_commit_guard() -> None:
-    """Refuse, inside a request, any commit that does not come from ``unit_of_work``."""
+    """Refuse, inside a request, any commit that does not come from ``unit_of_work``.
+
+    Also install the after-commit and after-rollback hooks (``after_commit``).
+    """
     if not event.contains(Session, "before_commit", _refuse_stray_commit):
         event.listen(Session, "before_commit", _refuse_stray_commit)
+    if not event.contains(Session, "after_commit", _on_commit):
+        event.listen(Session, "after_commit", _on_commit)
+    if not event.contains(Session, "after_soft_rollback", _on_rollback):
+        event.listen(Session, "after_soft_rollback", _on_rollback)
 
 
 def begin_unsafe_requests_for_writing() -> None:

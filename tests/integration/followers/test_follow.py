@@ -418,3 +418,25 @@ def test_a_follower_whose_mail_cannot_be_rendered_does_not_stop_the_others(
 def _follower_by_id(session: Session, follower_id: int) -> Follower:
     session.expire_all()
     return session.get_one(Follower, follower_id)
+
+
+def test_sub_addresses_share_their_mailboxs_pending_requests(
+    app: Flask, client: FlaskClient, session: Session, now: datetime
+) -> None:
+    regency = make_regency(session, now=now)
+    agency = make_agency(session, regency=regency, now=now)
+    limit = app.config["FOLLOW_MAX_PENDING_PER_ADDRESS"]
+    pacts = [
+        make_pact(session, agency=agency, now=now, signed_on=date(2019, 2, 1))
+        for _ in range(limit + 3)
+    ]
+    session.commit()
+    # victim+1@, victim+2@ ... all land in victim@'s mailbox: one cap for all of them.
+    addresses = ["kor_ban@uji.go.id"] + [f"kor_ban+{i}@uji.go.id" for i in range(limit + 2)]
+    for each, address in zip(pacts, addresses, strict=True):
+        assert _follow(client, each.id, email=address).status_code == 200
+    assert len(_mails(session, NoticeKind.FOLLOW_CONFIRM)) == limit
+    # Another mailbox whose name only looks alike ("_" is no wildcard) is not held back.
+    assert _follow(client, pacts[0].id, email="korxban+1@uji.go.id").status_code == 200
+    assert _follow(client, pacts[0].id, email="kor_banx+1@uji.go.id").status_code == 200
+    assert len(_mails(session, NoticeKind.FOLLOW_CONFIRM)) == limit + 2

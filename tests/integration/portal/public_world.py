@@ -225,8 +225,12 @@ def build_world(
         change(session, actor=admin, finding_id=play.id, reason=reason, now=start + days * day)
     published_pdf = evidence(sop, authored_pdf(), "SOP yang dipajang", 10)
     submit(sop, 11)
-    for evidence in (published_photo, published_png, published_pdf):
-        evidence.is_public = True
+    for published in (published_photo, published_png, published_pdf):
+        # Through the service: the public copy is made when the file is published.
+        finding_services.set_evidence_public(
+            session, actor=admin, evidence_id=published.id, public=True, store=store,
+            now=start + 11 * day,
+        )  # fmt: skip
     pact_services.extend_pact(
         session, actor=admin, pact_id=pact.id,
         new_deadline_on=pact.original_deadline_on + timedelta(days=20),  # type: ignore[operator]

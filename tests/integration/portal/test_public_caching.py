@@ -16,6 +16,7 @@ from tests.integration.portal.public_world import PASSWORD, PublicWorld
 from tracker.clock import FixedClock
 from tracker.findings import services as finding_services
 from tracker.pacts import services as pact_services
+from tracker.storage import FileStore
 
 
 def _urls(world: PublicWorld) -> list[str]:
@@ -85,13 +86,14 @@ def test_a_data_change_gives_every_page_a_new_etag(
 
 
 def test_publishing_evidence_changes_the_etag(
-    client: FlaskClient, session: Session, world: PublicWorld, now: datetime
+    client: FlaskClient, session: Session, world: PublicWorld, now: datetime, store: FileStore
 ) -> None:
     url = f"/pakta/{world.pact.id}"
     etag = client.get(url).headers["ETag"]
     finding_services.set_evidence_public(
-        session, actor=world.admin, evidence_id=world.published_photo.id, public=False, now=now
-    )
+        session, actor=world.admin, evidence_id=world.published_photo.id, public=False,
+        store=store, now=now,
+    )  # fmt: skip
     session.commit()
     response = client.get(url, headers={"If-None-Match": etag})
     assert response.status_code == 200

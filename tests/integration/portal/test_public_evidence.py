@@ -14,8 +14,10 @@ from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
 from tests.integration.portal.public_world import MARK, PublicWorld
+from tracker.errors import Invalid
+from tracker.findings import services as finding_services
 from tracker.findings.models import Evidence
-from tracker.portal.images import RECIPE
+from tracker.public_copies import RECIPE
 from tracker.storage import FileStore
 
 
@@ -82,19 +84,23 @@ def test_unpublished_evidence_is_a_404_for_everyone(
         assert MARK not in response.get_data(as_text=True)
 
 
-def test_copy_is_cached_and_revalidated_by_the_originals_hash_and_recipe(
+def test_the_copy_made_at_publishing_is_revalidated_each_time_by_the_originals_hash(
     client: FlaskClient, world: PublicWorld, upload_folder: Path
 ) -> None:
     url = f"/bukti/{world.published_photo.id}"
-    first = client.get(url)
+    # Made when the regent's office published it, before any visitor came.
     cached = list((upload_folder / "public").rglob("*.jpeg"))
     assert [p.name for p in cached] == [f"{world.published_photo.sha256}.jpeg"]
+    first = client.get(url)
     second = client.get(url)
-    assert second.get_data() == first.get_data()
+    assert second.get_data() == first.get_data() == cached[0].read_bytes()
     etag = first.headers["ETag"]
-    # The copy is made from the original by the recipe: both name it, whether cached or not.
+    # The copy is made from the original by the recipe: both name it.
     assert etag == f'"{world.published_photo.sha256}-{RECIPE}"' == second.headers["ETag"]
-    assert "public" in first.headers["Cache-Control"]
+    # Kept by caches, but asked about each time: taken off the public page, it is gone at once
+    # (no day-long max-age).
+    assert first.cache_control.public and first.cache_control.no_cache
+    assert first.cache_control.max_age is None
     again = client.get(url, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.get_data() == b""
     assert "Set-Cookie" not in first.headers
@@ -113,7 +119,7 @@ def test_revalidating_a_photo_reads_no_file(
         path.unlink()
     again = client.get(url, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.get_data() == b""
-    assert again.headers["ETag"] == etag and "public" in again.headers["Cache-Control"]
+    assert again.headers["ETag"] == etag and again.cache_control.no_cache
     assert client.get(url).status_code == 404, "without the files, nothing new is served"
 
 
@@ -121,21 +127,24 @@ def test_unpublishing_stops_serving_even_a_cached_copy(
     client: FlaskClient, session: Session, world: PublicWorld
 ) -> None:
     url = f"/bukti/{world.published_photo.id}"
-    assert client.get(url).status_code == 200
+    response = client.get(url)
+    assert response.status_code == 200
     world.published_photo.is_public = False
     session.commit()
     assert client.get(url).status_code == 404
+    # A browser or proxy that kept it must ask again, and is told it is gone.
+    assert client.get(url, headers={"If-None-Match": response.headers["ETag"]}).status_code == 404
 
 
-def test_a_file_that_cannot_be_converted_is_not_served(
-    client: FlaskClient, session: Session, world: PublicWorld, upload_folder: Path
+def test_a_visitor_never_makes_the_server_convert_a_file(
+    client: FlaskClient, world: PublicWorld, upload_folder: Path
 ) -> None:
-    # Bytes that are no longer a readable image (a damaged disk, a hand edit): never the original.
-    path = FileStore(upload_folder, max_bytes=1).path(world.published_png.storage_key or "")
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"broken" + MARK.encode())
+    # The copy is missing (a new recipe, a restore without it): a 404, not a conversion.
+    for path in (upload_folder / "public").rglob("*.png"):
+        path.unlink()
     response = client.get(f"/bukti/{world.published_png.id}")
     assert response.status_code == 404
-    assert MARK not in response.get_data(as_text=True)
+    assert not list((upload_folder / "public").rglob("*.png"))
 
 
 def _png_claiming(width: int, height: int) -> bytes:
@@ -155,19 +164,24 @@ def _png_claiming(width: int, height: int) -> bytes:
 
 
 @pytest.mark.parametrize(
-    ("width", "height"),
+    "content",
     [
+        pytest.param(b"\x89PNG\r\n\x1a\n" + b"broken" + MARK.encode(), id="damaged"),
         # Past twice Pillow's limit: it refuses to open the file.
-        pytest.param(100_000, 100_000, id="ten-gigapixels"),
-        # Between one and two times the limit: Pillow only warns, then would decode 300 MB.
-        pytest.param(10_000, 10_000, id="hundred-megapixels"),
+        pytest.param(_png_claiming(100_000, 100_000), id="ten-gigapixels"),
+        # Over the 40 megapixel cap (a file stored before the cap, or edited by hand).
+        pytest.param(_png_claiming(9_400, 9_400), id="eighty-eight-megapixels"),
     ],
 )
-def test_a_published_image_too_large_to_decode_is_not_served(
-    client: FlaskClient, world: PublicWorld, upload_folder: Path, width: int, height: int
+def test_a_file_that_cannot_be_converted_cannot_be_published(
+    session: Session, world: PublicWorld, upload_folder: Path, content: bytes
 ) -> None:
-    path = FileStore(upload_folder, max_bytes=1).path(world.published_png.storage_key or "")
-    path.write_bytes(_png_claiming(width, height))
-    response = client.get(f"/bukti/{world.published_png.id}")
-    assert response.status_code == 404
-    assert not list((upload_folder / "public").rglob("*.png"))
+    private = world.private_photo
+    _stored(upload_folder, private).write_bytes(content)
+    with pytest.raises(Invalid, match="cannot be published"):
+        finding_services.set_evidence_public(
+            session, actor=world.admin, evidence_id=private.id, public=True,
+            store=FileStore(upload_folder, max_bytes=1 << 20), now=world.pact.created_at,
+        )  # fmt: skip
+    assert not private.is_public
+    assert not list((upload_folder / "public").rglob(f"{private.sha256}*"))

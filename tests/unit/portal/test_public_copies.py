@@ -1,9 +1,10 @@
 """The public copy of a published photo or PDF: pixels and pages only, converted once, tagged.
 
 What a visitor downloads from /bukti/<id> must not carry the camera's GPS position, the
-author's name or a PNG's text chunks; a photo taken sideways must still stand upright; a file
-that cannot be converted is not served at all. Found by `make mutation`: no unit test read
-reencode_image or public_copy.
+author's name or a PNG's text chunks, nor a PDF's scripts, actions or attached files; a photo
+taken sideways must still stand upright; a file that cannot be converted is not published.
+The copy is made when the file is published (make_public_copy), and only read when a visitor
+asks (read_public_copy).
 """
 
 from __future__ import annotations
@@ -22,19 +23,31 @@ from pypdf.generic import (
     DictionaryObject,
     NameObject,
     NumberObject,
+    TextStringObject,
 )
 
-from tracker.errors import NotFound
-from tracker.portal.images import (
+from tracker.errors import Invalid, NotFound
+from tracker.public_copies import (
     JPEG_QUALITY,
     RECIPE,
     PublicCopy,
-    public_copy,
+    copy_path,
+    make_public_copy,
     public_etag,
+    read_public_copy,
     reencode_image,
     strip_pdf,
 )
 from tracker.storage import JPEG, PDF, PNG, FileStore
+
+
+def public_copy(
+    store: FileStore, *, storage_key: str, sha256: str, content_type: str
+) -> PublicCopy:
+    """Publish (make the copy unless it exists), then read it as a visitor's request does."""
+    make_public_copy(store, storage_key=storage_key, sha256=sha256, content_type=content_type)
+    return read_public_copy(store, sha256=sha256, content_type=content_type)
+
 
 GPS_IFD = 0x8825
 ARTIST = 0x013B
@@ -141,23 +154,29 @@ def test_the_public_copy_is_converted_once_and_tagged_by_the_original(store: Fil
     assert again == PublicCopy(b"cached", JPEG, first.etag)
 
 
-def test_an_original_without_its_hash_is_tagged_by_the_copy_and_not_cached(
-    store: FileStore,
-) -> None:
+@pytest.mark.parametrize("sha256", ["", "../../etc/passwd", "A" * 64, "0" * 63])
+def test_only_a_sha256_names_a_public_copy(store: FileStore, sha256: str) -> None:
+    with pytest.raises(NotFound):
+        copy_path(store, sha256=sha256, content_type=PNG)
+
+
+def test_reading_never_converts(store: FileStore) -> None:
     stored = store.save(_png(), allowed=(PNG,))
-    copy = public_copy(store, storage_key=stored.key, sha256=None, content_type=PNG)
-    assert copy.extension == "png"
-    assert copy.etag == hashlib.sha256(copy.data).hexdigest()
+    with pytest.raises(NotFound):
+        read_public_copy(store, sha256=stored.sha256, content_type=PNG)
     assert not (store.root / "public").exists()
+    assert hashlib.sha256(store.read(stored.key)).hexdigest() == stored.sha256
 
 
 @pytest.mark.parametrize("content_type", [PDF, "image/gif"])
-def test_a_file_that_cannot_be_converted_is_not_served_at_all(
+def test_a_file_that_cannot_be_converted_is_not_published(
     store: FileStore, content_type: str
 ) -> None:
     stored = store.save(_photo(), allowed=(JPEG,))
-    with pytest.raises(NotFound, match="cannot be shown publicly"):
-        public_copy(store, storage_key=stored.key, sha256=stored.sha256, content_type=content_type)
+    with pytest.raises(Invalid, match="cannot be published"):
+        make_public_copy(
+            store, storage_key=stored.key, sha256=stored.sha256, content_type=content_type
+        )
     assert not list((store.root / "public").glob("**/*.*"))
 
 
@@ -219,7 +238,7 @@ def test_a_png_stays_a_png_and_a_photo_keeps_its_quality(store: FileStore) -> No
 def test_the_visitor_reads_why_a_file_is_not_shown(store: FileStore) -> None:
     stored = store.save(_photo(), allowed=(JPEG,))
     with pytest.raises(NotFound, match=r"^This file cannot be shown publicly\.$"):
-        public_copy(store, storage_key=stored.key, sha256=None, content_type=PDF)
+        read_public_copy(store, sha256=stored.sha256, content_type=PDF)
 
 
 def _photo_with_a_broken_exif_tag() -> bytes:
@@ -243,3 +262,49 @@ def test_a_photo_with_a_broken_exif_tag_is_still_published_without_it() -> None:
     with Image.open(io.BytesIO(copy)) as image:
         assert image.size == (8, 8)
         assert not image.getexif()
+
+
+def _hostile_pdf() -> bytes:
+    """A PDF that runs a script on opening, on closing its page, from a font's dictionary, and
+    carries an attached file: everything a public copy must leave behind."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=200, height=200)
+
+    def script(code: str) -> DictionaryObject:
+        return DictionaryObject(
+            {
+                NameObject("/S"): NameObject("/JavaScript"),
+                NameObject("/JS"): TextStringObject(code),
+            }
+        )
+
+    writer._root_object[NameObject("/OpenAction")] = writer._add_object(script("app.alert(1)"))
+    page[NameObject("/AA")] = DictionaryObject({NameObject("/C"): script("app.alert(2)")})
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/Hidden"): DictionaryObject({NameObject("/JS"): TextStringObject("x()")})}
+    )
+    writer.add_attachment("rahasia.txt", b"Budi Santoso")
+    names = writer._root_object["/Names"]
+    names[NameObject("/JavaScript")] = DictionaryObject(
+        {
+            NameObject("/Names"): ArrayObject(
+                [TextStringObject("buka"), writer._add_object(script("app.alert(3)"))]
+            )
+        }
+    )
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_pdfs_copy_has_no_script_action_or_attached_file() -> None:
+    original = _hostile_pdf()
+    for needle in (b"/OpenAction", b"/JavaScript", b"/AA", b"/EmbeddedFile", b"alert"):
+        assert needle in original, needle
+    copy = strip_pdf(original)
+    for needle in (b"/OpenAction", b"/JavaScript", b"/JS", b"/AA", b"/EmbeddedFile",
+                   b"/Names", b"alert", b"Budi Santoso"):  # fmt: skip
+        assert needle not in copy, needle
+    reader = PdfReader(io.BytesIO(copy))
+    assert len(reader.pages) == 1
+    assert "/OpenAction" not in reader.trailer["/Root"]

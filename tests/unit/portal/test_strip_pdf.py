@@ -1,4 +1,4 @@
-"""The public copy of a PDF (portal.images.strip_pdf): the pages only, nothing of who made it."""
+"""The public copy of a PDF (public_copies.strip_pdf): the pages only, nothing of who made it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import io
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject, TextStringObject
 
-from tracker.portal.images import strip_pdf
+from tracker.public_copies import strip_pdf
 
 MARK = "Budi Santoso, Dinas Uji"
 # The name as any part of a PDF writes it (the Info dictionary escapes the comma).
