@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session, contains_eager
 
 from tracker.agencies.models import Agency
 from tracker.auth import policy
@@ -16,6 +16,7 @@ from tracker.errors import Forbidden
 from tracker.pagination import Page
 from tracker.regencies.models import Regency
 from tracker.regencies.queries import list_agencies, list_regencies
+from tracker.sorting import Sort, matches, ordered
 
 
 def _managed_regency(actor: User) -> int | None:
@@ -27,17 +28,54 @@ def _managed_regency(actor: User) -> int | None:
     return actor.regency_id
 
 
-def page_accounts(session: Session, *, actor: User, page: int, per_page: int) -> Page[User]:
+# The columns the list of accounts sorts by (the default: by name).
+ACCOUNT_SORTS = ("name", "email", "role", "regency", "agency", "active")
+_ROLE_ORDER = {role: i for i, role in enumerate(UserRole)}
+
+
+def page_accounts(
+    session: Session,
+    *,
+    actor: User,
+    page: int,
+    per_page: int,
+    q: str | None = None,
+    sort: Sort | None = None,
+) -> Page[User]:
     """One page of the accounts ``actor`` manages, by name: its regency's, or every account
-    for a superadmin (Forbidden for an account that manages none)."""
+    for a superadmin (Forbidden for an account that manages none).
+
+    ``q`` keeps the accounts whose name, address or agency has every word of it; ``sort``
+    (ACCOUNT_SORTS) orders them otherwise.
+    """
     regency_id = _managed_regency(actor)
-    stmt = select(User)
+    stmt = (
+        select(User)
+        .outerjoin(Regency, User.regency_id == Regency.id)
+        .outerjoin(Agency, User.agency_id == Agency.id)
+    )
     if regency_id is not None:
         stmt = stmt.where(User.regency_id == regency_id)
+    if q:
+        stmt = stmt.where(matches(q, User.name, User.email, func.coalesce(Agency.name, "")))
     total = session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+    stmt = ordered(
+        stmt,
+        sort or Sort("name", descending=False, chosen=False),
+        {
+            "name": func.lower(User.name),
+            "email": func.lower(User.email),
+            # The order of the roles' powers, not of their stored words.
+            "role": case(_ROLE_ORDER, value=User.role),
+            "regency": func.lower(Regency.name),
+            "agency": func.lower(Agency.name),
+            # Active accounts first (ascending), then by name.
+            "active": (case((User.is_active, 0), else_=1), func.lower(User.name)),
+        },
+        tie=User.id,
+    )
     users = session.execute(
-        stmt.options(joinedload(User.regency), joinedload(User.agency))
-        .order_by(User.name, User.id)
+        stmt.options(contains_eager(User.regency), contains_eager(User.agency))
         .limit(per_page)
         .offset((page - 1) * per_page)
     )

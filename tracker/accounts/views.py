@@ -21,6 +21,7 @@ from tracker.clock import get_clock
 from tracker.errors import Conflict, Forbidden, Invalid
 from tracker.extensions import db_session
 from tracker.pagination import parse_positive
+from tracker.sorting import parse_query, parse_sort
 from tracker.web.forms import run_action, submit_form
 from tracker.web.step import unit_of_work
 
@@ -30,14 +31,26 @@ bp = Blueprint("accounts", __name__)
 @bp.get("/")
 @requires(policy.can_administer)
 def index() -> ResponseReturnValue:
-    """The accounts of the admin's regency, or every account for a superadmin."""
+    """The accounts of the admin's regency, or every account for a superadmin: searchable by
+    name, address or agency, sortable by any column."""
     actor = current_actor()
     page_no = parse_positive(request.args.get("page"), name="page", default=1, maximum=10_000)
+    sort = parse_sort(request.args, allowed=queries.ACCOUNT_SORTS, default="name")
+    q = parse_query(request.args.get("q"))
     page = queries.page_accounts(
-        db_session(), actor=actor, page=page_no, per_page=current_app.config["PAGE_SIZE"]
+        db_session(),
+        actor=actor,
+        page=page_no,
+        per_page=current_app.config["PAGE_SIZE"],
+        q=q,
+        sort=sort,
     )
     return render_template(
-        "accounts/index.html", page=page, show_regency=policy.sees_every_regency(actor)
+        "accounts/index.html",
+        page=page,
+        show_regency=policy.sees_every_regency(actor),
+        sort=sort,
+        q=q,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
@@ -21,7 +21,8 @@ from tracker.auth import policy
 from tracker.auth.access import current_actor, requires
 from tracker.clock import get_clock
 from tracker.extensions import db_session
-from tracker.regencies.queries import list_agencies
+from tracker.regencies.queries import AGENCY_SORTS, list_agencies
+from tracker.sorting import parse_query, parse_sort
 from tracker.web.forms import submit_form
 
 bp = Blueprint("agencies", __name__)
@@ -30,12 +31,18 @@ bp = Blueprint("agencies", __name__)
 @bp.get("/")
 @requires(policy.can_read_regency_lists)
 def index() -> ResponseReturnValue:
-    """The agencies of the user's regency (a superadmin sees every regency's)."""
+    """The agencies of the user's regency (a superadmin sees every regency's): searchable by
+    name, short name, kind or head, sortable by any column."""
     actor = current_actor()
     regency_id = policy.regency_scope(actor)
+    default = "regency" if regency_id is None else "name"
+    sort = parse_sort(request.args, allowed=AGENCY_SORTS, default=default)
+    q = parse_query(request.args.get("q"))
     return render_template(
         "agencies/index.html",
-        agencies=list_agencies(db_session(), regency_id=regency_id),
+        agencies=list_agencies(db_session(), regency_id=regency_id, q=q, sort=sort),
+        sort=sort,
+        q=q,
         show_regency=regency_id is None,
         can_change=regency_id is not None and policy.can_manage_agencies(actor, regency_id),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
@@ -13,7 +13,12 @@ from tracker.auth import policy
 from tracker.auth.access import current_actor, requires
 from tracker.clock import get_clock
 from tracker.commitments.forms import CommitmentEditForm, CommitmentForm, EventEditForm, EventForm
-from tracker.commitments.queries import list_commitments, list_events
+from tracker.commitments.queries import (
+    COMMITMENT_SORTS,
+    EVENT_SORTS,
+    list_commitments,
+    list_events,
+)
 from tracker.commitments.services import (
     CommitmentDetails,
     EventDetails,
@@ -28,6 +33,7 @@ from tracker.commitments.services import (
 )
 from tracker.extensions import db_session
 from tracker.regencies.queries import list_regencies
+from tracker.sorting import parse_query, parse_sort
 from tracker.web.forms import submit_form
 
 bp = Blueprint("commitments", __name__)
@@ -36,14 +42,24 @@ bp = Blueprint("commitments", __name__)
 @bp.get("/")
 @requires(policy.can_open_commitments)
 def index() -> ResponseReturnValue:
-    """The commitments and events of the user's regency (a superadmin sees every regency's)."""
+    """The commitments and events of the user's regency (a superadmin sees every regency's):
+    one search for both, each table sorted by its own columns (``sort``/``dir`` and
+    ``esort``/``edir``)."""
     actor = current_actor()
     regency_id = policy.regency_scope(actor)
     session = db_session()
+    q = parse_query(request.args.get("q"))
+    sort = parse_sort(request.args, allowed=COMMITMENT_SORTS, default="signed", descending=True)
+    event_sort = parse_sort(
+        request.args, allowed=EVENT_SORTS, default="date", descending=True, prefix="e"
+    )
     return render_template(
         "commitments/index.html",
-        commitments=list_commitments(session, regency_id=regency_id),
-        events=list_events(session, regency_id=regency_id),
+        commitments=list_commitments(session, regency_id=regency_id, q=q, sort=sort),
+        events=list_events(session, regency_id=regency_id, q=q, sort=event_sort),
+        q=q,
+        sort=sort,
+        event_sort=event_sort,
         show_regency=regency_id is None,
         can_record=policy.can_record_any_commitments(actor),
     )

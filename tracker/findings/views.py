@@ -142,7 +142,8 @@ def detail(finding_id: int) -> ResponseReturnValue:
 @bp.get("/")
 @login_required
 def index() -> ResponseReturnValue:
-    """The findings the user may read, narrowed by regency, agency, category and status.
+    """The findings the user may read, narrowed by regency, agency, category and status,
+    searched by title, code, agency or signatory (``q``), sorted by any column.
 
     The dashboard's counts link here (``?category=input&status=open``, ``?agency=3&open=1``),
     each to the list of exactly the findings it counts.
@@ -163,6 +164,8 @@ def index() -> ResponseReturnValue:
             db_session().execute(select(Regency.id).where(Regency.slug == args["regency"])).scalar()
             or -1
         )
+    sort = parse_sort(args, allowed=queries.FINDING_SORTS, default="agency")
+    q = parse_query(args.get("q"))
     rows = queries.list_findings(
         db_session(),
         scope=policy.agencies_visible_to(actor),
@@ -171,12 +174,16 @@ def index() -> ResponseReturnValue:
         category=category,
         status=status,
         still_open=args.get("open") == "1",
+        q=q,
+        sort=sort,
     )
     page_no = parse_positive(args.get("page"), name="page", default=1, maximum=10_000)
     page = paginate(rows, page=page_no, per_page=current_app.config["PAGE_SIZE"])
     return render_template(
         "findings/index.html",
         page=page,
+        sort=sort,
+        q=q,
         category=category,
         status=status,
         still_open=args.get("open") == "1",

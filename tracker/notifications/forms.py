@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, SelectField
+from wtforms import IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional
 
 from tracker.forms import Form
 from tracker.labels import label_or_key
@@ -55,11 +55,16 @@ def kind_label(kind: str) -> str:
 
 
 class OutboxFilterForm(Form):
-    """Narrow the outbox by kind, state, pact and (for a superadmin) regency."""
+    """Search the outbox; narrow it by kind, state, pact and (for a superadmin) regency."""
 
     class Meta:
         csrf = False
 
+    q = StringField(
+        _l("Search"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("The subject, a recipient's address or name, or the pact's agency."),
+    )
     kind = SelectField(_l("Kind"), default="", validate_choice=True)
     state = SelectField(_l("State"), default="", validate_choice=True)
     pact = IntegerField(

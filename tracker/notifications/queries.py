@@ -18,6 +18,7 @@ from tracker.pacts.models import Pact
 from tracker.pagination import Page
 from tracker.readmodels import from_row
 from tracker.regencies.models import Regency
+from tracker.sorting import Sort, matches, ordered
 
 # Follower mail carries a member of the public's address and the secret links that confirm or
 # end their subscription: it stays in the table for delivery, but no staff page ever shows it.
@@ -41,6 +42,8 @@ class OutboxFilter:
     state: NotificationState | None = None
     pact_id: int | None = None
     regency_id: int | None = None
+    # Words the subject, the recipients' addresses and names or the pact's agency contain.
+    q: str | None = None
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,10 @@ def regency_scope(regency_id: int | None) -> ColumnElement[bool]:
     return true() if regency_id is None else Notification.regency_id == regency_id
 
 
+# The columns the outbox sorts by (the default: the newest first).
+OUTBOX_SORTS = ("created", "regency", "kind", "pact", "state", "attempts", "sent")
+
+
 def page_outbox(
     session: Session,
     *,
@@ -172,8 +179,10 @@ def page_outbox(
     filters: OutboxFilter,
     page: int,
     per_page: int,
+    sort: Sort | None = None,
 ) -> Page[OutboxRow]:
-    """One page of the outbox, newest first, limited to a regency (None: the whole install)."""
+    """One page of the outbox, newest first (or by ``sort``, OUTBOX_SORTS), limited to a
+    regency (None: the whole install)."""
     conditions = [regency_scope(scope_regency_id), staff_visible()]
     if filters.kind:
         conditions.append(Notification.kind == filters.kind)
@@ -183,18 +192,36 @@ def page_outbox(
         conditions.append(Notification.pact_id == filters.pact_id)
     if filters.regency_id is not None:
         conditions.append(Notification.regency_id == filters.regency_id)
+    if filters.q:
+        conditions.append(
+            matches(
+                filters.q,
+                Notification.subject,
+                Notification.recipients,
+                func.coalesce(Agency.name, ""),
+            )
+        )
     condition = conditions[0]
     for extra in conditions[1:]:
         condition = condition & extra
     total = session.execute(
-        select(func.count()).select_from(Notification).where(condition)
+        select(func.count()).select_from(_base((Notification.id,), condition).subquery())
     ).scalar_one()
-    rows = session.execute(
-        _base(_LIST_COLUMNS, condition)
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+    stmt = ordered(
+        _base(_LIST_COLUMNS, condition),
+        sort or Sort("created", descending=True, chosen=False),
+        {
+            "created": Notification.created_at,
+            "regency": func.lower(Regency.name),
+            "kind": Notification.kind,
+            "pact": Notification.pact_id,
+            "state": Notification.state,
+            "attempts": Notification.attempts,
+            "sent": Notification.sent_at,
+        },
+        tie=Notification.id,
     )
+    rows = session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
     return Page([_row(r) for r in rows], page, per_page, total)
 
 

@@ -25,6 +25,7 @@ from tracker.notifications.models import NotificationState
 from tracker.pagination import parse_positive
 from tracker.regencies.queries import list_regencies
 from tracker.settings import due_soon_days
+from tracker.sorting import parse_query, parse_sort
 from tracker.web.forms import run_action
 
 bp = Blueprint("notifications", __name__)
@@ -63,14 +64,21 @@ def outbox() -> ResponseReturnValue:
         # One regency's staff read one outbox: there is no regency to pick.
         del form.regency
     page_no = parse_positive(request.args.get("page"), name="page", default=1, maximum=10_000)
+    sort = parse_sort(
+        request.args, allowed=queries.OUTBOX_SORTS, default="created", descending=True
+    )
     if request.args and not form.validate():
-        return _render("notifications/outbox.html", form=form, page=None, scope=scope), 400
+        return (
+            _render("notifications/outbox.html", form=form, page=None, scope=scope, sort=sort),
+            400,
+        )
     by_slug = {r.slug: r.id for r in regencies}
     filters = queries.OutboxFilter(
         kind=form.kind.data or None,
         state=NotificationState(form.state.data) if form.state.data else None,
         pact_id=form.pact.data,
         regency_id=by_slug.get(form.regency.data or "") if scope is None else None,
+        q=parse_query(form.q.data),
     )
     page = queries.page_outbox(
         session,
@@ -78,8 +86,9 @@ def outbox() -> ResponseReturnValue:
         filters=filters,
         page=page_no,
         per_page=current_app.config["PAGE_SIZE"],
+        sort=sort,
     )
-    return _render("notifications/outbox.html", form=form, page=page, scope=scope)
+    return _render("notifications/outbox.html", form=form, page=page, scope=scope, sort=sort)
 
 
 @bp.get("/<int:notification_id>")

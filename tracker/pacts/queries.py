@@ -381,6 +381,7 @@ def parse_pact_filter(
     args: Mapping[str, str],
     *,
     regency: tuple[int, str] | None = None,
+    agency_id: int | None = None,
     default_sort: Sort = DEFAULT_SORT,
 ) -> PactFilter:
     """Read a pact list's query string: ``regency`` (slug), ``agency`` (id), ``status``,
@@ -389,13 +390,14 @@ def parse_pact_filter(
 
     ``regency`` (id, slug) fixes the regency of a page that belongs to one (the ``regency``
     parameter is then not read). An agency of another regency is a filter nothing matches.
-    ``default_sort`` is the page's order when the query string names none.
+    ``agency_id`` likewise fixes the agency of an agency's page. ``default_sort`` is the
+    page's order when the query string names none.
     """
     regency = regency or _parse_regency(session, args.get("regency"))
     return PactFilter(
         regency_id=regency[0] if regency else None,
         regency_slug=regency[1] if regency else None,
-        agency_id=_parse_agency(args.get("agency")),
+        agency_id=agency_id if agency_id is not None else _parse_agency(args.get("agency")),
         status=_parse_status(args.get("status")),
         signed_year=parse_year(args.get("year")),
         q=parse_query(args.get("q")),

@@ -192,16 +192,24 @@ def commitment(commitment_id: int) -> str:
 @bp.get("/opd/<int:agency_id>")
 @conditional()
 def agency(agency_id: int) -> str:
-    """Show an agency's pacts over the years and its unit scores."""
+    """Show an agency's pacts over the years (or sorted by any column, downloadable as shown)
+    and its unit scores."""
+    where = parse_pact_filter(db_session(), request.args, agency_id=agency_id)
     data = agency_page(
-        db_session(), agency_id=agency_id, now=get_clock().now(), due_soon_days=due_soon_days()
+        db_session(),
+        agency_id=agency_id,
+        now=get_clock().now(),
+        due_soon_days=due_soon_days(),
+        where=where,
     )
     chart = _chart(
         data.unit_scores,
         _("Compliance score of %(agency)s by year", agency=data.name),
         chart_id="unit-chart",
     )
-    return render_template("portal/agency.html", agency=data, chart=chart)
+    return render_template(
+        "portal/agency.html", agency=data, chart=chart, where=where, sort=where.sort
+    )
 
 
 @bp.get("/pakta/<int:pact_id>")

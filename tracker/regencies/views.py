@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
@@ -11,8 +11,9 @@ from tracker.auth.access import current_actor, requires
 from tracker.clock import get_clock
 from tracker.extensions import db_session
 from tracker.regencies.forms import RegencyForm
-from tracker.regencies.queries import list_regencies
+from tracker.regencies.queries import REGENCY_SORTS, list_regencies
 from tracker.regencies.services import create_regency
+from tracker.sorting import parse_query, parse_sort
 from tracker.web.forms import submit_form
 
 bp = Blueprint("regencies", __name__)
@@ -21,8 +22,15 @@ bp = Blueprint("regencies", __name__)
 @bp.get("/")
 @requires(policy.can_manage_regencies)
 def index() -> ResponseReturnValue:
-    """List the regencies."""
-    return render_template("regencies/index.html", regencies=list_regencies(db_session()))
+    """List the regencies: searchable by name, province or short name, sortable."""
+    sort = parse_sort(request.args, allowed=REGENCY_SORTS, default="name")
+    q = parse_query(request.args.get("q"))
+    return render_template(
+        "regencies/index.html",
+        regencies=list_regencies(db_session(), q=q, sort=sort),
+        sort=sort,
+        q=q,
+    )
 
 
 @bp.route("/baru", methods=["GET", "POST"])

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracker.audit.services import record
 from tracker.auth import policy
 from tracker.auth.models import User
 from tracker.errors import Forbidden, Invalid, NotFound
+from tracker.sorting import Sort, ordered
 from tracker.workdays.models import Holiday, HolidayKind
 
 
@@ -28,11 +29,24 @@ def closed_days_between(session: Session, first: date, last: date) -> frozenset[
     )
 
 
-def list_holidays(session: Session, *, year: int | None = None) -> list[Holiday]:
-    """Return the calendar's days in date order (one year, or every year)."""
+# The columns the calendar's page sorts by (the default: by date).
+HOLIDAY_SORTS = ("date", "name", "kind")
+
+
+def list_holidays(
+    session: Session, *, year: int | None = None, sort: Sort | None = None
+) -> list[Holiday]:
+    """Return the calendar's days in date order, or by ``sort`` (one year, or every year)."""
     query = select(Holiday).order_by(Holiday.day)
     if year is not None:
         query = query.where(Holiday.day >= date(year, 1, 1), Holiday.day <= date(year, 12, 31))
+    if sort is not None and sort.chosen:
+        query = ordered(
+            query,
+            sort,
+            {"date": Holiday.day, "name": func.lower(Holiday.name), "kind": Holiday.kind},
+            tie=Holiday.day,
+        )
     return list(session.scalars(query))
 
 

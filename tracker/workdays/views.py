@@ -10,6 +10,7 @@ from tracker.auth import policy
 from tracker.auth.access import current_actor, requires
 from tracker.clock import get_clock
 from tracker.extensions import db_session
+from tracker.sorting import parse_sort
 from tracker.web.forms import run_action, submit_form
 from tracker.workdays import services
 from tracker.workdays.forms import KIND_LABELS, HolidayForm
@@ -28,11 +29,13 @@ def _render(form: HolidayForm | None = None, status: int = 200) -> ResponseRetur
     years = services.years(session)
     today = get_clock().now().date()
     year = _year() or (today.year if today.year in years else (years[0] if years else today.year))
+    sort = parse_sort(request.args, allowed=services.HOLIDAY_SORTS, default="date")
     html = render_template(
         "workdays/holidays.html",
         year=year,
         years=years,
-        holidays=services.list_holidays(session, year=year),
+        sort=sort,
+        holidays=services.list_holidays(session, year=year, sort=sort),
         kinds=KIND_LABELS,
         form=form or HolidayForm(formdata=None),
     )

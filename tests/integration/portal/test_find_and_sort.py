@@ -269,3 +269,22 @@ def test_the_data_page_filter_goes_into_every_download_link(
         lists.yani.id
     ]
     assert 'value="ahmad"' in page and f'value="{slug}" selected' in page
+
+
+def test_the_agency_page_sorts_its_pacts_and_downloads_them(
+    client: FlaskClient, lists: Lists
+) -> None:
+    base = f"/opd/{lists.office.b.id}"
+    yani, old = lists.yani.id, lists.old.id
+    # By signing year (the page's default), newest year first, each year under its heading.
+    page = _page(client, base)
+    assert _ids(page) == [yani, old] and page.count("<h3 data-year=") == 2
+    csv_url = _link(page, "csv")
+    assert f"agency={lists.office.b.id}" in csv_url
+    assert _csv_ids(client, csv_url) == [yani, old]
+    assert _feed_pacts(client, _link(page, "atom")) == {yani, old}
+    # Sorted by a column: one table in that order, its download in the same order.
+    page = _page(client, base + "?sort=signed&dir=asc")
+    assert _ids(page) == [old, yani] and "<h3 data-year=" not in page
+    assert _csv_ids(client, _link(page, "csv")) == [old, yani]
+    assert client.get(base + "?sort=nope").status_code == 400

@@ -15,7 +15,7 @@ from tracker.assessments.models import UnitResult
 from tracker.assessments.queries import ResultView, unit_results
 from tracker.errors import NotFound
 from tracker.pacts import queries as pact_queries
-from tracker.pacts.queries import PactRow
+from tracker.pacts.queries import PactFilter, PactRow
 from tracker.readmodels import from_row, prefixed
 from tracker.regencies.models import Regency
 
@@ -32,12 +32,22 @@ class AgencyPage:
     regency_name: str
     pacts_by_year: list[tuple[int | None, list[PactRow]]]
     unit_scores: list[ResultView]
+    # The pacts as the page's filter keeps and orders them (every pact, newest first, without).
+    pacts: list[PactRow]
 
 
 def agency_page(
-    session: Session, *, agency_id: int, now: datetime, due_soon_days: int
+    session: Session,
+    *,
+    agency_id: int,
+    now: datetime,
+    due_soon_days: int,
+    where: PactFilter | None = None,
 ) -> AgencyPage:
-    """Return an agency's pacts over the years and its unit scores; raise NotFound."""
+    """Return an agency's pacts over the years and its unit scores; raise NotFound.
+
+    ``where`` (the page's filter, its agency fixed) keeps and orders the pacts.
+    """
     agency = session.execute(
         select(
             Agency.id,
@@ -51,9 +61,8 @@ def agency_page(
     ).first()
     if agency is None:
         raise NotFound(_l("There is no agency with id %(id)s.", id=agency_id))
-    rows = pact_queries.list_pacts(
-        session, now=now, agency_id=agency_id, due_soon_days=due_soon_days
-    )
+    criteria = (where or PactFilter()).criteria() | {"agency_id": agency_id}
+    rows = pact_queries.list_pacts(session, now=now, due_soon_days=due_soon_days, **criteria)
     years: dict[int | None, list[PactRow]] = defaultdict(list)
     for row in rows:
         years[row.signed_on.year if row.signed_on else None].append(row)
@@ -64,4 +73,5 @@ def agency_page(
         agency,
         pacts_by_year=[(y, years[y]) for y in order],
         unit_scores=[r for _, r in unit_results(session, UnitResult.agency_id == agency_id)],
+        pacts=rows,
     )
