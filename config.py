@@ -92,6 +92,9 @@ class Config:
     # How many reverse proxies sit in front (nginx: 1): the client's address (for the limit)
     # and scheme are then read from their X-Forwarded-For and X-Forwarded-Proto headers.
     PROXY_COUNT = 0
+    # The Host names a request may use, comma-separated (".kab.go.id": every subdomain); unset,
+    # the host of BASE_URL (and both loopback names for a loopback BASE_URL). Others get 400.
+    ALLOWED_HOSTS: str | None = None
     # A login session ends after this long without a request, and after SESSION_MAX_HOURS
     # whatever its use.
     SESSION_IDLE_MINUTES = 120

@@ -20,6 +20,7 @@ import config as config_module
 from tracker.clock import clock_from_config
 from tracker.extensions import babel, csrf, db, mail, migrate
 from tracker.netguard import parse_networks
+from tracker.web.security import Tracker, allowed_hosts, register_security
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ _DRIVERS = {
 
 # The capabilities that declare scheduled work (``jobs.py``: SWEEP_PARTS, JOBS) or commands
 # (``cli.py``: COMMANDS); the app collects both from here. The sweep runs its parts in this order.
-CAPABILITIES = ("notifications", "followers", "opendata", "accounts", "demo", "findings")
+CAPABILITIES = ("notifications", "followers", "opendata", "accounts", "demo", "findings", "audit")
 
 
 class ConfigError(RuntimeError):
@@ -45,7 +46,7 @@ class ConfigError(RuntimeError):
 
 def create_app(config: type | None = None, **overrides: Any) -> Flask:
     """Build the app: defaults, then TRACKER_* environment variables, then ``overrides``."""
-    app = Flask(
+    app = Tracker(
         "tracker",
         template_folder=str(ROOT / "templates"),
         instance_path=str(Path(os.environ.get("TRACKER_INSTANCE_PATH", ROOT / "instance"))),
@@ -60,6 +61,8 @@ def create_app(config: type | None = None, **overrides: Any) -> Flask:
     register_jobs(app)
     register_cli(app)
     register_errors(app)
+    # CSP, nosniff, Referrer-Policy, HSTS (production), no-store on authenticated answers.
+    register_security(app)
     register_jinja(app)
     # `make run` only: the notice scheduler inside the development web process.
     if app.config.get("EMBEDDED_SCHEDULER"):
@@ -114,6 +117,10 @@ def _validate_and_derive(app: Flask) -> None:
         raise ConfigError(f"TRACKER_FROZEN_NOW: {exc}") from exc
     _production(app)
     _base_url(app)
+    # A request naming another Host is refused (400) before any view runs (Werkzeug).
+    app.config["TRUSTED_HOSTS"] = allowed_hosts(
+        app.config["BASE_URL"], app.config.get("ALLOWED_HOSTS")
+    )
     try:
         parse_networks(app.config.get("WEBHOOK_ALLOWED_NETWORKS"))
     except ValueError as exc:

@@ -159,6 +159,8 @@ POLICY: dict[tuple[str, str], dict[str, str]] = {
     ("accounts.revoke_token", "POST"): REVOKE_ADMIN_X_TOKEN,
     ("notifications.outbox", "GET"): OUTBOX_READERS,
     ("notifications.notice", "GET"): READ_NOTICE_X,
+    # The notice's HTML body, for its page's sandboxed frame: the same readers.
+    ("notifications.notice_body", "GET"): READ_NOTICE_X,
     ("notifications.attachment", "GET"): READ_NOTICE_X,
     ("notifications.retry", "POST"): RETRY_NOTICE_X,
     ("favicon", "GET"): ALL_OK,
@@ -340,6 +342,7 @@ def world(
             recipients=[Recipient("inspektur@kab-x.example")],
             subject="Eskalasi",
             body_text="Eskalasi",
+            body_html="<p>Eskalasi</p>",
             attachment=b"%PDF-1.4\n%%EOF\n",
             attachment_name="laporan.pdf",
         ),
