@@ -42,6 +42,7 @@ from sqlalchemy.orm import Session
 from tracker.agencies.models import Agency
 from tracker.assessments.models import Assessment, UnitResult
 from tracker.assessments.rules import AssessmentResult
+from tracker.audit.chain import link_rows
 from tracker.audit.models import AuditEvent
 from tracker.audit.services import record
 from tracker.clock import local_today
@@ -53,6 +54,7 @@ from tracker.findings.models import Evidence, Finding
 from tracker.findings.rules import EvidenceKind, FindingStatus
 from tracker.pacts.models import Pact, PactExtension
 from tracker.pacts.rules import PactOutcome, deadline
+from tracker.pacts.stored import stored_values
 from tracker.regencies.models import EscalationContact, Regency
 
 SLUG_PREFIX = "rekaan-"
@@ -257,6 +259,8 @@ class _Generator:
             finding.evidence_id = evidence_id
         events = [e for p in pacts for e in p.audit_rows()]
         events.sort(key=lambda e: e["at"])
+        # Each a link of its regency's chain, as record() makes every other event.
+        link_rows(self.session, events)
         chunk.insert(AuditEvent.__table__, events, ids=False)  # type: ignore[arg-type]
 
 
@@ -588,6 +592,22 @@ class _RegencyPlan:
             plan.extension = (due, new, _at(due - timedelta(days=5), tz, 10, now), reason)
             due = new
         plan.findings = self._findings(plan, signed_on, due, created_at)
+        # The facts tracker.pacts.stored keeps for pacts the services write.
+        closed = [f for f in plan.findings if f.status is FindingStatus.CLOSED]
+        last = max((f.decided_at for f in closed if f.decided_at), default=None)
+        row.update(
+            stored_values(
+                signed_on=signed_on,
+                period_months=period,
+                extended_to=plan.extension[1] if plan.extension else None,
+                withdrawn=row["withdrawn_at"] is not None,
+                outcome=row["outcome"],
+                total=len(plan.findings),
+                closed=len(closed),
+                unresolvable=sum(f.status is FindingStatus.UNRESOLVABLE for f in plan.findings),
+                last_closed_on=local_today(last, tz) if last else None,
+            )
+        )
         return plan
 
     def _findings(

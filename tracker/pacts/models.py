@@ -5,12 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.assessments.rules import TargetKind
 from tracker.db import Base, Str64, Str500, text_enum
-from tracker.pacts.rules import DEFAULT_PERIOD_MONTHS, PactLimit, PactOutcome, effective_deadline
+from tracker.pacts.rules import (
+    DEFAULT_PERIOD_MONTHS,
+    PactLimit,
+    PactOutcome,
+    PactStanding,
+    effective_deadline,
+)
 
 if TYPE_CHECKING:
     from tracker.agencies.models import Agency
@@ -84,6 +90,21 @@ class Pact(Base):
     target_year: Mapped[int | None]
     is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime]
+    # Facts read from the rows above and the pact's findings and extensions, kept here by
+    # tracker.pacts.stored whenever they change, so that lists filter, count and order pacts in
+    # SQL (indexed) instead of aggregating every finding on each request. None of them depends
+    # on today: the status of a running pact comes from its deadline and its regency's today.
+    current_deadline_on: Mapped[date | None]
+    findings_total: Mapped[int] = mapped_column(default=0, server_default="0")
+    findings_closed: Mapped[int] = mapped_column(default=0, server_default="0")
+    findings_unresolvable: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The regency-local day its last closed finding was closed.
+    last_closed_on: Mapped[date | None]
+    standing: Mapped[PactStanding] = mapped_column(
+        text_enum(PactStanding, "standing"),
+        default=PactStanding.RUNNING,
+        server_default=PactStanding.RUNNING.value,
+    )
 
     agency: Mapped[Agency] = relationship()
     findings: Mapped[list[Finding]] = relationship(back_populates="pact", order_by="Finding.id")
@@ -101,6 +122,12 @@ class Pact(Base):
         """Return the deadline in force (the latest extension wins)."""
         latest = self.extensions[-1].new_deadline_on if self.extensions else None
         return effective_deadline(self.signed_on, self.period_months, latest)
+
+
+# The lists' filters and orders (issue 14): a status is a standing and, while running, a
+# deadline range; the newest signed first.
+Index("ix_pacts_standing_current_deadline_on", Pact.standing, Pact.current_deadline_on)
+Index("ix_pacts_signed_on_id", Pact.signed_on, Pact.id)
 
 
 class PactExtension(Base):

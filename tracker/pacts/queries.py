@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Row, Select, and_, case, func, literal, select
+from sqlalchemy import ColumnElement, Row, Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from tracker.agencies.models import Agency
@@ -18,14 +18,17 @@ from tracker.errors import BadFilter, NotFound
 from tracker.findings.models import Finding
 from tracker.findings.rules import FindingCategory, FindingStatus
 from tracker.pacts import rules
-from tracker.pacts.models import Pact, PactExtension
+from tracker.pacts.models import Pact
 from tracker.pacts.rules import (
+    RUNNING_STATUSES,
     PactOutcome,
+    PactStanding,
     PactStatus,
     days_left,
     effective_deadline,
-    pact_status,
+    status_on,
 )
+from tracker.pacts.stored import known_zones, refresh_stale
 from tracker.pagination import Page, paginate, parse_digits, parse_year
 from tracker.readmodels import from_row, prefixed
 from tracker.regencies.models import Regency
@@ -127,29 +130,8 @@ _PactRecord = Row[*tuple[Any, ...]]
 
 
 def _rows_statement() -> Select[*tuple[Any, ...]]:
-    """Select the columns a pact row needs, with its findings and extensions aggregated."""
-    closed = Finding.status == FindingStatus.CLOSED
-    unresolvable = Finding.status == FindingStatus.UNRESOLVABLE
-    findings = (
-        select(
-            Finding.pact_id.label("pact_id"),
-            func.count(Finding.id).label("total"),
-            func.sum(case((closed, 1), else_=0)).label("closed"),
-            func.sum(case((unresolvable, 1), else_=0)).label("unresolvable"),
-            func.max(case((closed, Finding.closed_at))).label("last_closed_at"),
-        )
-        .where(Finding.pact_id.is_not(None))
-        .group_by(Finding.pact_id)
-        .subquery()
-    )
-    extensions = (
-        select(
-            PactExtension.pact_id.label("pact_id"),
-            func.max(PactExtension.new_deadline_on).label("extended_to"),
-        )
-        .group_by(PactExtension.pact_id)
-        .subquery()
-    )
+    """Select the columns a pact row needs: the pact's own, with the facts it keeps of its
+    findings and extensions (tracker.pacts.stored), its agency's and its regency's."""
     # Plain columns rather than entities: a list of thousands of pacts stays cheap.
     return (
         select(
@@ -168,29 +150,73 @@ def _rows_statement() -> Select[*tuple[Any, ...]]:
             Pact.source,
             *prefixed("agency", Agency.id, Agency.slug, Agency.name, Agency.kind),
             *prefixed("regency", Regency.slug, Regency.name, Regency.timezone),
-            func.coalesce(findings.c.total, 0).label("total"),
-            func.coalesce(findings.c.closed, 0).label("closed"),
-            func.coalesce(findings.c.unresolvable, 0).label("unresolvable"),
-            findings.c.last_closed_at,
-            extensions.c.extended_to,
+            Pact.findings_total.label("total"),
+            Pact.findings_closed.label("closed"),
+            Pact.findings_unresolvable.label("unresolvable"),
+            Pact.current_deadline_on,
+            Pact.standing,
         )
         .join(Agency, Pact.agency_id == Agency.id)
         .join(Regency, Agency.regency_id == Regency.id)
-        .outerjoin(findings, findings.c.pact_id == Pact.id)
-        .outerjoin(extensions, extensions.c.pact_id == Pact.id)
         # Newest signing first, unknown dates last, id as the tie-breaker: a stable order.
         .order_by(Pact.signed_on.is_(None), Pact.signed_on.desc(), Pact.id.desc())
     )
+
+
+class SqlToday:
+    """Each regency's local today at one instant, for a status read in SQL.
+
+    A running pact is overdue from the day after its deadline in its regency's zone, due soon
+    within ``due_soon_days`` of it: ``status`` compares the stored deadline with the today of
+    the row's zone (Indonesia's three zones give at most two dates at any instant), the other
+    statuses are the stored standing. ``bounds`` narrows the deadline for an index range.
+    """
+
+    def __init__(self, session: Session, now: datetime, due_soon_days: int) -> None:
+        self.due_soon_days = due_soon_days
+        self.today = {tz: local_today(now, ZoneInfo(tz)) for tz in sorted(known_zones())}
+        soon = timedelta(days=due_soon_days)
+        zone = Regency.timezone
+        today = case(self.today, value=zone, else_=None)
+        horizon = case({tz: d + soon for tz, d in self.today.items()}, value=zone, else_=None)
+        # A zone without a today here reads as None; its rows are judged after reading.
+        self.status: ColumnElement[str] = case(
+            (Pact.standing != PactStanding.RUNNING.value, Pact.standing),
+            (zone.not_in(list(self.today)), None),
+            (Pact.current_deadline_on < today, PactStatus.OVERDUE.value),
+            (Pact.current_deadline_on <= horizon, PactStatus.DUE_SOON.value),
+            else_=PactStatus.ON_TRACK.value,
+        )
+        self.unknown_zone = zone.not_in(list(self.today))
+
+    def condition(self, status: PactStatus) -> list[ColumnElement[bool]]:
+        """Return the conditions keeping pacts of ``status``: the exact test and an indexable
+        range (the standing, and for a running status the deadlines it can have)."""
+        if status not in RUNNING_STATUSES and status is not PactStatus.OVERDUE:
+            return [Pact.standing == PactStanding(status.value)]
+        first, last = min(self.today.values()), max(self.today.values())
+        soon = timedelta(days=self.due_soon_days)
+        deadline = Pact.current_deadline_on
+        bounds = {
+            PactStatus.OVERDUE: [deadline < last],
+            PactStatus.DUE_SOON: [deadline >= first, deadline <= last + soon],
+            PactStatus.ON_TRACK: [deadline > first + soon],
+        }[status]
+        exact = or_(self.status == status.value, self.unknown_zone)
+        return [Pact.standing == PactStanding.RUNNING, *bounds, exact]
+
+
+def status_sql(session: Session, *, now: datetime, due_soon_days: int) -> SqlToday:
+    """Return the SQL reading of pact statuses at ``now`` (see SqlToday)."""
+    return SqlToday(session, now, due_soon_days)
 
 
 def _to_row(r: _PactRecord, today_in: _TodayCache, due_soon_days: int) -> PactRow:
     # SUM over no rows, and some drivers' Decimal results: normalise to int.
     total, closed = int(r.total or 0), int(r.closed or 0)
     unresolvable = int(r.unresolvable or 0)
-    tz = ZoneInfo(r.regency_timezone)
     today = today_in(r.regency_timezone)
-    deadline_on = effective_deadline(r.signed_on, r.period_months, r.extended_to)
-    last_closed_on = local_today(r.last_closed_at, tz) if r.last_closed_at else None
+    deadline_on = r.current_deadline_on
     return from_row(
         PactRow,
         r,
@@ -198,16 +224,8 @@ def _to_row(r: _PactRecord, today_in: _TodayCache, due_soon_days: int) -> PactRo
         deadline_on=deadline_on,
         # A pact whose outcome is recorded has ended: it counts no days, before or past.
         days_left=None if r.outcome is not None else days_left(deadline_on, today),
-        status=pact_status(
-            deadline_on=deadline_on,
-            today=today,
-            findings_total=total,
-            findings_open=total - closed - unresolvable,
-            last_closed_on=last_closed_on,
-            withdrawn=r.withdrawn_at is not None,
-            outcome=r.outcome,
-            due_soon_days=due_soon_days,
-        ),
+        # The stored standing (tracker.pacts.stored), read on the regency's today.
+        status=status_on(PactStanding(r.standing), deadline_on, today, due_soon_days),
         findings_total=total,
         findings_closed=closed,
         findings_unresolvable=unresolvable,
@@ -418,6 +436,7 @@ def _conditions(
     scope: ColumnElement[bool] | None = None,
     q: str | None = None,
     signed_year: int | None = None,
+    today: SqlToday | None = None,
 ) -> list[ColumnElement[bool]]:
     """Return the conditions, on Pact joined with its Agency, of a filter's stored criteria
     (the derived status is kept by _derived, after reading)."""
@@ -433,8 +452,10 @@ def _conditions(
         conditions.append(Pact.signed_on < date(signed_year + 1, 1, 1))
     if q:
         conditions.append(_search(q))
-    # Withdrawal is stored, so that part of the status filter can narrow the query itself.
-    if status is PactStatus.WITHDRAWN:
+    if status is not None and today is not None:
+        conditions.extend(today.condition(status))
+    # Without each zone's today only withdrawal narrows the query (the status is kept after).
+    elif status is PactStatus.WITHDRAWN:
         conditions.append(Pact.withdrawn_at.is_not(None))
     elif status is not None:
         conditions.append(Pact.withdrawn_at.is_(None))
@@ -453,6 +474,7 @@ def _filtered(
     scope: ColumnElement[bool] | None = None,
     q: str | None = None,
     signed_year: int | None = None,
+    today: SqlToday | None = None,
 ) -> Select[*tuple[Any, ...]]:
     return _narrowed(
         _rows_statement(),
@@ -462,6 +484,7 @@ def _filtered(
         scope=scope,
         q=q,
         signed_year=signed_year,
+        today=today,
     )
 
 
@@ -474,7 +497,9 @@ def list_and_keep(
     is read as a column of the same statement (the same conditions as list_pacts' WHERE), its
     derived status after reading.
     """
-    conditions = _conditions(**where.conditions())
+    refresh_stale(session)
+    today = SqlToday(session, now, due_soon_days)
+    conditions = _conditions(**where.conditions(), today=today)
     kept = case((and_(*conditions), 1), else_=0) if conditions else literal(1)
     stmt = _ordered(_filtered(regency_id, None, None), where.sort).add_columns(kept.label("kept"))
     today_in = _TodayCache(now)
@@ -496,10 +521,15 @@ def kept_by(
     For lists of something else about pacts (the feeds' status changes). The stored criteria
     are a subquery; a status other than withdrawn is derived, so those pacts are read first.
     """
-    if where.status is not None and where.status is not PactStatus.WITHDRAWN:
-        rows = list_pacts(session, now=now, due_soon_days=due_soon_days, **where.conditions())
-        return Pact.id.in_([r.id for r in rows])
-    ids = _narrowed(select(Pact.id).join(Agency, Pact.agency_id == Agency.id), **where.conditions())
+    refresh_stale(session)
+    today = SqlToday(session, now, due_soon_days)
+    ids = _narrowed(
+        select(Pact.id)
+        .join(Agency, Pact.agency_id == Agency.id)
+        .join(Regency, Agency.regency_id == Regency.id),
+        **where.conditions(),
+        today=today,
+    )
     return Pact.id.in_(ids)
 
 
@@ -539,8 +569,12 @@ def list_pacts(
     The status depends on each regency's local date, so it is derived in Python by the one
     rule (pacts.rules.pact_status) from one aggregated query; the status filter applies after.
     """
-    stmt = _ordered(_filtered(regency_id, agency_id, status, scope, q, signed_year), sort)
-    rows = list(_derived(session, stmt, now=now, due_soon_days=due_soon_days, status=status))
+    refresh_stale(session)
+    today = SqlToday(session, now, due_soon_days) if status is not None else None
+    stmt = _filtered(regency_id, agency_id, status, scope, q, signed_year, today)
+    rows = list(
+        _derived(session, _ordered(stmt, sort), now=now, due_soon_days=due_soon_days, status=status)
+    )
     return _sorted_rows(rows, sort)
 
 
@@ -562,7 +596,11 @@ def iter_pacts(
     psycopg and PyMySQL stream the rows through a server-side cursor: run no other statement
     on the session until the iteration ends.
     """
-    stmt = _ordered(_filtered(regency_id, agency_id, status, q=q, signed_year=signed_year), sort)
+    refresh_stale(session)
+    today = SqlToday(session, now, due_soon_days) if status is not None else None
+    stmt = _ordered(
+        _filtered(regency_id, agency_id, status, q=q, signed_year=signed_year, today=today), sort
+    )
     rows = _derived(
         session,
         stmt.execution_options(yield_per=batch_size),
@@ -592,22 +630,25 @@ def page_pacts(
     sort: Sort | None = None,
     signed_year: int | None = None,
 ) -> Page[PactRow]:
-    """Return one page of pacts; without a status filter or a derived order only that page is
-    read and derived."""
-    stmt = _ordered(_filtered(regency_id, agency_id, status, scope, q, signed_year), sort)
-    if status is not None or _derived_order(sort):
+    """Return one page of pacts; unless ordered by a derived column (days left, status) only
+    that page is read and derived (a status filter is read in SQL, see SqlToday)."""
+    refresh_stale(session)
+    today = SqlToday(session, now, due_soon_days) if status is not None else None
+    stmt = _ordered(_filtered(regency_id, agency_id, status, scope, q, signed_year, today), sort)
+    if _derived_order(sort):
         rows = _derived(session, stmt, now=now, due_soon_days=due_soon_days, status=status)
         return paginate(_sorted_rows(list(rows), sort), page=page, per_page=per_page)
     total = session.execute(
         select(func.count()).select_from(stmt.order_by(None).subquery())
     ).scalar_one()
     one_page = stmt.limit(per_page).offset((page - 1) * per_page)
-    items = _derived(session, one_page, now=now, due_soon_days=due_soon_days, status=None)
+    items = _derived(session, one_page, now=now, due_soon_days=due_soon_days, status=status)
     return Page(list(items), page, per_page, total)
 
 
 def _get_row(session: Session, pact_id: int, now: datetime, due_soon_days: int) -> PactRow:
     """Return one pact's row, derived exactly as the lists derive it; raise NotFound."""
+    refresh_stale(session)
     record = session.execute(_rows_statement().where(Pact.id == pact_id)).first()
     if record is None:
         raise NotFound(_l("There is no pact with id %(id)s.", id=pact_id))
@@ -659,3 +700,72 @@ def most_overdue(rows: Iterable[PactRow], limit: int) -> list[PactRow]:
     """Return overdue pacts, the longest overdue first."""
     late = [r for r in rows if r.status is PactStatus.OVERDUE and r.days_left is not None]
     return sorted(late, key=lambda r: (r.days_left, r.id))[:limit]
+
+
+def status_counts(
+    session: Session, *, now: datetime, due_soon_days: int
+) -> dict[int, dict[PactStatus, int]]:
+    """Count each regency's pacts by status: one grouped statement over the pacts' stored
+    facts (no finding read), the status read in SQL against each zone's today."""
+    refresh_stale(session)
+    today = SqlToday(session, now, due_soon_days)
+    # Grouped in an outer statement: the same CASE bound twice is not the same expression.
+    inner = (
+        select(Agency.regency_id.label("regency_id"), today.status.label("status"))
+        .select_from(Pact)
+        .join(Agency, Pact.agency_id == Agency.id)
+        .join(Regency, Agency.regency_id == Regency.id)
+        .subquery()
+    )
+    counts: dict[int, dict[PactStatus, int]] = {}
+    unread: set[int] = set()
+    for regency_id, status, n in session.execute(
+        select(inner.c.regency_id, inner.c.status, func.count()).group_by(
+            inner.c.regency_id, inner.c.status
+        )
+    ):
+        if status is None:
+            unread.add(regency_id)  # a zone without a today in SQL: derived below
+        else:
+            counts.setdefault(regency_id, {})[PactStatus(status)] = int(n)
+    for regency_id in unread:
+        counts[regency_id] = {}
+        rows = list_pacts(session, now=now, regency_id=regency_id, due_soon_days=due_soon_days)
+        for row in rows:
+            counts[regency_id][row.status] = counts[regency_id].get(row.status, 0) + 1
+    return counts
+
+
+def deadline_extremes(
+    session: Session, *, now: datetime, due_soon_days: int, limit: int
+) -> tuple[list[PactRow], list[PactRow]]:
+    """Return the running pacts nearest their deadline and the longest overdue, ``limit`` each.
+
+    Each reads a few rows by the (standing, deadline) index: the ``limit`` earliest deadlines
+    that can be ahead (or past) somewhere, and any within a day of the last of them (zones
+    differ by a day at most), derived and ordered by days left as nearest_deadlines and
+    most_overdue order them.
+    """
+    refresh_stale(session)
+    today = SqlToday(session, now, due_soon_days)
+    first, last = min(today.today.values()), max(today.today.values())
+    deadline = Pact.current_deadline_on
+    running = Pact.standing == PactStanding.RUNNING
+
+    ahead, late = deadline >= first, deadline < last
+
+    def nth(window: ColumnElement[bool]) -> Any:
+        # The limit-th earliest deadline in the window (None when it holds fewer pacts).
+        stmt = select(deadline).where(running, window).order_by(deadline, Pact.id)
+        return stmt.offset(limit - 1).limit(1).scalar_subquery()
+
+    bounds = session.execute(select(nth(ahead), nth(late))).one()
+
+    def window(kind: ColumnElement[bool], bound: date | None) -> ColumnElement[bool]:
+        if bound is None:
+            return kind
+        return and_(kind, deadline <= bound + timedelta(days=1))
+
+    stmt = _rows_statement().where(running, or_(window(ahead, bounds[0]), window(late, bounds[1])))
+    rows = list(_derived(session, stmt, now=now, due_soon_days=due_soon_days, status=None))
+    return nearest_deadlines(rows, limit), most_overdue(rows, limit)

@@ -49,6 +49,22 @@ class PactStatus(StrEnum):
     UNDATED = "undated"
 
 
+class PactStanding(StrEnum):
+    """What a pact's stored facts say of it whatever today is (kept on the pact, indexed).
+
+    RUNNING: findings open (or none shown done) and a deadline: on track, due soon or overdue,
+    which only each regency's today tells (``status_on``). The others are its status already.
+    """
+
+    RUNNING = "running"
+    UNDATED = "undated"
+    FULFILLED = "fulfilled"
+    FULFILLED_LATE = "fulfilled_late"
+    WITHDRAWN = "withdrawn"
+    DECIDED = "decided"
+    NOT_RECORDED = "not_recorded"
+
+
 class PactOutcome(StrEnum):
     """What the regent decided at a pact's end, or that no source reports its end.
 
@@ -121,6 +137,48 @@ def is_overdue(deadline_on: date | None, today: date) -> bool:
     return deadline_on is not None and today > deadline_on
 
 
+def pact_standing(
+    *,
+    deadline_on: date | None,
+    findings_total: int,
+    findings_open: int,
+    last_closed_on: date | None,
+    withdrawn: bool = False,
+    outcome: PactOutcome | None = None,
+) -> PactStanding:
+    """Say what a pact's recorded facts make of it, before today plays any part."""
+    if withdrawn:
+        return PactStanding.WITHDRAWN
+    if outcome is PactOutcome.NOT_RECORDED:
+        return PactStanding.NOT_RECORDED
+    if outcome is not None:
+        return PactStanding.DECIDED
+    if findings_total > 0 and findings_open == 0:
+        if deadline_on is None or last_closed_on is None or last_closed_on <= deadline_on:
+            return PactStanding.FULFILLED
+        return PactStanding.FULFILLED_LATE
+    if deadline_on is None:
+        # No signing date, no deadline: a missing date is not a breach, nor "on track".
+        return PactStanding.UNDATED
+    return PactStanding.RUNNING
+
+
+def status_on(
+    standing: PactStanding, deadline_on: date | None, today: date, due_soon_days: int
+) -> PactStatus:
+    """Return the status of a pact of this standing on ``today`` (the regency's local date)."""
+    if standing is not PactStanding.RUNNING:
+        return PactStatus(standing.value)
+    left = days_left(deadline_on, today)
+    if left is None:
+        return PactStatus.UNDATED
+    if left < 0:
+        return PactStatus.OVERDUE
+    if left <= due_soon_days:
+        return PactStatus.DUE_SOON
+    return PactStatus.ON_TRACK
+
+
 def pact_status(
     *,
     deadline_on: date | None,
@@ -139,22 +197,12 @@ def pact_status(
     is judged on its deadline alone: nothing has been shown to be done. A recorded outcome
     wins over every derivation: the regent's decision, or a source that reports no end.
     """
-    if withdrawn:
-        return PactStatus.WITHDRAWN
-    if outcome is PactOutcome.NOT_RECORDED:
-        return PactStatus.NOT_RECORDED
-    if outcome is not None:
-        return PactStatus.DECIDED
-    if findings_total > 0 and findings_open == 0:
-        if deadline_on is None or last_closed_on is None or last_closed_on <= deadline_on:
-            return PactStatus.FULFILLED
-        return PactStatus.FULFILLED_LATE
-    left = days_left(deadline_on, today)
-    if left is None:
-        # No signing date, no deadline: a missing date is not a breach, nor "on track".
-        return PactStatus.UNDATED
-    if left < 0:
-        return PactStatus.OVERDUE
-    if left <= due_soon_days:
-        return PactStatus.DUE_SOON
-    return PactStatus.ON_TRACK
+    standing = pact_standing(
+        deadline_on=deadline_on,
+        findings_total=findings_total,
+        findings_open=findings_open,
+        last_closed_on=last_closed_on,
+        withdrawn=withdrawn,
+        outcome=outcome,
+    )
+    return status_on(standing, deadline_on, today, due_soon_days)

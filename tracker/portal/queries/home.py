@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -33,12 +32,11 @@ class RegencySummary:
 
 @dataclass(frozen=True)
 class HomeOverview:
-    """The home page: regencies, the nearest deadlines, the most overdue, and every pact."""
+    """The home page: regencies, the nearest deadlines, the most overdue."""
 
     regencies: list[RegencySummary]
     nearest: list[PactRow]
     most_overdue: list[PactRow]
-    pacts: list[PactRow]
 
 
 def home_overview(
@@ -46,8 +44,10 @@ def home_overview(
 ) -> HomeOverview:
     """Summarise every regency and pick the nearest and the most overdue deadlines.
 
-    Four statements whatever the size: regencies, every pact row (one aggregated query whose
-    statuses are derived in Python), the latest assessment of each regency, the schemes.
+    Read in SQL from the pacts' stored facts, whatever the size of the country: the regencies,
+    their pacts counted by status (one grouped statement over the pacts, no finding read), the
+    pacts nearest their deadline and the longest overdue (a few rows each, by the deadline
+    index), the latest assessment of each regency, the schemes.
     """
     regencies = list(
         session.execute(
@@ -56,7 +56,7 @@ def home_overview(
             )
         )
     )
-    rows = pact_queries.list_pacts(session, now=now, due_soon_days=due_soon_days)
+    counts = pact_queries.status_counts(session, now=now, due_soon_days=due_soon_days)
     latest_year = (
         select(Assessment.regency_id, func.max(Assessment.year).label("year"))
         .group_by(Assessment.regency_id)
@@ -75,12 +75,9 @@ def home_overview(
         ).scalars()
     }
     specs = scheme_specs(session) if latest else []
-    counts: dict[str, Counter[PactStatus]] = defaultdict(Counter)
-    for row in rows:
-        counts[row.regency_slug][row.status] += 1
     summaries = []
     for r in regencies:
-        by_status = counts[r.slug]
+        by_status = counts.get(r.id, {})
         a = latest.get(r.id)
         summaries.append(
             from_row(
@@ -91,9 +88,7 @@ def home_overview(
                 latest=result_view(a, specs) if a else None,
             )
         )
-    return HomeOverview(
-        regencies=summaries,
-        nearest=pact_queries.nearest_deadlines(rows, limit),
-        most_overdue=pact_queries.most_overdue(rows, limit),
-        pacts=rows,
+    nearest, overdue = pact_queries.deadline_extremes(
+        session, now=now, due_soon_days=due_soon_days, limit=limit
     )
+    return HomeOverview(regencies=summaries, nearest=nearest, most_overdue=overdue)
