@@ -19,7 +19,7 @@ import math
 from datetime import UTC, datetime, timedelta
 from typing import cast
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from limits.storage import Storage
 from sqlalchemy import Connection, Engine, Table, delete, func, select, text, update
@@ -54,6 +54,35 @@ def client_address() -> str:
 
 
 EXTENSION = "tracker.login_limiter"
+_warned: set[str] = set()
+
+
+def behind_an_unknown_proxy() -> bool:
+    """Tell whether the request came through a reverse proxy the app was not told of.
+
+    With PROXY_COUNT 0 and an X-Forwarded-For header from a loopback or private address,
+    every visitor would share the proxy's address, and one guesser would shut the login for
+    everyone: the per-address limit is skipped then (the per-address-string slow-down still
+    holds), and the log says once what to set.
+    """
+    if int(current_app.config.get("PROXY_COUNT") or 0) > 0:
+        return False
+    if "X-Forwarded-For" not in request.headers:
+        return False
+    try:
+        peer = ipaddress.ip_address(request.remote_addr or "")
+    except ValueError:
+        return False
+    if not (peer.is_loopback or peer.is_private):
+        return False
+    if str(peer) not in _warned:
+        _warned.add(str(peer))
+        log.warning(
+            "Requests come through a proxy at %s (X-Forwarded-For) but TRACKER_PROXY_COUNT is 0: "
+            "the login limit per client address is off. Set TRACKER_PROXY_COUNT=1 behind nginx.",
+            peer,
+        )
+    return True
 
 
 def bind_limiter(app: Flask) -> Limiter:

@@ -35,7 +35,7 @@ from tracker.auth import policy, services
 from tracker.auth.access import current_actor, login_required
 from tracker.auth.forms import ChangePasswordForm, LoginForm
 from tracker.auth.models import User
-from tracker.auth.ratelimit import bind_limiter, seconds_until
+from tracker.auth.ratelimit import behind_an_unknown_proxy, bind_limiter, seconds_until
 from tracker.auth.settings import login_settings
 from tracker.clock import get_clock
 from tracker.extensions import db_session
@@ -243,7 +243,11 @@ def init_login_limit(app: Flask) -> None:
     is registered: the limit is checked inside the view, and a refusal counted after it."""
     limiter = bind_limiter(app)
     limit = limiter.limit(
-        _address_limit, methods=["POST"], deduct_when=_refused, on_breach=_too_many_from_address
+        _address_limit,
+        methods=["POST"],
+        deduct_when=_refused,
+        on_breach=_too_many_from_address,
+        exempt_when=behind_an_unknown_proxy,
     )
     app.view_functions["auth.login"] = limit(login)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from statistics import median
 from time import perf_counter
 
@@ -18,10 +19,12 @@ from werkzeug.test import TestResponse
 
 from tests.conftest import TEST_NOW
 from tests.integration.auth_helpers import PASSWORD, form_token, make_user
+from tests.live import sqlite_app
 from tracker.auth import services
 from tracker.auth.models import User
 from tracker.auth.ratelimit import app_limiter
 from tracker.clock import FixedClock
+from tracker.extensions import db
 
 WRONG = "bukan-kata-sandinya"
 UNKNOWN = "tidak-ada-akunnya@uji.go.id"
@@ -169,3 +172,43 @@ def test_ipv6_clients_are_counted_by_their_64_network(app: Flask) -> None:
         assert _log_in(client, f"orang{n}@uji.go.id", WRONG).status_code == 401
     assert _log_in(_from(app, "2001:db8:1:2::ff"), UNKNOWN, WRONG).status_code == 429
     assert _log_in(_from(app, "2001:db8:1:3::1"), UNKNOWN, WRONG).status_code == 401
+
+
+@pytest.mark.usefixtures("address_limit")
+def test_behind_a_proxy_the_app_was_not_told_of_no_one_is_locked_out_by_another(
+    app: Flask, admin: User
+) -> None:
+    # nginx in front, TRACKER_PROXY_COUNT left at 0: every visitor would share its address.
+    proxy = _from(app, "127.0.0.1")
+    for n in range(5):
+        proxy.environ_base["HTTP_X_FORWARDED_FOR"] = f"203.0.113.{n + 1}"
+        assert _log_in(proxy, f"orang{n}@uji.go.id", WRONG).status_code == 401
+    proxy.environ_base["HTTP_X_FORWARDED_FOR"] = "198.51.100.7"
+    assert _log_in(proxy, admin.email, PASSWORD).status_code == 302
+
+
+@pytest.fixture
+def proxied_app(tmp_path: Path) -> Iterator[Flask]:
+    """An app told of one reverse proxy in front (TRACKER_PROXY_COUNT=1)."""
+    proxied = sqlite_app(tmp_path, PROXY_COUNT=1, LOGIN_LIMIT_PER_ADDRESS="3 per 10 minutes")
+    yield proxied
+    with proxied.app_context():
+        db.engine.dispose()
+
+
+def test_behind_a_known_proxy_each_client_is_counted_by_its_forwarded_address(
+    proxied_app: Flask,
+) -> None:
+    def through_proxy(client_address: str) -> FlaskClient:
+        client = _from(proxied_app, "127.0.0.1")
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = client_address
+        return client
+
+    sprayer = through_proxy("203.0.113.50")
+    assert [_log_in(sprayer, f"o{n}@uji.go.id", WRONG).status_code for n in range(4)] == [
+        401,
+        401,
+        401,
+        429,
+    ]
+    assert _log_in(through_proxy("198.51.100.8"), UNKNOWN, WRONG).status_code == 401
