@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Row, and_, func, select
 from sqlalchemy.orm import Session
 
 from tracker.assessments.models import Assessment
@@ -31,10 +31,26 @@ class RegencySummary:
 
 
 @dataclass(frozen=True)
+class RegencyName:
+    """A regency as the home page's filter offers it."""
+
+    slug: str
+    name: str
+
+
+# Regency cards on the home page: every regency of a province's install; for the country, those
+# with the most overdue pacts (the filter below them offers every regency).
+HOME_CARDS = 24
+
+
+@dataclass(frozen=True)
 class HomeOverview:
     """The home page: regencies, the nearest deadlines, the most overdue."""
 
-    regencies: list[RegencySummary]
+    # Every regency (the filter's choices), and the cards shown: all of them, or the
+    # HOME_CARDS with the most overdue pacts when there are more.
+    regencies: list[RegencyName]
+    cards: list[RegencySummary]
     nearest: list[PactRow]
     most_overdue: list[PactRow]
 
@@ -57,6 +73,14 @@ def home_overview(
         )
     )
     counts = pact_queries.status_counts(session, now=now, due_soon_days=due_soon_days)
+    shown = regencies
+    if len(regencies) > HOME_CARDS:
+
+        def overdue_of(r: Row[int, str, str, str]) -> int:
+            return counts.get(r.id, {}).get(PactStatus.OVERDUE, 0)
+
+        top = sorted(regencies, key=lambda r: (-overdue_of(r), r.name, r.id))[:HOME_CARDS]
+        shown = sorted(top, key=lambda r: (r.name, r.id))
     latest_year = (
         select(Assessment.regency_id, func.max(Assessment.year).label("year"))
         .group_by(Assessment.regency_id)
@@ -65,18 +89,20 @@ def home_overview(
     latest = {
         a.regency_id: a
         for a in session.execute(
-            select(Assessment).join(
+            select(Assessment)
+            .join(
                 latest_year,
                 and_(
                     latest_year.c.regency_id == Assessment.regency_id,
                     latest_year.c.year == Assessment.year,
                 ),
             )
+            .where(Assessment.regency_id.in_([r.id for r in shown]))
         ).scalars()
     }
     specs = scheme_specs(session) if latest else []
     summaries = []
-    for r in regencies:
+    for r in shown:
         by_status = counts.get(r.id, {})
         a = latest.get(r.id)
         summaries.append(
@@ -91,4 +117,9 @@ def home_overview(
     nearest, overdue = pact_queries.deadline_extremes(
         session, now=now, due_soon_days=due_soon_days, limit=limit
     )
-    return HomeOverview(regencies=summaries, nearest=nearest, most_overdue=overdue)
+    return HomeOverview(
+        regencies=[RegencyName(r.slug, r.name) for r in regencies],
+        cards=summaries,
+        nearest=nearest,
+        most_overdue=overdue,
+    )
