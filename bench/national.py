@@ -554,7 +554,7 @@ def measure_pages(
                 data.extra["proxy"] = "nginx is not installed: `make bench` installs it"
             else:
                 figures = load(opts, [f"{proxy}/pakta/{pact}"])
-                hits = figures["x_cache"]
+                hits = figures["x_cache_with_warmup"]
                 figures["reached_app"] = sum(
                     n for k, n in hits.items() if k in ("MISS", "EXPIRED", "REVALIDATED", "BYPASS")
                 )
