@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -91,7 +92,28 @@ def index() -> ResponseReturnValue:
         due_soon_days=settings.due_soon_days(),
         **where.criteria(),
     )
-    return render_template("pacts/index.html", form=form, page=page, sort=where.sort, where=where)
+    return render_template(
+        "pacts/index.html",
+        form=form,
+        page=page,
+        sort=where.sort,
+        download=_public_filter(where, agencies),
+    )
+
+
+def _public_filter(where: queries.PactFilter, agencies: list[Agency]) -> queries.PactFilter | None:
+    """The open-data filter holding the rows of a staff list: the list's own, narrowed to the
+    agencies the account reads (one agency, or one regency), which the public filter names."""
+    if not agencies:
+        return None
+    if where.agency_id is None and len(agencies) == 1:
+        return replace(where, agency_id=agencies[0].id)
+    regencies = {a.regency_id for a in agencies}
+    if where.regency_id is None and len(regencies) == 1:
+        return replace(
+            where, regency_id=agencies[0].regency_id, regency_slug=agencies[0].regency.slug
+        )
+    return where
 
 
 def _service_errors(form: Any, error: DomainError, rows: list[int]) -> None:

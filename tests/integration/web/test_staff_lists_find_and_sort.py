@@ -192,6 +192,31 @@ def test_regencies_and_holidays_sort(app: Flask, session: Session, office: Offic
     assert "tahun=2019" in _header(page, "date")
 
 
+def test_the_staff_pact_list_downloads_its_rows_as_open_data(
+    app: Flask, session: Session, office: Office
+) -> None:
+    mine = make_pact(
+        session, agency=office.a, now=office.now, signed_on=date(2019, 1, 8),
+        signatory_name="Ahmad Yani",
+    )  # fmt: skip
+    make_pact(session, agency=office.b, now=office.now, signed_on=date(2019, 2, 1))
+    make_pact(session, agency=office.c, now=office.now, signed_on=date(2019, 1, 8),
+              signatory_name="Ahmad Dahlan")  # fmt: skip
+    session.commit()
+    page = read_page(client_of(app, office.admin_x), "/staf/pakta/?q=ahmad&sort=signed")
+    assert _ids(page, "pact-id") == [mine.id]
+    found = re.search(r'href="(/data/pakta\.csv[^"]*)"', page)
+    assert found is not None
+    url = html.unescape(found.group(1))
+    # The regency the account reads, the search and the order: another regency's Ahmad is out.
+    assert f"regency={office.x.slug}" in url and "q=ahmad" in url and "sort=signed" in url
+    rows = app.test_client().get(url).get_data().decode("utf-8-sig").splitlines()[1:]
+    assert [int(r.split(",")[0]) for r in rows] == [mine.id]
+    # An agency's staff download their agency's pacts.
+    page = read_page(client_of(app, office.opd_a), "/staf/pakta/")
+    assert f"/data/pakta.csv?agency={office.a.id}" in page
+
+
 @pytest.mark.parametrize(
     "url",
     [
