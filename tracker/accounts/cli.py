@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased
 
 from tracker.accounts.services import create_user
 from tracker.agencies.models import Agency
-from tracker.auth import services
+from tracker.auth import second_factor, services
 from tracker.auth.models import User, UserRole
 from tracker.clock import get_clock
 from tracker.extensions import db_session
@@ -130,6 +130,16 @@ def revoke(token_id: int) -> None:
     with command_step() as session:
         services.revoke_token(session, actor=None, token_id=token_id, now=get_clock().now())
     click.echo(f"Token {token_id} revoked.")
+
+
+@users.command("second-factor-off")
+@click.argument("email")
+def second_factor_off(email: str) -> None:
+    """Turn off an account's two-step login (its owner lost the phone); they log in again."""
+    with command_step() as session:
+        owner = services.find_user(session, email=email)
+        second_factor.reset(session, owner=owner, now=get_clock().now())
+    click.echo(f"Two-step login turned off for {owner.email}.")
 
 
 @users.command("list")

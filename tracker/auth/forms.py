@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField
+from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from tracker.auth.rules import MIN_PASSWORD_LENGTH
@@ -33,3 +33,16 @@ class ChangePasswordForm(Form):
     )
     # On by default: whoever learnt the old password may have made a token with it.
     revoke_tokens = BooleanField(_l("Also revoke my API tokens"), default=True)
+
+
+class LoginCodeForm(Form):
+    """The code of the second login step."""
+
+    code = StringField(_l("Code from the app"), validators=[DataRequired(), Length(max=12)])
+
+
+class SecondFactorForm(Form):
+    """Turn the second login step on or off: the password and a code from the app."""
+
+    password = PasswordField(_l("Your password"), validators=[DataRequired(), Length(max=200)])
+    code = StringField(_l("Code from the app"), validators=[DataRequired(), Length(max=12)])

@@ -38,6 +38,12 @@ class User(Base):
     regency_id: Mapped[int | None] = mapped_column(ForeignKey("regencies.id"), index=True)
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     is_active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # The second factor (admins and superadmins may turn it on, tracker.auth.second_factor):
+    # the TOTP secret (base32), when it was turned on, and the last time step a code was
+    # accepted for (a code is good once).
+    totp_secret: Mapped[str | None] = mapped_column(String(32))
+    totp_enabled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None]
     # The language notices are written in for this account ("id" or "en").
     locale: Mapped[str] = mapped_column(String(8), default="id", server_default="id")
     created_at: Mapped[datetime]

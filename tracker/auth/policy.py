@@ -410,6 +410,12 @@ def role_needs_agency(role: UserRole) -> bool:
     return role is _OPD
 
 
+def can_use_second_factor(user: User | None) -> bool:
+    """Turn on a second login step (a code from an authenticator app): admins and superadmins,
+    whose accounts change other people's records and accounts."""
+    return _role(user) in (_ADMIN, _SUPER)
+
+
 # --- tokens --------------------------------------------------------------------------------
 
 

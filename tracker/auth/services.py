@@ -94,7 +94,8 @@ def normalise_email(value: str) -> str:
         ) from None
 
 
-def _key_hash(*parts: str) -> str:
+def bucket_key(*parts: str) -> str:
+    """Return the hash naming a login bucket (never the address or the account itself)."""
     return _sha256("\x00".join(parts))
 
 
@@ -102,7 +103,7 @@ def throttle_key(email: str, device: str | None = None) -> str:
     """Return the hash naming the bucket of an address string as typed (known or not), and of
     one browser that has logged in to it before (``device``)."""
     typed = (email or "").strip().lower()
-    return _key_hash("login", typed, device) if device else _key_hash("login", typed)
+    return bucket_key("login", typed, device) if device else bucket_key("login", typed)
 
 
 @functools.cache
@@ -119,9 +120,12 @@ def _find_login(session: Session, email: str) -> User | None:
     return user if user is not None and user.is_active else None
 
 
-def _locked_bucket(session: Session, key: str, now: datetime) -> LoginThrottle:
-    # Create the bucket if this string was never tried, then lock its row until the commit. A
-    # login that emptied (deleted) it meanwhile makes the lock find nothing: create it again.
+def locked_bucket(session: Session, key: str, now: datetime) -> LoginThrottle:
+    """Return the login bucket named ``key`` (a ``bucket_key``), locked until the commit.
+
+    It is created if it was never filled; a login that emptied (deleted) it meanwhile makes the
+    lock find nothing, and it is created again.
+    """
     table = cast(Table, LoginThrottle.__table__)
     for _ in range(3):
         insert_unless_present(session, table, {"key_hash": key, "drains_at": now}, key="key_hash")
@@ -163,7 +167,7 @@ def authenticate(
     bucket of a browser that logged in to this address before. The caller commits even when
     this raises LoginRefused, so that the failure is counted.
     """
-    bucket = _locked_bucket(session, throttle_key(email, device), now)
+    bucket = locked_bucket(session, throttle_key(email, device), now)
     interval, free = settings.attempt_interval, settings.free_attempts
     drained = admitted_drain(bucket.drains_at, now, free_attempts=free, interval=interval)
     if drained is None:
@@ -183,9 +187,14 @@ def authenticate(
             audit_user(session, None, user, "user.login_failed", now)
         session.flush()
         raise LoginRefused(_l("Wrong email address or password."))
+    forget_bucket(session, bucket)
+    return user
+
+
+def forget_bucket(session: Session, bucket: LoginThrottle) -> None:
+    """Empty a login bucket after a success (its row goes)."""
     session.delete(bucket)
     session.flush()
-    return user
 
 
 def start_login_session(session: Session, *, user: User, now: datetime) -> str:

@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import logging
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -15,6 +15,7 @@ from flask import (
     Flask,
     Response,
     current_app,
+    flash,
     g,
     make_response,
     redirect,
@@ -31,9 +32,9 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.exc import OperationalError
 from werkzeug.wrappers import Response as BaseResponse
 
-from tracker.auth import policy, services
-from tracker.auth.access import current_actor, login_required
-from tracker.auth.forms import ChangePasswordForm, LoginForm
+from tracker.auth import policy, second_factor, services
+from tracker.auth.access import current_actor, login_required, requires
+from tracker.auth.forms import ChangePasswordForm, LoginCodeForm, LoginForm, SecondFactorForm
 from tracker.auth.models import User
 from tracker.auth.ratelimit import behind_an_unknown_proxy, bind_limiter, seconds_until
 from tracker.auth.settings import login_settings
@@ -52,6 +53,11 @@ log = logging.getLogger(__name__)
 DEVICE_COOKIE = "pp_device"
 DEVICE_MAX_AGE = timedelta(days=180)
 DEVICE_MAX_ACCOUNTS = 5
+# A login whose password was right waits this long for its second step's code.
+PENDING_KEY = "pending_login"
+PENDING_FOR = timedelta(minutes=5)
+# The key of a second step being turned on, until its first code is typed.
+ENROLL_KEY = "second_factor_key"
 
 
 def _load_user(user_id: str) -> User | None:
@@ -217,14 +223,21 @@ def login() -> ResponseReturnValue:
             except (services.LoginRefused, services.LoginThrottled) as exc:
                 refusal = exc
             else:
-                # A fresh session for a fresh login: nothing carried over from before.
-                lang = session.get("lang")
-                session.clear()
-                if lang:
-                    session["lang"] = lang
-                session[LOGIN_KEY] = services.start_login_session(db, user=user, now=now)
-                login_user(user)
+                _fresh_session()
+                if user.totp_secret is not None:
+                    # The password was right; the code comes next, within PENDING_FOR.
+                    session[PENDING_KEY] = {
+                        "user": user.id,
+                        "email": email,
+                        "at": now.isoformat(),
+                        "next": _safe_next(request.args.get("next")),
+                    }
+                else:
+                    session[LOGIN_KEY] = services.start_login_session(db, user=user, now=now)
+                    login_user(user)
         if refusal is None:
+            if PENDING_KEY in session:
+                return redirect(url_for("auth.login_code"))
             response = redirect(_safe_next(request.args.get("next")) or landing_url(user))
             _remember_device(response, email)
             return response
@@ -236,6 +249,106 @@ def login() -> ResponseReturnValue:
     elif request.method == "POST":
         status = 400
     return render_template("auth/login.html", form=form), status, headers
+
+
+def _fresh_session() -> None:
+    # A fresh session for a fresh login: nothing carried over from before but the language.
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+
+
+def _pending_login(now: datetime) -> dict[str, Any] | None:
+    """Return the login waiting for its code, if it is this browser's and still fresh."""
+    pending = session.get(PENDING_KEY)
+    if not isinstance(pending, dict) or not isinstance(pending.get("user"), int):
+        return None
+    try:
+        started = datetime.fromisoformat(str(pending.get("at")))
+    except ValueError:
+        return None
+    return pending if timedelta(0) <= now - started <= PENDING_FOR else None
+
+
+@bp.route("/masuk/kode", methods=["GET", "POST"])
+def login_code() -> ResponseReturnValue:
+    """The second login step: the code from the authenticator app, then the session opens."""
+    now = get_clock().now()
+    pending = _pending_login(now)
+    if pending is None:
+        session.pop(PENDING_KEY, None)
+        flash(str(_l("Log in again: this login has lapsed.")), "info")
+        return redirect(url_for("auth.login"))
+    form = LoginCodeForm()
+    status = 200
+    headers: dict[str, str] = {}
+    if form.validate_on_submit():
+        refusal: services.LoginRefused | services.LoginThrottled | None = None
+        with unit_of_work() as db:
+            try:
+                user = second_factor.check_login_code(
+                    db, user_id=pending["user"], code=form.code.data, now=now,
+                    settings=login_settings(),
+                )  # fmt: skip
+            except (services.LoginRefused, services.LoginThrottled) as exc:
+                refusal = exc
+            else:
+                _fresh_session()
+                session[LOGIN_KEY] = services.start_login_session(db, user=user, now=now)
+                login_user(user)
+        if refusal is None:
+            response = redirect(pending.get("next") or landing_url(user))
+            _remember_device(response, str(pending.get("email") or ""))
+            return response
+        form.form_errors.append(str(refusal.detail))
+        status = refusal.status
+        if isinstance(refusal, services.LoginThrottled):
+            headers["Retry-After"] = str(refusal.retry_after)
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/login_code.html", form=form), status, headers
+
+
+@bp.route("/akun/dua-langkah", methods=["GET", "POST"])
+@requires(policy.can_use_second_factor)
+def second_factor_settings() -> ResponseReturnValue:
+    """Turn the second login step on (a new key, a first code) or off (a current code)."""
+    actor = current_actor()
+    form = SecondFactorForm()
+    turning_on = actor.totp_secret is None
+    secret = session.get(ENROLL_KEY) if turning_on else None
+    if turning_on and not isinstance(secret, str):
+        secret = session[ENROLL_KEY] = second_factor.new_secret()
+
+    def change() -> None:
+        now = get_clock().now()
+        password, code = form.password.data, form.code.data
+        if turning_on and isinstance(secret, str):
+            second_factor.enable(
+                db_session(), actor=actor, secret=secret, password=password, code=code, now=now
+            )
+            session.pop(ENROLL_KEY, None)
+        else:
+            second_factor.disable(db_session(), actor=actor, password=password, code=code, now=now)
+
+    def render(status: int) -> ResponseReturnValue:
+        key = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)) if secret else None
+        uri = second_factor.provisioning_uri(secret, actor.email) if secret else None
+        page = render_template("auth/second_factor.html", form=form, actor=actor, key=key, uri=uri)
+        return page, status
+
+    return submit_form(
+        form,
+        change,
+        render=render,
+        done=lambda _: (
+            _l("Two-step login is on: after your password, the app's code is asked.")
+            if turning_on
+            else _l("Two-step login is off.")
+        ),
+        to=lambda _: url_for("auth.second_factor_settings"),
+    )
 
 
 def init_login_limit(app: Flask) -> None:

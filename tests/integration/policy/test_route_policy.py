@@ -122,6 +122,12 @@ POLICY: dict[tuple[str, str], dict[str, str]] = {
     ("auth.logout", "POST"): ALL_OK,
     ("auth.change_password", "GET"): STAFF_ANY,
     ("auth.change_password", "POST"): STAFF_ANY,
+    # The second login step: without a login waiting for its code, back to the login form.
+    ("auth.login_code", "GET"): dict.fromkeys(PERSONAS, "login"),
+    ("auth.login_code", "POST"): dict.fromkeys(PERSONAS, "login"),
+    # Turning it on or off: admins and superadmins, for their own account.
+    ("auth.second_factor_settings", "GET"): ACCOUNT_MANAGERS,
+    ("auth.second_factor_settings", "POST"): ACCOUNT_MANAGERS,
     # The dashboard: a regency's admins and observers, a superadmin (every regency or one);
     # OPD staff are sent on to their own page (a redirect, not a refusal: "ok").
     ("dashboard.home", "GET"): STAFF_ANY,

@@ -108,3 +108,20 @@ def test_each_role_belongs_where_it_works(
     assert policy.role_has_no_regency(role) is no_regency
     assert policy.role_needs_regency(role) is needs_regency
     assert policy.role_needs_agency(role) is needs_agency
+
+
+@pytest.mark.parametrize(
+    ("user", "allowed"),
+    [
+        pytest.param(_user(ADMIN, regency_id=7), True, id="admin"),
+        pytest.param(_user(SUPER), True, id="superadmin"),
+        pytest.param(_user(OBSERVER, regency_id=7), False, id="observer"),
+        pytest.param(_user(OPD, regency_id=7, agency_id=3), False, id="opd"),
+        pytest.param(_user(ADMIN, regency_id=7, is_active=False), False, id="deactivated-admin"),
+        pytest.param(None, False, id="anonymous"),
+    ],
+)
+def test_only_admins_and_superadmins_may_turn_on_a_second_login_step(
+    user: User | None, allowed: bool
+) -> None:
+    assert policy.can_use_second_factor(user) is allowed
