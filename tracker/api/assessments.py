@@ -181,6 +181,7 @@ def _save(session: Session, body: AssessmentInput) -> dict[str, Any]:
         "rank": "at most rank_of; none for a year not assessed",
         "rank_of": "given with rank",
         "units[].agency": "an agency of this regency (by slug or agency_id)",
+        "units[].year": "at most next year, as the regency's",
         "units[].result": "fits the unit's score and zone",
         "units[].score": _SCORES,
         "units[].zone": "only for zone_only",

@@ -1,8 +1,8 @@
 """GET /api/v1/evidence/<id>/file: the original file of a piece of evidence, with its digest.
 
 The same policy as the staff download (tracker.findings.views.evidence_file): whoever may read
-the finding, here by bearer token. ``Repr-Digest`` (RFC 9530) carries the file's SHA-256, so an
-integration can check what it uploaded, or what a backup holds, without trusting the transfer.
+the finding, here by bearer token. ``Repr-Digest`` (RFC 9530) carries the SHA-256 of the bytes
+sent, so an integration can check them against the record's ``sha256`` (what was uploaded).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from flask import Response, send_file
+from flask import Response
 from flask_babel import lazy_gettext as _l
 
 from tracker.api.auth import api_actor
@@ -52,23 +52,19 @@ def evidence_file(evidence_id: int) -> Response:
     path = get_file_store().path(evidence.storage_key)
     if not path.is_file():
         raise NotFound(_l("No such file."))
-    digest = (
-        bytes.fromhex(evidence.sha256)
-        if evidence.sha256
-        else hashlib.sha256(path.read_bytes()).digest()
-    )
+    # Read whole (uploads are at most a few MB): the digest is of the very bytes sent, so a
+    # file changed on disk shows as a digest that differs from the record's sha256.
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).digest()
     name = f"bukti-{evidence.id}.{_EXTENSIONS[evidence.content_type]}"
-    response = send_file(
-        path,
+    return Response(
+        data,
         mimetype=evidence.content_type,
-        as_attachment=True,
-        download_name=name,
-        etag=digest.hex(),
-        conditional=False,
-        max_age=0,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Repr-Digest": f"sha-256=:{base64.b64encode(digest).decode()}:",
+            "ETag": f'"{digest.hex()}"',
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
     )
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Repr-Digest"] = f"sha-256=:{base64.b64encode(digest).decode()}:"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response

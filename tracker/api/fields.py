@@ -10,6 +10,7 @@ enforce (lengths, ranges, the characters no text may hold) into both.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -18,6 +19,7 @@ from enum import StrEnum
 from typing import Annotated, Any, ClassVar
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -37,13 +39,39 @@ from tracker.errors import Message
 from tracker.pagination import MAX_DIGITS
 from tracker.web.routing import MAX_ID
 
+
+def _class(codes: Iterable[int]) -> str:
+    """A regular expression class's inside for ``codes``, in ranges, escaped as \\uXXXX.
+
+    The escapes read alike in JSON Schema's ECMA-262 expressions, Python's and Rust's (which
+    pydantic validates with).
+    """
+    parts: list[str] = []
+    run: list[int] = []
+    for code in [*sorted(codes), -2]:
+        if run and code == run[-1] + 1:
+            run.append(code)
+            continue
+        if run:
+            first, last = run[0], run[-1]
+            parts.append(f"\\u{first:04x}" + (f"-\\u{last:04x}" if last > first else ""))
+        run = [code]
+    return "".join(parts)
+
+
+_BMP = range(0x10000)
 # Every character Python's str.strip() removes: the services strip texts before they check
-# them, so "filled" means a character outside this class (escaped, for JSON Schema's
-# ECMA-262 regular expressions and Python's alike).
-_SPACE = "".join(f"\\u{c:04x}" for c in range(0x10000) if chr(c).isspace())
+# them, so "filled" means a character outside this class.
+_SPACE = _class(c for c in _BMP if chr(c).isspace())
+# What a single-line field refuses (tracker.text.is_single_line: control characters, line and
+# paragraph separators); NUL is one of them.
+LINE_BREAKING = frozenset({"Cc", "Zl", "Zp"})
+_BREAKING = _class(c for c in _BMP if unicodedata.category(chr(c)) in LINE_BREAKING)
 # No text holds NUL (PostgreSQL refuses it, the others store it differently).
 NO_NUL = "^[^\\u0000]*$"
 FILLED = f"^[^\\u0000]*[^\\u0000{_SPACE}][^\\u0000]*$"
+LINE = f"^[^{_BREAKING}]*$"
+FILLED_LINE = f"^[^{_BREAKING}]*[^{_BREAKING}{_SPACE}][^{_BREAKING}]*$"
 _FILLED = re.compile(FILLED)
 # A slug: lowercase letters, digits and single hyphens (tracker.regencies.services.SLUG).
 SLUG = "^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -51,12 +79,19 @@ SLUG = "^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SEGMENT = "^[^\\u0000/]+$"
 
 
-def text(limit: int, *, filled: bool = False, description: str | None = None) -> Any:
-    """A string of at most ``limit`` characters, without NUL; ``filled``: not only spaces."""
+def text(
+    limit: int, *, filled: bool = False, line: bool = False, description: str | None = None
+) -> Any:
+    """A string of at most ``limit`` characters, without NUL.
+
+    ``filled``: not only spaces; ``line``: one line, no control character (a name).
+    """
+    patterns = {(False, False): NO_NUL, (True, False): FILLED}
+    patterns |= {(False, True): LINE, (True, True): FILLED_LINE}
     return Field(
         strict=True,
         max_length=limit,
-        pattern=FILLED if filled else NO_NUL,
+        pattern=patterns[(filled, line)],
         description=description,
     )
 
@@ -78,7 +113,7 @@ class Input(BaseModel):
     fields, so one answer names every bad field, and published as ``allOf`` conditions.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", frozen=True)
     rules: ClassVar[tuple[Rule, ...]] = ()
 
     @model_validator(mode="wrap")
@@ -196,11 +231,13 @@ def _rule_error(name: str, reason: Message, data: dict[str, Any]) -> InitErrorDe
 class Query(BaseModel):
     """Query string parameters: strings read as the schema says (numbers in ASCII digits)."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
 
-class Form(Query):
-    """The text fields of a multipart request (its files are read apart)."""
+class Form(BaseModel):
+    """The fields and files of a multipart request: no part the model does not name."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Output(BaseModel):
@@ -220,32 +257,86 @@ def _digits(value: Any) -> Any:
 
 # Read a query number (put it after the number's bounds: Annotated[int, Field(ge=1), DIGITS]).
 DIGITS = BeforeValidator(_digits)
+
+
 # An id of a row in a body: positive, no larger than an INTEGER column holds (the bound of the
 # URL converter, tracker.web.routing); a JSON integer, never a string or true.
-Id = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
-Integer = Annotated[int, Field(strict=True)]
+def _whole(value: Any) -> Any:
+    """A JSON integer: 3, and 3.0 (JSON Schema's integer too); never "3" or true."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+WHOLE = BeforeValidator(_whole)
+Integer = Annotated[int, Field(strict=True), WHOLE]
+Id = Annotated[int, Field(strict=True, ge=1, le=MAX_ID), WHOLE]
 Flag = Annotated[bool, Field(strict=True)]
 
 
-def _iso_day(value: Any) -> Any:
-    """Read a date written YYYY-MM-DD (no time, no timestamp)."""
-    if isinstance(value, str):
-        try:
-            if len(value) == 10:
-                return date.fromisoformat(value)
-        except ValueError:
-            pass
-        raise PydanticCustomError("date_parsing", "must be a date as YYYY-MM-DD")
-    if isinstance(value, date) and not isinstance(value, datetime):
+_ISO_DAY = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _year_at_least(year: int) -> str:
+    """A regular expression matching exactly the four-digit years from ``year`` on."""
+    digits = f"{year:04d}"
+    parts = [digits]
+    for i, digit in enumerate(digits):
+        if digit != "9":
+            rest = 3 - i
+            higher = f"[{int(digit) + 1}-9]" if int(digit) < 8 else "9"
+            parts.append(digits[:i] + higher + (f"[0-9]{{{rest}}}" if rest else ""))
+    return "(?:" + "|".join(parts) + ")"
+
+
+@dataclass(frozen=True)
+class DayFrom:
+    """A date written YYYY-MM-DD (no time, no week date), and not before ``earliest``.
+
+    ``earliest`` is the first day of a year, so that the document can say it as a pattern.
+    """
+
+    earliest: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.earliest is not None and (self.earliest.month, self.earliest.day) != (1, 1):
+            raise ValueError("a first day of a year: the document says it as a pattern")
+
+    def pattern(self) -> str:
+        if self.earliest is None:
+            return _ISO_DAY.pattern
+        return f"^{_year_at_least(self.earliest.year)}-"
+
+    def read(self, value: Any) -> date:
+        if isinstance(value, date) and not isinstance(value, datetime):
+            day = value
+        elif isinstance(value, str) and _ISO_DAY.fullmatch(value):
+            try:
+                day = date.fromisoformat(value)
+            except ValueError:
+                raise PydanticCustomError("date_parsing", "must be a date as YYYY-MM-DD") from None
+        else:
+            raise PydanticCustomError("date_parsing", "must be a date as YYYY-MM-DD")
+        if self.earliest is not None and day < self.earliest:
+            reason = _l("not before %(day)s", day=self.earliest.isoformat())
+            raise PydanticCustomError("rule", str(reason), {"reason": reason})
+        return day
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(self.read)
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        value: JsonSchemaValue = {"type": "string", "format": "date"}
+        if self.earliest is not None:
+            value["pattern"] = self.pattern()
         return value
-    raise PydanticCustomError("date_type", "must be a date as YYYY-MM-DD")
 
 
-InputDay = Annotated[
-    date,
-    BeforeValidator(_iso_day),
-    WithJsonSchema({"type": "string", "format": "date"}, mode="validation"),
-]
+InputDay = Annotated[date, DayFrom()]
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,9 @@ each operation lists those rules in its document entry (tracker.api.spec, ``x-ru
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated, Any
 from zoneinfo import available_timezones
 
@@ -24,7 +26,9 @@ from tracker.api.fields import (
     DIGITS,
     NO_NUL,
     SLUG,
+    WHOLE,
     AtMostConfigured,
+    DayFrom,
     Flag,
     Form,
     Id,
@@ -38,6 +42,7 @@ from tracker.api.fields import (
 )
 from tracker.assessments.rules import FIRST_YEAR, AssessmentResult, TargetKind
 from tracker.assessments.services import NOTE_LIMIT, SOURCE_LIMIT
+from tracker.errors import Message
 from tracker.findings.catalogue import BY_CODE
 from tracker.findings.rules import FindingCategory, FindingLimit, ReviewDecision
 from tracker.pacts.rules import DEFAULT_PERIOD_MONTHS, PactLimit, PactOutcome, PactStatus
@@ -79,49 +84,105 @@ def _slug(description: str) -> Any:
 
 
 Slug = Annotated[str, _slug("Lowercase letters, digits and single hyphens")]
-Year = Annotated[int, Field(strict=True, ge=FIRST_YEAR)]
+Year = Annotated[int, Field(strict=True, ge=FIRST_YEAR), WHOLE]
 Reason = Annotated[
     str,
     text(PactLimit.REASON, filled=True, description="Why (public: the timeline shows it)"),
 ]
-# A score as a client may write it: a JSON number, or a string with a point or a comma.
-_SCORE_SCHEMA: JsonSchemaValue = {
-    "anyOf": [
-        {"type": "number", "minimum": 0, "maximum": 100, "multipleOf": 0.01},
-        {"type": "string", "pattern": "^ *(100([.,]00?)?|[0-9]{1,2}([.,][0-9]{1,2})?) *$"},
-    ],
-    "description": '0 to 100 with at most two decimals (78.34, "78.34" or "78,34")',
-}
-_RANK_SCHEMA: JsonSchemaValue = {
-    "anyOf": [{"type": "integer", "minimum": 1}, {"type": "string", "pattern": "^ *[0-9]+ *$"}]
-}
-
-
-def _number_or_text(value: Any) -> Any:
-    if isinstance(value, bool):
-        raise PydanticCustomError("scalar_type", "must be a string or a number")
-    return str(value) if isinstance(value, int | float) else value
 
 
 @dataclass(frozen=True, eq=False)
 class NumberOrText:
-    """A value the services read from a string or a JSON number (as written: 78.34)."""
+    """A value the services read from a JSON number or a string (a score, a rank, a target).
 
-    schema: JsonSchemaValue
+    The number keeps the digits the client wrote (78.34 reaches the service as "78.34"); the
+    text must match ``pattern`` whole. Both forms are published exactly as checked here.
+    """
+
+    pattern: str
+    reason: Message
+    minimum: float | None = None
+    maximum: float | None = None
+    integer: bool = False
+    max_length: int | None = None
+
+    def _refuse(self) -> PydanticCustomError:
+        return PydanticCustomError("rule", str(self.reason), {"reason": self.reason})
+
+    def check(self, value: Any) -> str:
+        if isinstance(value, str):
+            if self.max_length is not None and len(value) > self.max_length:
+                raise self._refuse()
+            if re.fullmatch(self.pattern, value) is None:
+                raise self._refuse()
+            return value
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise PydanticCustomError("scalar_type", "must be a string or a number")
+        if self.integer and isinstance(value, float):
+            if not value.is_integer():
+                raise self._refuse()
+            value = int(value)
+        low = self.minimum if self.minimum is not None else value
+        high = self.maximum if self.maximum is not None else value
+        if not low <= value <= high:
+            raise self._refuse()
+        return str(value)
 
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        return core_schema.no_info_before_validator_function(_number_or_text, handler(source))
+        return core_schema.no_info_plain_validator_function(self.check)
 
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
-        return dict(self.schema)
+        number: JsonSchemaValue = {"type": "integer" if self.integer else "number"}
+        if self.minimum is not None:
+            number["minimum"] = self.minimum
+        if self.maximum is not None:
+            number["maximum"] = self.maximum
+        text: JsonSchemaValue = {"type": "string", "pattern": f"^(?:{self.pattern})$"}
+        if self.max_length is not None:
+            text["maxLength"] = self.max_length
+        return {"anyOf": [number, text]}
 
 
-Score = Annotated[str, NumberOrText(_SCORE_SCHEMA)]
-Rank = Annotated[str, NumberOrText(_RANK_SCHEMA)]
+# A score: 0 to 100 (78.34, "78.34" or "78,34"); the services refuse a third decimal.
+Score = Annotated[
+    str,
+    NumberOrText(
+        " *(100([.,]00?)?|[0-9]{1,2}([.,][0-9]{1,2})?) *",
+        _l("a score is a number with at most two decimals, e.g. 81.22"),
+        minimum=0,
+        maximum=100,
+    ),
+]
+# A published rank ("128 of 199"): a whole number from 1, within an INTEGER column.
+Rank = Annotated[
+    str,
+    NumberOrText(
+        " *[1-9][0-9]{0,8} *",
+        _l("a whole number from 1"),
+        minimum=1,
+        maximum=MAX_ID,
+        integer=True,
+    ),
+]
+# A target's value: a zone, a grade or a score (which one is target_kind's to say).
+TargetValue = Annotated[
+    str,
+    NumberOrText(
+        "[^\\u0000]*",
+        _l("a zone, a grade from A to E or a score"),
+        minimum=0,
+        maximum=100,
+        max_length=32,
+    ),
+]
+
+
+# A pact's day (its signing, the regent's decision): not before PactLimit.EARLIEST_DAY.
+PactDay = Annotated[date, DayFrom(PactLimit.EARLIEST_DAY)]
 
 
 # --- query strings ---------------------------------------------------------------------------
@@ -183,8 +244,8 @@ class RegencyInput(Input):
     """A regency to add (superadmin)."""
 
     slug: Slug
-    name: Annotated[str, text(NAME_LIMIT, filled=True)]
-    province: Annotated[str, text(NAME_LIMIT, filled=True)]
+    name: Annotated[str, text(NAME_LIMIT, filled=True, line=True)]
+    province: Annotated[str, text(NAME_LIMIT, filled=True, line=True)]
     timezone: Annotated[
         str,
         OneOf(tuple(sorted(available_timezones()))),
@@ -197,10 +258,10 @@ class AgencyInput(Input):
 
     regency: Annotated[str, _slug("The regency's slug")]
     slug: Slug
-    name: Annotated[str, text(AGENCY_NAME_LIMIT, filled=True)]
+    name: Annotated[str, text(AGENCY_NAME_LIMIT, filled=True, line=True)]
     kind: Annotated[
         str,
-        text(KIND_LIMIT, filled=True),
+        text(KIND_LIMIT, filled=True, line=True),
         Field(examples=["dinas", "badan", "puskesmas", "rsud"]),
     ]
 
@@ -234,12 +295,12 @@ class PactInput(Input):
     agency_id: Id
     signatory_name: Annotated[str, text(PactLimit.SIGNATORY_NAME)] | None = None
     signatory_title: Annotated[str, text(PactLimit.SIGNATORY_TITLE, filled=True)]
-    signed_on: InputDay | None = Field(None, description="Null: no deadline until it is known")
+    signed_on: PactDay | None = Field(None, description="Null: no deadline until it is known")
     period_months: Integer = Field(DEFAULT_PERIOD_MONTHS, ge=1, le=PactLimit.PERIOD_MONTHS)
     pledge: Annotated[str, text(PactLimit.PLEDGE, filled=True)]
     sanction: Annotated[str, text(PactLimit.SANCTION)] | None = None
     witnesses: Annotated[str, text(PactLimit.WITNESSES)] | None = None
-    findings: list[FindingInput] = Field(default_factory=list)
+    findings: list[FindingInput] = Field(default_factory=list, max_length=PactLimit.FINDINGS)
     outcome_not_recorded: Flag = Field(
         False,
         description="A pact entered from the past whose end no source reports (its deadline"
@@ -248,18 +309,9 @@ class PactInput(Input):
     target_kind: TargetKind | None = Field(
         None, description="Optional target of the agency's assessment in target_year"
     )
-    target_value: (
-        Annotated[
-            str,
-            NumberOrText(
-                {
-                    "type": ["string", "number"],
-                    "description": "A zone, a grade A-E or a score; none for improve",
-                }
-            ),
-        ]
-        | None
-    ) = None
+    target_value: TargetValue | None = Field(
+        None, description="A zone, a grade A-E or a score; none for improve"
+    )
     target_year: Year | None = None
 
     rules = (
@@ -278,7 +330,7 @@ class PactInput(Input):
 class FindingsInput(Input):
     """Findings to add to a running pact."""
 
-    findings: list[FindingInput] = Field(min_length=1)
+    findings: list[FindingInput] = Field(min_length=1, max_length=PactLimit.FINDINGS)
 
 
 class ExtendInput(Input):
@@ -309,7 +361,7 @@ class OutcomeInput(Input):
             " has passed"
         ),
     ]
-    decided_on: InputDay | None = Field(
+    decided_on: PactDay | None = Field(
         None, description="A decision's date: not in the future, not before the signing"
     )
     note: Annotated[str, text(PactLimit.REASON)] | None = Field(
@@ -352,7 +404,7 @@ class PactCorrection(Input):
 
     signatory_name: Annotated[str, text(PactLimit.SIGNATORY_NAME)] | None = None
     signatory_title: Annotated[str, text(PactLimit.SIGNATORY_TITLE, filled=True)] = omitted()
-    signed_on: InputDay | None = Field(
+    signed_on: PactDay | None = Field(
         None,
         description="Moves the deadline derived from it; refused once the deadline has been"
         " extended",
@@ -428,9 +480,7 @@ class EvidenceUpload(Form):
 class UnitResultInput(Input):
     """An agency's result of the year (by its slug or its id)."""
 
-    agency: Annotated[str, Field(max_length=SLUG_LENGTH[1], pattern=NO_NUL)] | None = Field(
-        None, description="The agency's slug"
-    )
+    agency: Annotated[str, _slug("The agency's slug")] | None = None
     agency_id: Id | None = None
     result: AssessmentResult | None = None
     score: Score | None = None

@@ -20,8 +20,9 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails, from_json, to_json
 
-from tracker.api.fields import FILLED, NO_NUL, SEGMENT, SLUG
+from tracker.api.fields import FILLED, FILLED_LINE, LINE, NO_NUL, SEGMENT, SLUG
 from tracker.errors import BadFilter, Invalid, Message
+from tracker.text import SINGLE_LINE
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -57,10 +58,9 @@ def read_json(model: type[M]) -> Parsed[M]:
 
 def read_form(model: type[M]) -> Parsed[M]:
     """Read a multipart request's fields and files with ``model``."""
-    data: dict[str, Any] = {k: v for k, v in request.form.items() if k in model.model_fields}
+    data: dict[str, Any] = dict(request.form.items())
     for name, upload in request.files.items():
-        if name in model.model_fields:
-            data[name] = upload.read()
+        data[name] = upload.read()
     try:
         return Parsed(model.model_validate(data), {})
     except ValidationError as exc:
@@ -124,12 +124,22 @@ def invalid_params(errors: list[ErrorDetails]) -> dict[str, Message]:
     return fields
 
 
+_NUL = _l("must not contain a NUL character")
 _PATTERNS: dict[str, Message] = {
-    FILLED: _l("required"),
-    NO_NUL: _l("must not contain a NUL character"),
-    SEGMENT: _l("must not contain a NUL character"),
+    NO_NUL: _NUL,
+    SEGMENT: _NUL,
+    LINE: SINGLE_LINE,
     SLUG: _l("2–64 lowercase letters, digits and hyphens, e.g. sumbawa-barat"),
 }
+
+
+def _pattern_reason(pattern: str, value: object) -> Message:
+    """Why a text does not match: blank, a control character, or not in the expected form."""
+    if pattern in (FILLED, FILLED_LINE) and isinstance(value, str):
+        if not value.strip():
+            return _l("required")
+        return _NUL if pattern == FILLED else SINGLE_LINE
+    return _PATTERNS.get(pattern, _l("not in the expected form"))
 
 
 def reason(error: ErrorDetails) -> Message:
@@ -153,7 +163,7 @@ def reason(error: ErrorDetails) -> Message:
     if kind == "string_too_long":
         return _l("at most %(n)s characters", n=ctx.get("max_length"))
     if kind == "string_pattern_mismatch":
-        return _PATTERNS.get(str(ctx.get("pattern")), _l("not in the expected form"))
+        return _pattern_reason(str(ctx.get("pattern")), error.get("input"))
     if kind in ("greater_than_equal", "greater_than"):
         return _l("must be at least %(n)s", n=ctx.get("ge", ctx.get("gt")))
     if kind in ("less_than_equal", "less_than"):
@@ -219,7 +229,7 @@ def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
     info: FieldInfo = model.model_fields[name]
     strict = bool(model.model_config.get("strict"))
     hint: Any = Annotated[info.annotation, info]
-    return TypeAdapter(hint, config={"strict": strict, "regex_engine": "python-re"})
+    return TypeAdapter(hint, config={"strict": strict})
 
 
 def _neutral(annotation: Any) -> Any:
