@@ -20,7 +20,7 @@ from contextlib import contextmanager
 
 from flask import has_request_context, request
 from sqlalchemy import event
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import Session, SessionTransaction, scoped_session
 
 from tracker.extensions import db_session
 
@@ -85,7 +85,13 @@ def _refuse_stray_commit(session: Session) -> None:
 Hook = Callable[[], object]
 
 
-def _register(session: Session, on_commit: Hook | None, on_rollback: Hook | None) -> None:
+def _register(
+    session: Session | scoped_session[Session], on_commit: Hook | None, on_rollback: Hook | None
+) -> None:
+    # Flask-SQLAlchemy's db.session is a scoped_session, which does not proxy the transaction
+    # getters: the hooks belong to the Session it stands for.
+    if isinstance(session, scoped_session):
+        session = session()
     # The innermost transaction: a SAVEPOINT rolled back takes its own hooks' files with it.
     transaction = session.get_nested_transaction() or session.get_transaction()
     if transaction is None:
@@ -93,12 +99,14 @@ def _register(session: Session, on_commit: Hook | None, on_rollback: Hook | None
     session.info.setdefault(_HOOKS, []).append((transaction, on_commit, on_rollback))
 
 
-def after_commit(session: Session, hook: Hook, *, or_else: Hook | None = None) -> None:
+def after_commit(
+    session: Session | scoped_session[Session], hook: Hook, *, or_else: Hook | None = None
+) -> None:
     """Run ``hook`` once the session's transaction commits, ``or_else`` if it is rolled back."""
     _register(session, hook, or_else)
 
 
-def after_rollback(session: Session, hook: Hook) -> None:
+def after_rollback(session: Session | scoped_session[Session], hook: Hook) -> None:
     """Run ``hook`` if the session's current transaction (or SAVEPOINT) is rolled back."""
     _register(session, None, hook)
 
