@@ -8,15 +8,25 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from flask import Response
+from flask import Response, url_for
 from pydantic import BaseModel, Field
 
+from tracker import labels
+from tracker.agencies.models import Agency as AgencyRow
 from tracker.api.fields import Day, Instant, LocalTime, Output, Url
+from tracker.assessments.queries import TargetView
 from tracker.assessments.rules import AssessmentResult, TargetKind, TargetState, Zone
+from tracker.audit.queries import TimelineEntry as TimelineRow
 from tracker.commitments.rules import CommitmentKind, EventKind
+from tracker.findings.models import Evidence as EvidenceRow
+from tracker.findings.models import Finding as FindingModel
 from tracker.findings.rules import EvidenceKind, FindingCategory, FindingStatus, ReviewDecision
+from tracker.pacts.queries import PactDetail, PactRow
 from tracker.pacts.rules import PactOutcome, PactStatus
-from tracker.web.errors import Problem
+from tracker.pagination import Page as PageOf
+from tracker.regencies.models import Regency as RegencyRow
+from tracker.spreadsheets.imports import Outcome as ImportOutcome
+from tracker.web.errors import InvalidParam, Problem
 
 __all__ = ["Problem"]
 
@@ -343,8 +353,276 @@ class AssessmentsRecorded(Assessments):
     changes: AssessmentChanges
 
 
+def _absent(value: object) -> bool:
+    return value is None
+
+
+class ImportRow(Output):
+    """One row of an assessment file and what committing it does (or did)."""
+
+    line: int = Field(description="The row's line in the file (the header is line 1)")
+    agency: str | None = Field(description="The agency's name; null: the regency's own row")
+    agency_id: int | None
+    outcome: ImportOutcome
+    changes: dict[str, Annotated[list[Any], Field(min_length=2, max_length=2)]] | None = Field(
+        None,
+        exclude_if=_absent,
+        description="new or changed rows: each field as [recorded, in the file]; scores as"
+        " two-place strings",
+    )
+    errors: dict[str, str] | None = Field(
+        None, exclude_if=_absent, description="error rows: each column and why"
+    )
+
+
+class AssessmentImport(Output):
+    """Every row's outcome of an assessment file, and whether anything was saved."""
+
+    regency: str
+    year: int | None
+    format: ImportFormat
+    sha256: str
+    committed: bool = Field(description="Whether this request saved anything")
+    counts: dict[str, int]
+    ignored_columns: list[str]
+    rows: list[ImportRow]
+
+
+class PactImportRow(Output):
+    """One pact of a pact file (its rows) and what committing it does (or did)."""
+
+    line: int = Field(description="The pact's first row in the file (header: line 1)")
+    lines: list[int] = Field(description="Every row of the pact")
+    reference: str | None = Field(description="The pact's document number")
+    agency: str | None = Field(description="The agency's name (as found, or as given)")
+    agency_id: int | None
+    outcome: ImportOutcome = Field(description="new, unchanged, skipped or error")
+    findings: int = Field(description="How many findings the file gives the pact")
+    pact_id: int | None = Field(
+        description="The recorded pact: an unchanged one, or a new one once committed"
+    )
+    errors: dict[str, str] | None = Field(
+        None, exclude_if=_absent, description="error pacts: 'row <line>: <column>' and why"
+    )
+
+
+class PactImport(Output):
+    """Every pact's outcome of a pact file, and whether anything was saved."""
+
+    regency: str
+    format: ImportFormat
+    sha256: str
+    committed: bool = Field(description="Whether this request saved anything")
+    rows: int = Field(description="The file's data rows")
+    counts: dict[str, int] = Field(
+        description="Pacts by outcome (changed: always 0, a recorded pact is corrected on its page)"
+    )
+    findings: int = Field(description="The findings of the new pacts")
+    ignored_columns: list[str]
+    pacts: list[PactImportRow]
+
+
+class RefusedImport(Output):
+    """A file with refused rows: a problem (RFC 9457) whose rows say why; nothing was saved."""
+
+    type: Url
+    title: str
+    status: int = Field(ge=400, le=599)
+    detail: str
+    invalid_params: list[InvalidParam] = Field(description="'row <line>: <column>' and why")
+
+
+class AssessmentImportRefused(RefusedImport, AssessmentImport):
+    """An assessment file with refused rows: every row's outcome, nothing saved."""
+
+
+class PactImportRefused(RefusedImport, PactImport):
+    """A pact file with refused rows: every pact's outcome, nothing saved."""
+
+
 def respond(body: BaseModel, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     """Answer with ``body`` as JSON (its model's own serialization)."""
     return Response(
         body.model_dump_json(), status=status, headers=headers, mimetype="application/json"
+    )
+
+
+# --- building them from the read models ------------------------------------------------------
+
+
+def regency(row: RegencyRow) -> Regency:
+    return Regency(slug=row.slug, name=row.name, province=row.province, timezone=row.timezone)
+
+
+def agency_ref(row: AgencyRow) -> AgencyRef:
+    return AgencyRef(id=row.id, slug=row.slug, name=row.name)
+
+
+def agency(row: AgencyRow) -> Agency:
+    return Agency(
+        id=row.id,
+        regency=row.regency.slug,
+        slug=row.slug,
+        name=row.name,
+        kind=row.kind,
+        is_demo=row.is_demo,
+    )
+
+
+def _outcome(row: PactRow) -> PactOutcomeView | None:
+    if row.outcome is None:
+        return None
+    document = (
+        url_for("portal.outcome_document", pact_id=row.id, _external=True)
+        if row.has_outcome_document
+        else None
+    )
+    return PactOutcomeView(
+        kind=row.outcome,
+        label=str(labels.PACT_OUTCOME[row.outcome]),
+        decided_on=row.outcome_on,
+        note=row.outcome_note,
+        document_url=document,
+    )
+
+
+def _summary_fields(row: PactRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "regency": row.regency_slug,
+        "regency_name": row.regency_name,
+        "agency": AgencyRef(id=row.agency_id, slug=row.agency_slug, name=row.agency_name),
+        "signatory_name": row.signatory_name,
+        "signatory_title": row.signatory_title,
+        "signed_on": row.signed_on,
+        "period_months": row.period_months,
+        "original_deadline": row.original_deadline_on,
+        "deadline": row.deadline_on,
+        "status": row.status,
+        "outcome": _outcome(row),
+        "days_left": row.days_left,
+        "findings_total": row.findings_total,
+        "findings_closed": row.findings_closed,
+        "findings_unresolvable": row.findings_unresolvable,
+        "is_demo": row.is_demo,
+        "source": row.source,
+        "url": url_for("api.pact", pact_id=row.id, _external=True),
+    }
+
+
+def pact_summary(row: PactRow) -> PactSummary:
+    return PactSummary(**_summary_fields(row))
+
+
+def target(view: TargetView | None) -> Target | None:
+    if view is None:
+        return None
+    return Target(kind=view.kind, value=view.value, year=view.year, state=view.state)
+
+
+def pact(detail: PactDetail, goal: TargetView | None) -> Pact:
+    return Pact(
+        **_summary_fields(detail.row),
+        target=target(goal),
+        pledge=detail.pledge,
+        sanction=detail.sanction,
+        witnesses=detail.witnesses,
+        withdrawal_reason=detail.withdrawal_reason,
+        findings=[
+            PactFinding(
+                id=f.id,
+                title=f.title,
+                code=f.code,
+                category=f.category,
+                status=f.status,
+                closed_on=f.closed_on,
+                unresolvable_on=f.unresolvable_on,
+                unresolvable_reason=f.unresolvable_reason,
+            )
+            for f in detail.findings
+        ],
+    )
+
+
+P = TypeVar("P", bound=Page[Any])
+
+
+def page(kind: type[P], found: PageOf[Any], items: list[Any], endpoint: str, **args: Any) -> P:
+    """Wrap a page of items with its position and links to its neighbours."""
+
+    def link(number: int) -> str:
+        return url_for(endpoint, **args, page=number, per_page=found.per_page, _external=True)
+
+    return kind(
+        items=items,
+        page=found.page,
+        per_page=found.per_page,
+        total=found.total,
+        pages=found.pages,
+        next=link(found.page + 1) if found.has_next else None,
+        prev=link(found.page - 1) if found.has_prev else None,
+    )
+
+
+def evidence(row: EvidenceRow) -> Evidence:
+    has_file = row.storage_key is not None
+    return Evidence(
+        id=row.id,
+        finding_id=row.finding_id,
+        kind=row.kind,
+        caption=row.caption,
+        sha256=row.sha256,
+        size_bytes=row.size_bytes,
+        content_type=row.content_type,
+        uploaded_at=row.uploaded_at,
+        download_url=(
+            url_for("api.evidence_file", evidence_id=row.id, _external=True) if has_file else None
+        ),
+    )
+
+
+def finding(row: FindingModel, *, include_internal: bool) -> Finding:
+    """Describe a finding; reviews flagged internal only with ``include_internal`` (policy)."""
+    return Finding(
+        id=row.id,
+        pact_id=row.pact_id,
+        agency=agency_ref(row.agency),
+        title=row.title,
+        category=row.category,
+        code=row.code,
+        description=row.description,
+        status=row.status,
+        submitted_at=row.submitted_at,
+        closed_at=row.closed_at,
+        unresolvable_at=row.unresolvable_at,
+        unresolvable_reason=row.unresolvable_reason,
+        evidence=[evidence(e) for e in row.evidence],
+        reviews=[
+            Review(
+                decision=r.decision,
+                comment=r.comment,
+                internal=r.is_internal,
+                created_at=r.created_at,
+            )
+            for r in row.reviews
+            if include_internal or not r.is_internal
+        ],
+    )
+
+
+def timeline(entries: list[TimelineRow]) -> Timeline:
+    return Timeline(
+        items=[
+            TimelineEntry(
+                at=e.at,
+                local_at=e.local_at,
+                action=e.action,
+                actor_role=e.actor_role,
+                actor_name=e.actor_name,
+                target_type=e.target_type,
+                target_id=e.target_id,
+                changes=e.changes,
+            )
+            for e in entries
+        ]
     )

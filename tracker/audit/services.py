@@ -1,4 +1,4 @@
-"""Record audit events in the caller's transaction."""
+"""Record audit events in the caller's transaction, each a link of its regency's chain."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from tracker.audit.chain import append
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import User
 
@@ -23,7 +24,11 @@ def record(
     changes: dict[str, Any] | None = None,
     pact_id: int | None = None,
 ) -> AuditEvent:
-    """Add an audit event to the session (flushed with the change it describes)."""
+    """Add an audit event to the session (flushed with the change it describes).
+
+    The event is chained (tracker.audit.chain): its regency's chain stays locked until the
+    transaction ends, so record it once the change has been checked, as services do.
+    """
     event = AuditEvent(
         at=at,
         actor_id=actor.id if actor else None,
@@ -35,5 +40,6 @@ def record(
         changes=changes,
         pact_id=pact_id,
     )
+    append(session, event)
     session.add(event)
     return event

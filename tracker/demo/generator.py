@@ -42,6 +42,7 @@ from sqlalchemy.orm import Session
 from tracker.agencies.models import Agency
 from tracker.assessments.models import Assessment, UnitResult
 from tracker.assessments.rules import AssessmentResult
+from tracker.audit.chain import link_rows
 from tracker.audit.models import AuditEvent
 from tracker.audit.services import record
 from tracker.clock import local_today
@@ -258,6 +259,8 @@ class _Generator:
             finding.evidence_id = evidence_id
         events = [e for p in pacts for e in p.audit_rows()]
         events.sort(key=lambda e: e["at"])
+        # Each a link of its regency's chain, as record() makes every other event.
+        link_rows(self.session, events)
         chunk.insert(AuditEvent.__table__, events, ids=False)  # type: ignore[arg-type]
 
 

@@ -36,6 +36,7 @@ from tracker.pagination import Page, paginate, parse_positive
 from tracker.portal.charts import Bar, score_chart
 from tracker.portal.forms import PactFilterForm, RegencyFilterForm
 from tracker.portal.queries.agency import agency_page
+from tracker.portal.queries.audit_head import daily_audit_head
 from tracker.portal.queries.evidence import PublicFile, get_public_file
 from tracker.portal.queries.home import home_overview
 from tracker.portal.queries.pact import get_outcome_document, public_pact
@@ -229,6 +230,12 @@ def pact(pact_id: int) -> str:
         findings_by_id={f.id: f.title for f in data.findings},
         target=pact_target(db_session(), pact_id),
         timeline_labels=TIMELINE_LABELS,
+        audit_head=daily_audit_head(
+            db_session(),
+            regency_slug=data.row.regency_slug,
+            tz=data.row.regency_timezone,
+            now=get_clock().now(),
+        ),
     )
 
 

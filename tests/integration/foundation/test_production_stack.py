@@ -33,7 +33,7 @@ from tests.conftest import REPO_ROOT, external_database_url
 from tests.smtp import SmtpServer, free_port
 from tracker.accounts.services import create_user
 from tracker.agencies.models import Agency
-from tracker.audit.models import AuditEvent
+from tracker.audit.models import AuditChainHead, AuditEvent
 from tracker.auth.models import ApiToken, User
 from tracker.auth.services import issue_token
 from tracker.clock import SystemClock, local_today
@@ -122,6 +122,8 @@ class World:
                 delete(AuditEvent).where(
                     or_(AuditEvent.regency_id == self.regency_id, AuditEvent.actor_id.in_(users))
                 ),
+                # SQLite gives a later regency the same id: its chain starts afresh.
+                delete(AuditChainHead).where(AuditChainHead.chain_id == self.regency_id),
                 delete(Review).where(Review.finding_id.in_(findings)),
                 delete(Evidence).where(Evidence.finding_id.in_(findings)),
                 delete(Finding).where(Finding.agency_id == self.agency_id),

@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from tracker.agencies.models import Agency
-from tracker.audit.models import AuditEvent
+from tracker.audit.models import AuditChainHead, AuditEvent
 from tracker.auth.models import User
 from tracker.extensions import db
 from tracker.findings.models import Finding
@@ -106,6 +106,8 @@ def committed_regency(app: Flask, now: datetime) -> Iterator[int]:
             for statement in (
                 delete(Notification).where(Notification.regency_id == regency_id),
                 delete(AuditEvent).where(AuditEvent.regency_id == regency_id),
+                # SQLite gives a later regency the same id: its chain starts afresh.
+                delete(AuditChainHead).where(AuditChainHead.chain_id == regency_id),
                 delete(Finding).where(Finding.agency_id.in_(agencies)),
                 delete(PactExtension).where(PactExtension.pact_id.in_(pacts)),
                 delete(Pact).where(Pact.agency_id.in_(agencies)),

@@ -142,8 +142,10 @@ def test_statements_per_page_are_the_same_for_1_and_200_pacts(
     assert {n: c for n, (_, c) in small.items()} == {n: c for n, (_, c) in large.items()}
     # A fixed, small budget: one statement for the data version, then the page's own reads
     # (the regency page's league table reads its agencies with their findings in one; the
-    # holiday calendar is one more where a page counts working days or flags a closed day).
-    assert all(count <= 11 for _, count in large.values()), large
+    # holiday calendar is one more where a page counts working days or flags a closed day; the
+    # pact page one more for its regency's audit chain head as the day began).
+    budget = {"pact": 12}
+    assert all(count <= budget.get(name, 11) for name, (_, count) in large.items()), large
 
 
 def test_a_304_costs_one_statement(
