@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.e2e.conftest import shoot
+from tests.e2e.conftest import inject_axe, shoot
 
 pytestmark = pytest.mark.e2e
 
@@ -88,7 +88,7 @@ def test_public_page_has_no_serious_accessibility_violation(
         response = page.goto(live_server + public_pages[name])
         assert response is not None
         assert response.status == 200, f"{public_pages[name]} answered {response.status}"
-        page.add_script_tag(content=axe_source)
+        inject_axe(page, axe_source)
         result = page.evaluate("async () => await axe.run(document)")
         shoot(page, screenshots / f"public-{name}-{size}.png")
         summary = {v["id"]: v.get("impact") for v in result["violations"]}
