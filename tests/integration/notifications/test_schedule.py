@@ -32,7 +32,11 @@ def test_every_capability_that_declares_jobs_or_commands_is_collected(
 def test_the_sweep_parts_run_in_order_and_every_job_is_also_a_command(app: Flask) -> None:
     schedule = schedule_of(app)
 
-    assert [part.name for part in schedule.sweep_parts] == ["followers", "open-data snapshot"]
+    assert [part.name for part in schedule.sweep_parts] == [
+        "followers",
+        "open-data snapshot",
+        "logins",
+    ]
     assert [job.id for job in schedule.jobs] == ["notifications.sweep", "notifications.deliver"]
     assert {job.command for job in schedule.jobs} <= set(app.cli.commands)
     assert {"demo", "snapshot", "users", "sweep", "scheduler"} <= set(app.cli.commands)
