@@ -11,10 +11,12 @@ from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
 from tracker.agencies.models import Agency
+from tracker.api import build
 from tracker.api import outputs as out
 from tracker.api.auth import api_actor
-from tracker.api.inputs import AssessmentFilter, AssessmentInput
+from tracker.api.inputs import AssessmentInput
 from tracker.api.outputs import respond
+from tracker.api.params import AssessmentFilter
 from tracker.api.reading import read_json, read_query
 from tracker.api.spec import Answer, operation
 from tracker.assessments import services
@@ -68,7 +70,7 @@ def _assessments(session: Session, regency: Regency, year: int | None) -> dict[s
         out.UnitResult.model_validate(
             {
                 **_result(r),
-                "agency": out.agency_ref(agencies[agency_id]),
+                "agency": build.agency_ref(agencies[agency_id]),
                 **dict(zip(DIMENSIONS, (_score(d) for d in r.dimensions), strict=True)),
             }
         )

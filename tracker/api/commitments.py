@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import url_for
 from flask.typing import ResponseReturnValue
 
+from tracker.api import build
 from tracker.api import outputs as out
 from tracker.api.filters import KNOWN_REGENCY, per_page, regency_filter
-from tracker.api.inputs import RegencyFilter
 from tracker.api.outputs import respond
+from tracker.api.params import RegencyFilter
 from tracker.api.reading import read_query
 from tracker.api.spec import Answer, operation
 from tracker.commitments.queries import CommitmentView, EventView, list_commitments, list_events
@@ -31,7 +32,7 @@ def commitment(c: CommitmentView) -> out.Commitment:
         signatories=c.signatories,
         commitments=c.commitments,
         note=c.note,
-        target=out.target(c.target),
+        target=build.target(c.target),
         source=c.source,
         is_demo=c.is_demo,
         url=url_for("portal.commitment", commitment_id=c.id, _external=True),
@@ -71,7 +72,7 @@ def commitments() -> ResponseReturnValue:
     found = paginate(rows, page=query.page, per_page=per_page(query))
     args = {"regency": regency.slug} if regency else {}
     items = [commitment(c) for c in found.items]
-    return respond(out.page(out.CommitmentPage, found, items, "api.commitments", **args))
+    return respond(build.page(out.CommitmentPage, found, items, "api.commitments", **args))
 
 
 @operation(
@@ -91,4 +92,4 @@ def events() -> ResponseReturnValue:
     found = paginate(rows, page=query.page, per_page=per_page(query))
     args = {"regency": regency.slug} if regency else {}
     items = [event(e) for e in found.items]
-    return respond(out.page(out.EventPage, found, items, "api.events", **args))
+    return respond(build.page(out.EventPage, found, items, "api.events", **args))

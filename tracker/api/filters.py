@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from tracker.api.inputs import Paging
+from tracker.api.params import Paging
 from tracker.errors import BadFilter
 from tracker.extensions import db_session
 from tracker.regencies.models import Regency

@@ -8,19 +8,20 @@ refused rows answers 422 problem+json whose ``rows`` give each row's outcome and
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from flask import Response, current_app
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from tracker.api import outputs as out
 from tracker.api.auth import api_actor
-from tracker.api.inputs import AssessmentImportUpload, Preview
+from tracker.api.fields import Output, Url
 from tracker.api.outputs import respond
+from tracker.api.params import AssessmentImportUpload, Preview
 from tracker.api.reading import read_form, read_query
 from tracker.api.spec import MULTIPART, Answer, operation
 from tracker.assessments import imports
@@ -29,10 +30,99 @@ from tracker.errors import Invalid, Message
 from tracker.extensions import db_session
 from tracker.regencies.models import Regency
 from tracker.spreadsheets import imports as shared
+from tracker.spreadsheets.imports import Outcome as ImportOutcome
 from tracker.web.errors import PROBLEM_BASE, PROBLEM_MEDIA, InvalidParam
 from tracker.web.step import unit_of_work
 
 M = Any
+ImportFormat = Literal["xlsx", "csv"]
+
+
+def _absent(value: object) -> bool:
+    return value is None
+
+
+class ImportRow(Output):
+    """One row of an assessment file and what committing it does (or did)."""
+
+    line: int = Field(description="The row's line in the file (the header is line 1)")
+    agency: str | None = Field(description="The agency's name; null: the regency's own row")
+    agency_id: int | None
+    outcome: ImportOutcome
+    changes: dict[str, Annotated[list[Any], Field(min_length=2, max_length=2)]] | None = Field(
+        None,
+        exclude_if=_absent,
+        description="new or changed rows: each field as [recorded, in the file]; scores as"
+        " two-place strings",
+    )
+    errors: dict[str, str] | None = Field(
+        None, exclude_if=_absent, description="error rows: each column and why"
+    )
+
+
+class AssessmentImport(Output):
+    """Every row's outcome of an assessment file, and whether anything was saved."""
+
+    regency: str
+    year: int | None
+    format: ImportFormat
+    sha256: str
+    committed: bool = Field(description="Whether this request saved anything")
+    counts: dict[str, int]
+    ignored_columns: list[str]
+    rows: list[ImportRow]
+
+
+class PactImportRow(Output):
+    """One pact of a pact file (its rows) and what committing it does (or did)."""
+
+    line: int = Field(description="The pact's first row in the file (header: line 1)")
+    lines: list[int] = Field(description="Every row of the pact")
+    reference: str | None = Field(description="The pact's document number")
+    agency: str | None = Field(description="The agency's name (as found, or as given)")
+    agency_id: int | None
+    outcome: ImportOutcome = Field(description="new, unchanged, skipped or error")
+    findings: int = Field(description="How many findings the file gives the pact")
+    pact_id: int | None = Field(
+        description="The recorded pact: an unchanged one, or a new one once committed"
+    )
+    errors: dict[str, str] | None = Field(
+        None, exclude_if=_absent, description="error pacts: 'row <line>: <column>' and why"
+    )
+
+
+class PactImport(Output):
+    """Every pact's outcome of a pact file, and whether anything was saved."""
+
+    regency: str
+    format: ImportFormat
+    sha256: str
+    committed: bool = Field(description="Whether this request saved anything")
+    rows: int = Field(description="The file's data rows")
+    counts: dict[str, int] = Field(
+        description="Pacts by outcome (changed: always 0, a recorded pact is corrected on its page)"
+    )
+    findings: int = Field(description="The findings of the new pacts")
+    ignored_columns: list[str]
+    pacts: list[PactImportRow]
+
+
+class RefusedImport(Output):
+    """A file with refused rows: a problem (RFC 9457) whose rows say why; nothing was saved."""
+
+    type: Url
+    title: str
+    status: int = Field(ge=400, le=599)
+    detail: str
+    invalid_params: list[InvalidParam] = Field(description="'row <line>: <column>' and why")
+
+
+class AssessmentImportRefused(RefusedImport, AssessmentImport):
+    """An assessment file with refused rows: every row's outcome, nothing saved."""
+
+
+class PactImportRefused(RefusedImport, PactImport):
+    """A pact file with refused rows: every pact's outcome, nothing saved."""
 
 
 def english(message: Message) -> str:
@@ -41,12 +131,12 @@ def english(message: Message) -> str:
         return str(message)
 
 
-def _row(row: imports.RowPreview) -> out.ImportRow:
+def _row(row: imports.RowPreview) -> ImportRow:
     changes = None
     if row.outcome in (imports.Outcome.NEW, imports.Outcome.CHANGED):
         changes = {c.name: [shared.show(c.old), shared.show(c.new)] for c in row.changes}
     errors = {name: english(why) for name, why in row.errors.items()} or None
-    return out.ImportRow(
+    return ImportRow(
         line=row.line,
         agency=row.agency,
         agency_id=row.agency_id,
@@ -124,7 +214,7 @@ SHEET = "a readable XLSX or CSV file in the template's format, within the upload
     " preview=true nothing is written, otherwise all rows are saved or, if any row has an error,"
     " none. The same file twice changes nothing.",
     tag="assessments",
-    answers=(Answer(200, out.AssessmentImport, "Every row's outcome, and whether it was saved"),),
+    answers=(Answer(200, AssessmentImport, "Every row's outcome, and whether it was saved"),),
     refusals=(403, 422),
     body=AssessmentImportUpload,
     media=MULTIPART,
@@ -135,7 +225,7 @@ SHEET = "a readable XLSX or CSV file in the template's format, within the upload
         "regency": "the slug of a regency that exists; required of an account of no regency",
         "row *": "each row's cells, as the file's rows say (nothing is saved)",
     },
-    problems={422: (out.Problem, out.AssessmentImportRefused)},
+    problems={422: (out.Problem, AssessmentImportRefused)},
 )
 def import_assessments() -> ResponseReturnValue:
     preview_only = read_query(Preview).preview
@@ -150,11 +240,11 @@ def import_assessments() -> ResponseReturnValue:
     if preview_only:
         # Reads only: nothing to commit, and the request's transaction is rolled back.
         result = imports.preview_import(db_session(), **args)
-        return respond(out.AssessmentImport(**preview_fields(result, committed=False)))
+        return respond(AssessmentImport(**preview_fields(result, committed=False)))
     try:
         with unit_of_work():
             done = imports.commit_import(db_session(), **args)
     except imports.ImportHasErrors as exc:
         body = preview_fields(exc.preview, committed=False)
-        return refused(exc, out.AssessmentImportRefused, body)
-    return respond(out.AssessmentImport(**preview_fields(done, committed=done.changes_anything)))
+        return refused(exc, AssessmentImportRefused, body)
+    return respond(AssessmentImport(**preview_fields(done, committed=done.changes_anything)))

@@ -23,19 +23,14 @@ from pydantic_core import PydanticCustomError, core_schema
 from tracker.agencies.services import KIND_LIMIT
 from tracker.agencies.services import NAME_LIMIT as AGENCY_NAME_LIMIT
 from tracker.api.fields import (
-    DIGITS,
-    NO_NUL,
     SLUG,
     WHOLE,
-    AtMostConfigured,
     DayFrom,
     Flag,
-    Form,
     Id,
     Input,
     InputDay,
     Integer,
-    Query,
     Rule,
     omitted,
     text,
@@ -45,7 +40,7 @@ from tracker.assessments.services import NOTE_LIMIT, SOURCE_LIMIT
 from tracker.errors import Message
 from tracker.findings.catalogue import BY_CODE
 from tracker.findings.rules import FindingCategory, FindingLimit, ReviewDecision
-from tracker.pacts.rules import DEFAULT_PERIOD_MONTHS, PactLimit, PactOutcome, PactStatus
+from tracker.pacts.rules import DEFAULT_PERIOD_MONTHS, PactLimit, PactOutcome
 from tracker.pacts.services import EXTENDED, OUTCOME_CHOICES
 from tracker.regencies.services import NAME_LIMIT, SLUG_LENGTH
 from tracker.web.routing import MAX_ID
@@ -78,12 +73,12 @@ class OneOf:
         return value
 
 
-def _slug(description: str) -> Any:
+def slug_field(description: str) -> Any:
     low, high = SLUG_LENGTH
     return Field(min_length=low, max_length=high, pattern=SLUG, description=description)
 
 
-Slug = Annotated[str, _slug("Lowercase letters, digits and single hyphens")]
+Slug = Annotated[str, slug_field("Lowercase letters, digits and single hyphens")]
 Year = Annotated[int, Field(strict=True, ge=FIRST_YEAR), WHOLE]
 Reason = Annotated[
     str,
@@ -185,58 +180,6 @@ TargetValue = Annotated[
 PactDay = Annotated[date, DayFrom(PactLimit.EARLIEST_DAY)]
 
 
-# --- query strings ---------------------------------------------------------------------------
-
-
-class Paging(Query):
-    """A page of a list."""
-
-    page: Annotated[int, Field(ge=1, le=1_000_000, description="Page number"), DIGITS] = 1
-    per_page: (
-        Annotated[
-            int,
-            Field(ge=1, description="Items per page (default: the configured page size, 50)"),
-            AtMostConfigured("API_MAX_PAGE_SIZE"),
-            DIGITS,
-        ]
-        | None
-    ) = None
-
-
-class RegencyFilter(Paging):
-    """A page of a list, optionally of one regency."""
-
-    regency: (
-        Annotated[str, Field(max_length=SLUG_LENGTH[1], pattern=NO_NUL, description="Its slug")]
-        | None
-    ) = None
-
-
-class PactFilter(RegencyFilter):
-    """A page of pacts, filtered."""
-
-    agency: Annotated[int, Field(ge=1, le=MAX_ID, description="Its id"), DIGITS] | None = None
-    status: PactStatus | None = Field(None, description="Only pacts with this status")
-
-
-class AssessmentFilter(Query):
-    """A regency's results, of one year or of every year."""
-
-    regency: Annotated[
-        str,
-        Field(min_length=1, max_length=SLUG_LENGTH[1], pattern=NO_NUL, description="Its slug"),
-    ]
-    year: Annotated[int, Field(ge=FIRST_YEAR, le=9999), DIGITS] | None = None
-
-
-class Preview(Query):
-    """Whether to write or only to answer what writing would do."""
-
-    preview: bool = Field(
-        False, description="true (also 1, yes): answer the outcomes and write nothing"
-    )
-
-
 # --- regencies and agencies ------------------------------------------------------------------
 
 
@@ -256,7 +199,7 @@ class RegencyInput(Input):
 class AgencyInput(Input):
     """An agency to record in a regency (its admin)."""
 
-    regency: Annotated[str, _slug("The regency's slug")]
+    regency: Annotated[str, slug_field("The regency's slug")]
     slug: Slug
     name: Annotated[str, text(AGENCY_NAME_LIMIT, filled=True, line=True)]
     kind: Annotated[
@@ -458,29 +401,13 @@ class FindingCorrection(Input):
     reason: Reason
 
 
-# The bytes of an uploaded file: a multipart part with a file name.
-Upload = Annotated[
-    bytes,
-    Field(json_schema_extra={"format": "binary", "contentMediaType": "application/octet-stream"}),
-]
-
-
-class EvidenceUpload(Form):
-    """A photo or PDF proving a fix (multipart)."""
-
-    file: Annotated[
-        Upload, Field(description="JPEG, PNG or PDF, recognised by content; the name is ignored")
-    ]
-    caption: Annotated[str, text(FindingLimit.CAPTION, filled=True)]
-
-
 # --- assessments -----------------------------------------------------------------------------
 
 
 class UnitResultInput(Input):
     """An agency's result of the year (by its slug or its id)."""
 
-    agency: Annotated[str, _slug("The agency's slug")] | None = None
+    agency: Annotated[str, slug_field("The agency's slug")] | None = None
     agency_id: Id | None = None
     result: AssessmentResult | None = None
     score: Score | None = None
@@ -497,7 +424,7 @@ class UnitResultInput(Input):
 class AssessmentInput(Input):
     """A regency's result of a year and its units' (the regency's admin)."""
 
-    regency: Annotated[str, _slug("The regency's slug")]
+    regency: Annotated[str, slug_field("The regency's slug")]
     year: Year
     result: AssessmentResult | None = Field(
         None, description="Optional: a score makes it scored, a zone alone zone_only"
@@ -511,36 +438,3 @@ class AssessmentInput(Input):
     note: Annotated[str, text(NOTE_LIMIT)] | None = None
     source: Annotated[str, text(SOURCE_LIMIT)] | None = None
     units: list[UnitResultInput] = Field(default_factory=list)
-
-
-class AssessmentImportUpload(Form):
-    """A year's results from a spreadsheet (multipart)."""
-
-    file: Annotated[
-        Upload,
-        Field(
-            description="XLSX or CSV (recognised by content; the name is ignored) in the format"
-            " of the template: columns year, agency (empty for the regency's own row), result,"
-            " score, zone, rank, rank_of, input_score, process_score, output_score,"
-            " complaints_score, source, note, regency; one year per file"
-        ),
-    ]
-    regency: Annotated[str, _slug("The regency's slug (an admin may leave it out: their own)")] | (
-        None
-    ) = None
-
-
-class PactImportUpload(Form):
-    """The regency's pacts with their findings from a spreadsheet (multipart)."""
-
-    file: Annotated[
-        Upload,
-        Field(
-            description="XLSX or CSV (recognised by content; the name is ignored), one row per"
-            " finding with the pact's columns repeated: reference, agency, signatory_title,"
-            " signatory_name, signed_on, period_months, pledge, sanction, witnesses, source,"
-            " target_kind, target_value, target_year, finding_title, finding_category,"
-            " finding_code, finding_description, regency (Indonesian headers accepted)"
-        ),
-    ]
-    regency: Annotated[str, _slug("Optional: the regency's slug, the account's own")] | None = None

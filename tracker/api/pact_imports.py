@@ -17,9 +17,17 @@ from sqlalchemy import select
 
 from tracker.api import outputs as out
 from tracker.api.auth import api_actor
-from tracker.api.imports import SHEET, english, read_upload, refused
-from tracker.api.inputs import PactImportUpload, Preview
+from tracker.api.imports import (
+    SHEET,
+    PactImport,
+    PactImportRefused,
+    PactImportRow,
+    english,
+    read_upload,
+    refused,
+)
 from tracker.api.outputs import respond
+from tracker.api.params import PactImportUpload, Preview
 from tracker.api.reading import read_query
 from tracker.api.spec import MULTIPART, Answer, operation
 from tracker.clock import get_clock
@@ -31,8 +39,8 @@ from tracker.spreadsheets import stash
 from tracker.web.step import unit_of_work
 
 
-def _pact(row: imports.PactPreview) -> out.PactImportRow:
-    return out.PactImportRow(
+def _pact(row: imports.PactPreview) -> PactImportRow:
+    return PactImportRow(
         line=row.line,
         lines=row.lines,
         reference=row.reference,
@@ -85,7 +93,7 @@ def _regency_id(slug: str | None) -> int:
     " preview=true nothing is written; otherwise every new pact is recorded, audited, in one"
     " transaction or, if any row has an error, none.",
     tag="pacts",
-    answers=(Answer(200, out.PactImport, "Every pact's outcome, and whether it was saved"),),
+    answers=(Answer(200, PactImport, "Every pact's outcome, and whether it was saved"),),
     refusals=(403, 422),
     body=PactImportUpload,
     media=MULTIPART,
@@ -96,7 +104,7 @@ def _regency_id(slug: str | None) -> int:
         "regency": "the slug of a regency that exists",
         "row *": "each row's cells, as the file's pacts say (nothing is saved)",
     },
-    problems={422: (out.Problem, out.PactImportRefused)},
+    problems={422: (out.Problem, PactImportRefused)},
 )
 def import_pacts() -> ResponseReturnValue:
     preview_only = read_query(Preview).preview
@@ -111,11 +119,11 @@ def import_pacts() -> ResponseReturnValue:
     if preview_only:
         # Reads only: nothing to commit, and the request's transaction is rolled back.
         result = imports.preview_import(db_session(), **args)
-        return respond(out.PactImport(**preview_fields(result, committed=False)))
+        return respond(PactImport(**preview_fields(result, committed=False)))
     try:
         with unit_of_work():
             done = imports.commit_import(db_session(), **args)
     except imports.ImportHasErrors as exc:
         body = preview_fields(exc.preview, committed=False)
-        return refused(exc, out.PactImportRefused, body)
-    return respond(out.PactImport(**preview_fields(done, committed=done.changes_anything)))
+        return refused(exc, PactImportRefused, body)
+    return respond(PactImport(**preview_fields(done, committed=done.changes_anything)))

@@ -71,9 +71,9 @@ def read_form(model: type[M]) -> Parsed[M]:
 def read_query(model: type[M]) -> M:
     """Read the query string with ``model``; raise BadFilter naming each bad parameter.
 
-    An empty parameter (``?page=``) counts as absent, as the pages read it.
+    An empty parameter is an empty string: no filter for a text (``?regency=``), no number.
     """
-    data = {k: v for k, v in request.args.items() if v != "" and k in model.model_fields}
+    data = {k: v for k, v in request.args.items() if k in model.model_fields}
     try:
         return model.model_validate(data)
     except ValidationError as exc:

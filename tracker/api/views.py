@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from tracker.api import (
     assessments,  # noqa: F401 - registers on the same blueprint
+    build,
     commitments,  # noqa: F401 - commitments and events, on the same blueprint
     corrections,  # noqa: F401 - corrections of pacts and findings, on the same blueprint
     evidence,  # noqa: F401 - evidence files, on the same blueprint
@@ -19,8 +20,8 @@ from tracker.api import outputs as out
 from tracker.api.auth import api_actor
 from tracker.api.blueprint import bp
 from tracker.api.filters import KNOWN_REGENCY, per_page, regency_filter
-from tracker.api.inputs import PactFilter, Paging, RegencyFilter
 from tracker.api.outputs import respond
+from tracker.api.params import PactFilter, Paging, RegencyFilter
 from tracker.api.reading import read_query
 from tracker.api.spec import Answer, document, operation
 from tracker.assessments.queries import pact_target
@@ -51,8 +52,8 @@ __all__ = ["bp"]
 def regencies() -> ResponseReturnValue:
     query = read_query(Paging)
     found = paginate(list_regencies(db_session()), page=query.page, per_page=per_page(query))
-    items = [out.regency(r) for r in found.items]
-    return respond(out.page(out.RegencyPage, found, items, "api.regencies"))
+    items = [build.regency(r) for r in found.items]
+    return respond(build.page(out.RegencyPage, found, items, "api.regencies"))
 
 
 @operation(
@@ -67,7 +68,7 @@ def regency(slug: str) -> ResponseReturnValue:
     found = find_regency(db_session(), slug)
     if found is None:
         raise NotFound(_l("There is no regency %(slug)s.", slug=repr(slug)))
-    return respond(out.regency(found))
+    return respond(build.regency(found))
 
 
 @operation(
@@ -86,8 +87,8 @@ def agencies() -> ResponseReturnValue:
     rows = list_agencies(db_session(), regency_id=regency.id if regency else None)
     found = paginate(rows, page=query.page, per_page=per_page(query))
     args = {"regency": regency.slug} if regency else {}
-    items = [out.agency(a) for a in found.items]
-    return respond(out.page(out.AgencyPage, found, items, "api.agencies", **args))
+    items = [build.agency(a) for a in found.items]
+    return respond(build.page(out.AgencyPage, found, items, "api.agencies", **args))
 
 
 @operation(
@@ -122,8 +123,8 @@ def pacts() -> ResponseReturnValue:
         }.items()
         if v is not None
     }
-    items = [out.pact_summary(r) for r in found.items]
-    return respond(out.page(out.PactSummaryPage, found, items, "api.pacts", **args))
+    items = [build.pact_summary(r) for r in found.items]
+    return respond(build.page(out.PactSummaryPage, found, items, "api.pacts", **args))
 
 
 @operation(
@@ -138,7 +139,7 @@ def pact(pact_id: int) -> ResponseReturnValue:
     detail = pact_queries.get_pact(
         db_session(), pact_id=pact_id, now=get_clock().now(), due_soon_days=due_soon_days()
     )
-    return respond(out.pact(detail, pact_target(db_session(), pact_id)))
+    return respond(build.pact(detail, pact_target(db_session(), pact_id)))
 
 
 @operation(
@@ -155,7 +156,7 @@ def pact_timeline(pact_id: int) -> ResponseReturnValue:
     entries = audit_queries.pact_timeline(
         db_session(), pact_id=found.id, tz=found.agency.regency.timezone
     )
-    return respond(out.timeline(entries))
+    return respond(build.timeline(entries))
 
 
 @operation(
@@ -171,7 +172,7 @@ def finding(finding_id: int) -> ResponseReturnValue:
     actor = api_actor()
     found = load_finding(db_session(), actor=actor, finding_id=finding_id)
     include = policy.can_read_internal_comments(actor, found.agency)
-    return respond(out.finding(found, include_internal=include))
+    return respond(build.finding(found, include_internal=include))
 
 
 @operation(

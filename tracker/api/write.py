@@ -9,11 +9,11 @@ from flask import url_for
 from flask.typing import ResponseReturnValue
 
 from tracker.agencies import services as agencies
+from tracker.api import build
 from tracker.api import outputs as out
 from tracker.api.auth import api_actor
 from tracker.api.inputs import (
     AgencyInput,
-    EvidenceUpload,
     ExtendInput,
     FindingInput,
     FindingReasonInput,
@@ -25,6 +25,7 @@ from tracker.api.inputs import (
     SubmitInput,
 )
 from tracker.api.outputs import respond
+from tracker.api.params import EvidenceUpload
 from tracker.api.reading import Parsed, read_form, read_json
 from tracker.api.spec import MULTIPART, Answer, operation
 from tracker.assessments.queries import pact_target
@@ -73,13 +74,13 @@ def pact_answer(pact_id: int, status: int = 200) -> ResponseReturnValue:
         db_session(), pact_id=pact_id, now=get_clock().now(), due_soon_days=due_soon_days()
     )
     headers = {"Location": url_for("api.pact", pact_id=pact_id)}
-    body = out.pact(detail, pact_target(db_session(), pact_id))
+    body = build.pact(detail, pact_target(db_session(), pact_id))
     return respond(body, status, headers if status == 201 else None)
 
 
 def finding_answer(found: Finding) -> ResponseReturnValue:
     include = policy.can_read_internal_comments(api_actor(), found.agency)
-    return respond(out.finding(found, include_internal=include))
+    return respond(build.finding(found, include_internal=include))
 
 
 def finding_inputs(items: list[FindingInput]) -> list[pacts.FindingInput]:
@@ -115,7 +116,7 @@ def create_regency() -> ResponseReturnValue:
         timezone=body.timezone,
     )
     location = url_for("api.regency", slug=added.slug)
-    return respond(out.regency(added), 201, {"Location": location})
+    return respond(build.regency(added), 201, {"Location": location})
 
 
 @operation(
@@ -144,7 +145,7 @@ def create_agency() -> ResponseReturnValue:
         name=body.name,
         kind=body.kind,
     )
-    return respond(out.agency(added), 201)
+    return respond(build.agency(added), 201)
 
 
 @operation(
@@ -300,7 +301,7 @@ def add_evidence(finding_id: int) -> ResponseReturnValue:
         caption=parsed.value.caption,
         store=get_file_store(),
     )
-    return respond(out.evidence(added), 201)
+    return respond(build.evidence(added), 201)
 
 
 @operation(
