@@ -37,7 +37,16 @@ _DRIVERS = {
 
 # The capabilities that declare scheduled work (``jobs.py``: SWEEP_PARTS, JOBS) or commands
 # (``cli.py``: COMMANDS); the app collects both from here. The sweep runs its parts in this order.
-CAPABILITIES = ("notifications", "followers", "opendata", "accounts", "demo", "findings", "audit")
+CAPABILITIES = (
+    "notifications",
+    "followers",
+    "opendata",
+    "accounts",
+    "demo",
+    "findings",
+    "audit",
+    "backup",
+)
 
 
 class ConfigError(RuntimeError):

@@ -37,6 +37,8 @@ FEATURE_CAPABILITIES = {
     "dashboard",
     "accounts",
     "demo",
+    # Backup and restore read and write every table.
+    "backup",
 }
 # File roles that make a module a door: HTTP, forms, the command line, scheduled entry points.
 DOOR_ROLES = {"views", "forms", "cli", "jobs", "blueprint", "scheduler"}

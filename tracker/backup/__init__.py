@@ -1,0 +1,1 @@
+"""Backup and restore: every table as portable JSON lines, every stored file, one manifest."""
