@@ -14,7 +14,6 @@ SQL against each regency's local today, from ``current_deadline_on``.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, cast
@@ -32,6 +31,7 @@ from tracker.pacts.rules import PactOutcome, effective_deadline, pact_standing
 from tracker.regencies.models import Regency
 
 _STALE = "tracker.pacts.stale"
+_REZONED = "tracker.pacts.rezoned"
 STORED = (
     "current_deadline_on",
     "findings_total",
@@ -97,6 +97,9 @@ def _mark(session: Session, _context: UOWTransaction) -> None:
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Regency):
             _seen_zones.add(obj.timezone)
+            if obj in session.dirty and inspect(obj).attrs.timezone.history.deleted:
+                # Its pacts' last closing days are local dates of the zone it had.
+                session.info.setdefault(_REZONED, set()).add(obj.id)
         elif isinstance(obj, Pact):
             stale.add(obj.id)
         elif isinstance(obj, PactExtension | Finding):
@@ -112,6 +115,15 @@ def _refresh_flushed(session: Session, _context: UOWTransaction) -> None:
     """Recompute the marked pacts within the same flush: any session on the same transaction
     (a request beside a test, the sweep after a service) reads them right at once."""
     stale = _touched(session)
+    rezoned = session.info.pop(_REZONED, None)
+    if rezoned:
+        stale.update(
+            session.execute(
+                select(Pact.id)
+                .join(Agency, Pact.agency_id == Agency.id)
+                .where(Agency.regency_id.in_(rezoned))
+            ).scalars()
+        )
     if not stale:
         return
     ids = sorted(stale)
@@ -126,34 +138,17 @@ def refresh_stale(session: Session) -> None:
 
 
 def refresh(session: Session, pact_ids: Iterable[int]) -> None:
-    """Recompute the stored facts of these pacts from their rows (three reads, one update)."""
+    """Recompute the stored facts of these pacts from their rows (one read, one update)."""
     ids = list(pact_ids)
     if not ids:
         return
     closed = Finding.status == FindingStatus.CLOSED
-    counts = {
-        r.pact_id: r
-        for r in session.execute(
-            select(
-                Finding.pact_id,
-                func.count(Finding.id).label("total"),
-                func.sum(case((closed, 1), else_=0)).label("closed"),
-                func.sum(case((Finding.status == FindingStatus.UNRESOLVABLE, 1), else_=0)).label(
-                    "unresolvable"
-                ),
-                func.max(case((closed, Finding.closed_at))).label("last_closed_at"),
-            )
-            .where(Finding.pact_id.in_(ids))
-            .group_by(Finding.pact_id)
-        )
-    }
-    extended: dict[int, date] = defaultdict(lambda: date.min)
-    for pact_id, new_deadline_on in session.execute(
-        select(PactExtension.pact_id, PactExtension.new_deadline_on).where(
-            PactExtension.pact_id.in_(ids)
-        )
-    ):
-        extended[pact_id] = max(extended[pact_id], new_deadline_on)
+    unresolvable = Finding.status == FindingStatus.UNRESOLVABLE
+
+    def of_findings(value: Any) -> Any:
+        # A figure of the pact's findings, read by its index on findings.pact_id.
+        return select(value).where(Finding.pact_id == Pact.id).scalar_subquery()
+
     values = []
     for p in session.execute(
         select(
@@ -163,25 +158,32 @@ def refresh(session: Session, pact_ids: Iterable[int]) -> None:
             Pact.withdrawn_at,
             Pact.outcome,
             Regency.timezone,
+            of_findings(func.count(Finding.id)).label("total"),
+            of_findings(func.sum(case((closed, 1), else_=0))).label("closed"),
+            of_findings(func.sum(case((unresolvable, 1), else_=0))).label("unresolvable"),
+            of_findings(func.max(case((closed, Finding.closed_at)))).label("last_closed_at"),
+            select(func.max(PactExtension.new_deadline_on))
+            .where(PactExtension.pact_id == Pact.id)
+            .scalar_subquery()
+            .label("extended_to"),
         )
         .join(Agency, Pact.agency_id == Agency.id)
         .join(Regency, Agency.regency_id == Regency.id)
         .where(Pact.id.in_(ids))
     ):
-        c = counts.get(p.id)
-        last: datetime | None = c.last_closed_at if c is not None else None
+        last: datetime | None = p.last_closed_at
         values.append(
             {
                 "pact_id": p.id,
                 **stored_values(
                     signed_on=p.signed_on,
                     period_months=p.period_months,
-                    extended_to=extended.get(p.id),
+                    extended_to=p.extended_to,
                     withdrawn=p.withdrawn_at is not None,
                     outcome=p.outcome,
-                    total=int(c.total) if c is not None else 0,
-                    closed=int(c.closed or 0) if c is not None else 0,
-                    unresolvable=int(c.unresolvable or 0) if c is not None else 0,
+                    total=int(p.total or 0),
+                    closed=int(p.closed or 0),
+                    unresolvable=int(p.unresolvable or 0),
                     last_closed_on=local_today(last, ZoneInfo(p.timezone)) if last else None,
                 ),
             }

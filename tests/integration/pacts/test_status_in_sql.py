@@ -112,3 +112,23 @@ def test_the_stored_facts_follow_every_change_through_the_orm(
     session.flush()
     assert pact.standing is PactStanding.WITHDRAWN
     assert session.get(Pact, pact.id) is pact
+
+
+def test_a_regency_moved_to_another_zone_gets_its_pacts_closing_days_in_that_zone(
+    session: Session, now: datetime
+) -> None:
+    from tests.builders import make_agency, make_regency
+
+    regency = make_regency(session, now=now, timezone="Asia/Jakarta")
+    agency = make_agency(session, regency=regency, now=now)
+    pact = make_pact(session, agency=agency, now=now, signed_on=now.date(), findings=1)
+    # 16:30 UTC: 23:30 in Jakarta, already the next day in Makassar.
+    closed_at = now.astimezone(UTC).replace(hour=16, minute=30)
+    pact.findings[0].status, pact.findings[0].closed_at = FindingStatus.CLOSED, closed_at
+    session.flush()
+    assert pact.last_closed_on == closed_at.date()
+
+    regency.timezone = "Asia/Makassar"
+    session.flush()
+
+    assert pact.last_closed_on == closed_at.date() + timedelta(days=1)
