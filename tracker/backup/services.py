@@ -297,13 +297,13 @@ def _reset_sequences(session: Session, tables: Iterable[Table]) -> None:
         [*pk] = table.primary_key.columns
         if len(pk) != 1 or pk[0].autoincrement is False or pk[0].type.python_type is not int:
             continue
-        column = pk[0].name
-        session.execute(
-            text(
-                f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column}'), "  # noqa: S608
-                f"COALESCE(MAX({column}), 1), MAX({column}) IS NOT NULL) FROM {table.name}"
-            )
+        column, name = pk[0].name, table.name
+        # Names from our own metadata, never from input.
+        statement = (
+            f"SELECT setval(pg_get_serial_sequence('{name}', '{column}'), "  # noqa: S608  # nosec
+            f"COALESCE(MAX({column}), 1), MAX({column}) IS NOT NULL) FROM {name}"
         )
+        session.execute(text(statement))
 
 
 def restore_backup(session: Session, *, store: FileStore, source: Path) -> RestoreReport:
