@@ -35,7 +35,9 @@ def upgrade():
         sa.UniqueConstraint("key_hash", name=op.f("uq_login_throttles_key_hash")),
     )
     with op.batch_alter_table("login_throttles", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_login_throttles_drains_at"), ["drains_at"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_login_throttles_drains_at"), ["drains_at"], unique=False
+        )
     op.create_table(
         "rate_limit_counters",
         sa.Column("id", sa.Integer(), nullable=False),

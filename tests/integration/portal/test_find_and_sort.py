@@ -68,9 +68,14 @@ def lists(session: Session, office: Office) -> Lists:
             session, x, office.a, now, signed_on=date(2019, 1, 8), signatory_name="Hj. Siti ÁMINAH"
         ),
         yani=_record(
-            session, x, office.b, now, signed_on=date(2019, 3, 1), signatory_name="Ahmad Yani",
+            session,
+            x,
+            office.b,
+            now,
+            signed_on=date(2019, 3, 1),
+            signatory_name="Ahmad Yani",
             findings=("Ramp kursi roda 100% rusak", "SOP tidak dipajang", "Loket sempit"),
-        ),  # fmt: skip
+        ),
         old=_record(session, x, office.b, now, signed_on=date(2018, 6, 1), signatory_name=None),
         dahlan=_record(
             session, y, office.c, now, signed_on=date(2019, 1, 8), signatory_name="Ahmad Dahlan"
@@ -90,7 +95,9 @@ def _ids(page: str) -> list[int]:
 
 def _link(page: str, fmt: str) -> str:
     """The address of the list's download in ``fmt`` (csv, xlsx, atom)."""
-    found = re.search(rf'<p class="downloads"[^>]*>.*?href="([^"]+)" data-format="{fmt}"', page, re.S)
+    found = re.search(
+        rf'<p class="downloads"[^>]*>.*?href="([^"]+)" data-format="{fmt}"', page, re.S
+    )
     assert found is not None, f"no {fmt} download on the page"
     return html.unescape(found.group(1))
 
@@ -265,9 +272,7 @@ def test_the_data_page_filter_goes_into_every_download_link(
             url = html.unescape(found.group(1))
             assert f"regency={slug}" in url and "year=2019" in url and "q=ahmad" in url, url
             assert "status" not in url
-    assert _csv_ids(client, f"/data/pakta.csv?regency={slug}&year=2019&q=ahmad") == [
-        lists.yani.id
-    ]
+    assert _csv_ids(client, f"/data/pakta.csv?regency={slug}&year=2019&q=ahmad") == [lists.yani.id]
     assert 'value="ahmad"' in page and f'value="{slug}" selected' in page
 
 

@@ -36,10 +36,16 @@ def test_the_findings_list_finds_by_title_code_agency_or_signatory_and_sorts(
     app: Flask, session: Session, office: Office
 ) -> None:
     ramp = make_pact(
-        session, agency=office.a, now=office.now, signed_on=date(2019, 1, 8), findings=1,
+        session,
+        agency=office.a,
+        now=office.now,
+        signed_on=date(2019, 1, 8),
+        findings=1,
         signatory_name="Hj. Siti Aminah",
-    )  # fmt: skip
-    sop = make_pact(session, agency=office.b, now=office.now, signed_on=date(2019, 1, 8), findings=2)
+    )
+    sop = make_pact(
+        session, agency=office.b, now=office.now, signed_on=date(2019, 1, 8), findings=2
+    )
     other = make_pact(session, agency=office.c, now=office.now, signed_on=date(2019, 1, 8))
     ramp.findings[0].title = "Ramp KURSI roda rusak"
     sop.findings[0].title, sop.findings[0].code = "Tidak ada SOP", "SOP-01"
@@ -133,17 +139,25 @@ def test_commitments_and_events_sort_each_table_on_its_own(
 
     def commitment(title: str, year: int | None, kind: CommitmentKind) -> Commitment:
         row = Commitment(
-            regency_id=office.x.id, kind=kind, title=title, signed_year=year, created_at=now,
+            regency_id=office.x.id,
+            kind=kind,
+            title=title,
+            signed_year=year,
+            created_at=now,
             signatories="Bupati Uji\nKepala Perwakilan",
-        )  # fmt: skip
+        )
         session.add(row)
         return row
 
     def event(title: str, year: int | None) -> RegencyEvent:
         row = RegencyEvent(
-            regency_id=office.x.id, kind=EventKind.MENTORING, title=title, happened_year=year,
-            description="Pendampingan oleh perwakilan", created_at=now,
-        )  # fmt: skip
+            regency_id=office.x.id,
+            kind=EventKind.MENTORING,
+            title=title,
+            happened_year=year,
+            description="Pendampingan oleh perwakilan",
+            created_at=now,
+        )
         session.add(row)
         return row
 
@@ -196,9 +210,12 @@ def test_the_staff_pact_list_downloads_its_rows_as_open_data(
     app: Flask, session: Session, office: Office
 ) -> None:
     mine = make_pact(
-        session, agency=office.a, now=office.now, signed_on=date(2019, 1, 8),
+        session,
+        agency=office.a,
+        now=office.now,
+        signed_on=date(2019, 1, 8),
         signatory_name="Ahmad Yani",
-    )  # fmt: skip
+    )
     make_pact(session, agency=office.b, now=office.now, signed_on=date(2019, 2, 1))
     make_pact(session, agency=office.c, now=office.now, signed_on=date(2019, 1, 8),
               signatory_name="Ahmad Dahlan")  # fmt: skip
