@@ -106,6 +106,9 @@ class Config:
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a method name, not a password
     PAGE_SIZE = 50
     API_MAX_PAGE_SIZE = 200
+    # Public pages' ETags come from the data version, which each worker reads at most this
+    # often (seconds; a commit in the worker reads it again at once). 0: on every request.
+    DATA_VERSION_SECONDS = 1.0
     SQLALCHEMY_ECHO = False
     # SQLite only: how long a writer waits for the write lock before the request answers 503.
     SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -120,6 +123,8 @@ class TestConfig(Config):
 
     TESTING = True
     SECRET_KEY = "test-secret-key"  # noqa: S105
+    # Tests change data and read pages in one process at once, across sessions.
+    DATA_VERSION_SECONDS = 0.0
     FROZEN_NOW = "2019-03-25T09:00:00+08:00"
     # Hundreds of test accounts: a cheap hash here, never in production.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - a method name

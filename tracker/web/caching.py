@@ -13,12 +13,13 @@ import hashlib
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
+from time import monotonic
 from typing import ParamSpec, TypeVar
 
 import flask_login
 from flask import Response, current_app, make_response, request, session
 from flask_babel import get_locale
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from tracker.assessments.models import Assessment, UnitResult
@@ -56,6 +57,36 @@ def data_version(session: Session) -> str:
     ]
     row = session.execute(select(*parts)).one()
     return ".".join("-" if v is None else str(v) for v in row)
+
+
+# Each worker's last reading of the data version, by database: (monotonic time, version).
+_versions: dict[str, tuple[float, str]] = {}
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_versions(_session: Session) -> None:
+    """A commit in this process changes the version at once; other workers' within seconds."""
+    _versions.clear()
+
+
+def current_version(session: Session) -> str:
+    """Return the data version, read at most every DATA_VERSION_SECONDS per worker.
+
+    A burst of visitors revalidating one page (a viral story) then costs no statement at all
+    between readings; a change made by another worker is seen within those seconds, one more
+    delay on top of the minute public caches may keep a page. 0 reads it on every request.
+    """
+    seconds = float(current_app.config.get("DATA_VERSION_SECONDS", 0))
+    if seconds <= 0:
+        return data_version(session)
+    key = str(session.get_bind().engine.url)
+    now = monotonic()
+    cached = _versions.get(key)
+    if cached is not None and now - cached[0] < seconds:
+        return cached[1]
+    version = data_version(session)
+    _versions[key] = (now, version)
+    return version
 
 
 def etag_for(version: str, now: datetime) -> str:
@@ -100,7 +131,7 @@ def conditional(
                 response = make_response(view(*args, **kwargs))
                 tag = None
             else:
-                tag = etag_for(data_version(db_session()), get_clock().now())
+                tag = etag_for(current_version(db_session()), get_clock().now())
                 # Weak comparison (RFC 9110 13.1.2): a proxy that compresses the body (nginx
                 # gzip) hands the tag on as W/"...", and the page is still the same.
                 if request.if_none_match.contains_weak(tag):
