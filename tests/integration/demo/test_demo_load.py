@@ -20,6 +20,7 @@ from tracker.assessments.rules import Zone, classify
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import User, UserRole
 from tracker.auth.services import authenticate, change_password
+from tracker.auth.settings import LoginSettings
 from tracker.demo.data import DEMO_PASSWORD
 from tracker.findings.models import Finding
 from tracker.pacts.models import Pact
@@ -221,7 +222,12 @@ def test_demo_accounts_log_in_with_the_demo_password(
     runner: FlaskCliRunner, session: Session, now, email: str
 ) -> None:
     runner.invoke(args=["demo", "load"])
-    assert authenticate(session, email=email, password=DEMO_PASSWORD, now=now).email == email
+    assert (
+        authenticate(
+            session, email=email, password=DEMO_PASSWORD, now=now, settings=LoginSettings()
+        ).email
+        == email
+    )
 
 
 def test_a_demo_account_whose_password_was_changed_keeps_it_after_another_load(
@@ -239,4 +245,13 @@ def test_a_demo_account_whose_password_was_changed_keeps_it_after_another_load(
     session.commit()
     result = runner.invoke(args=["demo", "load"])
     assert "nothing added" in result.output
-    assert authenticate(session, email=admin.email, password="sandi-baru-paser", now=now) == admin
+    assert (
+        authenticate(
+            session,
+            email=admin.email,
+            password="sandi-baru-paser",
+            now=now,
+            settings=LoginSettings(),
+        )
+        == admin
+    )
