@@ -94,14 +94,24 @@ def test_files_that_cannot_be_read(data: bytes, reason: str) -> None:
     assert reason in str(refused.value)
 
 
-def test_a_workbook_with_a_doctype_is_refused() -> None:
+def _with_doctype(body: bytes, encoding: str) -> bytes:
+    text = body.decode("utf-8")
+    if text.startswith("<?xml"):
+        text = text[text.index("?>") + 2 :]
+    declaration = f'<?xml version="1.0" encoding="{encoding}"?>'
+    return (declaration + '<!DOCTYPE x [<!ENTITY a "b">]>' + text).encode(encoding)
+
+
+# UTF-16 too: a byte search for "<!DOCTYPE" does not see one in UTF-16.
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_a_workbook_with_a_doctype_is_refused(encoding: str) -> None:
     data = workbook([["name"], ["Budi"]])
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
         for item in source.infolist():
             body = source.read(item.filename)
             if item.filename == "xl/workbook.xml":
-                body = b'<!DOCTYPE x [<!ENTITY a "b">]>' + body
+                body = _with_doctype(body, encoding)
             target.writestr(item, body)
     with pytest.raises(sheets.NotASpreadsheet):
         FORMAT.read(out.getvalue())
