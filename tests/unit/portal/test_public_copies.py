@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import struct
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -25,6 +28,7 @@ from pypdf.generic import (
     NumberObject,
     TextStringObject,
 )
+from sqlalchemy.orm import Session
 
 from tracker.errors import Invalid, NotFound
 from tracker.public_copies import (
@@ -39,6 +43,7 @@ from tracker.public_copies import (
     strip_pdf,
 )
 from tracker.storage import JPEG, PDF, PNG, FileStore
+from tracker.web.step import install_commit_guard
 
 
 def public_copy(
@@ -308,3 +313,207 @@ def test_a_pdfs_copy_has_no_script_action_or_attached_file() -> None:
     reader = PdfReader(io.BytesIO(copy))
     assert len(reader.pages) == 1
     assert "/OpenAction" not in reader.trailer["/Root"]
+
+
+# What make mutation (docs/mutation.md) found no test for: the store's pixel cap at publishing,
+# what a refusal says and where, the copy's name and its transaction, what the log tells the
+# administrator, encrypted PDFs, and scripts hidden behind references, in arrays and in loops.
+
+
+def _grey_png(width: int, height: int) -> bytes:
+    out = io.BytesIO()
+    Image.new("L", (width, height)).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("size", [(30, 5), (5, 30), (11, 10)])
+def test_a_photo_over_the_pixel_cap_is_refused(size: tuple[int, int]) -> None:
+    with pytest.raises(ValueError, match="an image too large to decode"):
+        reencode_image(_grey_png(*size), PNG, max_pixels=100)
+
+
+def test_a_photo_of_exactly_the_pixel_cap_is_published() -> None:
+    with Image.open(io.BytesIO(reencode_image(_grey_png(10, 10), PNG, max_pixels=100))) as image:
+        assert image.size == (10, 10)
+
+
+def test_publishing_applies_the_stores_pixel_cap_to_a_photo_stored_before_it(
+    tmp_path: Path,
+) -> None:
+    stored = FileStore(tmp_path, max_bytes=1024 * 1024).save(_grey_png(30, 5), allowed=(PNG,))
+    lowered = FileStore(tmp_path, max_bytes=1024 * 1024, max_pixels=100)
+    with pytest.raises(Invalid, match="cannot be published"):
+        make_public_copy(lowered, storage_key=stored.key, sha256=stored.sha256, content_type=PNG)
+    assert not (tmp_path / "public").exists()
+
+
+REFUSAL = (
+    "This file cannot be published: it is not a readable photo or PDF, or too large to convert. "
+    "Ask the agency for another file."
+)
+
+
+def test_a_refused_file_says_why_beside_its_field(store: FileStore) -> None:
+    stored = store.save(_photo(), allowed=(JPEG,))
+    with pytest.raises(Invalid) as refused:
+        make_public_copy(
+            store, storage_key=stored.key, sha256=stored.sha256, content_type=PDF, field="evidence"
+        )
+    assert str(refused.value.detail) == REFUSAL
+    assert {name: str(why) for name, why in refused.value.fields.items()} == {
+        "evidence": "cannot be converted for the public page"
+    }
+
+
+def test_a_refused_file_without_a_field_names_none(store: FileStore) -> None:
+    stored = store.save(_photo(), allowed=(JPEG,))
+    with pytest.raises(Invalid) as refused:
+        make_public_copy(store, storage_key=stored.key, sha256=stored.sha256, content_type=PDF)
+    assert str(refused.value.detail) == REFUSAL
+    assert refused.value.fields == {}
+
+
+def test_publishing_twice_converts_once_and_says_so(store: FileStore) -> None:
+    stored = store.save(_png(), allowed=(PNG,))
+    publish = partial(
+        make_public_copy, store, storage_key=stored.key, sha256=stored.sha256, content_type=PNG
+    )
+    assert publish() is True
+    assert publish() is False
+
+
+def test_the_copys_name_is_stable_per_original_and_recipe(store: FileStore) -> None:
+    sha = hashlib.sha256(b"x").hexdigest()
+    assert copy_path(store, sha256=sha, content_type=JPEG) == (
+        store.root / "public" / RECIPE / f"{sha}.jpeg"
+    )
+    assert copy_path(store, sha256=sha, content_type=PDF) == (
+        store.root / "public" / RECIPE / f"{sha}.pdf"
+    )
+
+
+@pytest.mark.parametrize("sha256", ["X" * 64, "0" * 62 + "XX", "g" * 64])
+def test_a_name_outside_lowercase_hex_is_no_file(store: FileStore, sha256: str) -> None:
+    with pytest.raises(NotFound, match=r"^No such file\.$"):
+        copy_path(store, sha256=sha256, content_type=PNG)
+
+
+def test_a_copy_made_while_publishing_takes_its_name_when_the_publishing_commits(
+    store: FileStore,
+) -> None:
+    install_commit_guard()
+    stored = store.save(_png(), allowed=(PNG,))
+    target = copy_path(store, sha256=stored.sha256, content_type=PNG)
+    publish = partial(
+        make_public_copy, store, storage_key=stored.key, sha256=stored.sha256, content_type=PNG
+    )
+    rolled_back = Session()
+    assert publish(session=rolled_back)
+    assert not target.exists()  # under its pending name until the COMMIT
+    rolled_back.rollback()
+    assert not target.parent.exists() or not list(target.parent.iterdir())
+    committed = Session()
+    assert publish(session=committed)
+    assert not target.exists()
+    committed.commit()
+    assert [path.name for path in target.parent.iterdir()] == [target.name]
+    assert read_public_copy(store, sha256=stored.sha256, content_type=PNG).data.startswith(
+        b"\x89PNG"
+    )
+
+
+def test_a_missing_copy_tells_the_administrator_what_to_run(
+    store: FileStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    sha = hashlib.sha256(b"never published").hexdigest()
+    with caplog.at_level(logging.WARNING, logger="tracker.public_copies"), pytest.raises(NotFound):
+        read_public_copy(store, sha256=sha, content_type=JPEG)
+    assert [record.getMessage() for record in caplog.records] == [
+        f"no public copy of {sha}: run `flask --app tracker evidence-public-copies`"
+    ]
+
+
+def test_an_encrypted_pdf_is_not_published(store: FileStore) -> None:
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.encrypt("", "owner", algorithm="RC4-128")
+    out = io.BytesIO()
+    writer.write(out)
+    with pytest.raises(ValueError, match="encrypted PDF"):
+        strip_pdf(out.getvalue())
+    stored = store.write_stream([out.getvalue()], content_type=PDF)
+    with pytest.raises(Invalid, match="cannot be published"):
+        make_public_copy(store, storage_key=stored.key, sha256=stored.sha256, content_type=PDF)
+
+
+def _script(code: str) -> DictionaryObject:
+    return DictionaryObject(
+        {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject(code)}
+    )
+
+
+def _pdf_with_resources(build: Callable[[PdfWriter], DictionaryObject]) -> bytes:
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=200, height=200)
+    page[NameObject("/Resources")] = writer._add_object(build(writer))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_script_behind_a_reference_stays_behind() -> None:
+    original = _pdf_with_resources(
+        lambda writer: DictionaryObject(
+            {
+                NameObject("/Hidden"): writer._add_object(
+                    DictionaryObject(
+                        {
+                            NameObject("/AA"): DictionaryObject(
+                                {NameObject("/O"): _script("skripA")}
+                            ),
+                            NameObject("/Kept"): TextStringObject("tetap"),
+                        }
+                    )
+                )
+            }
+        )
+    )
+    assert b"skripA" in original
+    copy = strip_pdf(original)
+    assert b"skripA" not in copy and b"/AA" not in copy and b"/JS" not in copy
+    assert b"tetap" in copy  # what is not a script is still there
+
+
+def test_a_script_inside_an_array_stays_behind() -> None:
+    original = _pdf_with_resources(
+        lambda writer: DictionaryObject(
+            {
+                NameObject("/Hidden"): ArrayObject(
+                    [
+                        TextStringObject("tetap"),
+                        DictionaryObject({NameObject("/A"): _script("skripB")}),
+                    ]
+                )
+            }
+        )
+    )
+    assert b"skripB" in original
+    copy = strip_pdf(original)
+    assert b"skripB" not in copy and b"/JavaScript" not in copy
+    assert b"tetap" in copy
+
+
+def test_a_pdf_whose_objects_refer_to_each_other_in_a_loop_is_still_published() -> None:
+    def looped(writer: PdfWriter) -> DictionaryObject:
+        first = DictionaryObject({NameObject("/JS"): TextStringObject("skripC")})
+        second = DictionaryObject({NameObject("/JS"): TextStringObject("skripD")})
+        first_ref, second_ref = writer._add_object(first), writer._add_object(second)
+        first[NameObject("/Other")] = second_ref
+        second[NameObject("/Other")] = first_ref
+        return DictionaryObject({NameObject("/Hidden"): first_ref})
+
+    original = _pdf_with_resources(looped)
+    assert b"skripC" in original and b"skripD" in original
+    copy = strip_pdf(original)
+    assert b"skripC" not in copy and b"skripD" not in copy
+    assert len(PdfReader(io.BytesIO(copy)).pages) == 1
