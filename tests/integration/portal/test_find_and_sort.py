@@ -9,7 +9,7 @@ import io
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 from flask.testing import FlaskClient
@@ -17,9 +17,7 @@ from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
 from tests.integration.office import Office
-from tracker.agencies.models import Agency
-from tracker.auth.models import User
-from tracker.pacts import services as pact_services
+from tests.integration.opendata.conftest import record
 from tracker.pacts.models import Pact
 
 ATOM = {"atom": "http://www.w3.org/2005/Atom"}
@@ -34,51 +32,46 @@ class Lists:
     dahlan: Pact  # agency C (regency Y), signed 8 January 2019
 
 
-def _record(
-    session: Session,
-    actor: User,
-    agency: Agency,
-    now: datetime,
-    *,
-    signed_on: date,
-    signatory_name: str | None,
-    findings: tuple[str, ...] = ("Belum ada ramp",),
-) -> Pact:
-    pact = pact_services.record_pact(
-        session,
-        actor=actor,
-        agency_id=agency.id,
-        signatory_name=signatory_name,
-        signatory_title="Kepala Dinas",
-        signed_on=signed_on,
-        pledge="Memperbaiki temuan dalam tiga bulan.",
-        findings=[pact_services.FindingInput(title=t, category="input") for t in findings],
-        now=now,
-    )
-    session.commit()
-    return pact
-
-
 @pytest.fixture
 def lists(session: Session, office: Office) -> Lists:
     x, y, now = office.admin_x, office.admin_y, office.now
     return Lists(
         office=office,
-        aminah=_record(
-            session, x, office.a, now, signed_on=date(2019, 1, 8), signatory_name="Hj. Siti ÁMINAH"
-        ),
-        yani=_record(
+        aminah=record(
             session,
-            x,
-            office.b,
-            now,
+            actor=x,
+            agency=office.a,
+            now=now,
+            signed_on=date(2019, 1, 8),
+            signatory_name="Hj. Siti ÁMINAH",
+            findings=("Belum ada ramp",),
+        ),
+        yani=record(
+            session,
+            actor=x,
+            agency=office.b,
+            now=now,
             signed_on=date(2019, 3, 1),
             signatory_name="Ahmad Yani",
             findings=("Ramp kursi roda 100% rusak", "SOP tidak dipajang", "Loket sempit"),
         ),
-        old=_record(session, x, office.b, now, signed_on=date(2018, 6, 1), signatory_name=None),
-        dahlan=_record(
-            session, y, office.c, now, signed_on=date(2019, 1, 8), signatory_name="Ahmad Dahlan"
+        old=record(
+            session,
+            actor=x,
+            agency=office.b,
+            now=now,
+            signed_on=date(2018, 6, 1),
+            signatory_name=None,
+            findings=("Belum ada ramp",),
+        ),
+        dahlan=record(
+            session,
+            actor=y,
+            agency=office.c,
+            now=now,
+            signed_on=date(2019, 1, 8),
+            signatory_name="Ahmad Dahlan",
+            findings=("Belum ada ramp",),
         ),
     )
 
