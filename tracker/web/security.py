@@ -14,7 +14,10 @@ from urllib.parse import urlsplit
 
 import flask_login
 from flask import Flask, Response, current_app, g, has_request_context, request, session
+from flask_babel import force_locale, gettext
 from werkzeug.exceptions import SecurityError
+
+from tracker.web.errors import problem
 
 # Pages: nothing but this site's own files; no plugin, no <base>, no framing, forms post here.
 PAGE_POLICY = (
@@ -129,14 +132,36 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
-def _unknown_host(_error: SecurityError) -> Response:
-    # Plain text: with a Host the install does not answer to, no URL of the site can be built
-    # (the layout's error page links to its stylesheet), and nothing of it should be shown.
-    return Response(
-        "400 Bad Request: this server does not answer to that host name.\n",
-        status=400,
-        mimetype="text/plain",
+def _unknown_host_message(url: str) -> str:
+    return str(
+        gettext(
+            "This server does not answer to that host name. Open the site at its own address: "
+            "%(url)s",
+            url=url,
+        )
     )
+
+
+def _unknown_host(_error: SecurityError) -> Response:
+    """Refuse a request naming a host the install does not answer to: 400, in both languages.
+
+    No route was matched (Flask checks the host before routing), so no URL of the site can be
+    built and the layout's error page (which links its stylesheet) cannot be rendered: pages get
+    plain text, Indonesian first and English second, whatever the visitor's language; /api/ gets
+    problem+json in English, like every API refusal. The host named is never echoed back, and the
+    only address shown is BASE_URL's.
+    """
+    url = str(current_app.config["BASE_URL"])
+    if request.path.startswith("/api/"):
+        with force_locale("en"):
+            detail = _unknown_host_message(url)
+        return problem(400, "Bad request", detail, slug="unknown-host")
+    paragraphs = []
+    for lang in ("id", "en"):
+        with force_locale(lang):
+            title = gettext("The request could not be understood")
+            paragraphs.append(f"400 {title}\n{_unknown_host_message(url)}\n")
+    return Response("\n".join(paragraphs), status=400, mimetype="text/plain")
 
 
 def register_security(app: Flask) -> None:

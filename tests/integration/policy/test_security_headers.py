@@ -102,6 +102,53 @@ def test_a_request_naming_another_host_is_refused(client: FlaskClient, url: str)
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
+HOST_REFUSED_ID = (
+    "Server ini tidak melayani nama host tersebut. Buka situs ini di alamatnya sendiri"
+)
+HOST_REFUSED_EN = "This server does not answer to that host name. Open the site at its own address"
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "language"),
+    [
+        ("GET", "/", "id"),
+        ("GET", "/?lang=en", "en"),
+        ("POST", "/masuk", "en"),
+        ("GET", "/static/no-such-file.css", "id"),
+        ("GET", "/halaman-yang-tidak-ada", "en"),
+    ],
+    ids=["home", "english-visitor", "login-post", "static-file", "unknown-page"],
+)
+def test_a_page_asked_under_another_host_says_so_in_indonesian_then_english(
+    app: Flask, client: FlaskClient, method: str, url: str, language: str
+) -> None:
+    headers = {"Host": "penipu.example", "Accept-Language": language}
+    response = client.open(url, method=method, headers=headers)
+    assert response.status_code == 400
+    assert response.mimetype == "text/plain"
+    text = response.get_data(as_text=True)
+    assert text.startswith("400 Permintaan tidak dapat dipahami\n")
+    assert "400 The request could not be understood" in text
+    # Indonesian first, English second, both pointing to the install's own address.
+    assert 0 < text.index(HOST_REFUSED_ID) < text.index(HOST_REFUSED_EN)
+    assert text.count(app.config["BASE_URL"]) == 2
+    assert "penipu.example" not in text
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_the_api_asked_under_another_host_answers_problem_json(
+    app: Flask, client: FlaskClient, method: str
+) -> None:
+    response = client.open("/api/v1/pacts", method=method, headers={"Host": "penipu.example"})
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
+    body = response.get_json()
+    assert body["status"] == 400 and body["type"].endswith("/unknown-host")
+    assert body["detail"].startswith(HOST_REFUSED_EN)
+    assert app.config["BASE_URL"] in body["detail"]
+    assert "penipu.example" not in response.get_data(as_text=True)
+
+
 def test_the_loopback_names_are_allowed_for_a_loopback_base_url(client: FlaskClient) -> None:
     for host in ("localhost", "127.0.0.1:5000", "localhost:8080"):
         assert client.get("/", headers={"Host": host}).status_code == 200
