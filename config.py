@@ -109,7 +109,16 @@ class Config:
     # Public pages' ETags come from the data version, which each worker reads at most this
     # often (seconds; a commit in the worker reads it again at once). 0: on every request.
     DATA_VERSION_SECONDS = 1.0
+    # A public page (the same for every visitor) is rendered once per data version, language and
+    # address, and kept: "memory" in each worker (PAGE_CACHE_ENTRIES pages at most, each up to
+    # PAGE_CACHE_MAX_KB), "redis://host:port/db" shared by every worker, "off" to render each time.
+    PAGE_CACHE = "memory"
+    PAGE_CACHE_ENTRIES = 500
+    PAGE_CACHE_MAX_KB = 1024
     SQLALCHEMY_ECHO = False
+    # PostgreSQL and MariaDB: how long a connection attempt the server refuses (it is
+    # restarting) is tried again before the request answers 503 (tracker.reconnect).
+    DATABASE_CONNECT_WAIT_SECONDS = 5.0
     # SQLite only: how long a writer waits for the write lock before the request answers 503.
     SQLITE_BUSY_TIMEOUT_MS = 10_000
     SESSION_COOKIE_HTTPONLY = True

@@ -22,6 +22,7 @@ from config import TestConfig
 from tracker import create_app
 from tracker.clock import FixedClock, parse_instant
 from tracker.extensions import db
+from tracker.web.caching import pages
 
 # The instant TestConfig freezes: 25 March 2019, 09:00 in Sumbawa Barat (WITA).
 TEST_NOW = parse_instant(TestConfig.FROZEN_NOW or "")
@@ -92,6 +93,10 @@ def session(app: Flask, clock: FixedClock) -> Iterator[Session]:
         db.session = original
         outer.rollback()
         connection.close()
+        # The rolled-back rows never existed: SQLite gives their ids again, and the data
+        # version (the newest ids) with them; pages rendered from those rows go with them.
+        with app.app_context():
+            pages.clear()
 
 
 @pytest.fixture

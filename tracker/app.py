@@ -20,6 +20,7 @@ import config as config_module
 from tracker.clock import clock_from_config
 from tracker.extensions import babel, csrf, db, mail, migrate
 from tracker.netguard import parse_networks
+from tracker.reconnect import close_session, wait_for_server
 from tracker.web.security import Tracker, allowed_hosts, register_security
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -264,6 +265,12 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _sqlite_pragmas(db.engine, int(app.config["SQLITE_BUSY_TIMEOUT_MS"]))
+        else:
+            # A restarting server: requests wait for it, and what it cut answers 503.
+            wait_for_server(db.engine, float(app.config["DATABASE_CONNECT_WAIT_SECONDS"]))
+    # Before Flask-SQLAlchemy's teardown (the last registered runs first): a session whose
+    # connection the server cut after the request's work still ends, and the answer stands.
+    app.teardown_appcontext(close_session)
     migrate.init_app(
         app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True
     )
@@ -271,6 +278,9 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     init_login(app)
+    from tracker.web.caching import init_page_cache
+
+    init_page_cache(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -20,6 +20,7 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue, models_jso
 from tracker.api.auth import token_required
 from tracker.api.blueprint import CHALLENGE, bp
 from tracker.api.fields import SEGMENT
+from tracker.web.caching import conditional
 from tracker.web.errors import BUSY_RETRY_AFTER_SECONDS, PROBLEM_MEDIA, Problem
 from tracker.web.routing import MAX_ID
 
@@ -132,9 +133,15 @@ def operation(
                 problems=dict(problems or {}),
             )
         )
-        bp.add_url_rule(
-            rule, view.__name__, token_required(view) if token else view, methods=[method]
-        )
+        served: Callable[..., Any]
+        if token:
+            served = token_required(view)
+        elif method == "GET":
+            # The same for every caller: an ETag, 304, and rendered once per data version.
+            served = conditional()(view)
+        else:
+            served = view
+        bp.add_url_rule(rule, view.__name__, served, methods=[method])
         return view
 
     return register
@@ -303,6 +310,11 @@ def document() -> JsonSchemaValue:
                 "content": {op.media: {"schema": _ref(names[(op.body, "validation")])}},
             }
         responses = {str(a.status): _answer(a, names) for a in op.answers}
+        if op.method == "GET" and not op.token:
+            responses["304"] = {
+                "description": "Not modified: the If-None-Match tag is still current",
+                "headers": {"ETag": {"required": True, "schema": _HEADERS["ETag"]}},
+            }
         for status in sorted(op.refusals):
             responses[str(status)] = _problem(op, status, names)
         item["responses"] = responses

@@ -16,6 +16,7 @@ from tracker.clock import get_clock
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.storage import get_file_store
+from tracker.web.caching import pages
 from tracker.web.cli import command_step, describe
 
 
@@ -49,6 +50,9 @@ def restore(path: Path) -> None:
     """Bring the backup in PATH into this install, which must be new and empty."""
     with command_step() as session:
         report = restore_backup(session, store=get_file_store(), source=path)
+    # Pages kept in a shared store (PAGE_CACHE=redis://) were rendered from other rows, whose
+    # newest ids the restored data may repeat: none of them may be served again.
+    pages.clear()
     click.echo(
         f"Restored schema revision {report.revision}: {sum(report.rows.values())} rows in "
         f"{len(report.rows)} tables, {report.files} files."

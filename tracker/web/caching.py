@@ -5,6 +5,11 @@ of the few public tables written without one, see ``data_version``) *before* any
 rendered, so a repeat visitor costs one query. The regency-local date and the language are
 part of the tag, because "overdue N days" changes at midnight and the page differs by
 language.
+
+The tag names one rendering of one address exactly, so a page rendered for one visitor is kept
+under it (Flask-Caching: in each worker, or in Redis for all of them; ``PAGE_CACHE``) and
+handed to the next visitor of the same address until the data change: a story that sends
+thousands to one pact page renders it once per worker, whatever the size of the country.
 """
 
 from __future__ import annotations
@@ -17,8 +22,9 @@ from time import monotonic
 from typing import ParamSpec, TypeVar
 
 import flask_login
-from flask import Response, current_app, make_response, request, session
+from flask import Flask, Response, current_app, make_response, request, session
 from flask_babel import get_locale
+from flask_caching import Cache
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
@@ -35,6 +41,78 @@ R = TypeVar("R")
 
 # Public pages may be kept by browsers and proxies for a minute, then revalidated.
 DEFAULT_MAX_AGE = 60
+
+# Rendered public pages by ETag (init_page_cache); a tag holds the hour, so an hour is enough.
+pages = Cache()
+PAGE_SECONDS = 3600
+# Headers a kept page does not repeat: each response makes its own.
+_NOT_KEPT = frozenset({"set-cookie", "content-length", "date"})
+
+
+def init_page_cache(app: Flask) -> None:
+    """Configure where rendered public pages are kept, from ``PAGE_CACHE``.
+
+    "memory": each worker keeps its own (at most ``PAGE_CACHE_ENTRIES``); "redis://...": one
+    store for every worker, so a page is rendered once for all of them; "off": none.
+    """
+    setting = str(app.config.get("PAGE_CACHE") or "off").strip()
+    config: dict[str, object] = {"CACHE_DEFAULT_TIMEOUT": PAGE_SECONDS}
+    if setting.startswith(("redis://", "rediss://", "unix://")):
+        config |= {
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": setting,
+            "CACHE_KEY_PREFIX": "pantau-pakta-page:",
+            # A store that stops answering delays a page by half a second, not a minute.
+            "CACHE_OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
+        }
+    elif setting == "memory":
+        config |= {
+            "CACHE_TYPE": "SimpleCache",
+            "CACHE_THRESHOLD": int(app.config.get("PAGE_CACHE_ENTRIES", 500)),
+        }
+    elif setting in ("off", "0", "none", ""):
+        config |= {"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True}
+    else:
+        raise ValueError(
+            f"TRACKER_PAGE_CACHE is {setting!r}: use memory, off or a redis:// address."
+        )
+    app.config["PAGE_CACHE_TYPE"] = config["CACHE_TYPE"]
+    pages.init_app(app, config=config)
+
+
+def _kept_page(tag: str) -> Response | None:
+    """Return the page rendered under ``tag`` if one is kept (a store that fails: none)."""
+    if current_app.config.get("PAGE_CACHE_TYPE") == "NullCache" or "_flashes" in session:
+        # A visitor with a message waiting (after following a pact) sees it rendered.
+        return None
+    try:
+        kept = pages.get(tag)
+    except Exception:
+        current_app.logger.warning("The page cache could not be read", exc_info=True)
+        return None
+    if not kept:
+        return None
+    headers, body = kept
+    return current_app.response_class(body, status=200, headers=headers)
+
+
+def _keep_page(tag: str, response: Response) -> None:
+    """Keep a public page just rendered under its tag: a whole body of a modest size only."""
+    if (
+        current_app.config.get("PAGE_CACHE_TYPE") == "NullCache"
+        or response.status_code != 200
+        or response.is_streamed
+        or response.direct_passthrough
+    ):
+        return
+    body = response.get_data()
+    if len(body) > int(current_app.config.get("PAGE_CACHE_MAX_KB", 1024)) * 1024:
+        return
+    headers = [(k, v) for k, v in response.headers.items() if k.lower() not in _NOT_KEPT]
+    try:
+        pages.set(tag, (headers, body))
+    except Exception:
+        current_app.logger.warning("The page cache could not be written", exc_info=True)
 
 
 def data_version(session: Session) -> str:
@@ -121,7 +199,8 @@ def conditional(
 
     Only a page that is the same for everyone may be kept by shared caches. A logged-in staff
     member's page (their name, their logout form's token) is rendered every time, without an
-    ETag, and marked private; so is a response that sets a cookie (``?lang=en``).
+    ETag, and marked private; so is a response that sets a cookie (``?lang=en``). A page the
+    same for everyone is kept under its tag (``pages``) and not rendered again for it.
     """
 
     def decorate(view: Callable[P, R]) -> Callable[P, Response]:
@@ -137,7 +216,10 @@ def conditional(
                 if request.if_none_match.contains_weak(tag):
                     response = current_app.response_class(status=304)
                 else:
-                    response = make_response(view(*args, **kwargs))
+                    kept = _kept_page(tag)
+                    response = kept or make_response(view(*args, **kwargs))
+                    if kept is None and not _sets_cookie(response):
+                        _keep_page(tag, response)
             if response.status_code not in (200, 304):
                 return response
             if tag is not None:
