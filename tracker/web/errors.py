@@ -7,7 +7,7 @@ from contextlib import suppress
 from typing import Any
 
 from flask import Flask, Response, current_app, render_template, request
-from flask_babel import force_locale
+from flask_babel import LazyString, force_locale
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_core import from_json
@@ -15,6 +15,8 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
 from tracker.errors import DomainError
+from tracker.extensions import db_session
+from tracker.reconnect import server_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +103,8 @@ _PAGE_TITLES = {
     500: _l("Something went wrong on our side"),
     503: _l("The database is busy"),
 }
+_UNAVAILABLE_TITLE = _l("The database cannot be reached for a moment")
+_BUSY_DETAIL = _l("The database is busy. Try again in a few seconds.")
 
 # How long a client is asked to wait when the database stayed busy past its timeout.
 BUSY_RETRY_AFTER_SECONDS = 5
@@ -123,8 +127,10 @@ def database_busy(error: BaseException) -> bool:
     return any(words in str(orig).lower() for words in _BUSY_MESSAGES)
 
 
-def _render_error_page(status: int, detail: str | None = None) -> tuple[str, int]:
-    title = _PAGE_TITLES.get(status, _PAGE_TITLES[400 if status < 500 else 500])
+def _render_error_page(
+    status: int, detail: str | None = None, *, title: str | LazyString | None = None
+) -> tuple[str, int]:
+    title = title or _PAGE_TITLES.get(status, _PAGE_TITLES[400 if status < 500 else 500])
     return render_template("errors/error.html", status=status, title=title, detail=detail), status
 
 
@@ -169,22 +175,38 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response | tuple[str, int]:
-        if database_busy(error):
-            # Not a bug: writers queued past the busy timeout. Nothing was written (the step
+        unavailable = server_unavailable(error)
+        if unavailable or database_busy(error):
+            # Not a bug: writers queued past the busy timeout, or the database server
+            # restarted under the request (tracker.reconnect). Nothing was written (the step
             # rolled back); the client may simply try again.
-            log.warning("Database busy on %s %s: %s", request.method, request.path, error)
-            detail = str(_l("The database is busy. Try again in a few seconds."))
-            answer: Response | tuple[str, int] = (
-                problem(503, "Service unavailable", detail, slug="database-busy")
-                if _wants_problem()
-                else _render_error_page(503, detail)
-            )
-            response = current_app.make_response(answer)
-            response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
-            return response
+            what = "unavailable" if unavailable else "busy"
+            reason = getattr(error, "orig", error)
+            log.warning("Database %s on %s %s: %s", what, request.method, request.path, reason)
+            return _try_again(unavailable)
         log.error("Unhandled error on %s %s", request.method, request.path, exc_info=error)
         if _wants_problem():
             return problem(
                 500, "Internal error", InternalServerError.description, slug="internal-error"
             )
         return _render_error_page(500)
+
+
+def _try_again(unavailable: bool) -> Response:
+    """503 with Retry-After: the database was busy, or its server could not be reached."""
+    with suppress(Exception):
+        # The page's own reads (the logged-in user) need a session out of its failed state.
+        db_session().rollback()
+    if unavailable:
+        title: LazyString | None = _UNAVAILABLE_TITLE
+        detail = _l("The database cannot be reached for a moment. Try again in a few seconds.")
+        slug = "database-unavailable"
+    else:
+        title, detail, slug = None, _BUSY_DETAIL, "database-busy"
+    if _wants_problem():
+        with force_locale("en"):
+            answer = problem(503, "Service unavailable", str(detail), slug=slug)
+    else:
+        answer = current_app.make_response(_render_error_page(503, str(detail), title=title))
+    answer.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+    return answer
