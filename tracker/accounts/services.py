@@ -19,6 +19,7 @@ from tracker.auth.services import audit_user, hash_password, normalise_email, pa
 from tracker.errors import Forbidden, Invalid, Message, NotFound
 from tracker.regencies.models import Regency
 from tracker.regencies.queries import find_regency
+from tracker.text import check_single_line
 
 # The languages notices are written in ("id" is the default of every account).
 NOTICE_LOCALES = ("id", "en")
@@ -82,6 +83,8 @@ def create_user(
     name = (name or "").strip() or email.split("@")[0]
     if len(name) > 200:
         errors["name"] = _l("at most %(n)s characters", n=200)
+    # Mail headers and letters print it on one line.
+    check_single_line(errors, {"name": name})
     refusal = password_refusal(password, email=email)
     if refusal:
         errors["password"] = refusal
@@ -157,6 +160,8 @@ def update_account(
     name = (name or "").strip()
     if not name or len(name) > 200:
         errors["name"] = _l("required, at most %(n)s characters", n=200)
+    elif name != user.name:
+        check_single_line(errors, {"name": name})
     if locale not in NOTICE_LOCALES:
         errors["locale"] = _l("Indonesian or English")
     if errors:

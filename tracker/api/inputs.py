@@ -221,7 +221,7 @@ CODE = Annotated[
 class FindingInput(Input):
     """A finding of a pact: free text, or a code of the catalogue."""
 
-    title: Annotated[str, text(FindingLimit.TITLE, filled=True)]
+    title: Annotated[str, text(FindingLimit.TITLE, filled=True, line=True)]
     category: FindingCategory | None = Field(None, description="Required without a code")
     description: Annotated[str, text(FindingLimit.DESCRIPTION)] | None = None
     code: CODE | None = None
@@ -236,8 +236,8 @@ class PactInput(Input):
     """A signed pact with its findings (the regent's office of the agency's regency)."""
 
     agency_id: Id
-    signatory_name: Annotated[str, text(PactLimit.SIGNATORY_NAME)] | None = None
-    signatory_title: Annotated[str, text(PactLimit.SIGNATORY_TITLE, filled=True)]
+    signatory_name: Annotated[str, text(PactLimit.SIGNATORY_NAME, line=True)] | None = None
+    signatory_title: Annotated[str, text(PactLimit.SIGNATORY_TITLE, filled=True, line=True)]
     signed_on: PactDay | None = Field(None, description="Null: no deadline until it is known")
     period_months: Integer = Field(DEFAULT_PERIOD_MONTHS, ge=1, le=PactLimit.PERIOD_MONTHS)
     pledge: Annotated[str, text(PactLimit.PLEDGE, filled=True)]
@@ -345,8 +345,10 @@ class OutcomeInput(Input):
 class PactCorrection(Input):
     """The fields of a pact to correct (null clears an optional one), with a reason."""
 
-    signatory_name: Annotated[str, text(PactLimit.SIGNATORY_NAME)] | None = None
-    signatory_title: Annotated[str, text(PactLimit.SIGNATORY_TITLE, filled=True)] = omitted()
+    signatory_name: Annotated[str, text(PactLimit.SIGNATORY_NAME, line=True)] | None = None
+    signatory_title: Annotated[str, text(PactLimit.SIGNATORY_TITLE, filled=True, line=True)] = (
+        omitted()
+    )
     signed_on: PactDay | None = Field(
         None,
         description="Moves the deadline derived from it; refused once the deadline has been"
@@ -395,7 +397,7 @@ class FindingReasonInput(Input):
 class FindingCorrection(Input):
     """The texts of a finding to correct, with a reason."""
 
-    title: Annotated[str, text(FindingLimit.TITLE, filled=True)] = omitted()
+    title: Annotated[str, text(FindingLimit.TITLE, filled=True, line=True)] = omitted()
     description: Annotated[str, text(FindingLimit.DESCRIPTION)] | None = None
     category: FindingCategory = omitted()
     reason: Reason

@@ -83,7 +83,7 @@ class EvidenceUpload(Form):
     file: Annotated[
         Upload, Field(description="JPEG, PNG or PDF, recognised by content; the name is ignored")
     ]
-    caption: Annotated[str, text(FindingLimit.CAPTION, filled=True)]
+    caption: Annotated[str, text(FindingLimit.CAPTION, filled=True, line=True)]
 
 
 class AssessmentImportUpload(Form):

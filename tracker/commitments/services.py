@@ -25,6 +25,7 @@ from tracker.commitments.models import Commitment, RegencyEvent
 from tracker.commitments.rules import CommitmentKind, CommitmentLimit, EventKind
 from tracker.errors import Forbidden, Invalid, Message, NotFound
 from tracker.regencies.models import Regency
+from tracker.text import check_one_per_line, check_single_line
 
 # Assessments of service standards began in 2013; a year before that is a typing error.
 FIRST_YEAR = 2000
@@ -81,8 +82,9 @@ def _limit(value: str | None, limit: int, name: str, errors: dict[str, Message])
         errors[name] = _l("at most %(n)s characters", n=limit)
 
 
-def _regency(session: Session, actor: User, regency_id: int) -> Regency:
-    regency = session.get(Regency, regency_id)
+def _regency(session: Session, actor: User, regency_id: int | None) -> Regency:
+    # A form posted without its regency (no choice made, or a forged post) names none.
+    regency = session.get(Regency, regency_id) if regency_id is not None else None
     if regency is None:
         raise Invalid(_l("There is no such regency."), fields={"regency_id": _l("unknown regency")})
     if not policy.can_record_commitments(actor, regency.id):
@@ -205,6 +207,9 @@ def _commitment_values(
     ):
         values[name] = _text(getattr(details, name))
         _limit(values[name], limit, name, errors)
+    # Printed on one line each (the timeline, the calendar, the letters).
+    check_single_line(errors, {name: values[name] for name in ("title", "place")})
+    check_one_per_line(errors, {name: values[name] for name in ("parties", "signatories")})
     values["signed_on"], values["signed_year"] = _check_day(
         details.signed_on, details.signed_year, today, ("signed_on", "signed_year"), errors
     )
@@ -227,6 +232,7 @@ def _event_values(details: EventDetails, today: date) -> tuple[dict[str, Any], d
         errors["title"] = _l("the title is required")
     values: dict[str, Any] = {"kind": kind, "title": title}
     _limit(title, CommitmentLimit.TITLE, "title", errors)
+    check_single_line(errors, {"title": title})
     for name, limit in (("description", CommitmentLimit.TEXT), ("source", SOURCE_LIMIT)):
         values[name] = _text(getattr(details, name))
         _limit(values[name], limit, name, errors)

@@ -29,6 +29,7 @@ from tracker.findings.rules import (
 from tracker.labels import FINDING_STATUS
 from tracker.public_copies import make_public_copy
 from tracker.storage import EVIDENCE_TYPES, IMAGES, FileStore
+from tracker.text import check_single_line
 
 
 def load_finding(session: Session, *, actor: User, finding_id: int) -> Finding:
@@ -132,6 +133,7 @@ def add_evidence(
         errors["caption"] = _l("say what the file shows")
     elif len(caption) > FindingLimit.CAPTION:
         errors["caption"] = _l("at most %(n)s characters", n=FindingLimit.CAPTION)
+    check_single_line(errors, {"caption": caption})
     if errors:
         raise Invalid(_l("The evidence could not be added."), fields=errors)
     stored = store.save(data, allowed=EVIDENCE_TYPES, session=session)
@@ -409,6 +411,8 @@ def correct_finding(
         errors["title"] = _l("a finding needs a title")
     elif len(title) > FindingLimit.TITLE:
         errors["title"] = _l("at most %(n)s characters", n=FindingLimit.TITLE)
+    elif after["title"] != before["title"]:
+        check_single_line(errors, {"title": title})
     if len(str(after["description"] or "")) > FindingLimit.DESCRIPTION:
         errors["description"] = _l("at most %(n)s characters", n=FindingLimit.DESCRIPTION)
     categories = [c.value for c in FindingCategory]

@@ -27,6 +27,7 @@ from tracker.pacts.queries import is_settled
 from tracker.pacts.rules import DEFAULT_PERIOD_MONTHS, PactLimit, PactOutcome, effective_deadline
 from tracker.public_copies import make_public_copy
 from tracker.storage import PDF, FileStore, StoredFile
+from tracker.text import check_single_line
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ def _check_findings(findings: Sequence[FindingInput], errors: dict[str, Message]
             errors[f"{prefix}.category"] = _l(
                 "one of %(allowed)s", allowed=", ".join(sorted(categories))
             )
+        check_single_line(errors, {f"{prefix}.title": item.title})
 
 
 def check_pact_values(
@@ -128,6 +130,10 @@ def check_pact_values(
             errors[name] = _l("at most %(n)s characters", n=limit)
     if not _text(pledge):
         errors["pledge"] = _l("the pledge is required")
+    # Names that mail headers, calendars and letters print on one line.
+    check_single_line(
+        errors, {"signatory_title": signatory_title, "signatory_name": signatory_name}
+    )
     if signed_on is not None and signed_on > today:
         errors["signed_on"] = _l("a signing date cannot be in the future")
     elif signed_on is not None and signed_on < PactLimit.EARLIEST_DAY:
@@ -713,6 +719,15 @@ def correct_pact(
         errors["signatory_title"] = _l("the signatory's title is required")
     if not after["pledge"]:
         errors["pledge"] = _l("the pledge is required")
+    # A name typed anew must hold one line (one stored before the rule may stay as it is).
+    check_single_line(
+        errors,
+        {
+            name: str(after[name] or "")
+            for name in ("signatory_title", "signatory_name")
+            if after[name] != before[name]
+        },
+    )
     signed_on = after["signed_on"]
     if signed_on is not None and not isinstance(signed_on, date):
         errors["signed_on"] = _l("must be a date")

@@ -19,6 +19,7 @@ from tracker.errors import Forbidden, Invalid, Message, NotFound
 from tracker.regencies.models import EscalationContact, Regency
 from tracker.regencies.queries import find_regency
 from tracker.settings import webhook_allowed_networks
+from tracker.text import check_single_line
 
 RUNGS = (1, 2, 3)
 LOCALES = ("id", "en")
@@ -89,6 +90,8 @@ def add_escalation_contact(
         errors["name"] = _l("required, at most %(n)s characters", n=200)
     if title is not None and len(title) > 200:
         errors["title"] = _l("at most %(n)s characters", n=200)
+    # The escalation letter and its mail print them on one line.
+    check_single_line(errors, {"name": name, "title": title})
     try:
         email = normalise_email(email)
     except Invalid as exc:

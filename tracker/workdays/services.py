@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 from tracker.audit.services import record
 from tracker.auth import policy
 from tracker.auth.models import User
-from tracker.errors import Forbidden, Invalid, NotFound
+from tracker.errors import Forbidden, Invalid, Message, NotFound
 from tracker.sorting import Sort, ordered
+from tracker.text import check_single_line
 from tracker.workdays.models import Holiday, HolidayKind
 
 
@@ -31,6 +32,8 @@ def closed_days_between(session: Session, first: date, last: date) -> frozenset[
 
 # The columns the calendar's page sorts by (the default: by date).
 HOLIDAY_SORTS = ("date", "name", "kind")
+# A day's name and source, as long as their columns.
+HOLIDAY_TEXT_LIMIT = 200
 
 
 def list_holidays(
@@ -78,6 +81,14 @@ def save_holiday(
     name, source = data.name.strip(), data.source.strip()
     if not name or not source:
         raise Invalid(_l("Give the holiday's name and the decree it comes from."))
+    errors: dict[str, Message] = {}
+    for field, value in (("name", name), ("source", source)):
+        if len(value) > HOLIDAY_TEXT_LIMIT:
+            errors[field] = _l("at most %(n)s characters", n=HOLIDAY_TEXT_LIMIT)
+    # The calendar's page and the notices print them on one line.
+    check_single_line(errors, {"name": name, "source": source})
+    if errors:
+        raise Invalid(_l("The day could not be saved."), fields=errors)
     row = session.scalar(select(Holiday).where(Holiday.day == data.day))
     before = None
     if row is None:
