@@ -12,9 +12,11 @@ import ssl
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from email.errors import HeaderParseError
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, parseaddr
+from email.policy import EmailPolicy
+from email.utils import format_datetime, formataddr, parseaddr
 from typing import Any
 
 from tracker.notifications import webhook
@@ -51,6 +53,45 @@ def connect(settings: DeliverySettings) -> smtplib.SMTP:
     return conn
 
 
+class MailPolicy(EmailPolicy):
+    """The standard library's mail policy, but To and Cc written one address a line.
+
+    Python's own folding of an address header (3.11 at least) drops the quotes around a display
+    name that does not fit the line: ``"Kepala Inspektorat, Kab. X" <a@b>`` went out unquoted,
+    and a mail client read the comma and any ``<...>`` or ``@`` inside the name as more
+    recipients (a name typed as ``Kepala, penyusup@jahat.invalid, Inspektur`` put
+    penyusup@jahat.invalid among the mail's addressees). Here each address is quoted by
+    ``formataddr`` (a name outside ASCII as RFC 2047 encoded words) and set on a line of its
+    own, which it always fits: a name has at most 200 characters and an address 254.
+    """
+
+    def fold(self, name: str, value: Any) -> str:
+        folded = self._fold_addresses(name, value)
+        return super().fold(name, value) if folded is None else folded
+
+    def fold_binary(self, name: str, value: Any) -> bytes:
+        folded = self._fold_addresses(name, value)
+        return super().fold_binary(name, value) if folded is None else folded.encode("ascii")
+
+    def _fold_addresses(self, name: str, value: Any) -> str | None:
+        addresses = getattr(value, "addresses", None)
+        if name.lower() not in ("to", "cc") or addresses is None:
+            return None
+        if not all(a.addr_spec.isascii() for a in addresses):
+            return None  # an internationalised address: the library's own way
+        lines = []
+        for a in addresses:
+            if a.display_name.isascii():
+                lines.append(formataddr((a.display_name, a.addr_spec)))
+            else:
+                words = Header(a.display_name, "utf-8").encode(linesep=self.linesep)
+                lines.append(f"{words} <{a.addr_spec}>")
+        return f"{name}: " + f",{self.linesep} ".join(lines) + self.linesep
+
+
+MAIL_POLICY = MailPolicy()
+
+
 def _address(recipient: Mapping[str, Any]) -> Address:
     """Return the header form of a recipient; raise ValueError for an unusable address."""
     email = str(recipient.get("email") or "").strip()
@@ -66,7 +107,7 @@ def build_message(
     item: Outgoing, *, sender: str, now: datetime, recipients: Sequence[Mapping[str, Any]]
 ) -> EmailMessage:
     """Build the mail of one outbox row, with its stable Message-ID and machine headers."""
-    msg = EmailMessage()
+    msg = EmailMessage(policy=MAIL_POLICY)
     msg["Subject"] = item.subject
     msg["From"] = sender
     to = [_address(r) for r in recipients if r.get("role", "to") != "cc"]
