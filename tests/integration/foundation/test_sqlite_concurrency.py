@@ -2,7 +2,9 @@
 
 A live threaded server on a SQLite file of its own, driven by parallel clients over loopback, as
 `make run` is used by a regency's office: token calls, uploads, extensions, logins and follow
-requests at once, and a slow reader of an export holding its read open meanwhile.
+requests at once, and a slow reader of an export holding its read open meanwhile; then all of
+that again while the scheduler, in a process of its own, sweeps and delivers every second:
+neither process ever meets "database is locked".
 """
 
 from __future__ import annotations
@@ -10,15 +12,23 @@ from __future__ import annotations
 import http.client
 import io
 import json
+import logging
+import os
 import re
+import signal
 import sqlite3
+import subprocess
+import sys
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from http.cookies import SimpleCookie
+from pathlib import Path
+from time import monotonic, sleep
 from urllib.parse import urlencode
 
 import pytest
@@ -30,13 +40,15 @@ from sqlalchemy.orm import Session
 
 from config import TestConfig
 from tests.builders import make_agency, make_pact, make_regency
-from tests.conftest import TEST_NOW, external_database_url
+from tests.conftest import REPO_ROOT, TEST_NOW, external_database_url
 from tests.integration.auth_helpers import PASSWORD, make_user
 from tests.live import serving, sqlite_app
+from tests.smtp import SmtpServer
 from tracker import create_app
 from tracker.auth import services as auth_services
 from tracker.extensions import db
 from tracker.findings.models import Evidence
+from tracker.notifications.models import Notification
 
 pytestmark = [
     pytest.mark.committing,
@@ -305,3 +317,163 @@ def test_a_database_busy_past_its_timeout_answers_503_with_retry_after_and_write
     assert client.post(f"/api/v1/pacts/{pact_id}/extend", **extend).status_code == 200
     with impatient.app_context():
         db.engine.dispose()
+
+
+# --- the scheduler in a process of its own, sweeping while the clients write ---------------
+
+LOCKED = "database is locked"
+
+
+@contextmanager
+def _scheduler(world: World, smtp: SmtpServer, folder: Path) -> Iterator[Path]:
+    """`flask --app tracker scheduler` on the same SQLite file, sweeping and delivering every
+    second (make run's settings otherwise: WAL, the default busy timeout); yield its log."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    env.update(
+        TRACKER_DATABASE_URL=str(world.app.config["SQLALCHEMY_DATABASE_URI"]),
+        TRACKER_FROZEN_NOW=str(TestConfig.FROZEN_NOW),
+        TRACKER_SECRET_KEY="sqlite-scheduler-test-secret-key-0123456789",
+        TRACKER_INSTANCE_PATH=world.app.instance_path,
+        TRACKER_MAIL_SERVER=smtp.host,
+        TRACKER_MAIL_PORT=str(smtp.port),
+        TRACKER_SCHEDULER_SWEEP_SECONDS="1",
+        TRACKER_SCHEDULER_DELIVER_SECONDS="1",
+        TRACKER_SCHEDULER_RENEW_SECONDS="1",
+        TRACKER_SCHEDULER_LEASE_SECONDS="5",
+        TRACKER_NOTICES_ON_WORKING_DAYS="false",
+    )
+    log_path = folder / "scheduler.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "tracker", "scheduler"],
+            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        yield log_path
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, log_path.read_text()[-4000:]
+
+
+class _Lines(logging.Handler):
+    """Every log line of this process (the web app's) while installed."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(f"{record.levelname} {record.name}: {record.getMessage()}")
+
+
+@contextmanager
+def _web_log() -> Iterator[list[str]]:
+    handler = _Lines()
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    try:
+        yield handler.lines
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+
+
+def _sweeps(log_path: Path) -> int:
+    return log_path.read_text().count("notifications.sweep: ")
+
+
+def _confirmations(world: World) -> set[str]:
+    with world.app.app_context(), Session(db.engine) as session:
+        states = session.scalars(
+            select(Notification.state).where(Notification.kind == "follow-confirm")
+        )
+        return {str(state) for state in states}
+
+
+def _wait_for(what: str, check: Callable[[], bool], timeout: float = 60) -> None:
+    deadline = monotonic() + timeout
+    while monotonic() < deadline:
+        if check():
+            return
+        sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_the_scheduler_process_sweeping_every_second_never_meets_a_locked_database_nor_do_writers(
+    world: World, tmp_path: Path
+) -> None:
+    png = _png()
+    rounds = 6
+
+    def write(task: tuple[int, str, int]) -> tuple[str, int]:
+        round_, kind, i = task
+        if kind == "upload":
+            body, boundary = _multipart({"caption": f"Foto {round_}-{i}"}, png)
+            finding = world.finding_ids[20 + (round_ * 4 + i) % 40]
+            return kind, _request(
+                world, "POST", f"/api/v1/findings/{finding}/evidence", body=body,
+                headers={
+                    "Authorization": f"Bearer {world.opd_token}",
+                    "Content-Type": f"multipart/form-data; boundary={boundary}",
+                },
+            )[0]  # fmt: skip
+        if kind == "extend":
+            # Each round moves the deadlines a day further than the last did.
+            new_deadline = date(2019, 7, 1) + timedelta(days=round_)
+            return kind, _request(
+                world, "POST", f"/api/v1/pacts/{world.pact_ids[i]}/extend",
+                body=json.dumps(
+                    {"new_deadline": new_deadline.isoformat(), "reason": "Anggaran perubahan"}
+                ).encode(),
+                headers={
+                    "Authorization": f"Bearer {world.admin_token}",
+                    "Content-Type": "application/json",
+                },
+            )[0]  # fmt: skip
+        if kind == "login":
+            return kind, _login(world, i)
+        if kind == "follow":
+            return kind, _request(
+                world, "POST", f"/pakta/{world.pact_ids[i]}/ikuti",
+                body=urlencode({"email": f"pengikut{round_}-{i}@contoh.id"}).encode(),
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+            )[0]  # fmt: skip
+        return kind, _request(
+            world, "GET", f"/api/v1/pacts/{world.pact_ids[i]}/timeline",
+            headers={"Authorization": f"Bearer {world.admin_token}"},
+        )[0]  # fmt: skip
+
+    expected = {"upload": 201, "extend": 200, "login": 302, "follow": 200, "read": 200}
+    answers: Counter[tuple[str, int]] = Counter()
+    with SmtpServer() as smtp, _web_log() as web_lines, _scheduler(world, smtp, tmp_path) as log:
+        _wait_for("the scheduler's first sweep", lambda: _sweeps(log) >= 1)
+        first = _sweeps(log)
+        began = monotonic()
+        for round_ in range(rounds):
+            tasks = [(round_, kind, i) for kind in expected for i in range(4)]
+            with ThreadPoolExecutor(max_workers=len(tasks)) as pool:
+                answers.update(pool.map(write, tasks))
+        seconds = monotonic() - began
+        sweeps = _sweeps(log) - first
+        # A whole sweep after the writes, and every confirmation the follow requests asked for
+        # delivered: the scheduler was not held up either.
+        _wait_for("a sweep after the writes", lambda: _sweeps(log) >= first + sweeps + 2)
+        _wait_for("the confirmations to go out", lambda: _confirmations(world) == {"sent"})
+        scheduler_text = log.read_text()
+    print(
+        f"\nSQLite, web and scheduler processes: {sum(answers.values())} requests in "
+        f"{seconds:.1f} s ({dict(sorted(answers.items()))}), {sweeps} sweeps meanwhile"
+    )
+    _no_server_errors(Counter(status for _, status in answers.elements()))
+    assert answers == Counter(dict.fromkeys(expected.items(), rounds * 4))
+    assert [line for line in web_lines if LOCKED in line or "busy" in line.lower()] == []
+    assert LOCKED not in scheduler_text, scheduler_text[-4000:]
+    assert "failed; the next run tries again" not in scheduler_text, scheduler_text[-4000:]
+    assert "Traceback" not in scheduler_text, scheduler_text[-4000:]
