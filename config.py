@@ -47,6 +47,9 @@ class Config:
     SCHEDULER_DELIVER_SECONDS = 60
     SCHEDULER_LEASE_SECONDS = 120
     SCHEDULER_RENEW_SECONDS = 30
+    # The pending-file sweep (flask --app tracker files-sweep): a few seconds after the
+    # scheduler starts, then this often (daily).
+    SCHEDULER_FILES_SWEEP_SECONDS = 86_400
     # `make run` sets it: the scheduler runs inside the (single) development web process.
     EMBEDDED_SCHEDULER = False
     # ISO 8601 instant with offset; freezes the clock for the whole process.

@@ -267,6 +267,13 @@ class SweepReport:
     removed: int
     kept: int
 
+    def summary(self) -> str:
+        """Return what the sweep did, for the operator."""
+        return (
+            f"Pending files renamed: {self.renamed}; removed: {self.removed}; "
+            f"left (younger): {self.kept}."
+        )
+
 
 def sweep_pending(session: Session, store: FileStore, *, older_than: datetime) -> SweepReport:
     """Finish what interrupted transactions left: rename the pending files a row points to,

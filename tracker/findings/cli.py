@@ -3,24 +3,23 @@
 - ``flask --app tracker evidence-previews``: make the previews of evidence uploaded before them.
 - ``flask --app tracker evidence-public-copies``: make the public copies that published files
   lack (after an upgrade that changed the recipe, or a restore without them).
-- ``flask --app tracker files-sweep``: finish what an interrupted save left behind.
+- ``flask --app tracker files-sweep``: finish what an interrupted save left behind (the
+  scheduler also runs it daily: ``tracker/findings/jobs.py``).
 """
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from tracker.clock import get_clock
 from tracker.errors import Invalid
+from tracker.findings.jobs import PENDING_AGE_MINUTES, sweep_files
 from tracker.findings.models import Evidence
 from tracker.findings.previews import backfill_previews
 from tracker.pacts.models import Pact
 from tracker.public_copies import make_public_copy
-from tracker.storage import PDF, get_file_store, sweep_pending
+from tracker.storage import PDF, get_file_store
 from tracker.web.cli import command_step
 
 
@@ -72,21 +71,17 @@ def evidence_public_copies() -> None:
 @click.option(
     "--older-than-minutes",
     type=click.IntRange(min=1),
-    default=60,
+    default=PENDING_AGE_MINUTES,
     show_default=True,
     help="Leave younger pending files alone: their transaction may still be open.",
 )
 @with_appcontext
 def files_sweep(older_than_minutes: int) -> None:
     """Rename the pending files a row points to (a commit whose rename was interrupted) and
-    remove the others (a save that never committed)."""
-    cutoff = get_clock().now() - timedelta(minutes=older_than_minutes)
+    remove the others (a save that never committed). The scheduler runs it daily."""
     with command_step() as session:
-        report = sweep_pending(session, get_file_store(), older_than=cutoff)
-    click.echo(
-        f"Pending files renamed: {report.renamed}; removed: {report.removed}; "
-        f"left (younger): {report.kept}."
-    )
+        report = sweep_files(session, older_than_minutes=older_than_minutes)
+    click.echo(report.summary())
 
 
 COMMANDS = (evidence_previews, evidence_public_copies, files_sweep)

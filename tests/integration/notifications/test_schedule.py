@@ -37,7 +37,11 @@ def test_the_sweep_parts_run_in_order_and_every_job_is_also_a_command(app: Flask
         "open-data snapshot",
         "logins",
     ]
-    assert [job.id for job in schedule.jobs] == ["notifications.sweep", "notifications.deliver"]
+    assert [job.id for job in schedule.jobs] == [
+        "notifications.sweep",
+        "notifications.deliver",
+        "findings.files_sweep",
+    ]
     assert {job.command for job in schedule.jobs} <= set(app.cli.commands)
     assert {"demo", "snapshot", "users", "sweep", "scheduler"} <= set(app.cli.commands)
 
