@@ -231,8 +231,9 @@ def pixel_count(data: bytes) -> int:
 
 
 def flagged_columns(flag: str) -> list[Column[Any]]:
-    """Every column whose ``info`` carries ``flag``: "file_key" (a stored file's key) or
-    "public_sha" (the SHA-256 of an original whose public copy is served)."""
+    """Every column whose ``info`` carries ``flag``: "file_key" (a stored file's key),
+    "public_sha" (the SHA-256 of an original whose public copy is served) or "file_manifest"
+    (JSON listing files, each ``{"storage_key": ...}`` under ``"files"``: a data snapshot)."""
     return [
         column
         for table in Base.metadata.tables.values()
@@ -250,11 +251,25 @@ def _present(session: Session, columns: list[Column[Any]], values: Collection[st
     return found
 
 
+def manifest_keys(manifest: Any) -> Iterator[str]:
+    """The storage keys a "file_manifest" column's JSON lists."""
+    if isinstance(manifest, dict):
+        for entry in manifest.get("files", []):
+            if isinstance(entry, dict) and isinstance(entry.get("storage_key"), str):
+                yield entry["storage_key"]
+
+
 def referenced(session: Session, names: Collection[str]) -> set[str]:
-    """Return which stored file names a row points to: keys, and public copies ``<sha>.<ext>``."""
+    """Return which stored file names a row points to: keys (in a key column or a manifest),
+    and public copies ``<sha>.<ext>``."""
     keys = {name for name in names if _KEY.match(name)}
     copies = {name: name.split(".", 1)[0] for name in names if name not in keys}
     used = _present(session, flagged_columns("file_key"), keys)
+    if keys - used:
+        # Manifests are few (a snapshot a week): read them whole.
+        for column in flagged_columns("file_manifest"):
+            for manifest in session.execute(select(column)).scalars():
+                used.update(keys.intersection(manifest_keys(manifest)))
     shas = _present(session, flagged_columns("public_sha"), set(copies.values()))
     return used | {name for name, sha in copies.items() if sha in shas}
 

@@ -45,7 +45,7 @@ from sqlalchemy.orm import Session
 from tracker.db import Base, JSONText, UTCDateTime
 from tracker.errors import Conflict, Invalid
 from tracker.public_copies import RECIPE
-from tracker.storage import FileStore, existing, flagged_columns
+from tracker.storage import FileStore, existing, flagged_columns, manifest_keys
 
 FORMAT = "pantau-pakta-backup"
 VERSION = 1
@@ -132,13 +132,6 @@ def _snapshot(connection: Connection) -> Connection:
     return connection
 
 
-def _snapshot_keys(manifest: Any) -> Iterator[str]:
-    if isinstance(manifest, dict):
-        for entry in manifest.get("files", []):
-            if isinstance(entry, dict) and isinstance(entry.get("storage_key"), str):
-                yield entry["storage_key"]
-
-
 def take_backup(engine: Engine, *, store: FileStore, target: Path, now: datetime) -> BackupReport:
     """Write a backup of the database behind ``engine`` and of ``store`` into ``target``.
 
@@ -181,7 +174,7 @@ def take_backup(engine: Engine, *, store: FileStore, target: Path, now: datetime
                         elif value and (table.name, column) in sha_columns:
                             shas.add(value)
                     if table.name == "data_snapshots":
-                        keys.update(_snapshot_keys(row["manifest"]))
+                        keys.update(manifest_keys(row["manifest"]))
             report.rows[table.name] = rows
             tables.append(
                 {"table": table.name, "file": name, "rows": rows, "sha256": digest.hexdigest()}

@@ -8,8 +8,9 @@ manifest says exactly when, and statuses are derived at that instant.
 Files: ``pakta.json``, ``pakta.csv``, ``temuan.json``, ``temuan.csv`` (the same records as the
 exports on /data), ``manifest.json`` (each data file's name, SHA-256 and size) and
 ``SHA256SUMS`` (the data files and the manifest, for ``sha256sum -c``). They are written once
-to the file store under random keys and never rewritten; ``DataSnapshot.manifest_sha256`` is
-the SHA-256 of manifest.json as served, so a silent edit of any file is detectable later.
+to the file store under random keys, named when the row commits, and never rewritten;
+``DataSnapshot.manifest_sha256`` is the SHA-256 of manifest.json as served, so a silent edit of
+any file is detectable later.
 """
 
 from __future__ import annotations
@@ -101,16 +102,20 @@ def _spooled(
 
 
 def _write_dataset(
-    store: FileStore, stem: str, fields: tuple[Field, ...], records: Iterable[dict[str, Any]]
+    store: FileStore,
+    session: Session,
+    stem: str,
+    fields: tuple[Field, ...],
+    records: Iterable[dict[str, Any]],
 ) -> dict[str, StoredFile]:
     with tempfile.SpooledTemporaryFile(max_size=1024 * 1024) as spool:
         replay = _spooled(records, spool)
         return {
             f"{stem}.json": store.write_stream(
-                json_chunks(replay()), content_type="application/json"
+                json_chunks(replay()), content_type="application/json", session=session
             ),
             f"{stem}.csv": store.write_stream(
-                csv_chunks(fields, replay()), content_type=content_type_of(".csv")
+                csv_chunks(fields, replay()), content_type=content_type_of(".csv"), session=session
             ),
         }
 
@@ -125,8 +130,11 @@ def take_snapshot(
 ) -> DataSnapshot | None:
     """Write the public data as files with a manifest, labelled ``as_of``; None if it exists.
 
-    Two callers at once write their files, but the unique ``as_of`` lets one row in: the other
-    removes its files and returns None.
+    The files are written for the session's transaction, under pending names (see
+    ``tracker.storage.FileStore``): they take their names when it commits, and a rollback (or a
+    failed COMMIT) removes them, so no file outlives a snapshot row that never was. Two callers
+    at once write their files, but the unique ``as_of`` lets one row in: the other removes its
+    files and returns None.
     """
     if find_snapshot(session, as_of) is not None:
         return None
@@ -135,6 +143,7 @@ def take_snapshot(
     everything = ExportFilter()
     files = _write_dataset(
         store,
+        session,
         "pakta",
         PACT_FIELDS,
         pact_records(
@@ -146,6 +155,7 @@ def take_snapshot(
     )
     files |= _write_dataset(
         store,
+        session,
         "temuan",
         FINDING_FIELDS,
         finding_records(session, export_filter=everything, base_url=base_url),
@@ -163,9 +173,13 @@ def take_snapshot(
         ],
     }
     manifest_bytes = (json.dumps(manifest_body, ensure_ascii=False, indent=2) + "\n").encode()
-    files[MANIFEST] = store.write_stream([manifest_bytes], content_type="application/json")
+    files[MANIFEST] = store.write_stream(
+        [manifest_bytes], content_type="application/json", session=session
+    )
     sums = "".join(f"{stored.sha256}  {name}\n" for name, stored in files.items())
-    files[SUMS] = store.write_stream([sums.encode()], content_type=content_type_of(SUMS))
+    files[SUMS] = store.write_stream(
+        [sums.encode()], content_type=content_type_of(SUMS), session=session
+    )
     snapshot = DataSnapshot(
         as_of=as_of,
         manifest={

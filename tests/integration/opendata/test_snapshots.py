@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from tests.integration.opendata.conftest import DataWorld
-from tracker.clock import FixedClock
+from tracker.clock import FixedClock, SystemClock
 from tracker.extensions import db
 from tracker.opendata.models import DataSnapshot
 from tracker.opendata.snapshots import take_due_snapshot, take_snapshot, week_of
+from tracker.storage import PENDING, get_file_store, sweep_pending
+from tracker.web.step import unit_of_work
 
 DATA_FILES = ["pakta.json", "pakta.csv", "temuan.json", "temuan.csv"]
 
@@ -212,6 +218,123 @@ def test_two_sweeps_at_once_take_one_snapshot(app: Flask) -> None:
             ).scalar_one()
         assert rows == 1
         assert sorted(type(r).__name__ for r in results) == ["DataSnapshot", "NoneType"], results
+    finally:
+        with app.app_context(), Session(db.engine) as cleanup:
+            cleanup.execute(delete(DataSnapshot).where(DataSnapshot.as_of == as_of))
+            cleanup.commit()
+
+
+# --- files and rows: a failed COMMIT leaves no file, a committed row never loses its files --
+
+
+@pytest.fixture
+def own_store(app: Flask, tmp_path: Path) -> Iterator[Path]:
+    """The app's file store in a folder of the test's own (for tests that really commit)."""
+    folder = tmp_path / "store"
+    original = app.config.get("UPLOAD_FOLDER")
+    app.config["UPLOAD_FOLDER"] = str(folder)
+    yield folder
+    app.config["UPLOAD_FOLDER"] = original
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+
+
+def _attempt(session: Session, work: Callable[[], object], folder: Path) -> list[Path]:
+    """Run ``work`` in a unit of work whose COMMIT fails; return the files it had written."""
+    written: list[Path] = []
+
+    def doomed() -> None:
+        with unit_of_work(session):
+            assert work() is not None
+            written.extend(_files(folder))
+            _doom_the_commit(session)
+
+    with pytest.raises(DBAPIError):
+        doomed()
+    return written
+
+
+def _doom_the_commit(session: Session) -> None:
+    """Make the transaction's COMMIT itself fail, as the database would refuse it.
+
+    SQLite: foreign keys checked only at the COMMIT (``PRAGMA defer_foreign_keys``), and a row
+    pointing at no regency. PostgreSQL and MariaDB: the session's connection is killed from
+    another one just before the COMMIT, as a restart or an administrator would.
+    """
+    connection = session.connection()
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        connection.execute(text("PRAGMA defer_foreign_keys = ON"))
+        connection.execute(
+            text(
+                "INSERT INTO assessments (regency_id, year, created_at)"
+                " VALUES (-1, 1999, '2019-01-01 00:00:00')"
+            )
+        )
+        return
+    if dialect == "postgresql":
+        pid = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        kill = f"SELECT pg_terminate_backend({int(pid)})"
+    else:
+        pid = connection.execute(text("SELECT CONNECTION_ID()")).scalar_one()
+        kill = f"KILL CONNECTION {int(pid)}"
+    with db.engine.connect() as other:
+        other.execute(text(kill))
+        other.commit()
+
+
+@pytest.mark.committing
+def test_a_snapshot_whose_commit_fails_leaves_no_file_behind(app: Flask, own_store: Path) -> None:
+    as_of = date(2002, 1, 7)
+    now = datetime.fromisoformat("2002-01-07T09:00:00+07:00")
+    with app.app_context(), Session(db.engine) as own:
+        written = _attempt(own, lambda: take_snapshot(own, as_of=as_of, now=now), own_store)
+    # Six files were on disk before the COMMIT, each still under its pending name; the failed
+    # COMMIT took them all away, with the row.
+    assert len(written) == 6
+    assert all(p.name.endswith(PENDING) for p in written)
+    assert _files(own_store) == []
+    with app.app_context(), Session(db.engine) as check:
+        snapshots = check.execute(select(DataSnapshot).where(DataSnapshot.as_of == as_of))
+        assert snapshots.first() is None
+
+
+@pytest.mark.committing
+def test_a_committed_snapshot_whose_files_were_not_yet_renamed_keeps_them_through_the_sweep(
+    app: Flask, own_store: Path
+) -> None:
+    as_of = date(2002, 1, 14)
+    now = datetime.fromisoformat("2002-01-14T09:00:00+07:00")
+    try:
+        with app.app_context(), Session(db.engine) as own:
+            with unit_of_work(own):
+                snapshot = take_snapshot(own, as_of=as_of, now=now)
+                assert snapshot is not None
+            named = _files(own_store)
+            assert len(named) == 6 and not any(p.name.endswith(PENDING) for p in named)
+            # A crash between the COMMIT and the renames: every file still pending, and old.
+            hours_ago = SystemClock().now().timestamp() - 2 * 3600
+            for path in named:
+                pending = path.with_name(path.name + PENDING)
+                os.replace(path, pending)
+                os.utime(pending, (hours_ago, hours_ago))
+            client = app.test_client()
+            url = f"/data/snapshot/{as_of.isoformat()}/manifest.json"
+            with client.get(url) as response:
+                assert response.status_code == 200, "served under its pending name"
+
+            with unit_of_work(own, writes=False):
+                report = sweep_pending(
+                    own, get_file_store(), older_than=SystemClock().now() - timedelta(hours=1)
+                )
+
+            assert (report.renamed, report.removed) == (6, 0)
+            assert _files(own_store) == named
+            with client.get(url) as response:
+                manifest = response.get_data()
+            assert hashlib.sha256(manifest).hexdigest() == snapshot.manifest_sha256
     finally:
         with app.app_context(), Session(db.engine) as cleanup:
             cleanup.execute(delete(DataSnapshot).where(DataSnapshot.as_of == as_of))
