@@ -207,6 +207,7 @@ def test_the_embedded_scheduler_starts_only_when_asked_and_not_in_the_reloader_p
                 "notifications.lease",
                 "notifications.sweep",
                 "notifications.deliver",
+                "findings.files_sweep",
             }
             assert _lock_owner(app) == "production-scheduler:1"
         finally:
