@@ -8,13 +8,21 @@ accounts, the system), rather than one chain for the whole install:
 - writers of different regencies never wait for each other: appending locks one head row;
 - a regency's chain is verified, and could be handed over, on its own.
 
-Appending (``append``, called by ``tracker.audit.services.record`` for every event) locks the
-chain's head row (``SELECT ... FOR UPDATE``: PostgreSQL and MariaDB hold the lock until the
-COMMIT, so the next writer of that chain reads the head this one wrote; SQLite has one writer
-at a time anyway), gives the event the next place, the head's hash as ``prev_hash``, and its
-own hash, then moves the head. A unique (chain_id, chain_seq) constraint refuses any fork
-that a missing lock would allow. Heads are cached for the rest of the transaction: an import
-of thousands of rows locks each head once.
+Appending (``append``, called by ``tracker.audit.services.record`` for every event) does not
+link the event at once: it is written with a provisional place (a negative chain id of its own
+connection's, so that no two transactions' provisional rows can collide), and every event of
+the transaction is linked just before its COMMIT (``link_pending``, run by the session's
+``before_commit``). Then the heads of all the chains the transaction wrote to are locked in
+ascending chain id (``SELECT ... FOR UPDATE``: PostgreSQL and MariaDB hold the lock until the
+COMMIT, so the next writer of that chain reads the head this one wrote; SQLite has one writer at
+a time anyway), each event gets the next place of its chain, the head's hash as ``prev_hash``,
+and its own hash over what the database holds, and the heads move. Every transaction locks heads
+in the same order, so two that write to the same chains (the demo generator writes to every
+regency's and the national one, a superadmin's work may write to two) queue instead of
+deadlocking; and a head is locked only for the COMMIT, not for the whole transaction. A unique
+(chain_id, chain_seq) constraint refuses any fork that a missing lock would allow. Events are
+linked in the order they were written (their ids); a SAVEPOINT rolled back takes its events with
+it before they are linked.
 
 An event's hash is SHA-256 over a canonical JSON of everything it says (version 1): the chain,
 its place, the previous hash, the instant (UTC, microseconds), actor, role, regency, action,
@@ -31,15 +39,20 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import event as sa_event
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker.audit.models import AuditChainHead, AuditEvent
 
 GENESIS = "0" * 64
 NATIONAL = 0
-_HEADS = "tracker.audit.heads"
+# session.info: this transaction's provisional chain id and the last provisional place used.
+_PENDING = "tracker.audit.pending"
+_CONNECTION_ID = "tracker.audit.connection_id"
+# What a provisional link holds until the COMMIT links the event (never committed as such).
+UNLINKED = "unlinked"
 
 
 def chain_of(regency_id: int | None) -> int:
@@ -98,13 +111,44 @@ def _hash_of(event: AuditEvent) -> str:
     )  # fmt: skip
 
 
-def _forget_heads(session: Session, transaction: SessionTransaction) -> None:
-    # Any transaction or SAVEPOINT that ends may have changed what a head row holds.
-    session.info.pop(_HEADS, None)
+def _provisional_chain(session: Session) -> int:
+    """Return a chain id no other open transaction uses: minus this connection's id."""
+    connection = session.connection()
+    known = connection.info.get(_CONNECTION_ID)  # kept with the database connection itself
+    if known is None:
+        dialect = connection.dialect.name
+        if dialect == "postgresql":
+            known = connection.scalar(text("SELECT pg_backend_pid()"))
+        elif dialect in ("mysql", "mariadb"):
+            known = connection.scalar(text("SELECT CONNECTION_ID()"))
+        else:  # SQLite: one writer at a time, so one provisional chain is enough.
+            known = 0
+        connection.info[_CONNECTION_ID] = known
+    # Two connections open at once never share an id; kept within a 32-bit column.
+    return -(int(known or 0) % 2_000_000_000) - 1
 
 
-if not sa_event.contains(Session, "after_transaction_end", _forget_heads):
-    sa_event.listen(Session, "after_transaction_end", _forget_heads)
+def _provisional_place(session: Session) -> tuple[int, int]:
+    state: list[int] | None = session.info.get(_PENDING)
+    if state is None:
+        state = session.info[_PENDING] = [_provisional_chain(session), 0]
+    state[1] += 1
+    return state[0], state[1]
+
+
+def append(session: Session, event: AuditEvent) -> None:
+    """Give ``event`` a provisional place; it becomes the next link of its regency's chain at
+    the COMMIT (``link_pending``). Call before it is added and flushed."""
+    event.chain_id, event.chain_seq = _provisional_place(session)
+    event.prev_hash = event.hash = UNLINKED
+
+
+def link_rows(session: Session, rows: Iterable[dict[str, Any]]) -> None:
+    """Give audit rows written in bulk (dicts of AuditEvent's columns) their provisional places;
+    they are linked at the COMMIT like every other event, in the order they are inserted."""
+    for row in rows:
+        chain_id, chain_seq = _provisional_place(session)
+        row.update(chain_id=chain_id, chain_seq=chain_seq, prev_hash=UNLINKED, hash=UNLINKED)
 
 
 def _lock(session: Session, chain_id: int) -> AuditChainHead | None:
@@ -118,9 +162,6 @@ def _lock(session: Session, chain_id: int) -> AuditChainHead | None:
 
 def locked_head(session: Session, chain_id: int, at: datetime) -> AuditChainHead:
     """Return the head row of a chain, locked until the transaction ends (created if new)."""
-    heads: dict[int, AuditChainHead] = session.info.setdefault(_HEADS, {})
-    if chain_id in heads:
-        return heads[chain_id]
     with session.no_autoflush:
         head = _lock(session, chain_id)
         if head is None:
@@ -139,35 +180,82 @@ def locked_head(session: Session, chain_id: int, at: datetime) -> AuditChainHead
             head = _lock(session, chain_id)
     if head is None:  # pragma: no cover - inserted just above
         raise RuntimeError(f"audit chain {chain_id} has no head")
-    session.info.setdefault(_HEADS, {})[chain_id] = head
     return head
 
 
-def append(session: Session, event: AuditEvent) -> None:
-    """Make ``event`` the next link of its regency's chain (before it is added and flushed)."""
-    head = locked_head(session, chain_of(event.regency_id), event.at)
-    event.chain_id = head.chain_id
-    event.chain_seq = head.length + 1
-    event.prev_hash = head.last_hash
-    event.hash = _hash_of(event)
-    head.length = event.chain_seq
-    head.last_hash = event.hash
-    head.updated_at = event.at
+def link_pending(session: Session) -> int:
+    """Link every event this transaction wrote, locking their chains' heads in ascending id.
 
-
-def link_rows(session: Session, rows: Iterable[dict[str, Any]]) -> None:
-    """Give audit rows written in bulk (dicts of AuditEvent's columns) their links, in order."""
+    Run by the session just before its COMMIT; return how many events were linked. Calling it
+    earlier (a test reading its own events) is allowed, but events written after that are
+    linked at the COMMIT with a second round of locks, which is no longer in one order.
+    """
+    state: list[int] | None = session.info.pop(_PENDING, None)
+    if state is None:
+        return 0
+    session.flush()
+    table = AuditEvent.__table__
+    rows = session.execute(
+        select(table).where(table.c.chain_id == state[0]).order_by(table.c.id)
+    ).all()
+    if not rows:
+        return 0
+    chains = sorted({chain_of(row.regency_id) for row in rows})
+    at = rows[0].at
+    known = set(
+        session.scalars(select(AuditChainHead.chain_id).where(AuditChainHead.chain_id.in_(chains)))
+    )
+    if known != set(chains) and session.get_bind().dialect.name != "sqlite":
+        # A chain's first events: its head is created under the national head's lock (chain 0,
+        # first in every order), one transaction at a time. Two transactions inserting the
+        # same new heads would wait on each other's duplicates, which MariaDB calls a deadlock.
+        locked_head(session, NATIONAL, at)
+    # The one order every transaction locks heads in: ascending chain id.
+    heads = {chain_id: locked_head(session, chain_id, at) for chain_id in chains}
+    links: list[dict[str, Any]] = []
     for row in rows:
-        head = locked_head(session, chain_of(row.get("regency_id")), row["at"])
-        row.update(chain_id=head.chain_id, chain_seq=head.length + 1, prev_hash=head.last_hash)
-        row["hash"] = event_hash(
-            chain_id=row["chain_id"], chain_seq=row["chain_seq"], prev_hash=row["prev_hash"],
-            at=row["at"], actor_id=row.get("actor_id"), actor_role=row.get("actor_role"),
-            regency_id=row.get("regency_id"), action=row["action"],
-            target_type=row["target_type"], target_id=row["target_id"],
-            pact_id=row.get("pact_id"), changes=row.get("changes"),
+        head = heads[chain_of(row.regency_id)]
+        seq, prev = head.length + 1, head.last_hash
+        own = event_hash(
+            chain_id=head.chain_id, chain_seq=seq, prev_hash=prev, at=row.at,
+            actor_id=row.actor_id, actor_role=row.actor_role, regency_id=row.regency_id,
+            action=row.action, target_type=row.target_type, target_id=row.target_id,
+            pact_id=row.pact_id, changes=row.changes,
         )  # fmt: skip
-        head.length, head.last_hash, head.updated_at = row["chain_seq"], row["hash"], row["at"]
+        links.append(
+            {"id": row.id, "chain_id": head.chain_id, "chain_seq": seq, "prev_hash": prev,
+             "hash": own}
+        )  # fmt: skip
+        head.length, head.last_hash, head.updated_at = seq, own, row.at
+    # By primary key, as one executemany.
+    session.execute(update(AuditEvent), links)
+    # The events this session holds now say what the database says, without another UPDATE.
+    for link in links:
+        held = session.identity_map.get((AuditEvent, (link["id"],), None))
+        if isinstance(held, AuditEvent):
+            for name in ("chain_id", "chain_seq", "prev_hash", "hash"):
+                set_committed_value(held, name, link[name])
+    return len(links)
+
+
+def _link_before_commit(session: Session) -> None:
+    # A SAVEPOINT released is not the COMMIT: its events are linked with the transaction's.
+    if not session.in_nested_transaction():
+        link_pending(session)
+
+
+def _forget_pending(session: Session, transaction: SessionTransaction) -> None:
+    # The transaction ended (committed, its events linked, or rolled back, its events gone).
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
+
+
+for _name, _listener in (
+    ("before_commit", _link_before_commit),
+    ("after_transaction_end", _forget_pending),
+):
+    if not sa_event.contains(Session, _name, _listener):
+        sa_event.listen(Session, _name, _listener)
 
 
 @dataclass(frozen=True)

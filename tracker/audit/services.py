@@ -26,8 +26,8 @@ def record(
 ) -> AuditEvent:
     """Add an audit event to the session (flushed with the change it describes).
 
-    The event is chained (tracker.audit.chain): its regency's chain stays locked until the
-    transaction ends, so record it once the change has been checked, as services do.
+    The event is chained (tracker.audit.chain): it becomes the next link of its regency's chain
+    when the transaction commits, whatever other chains the transaction writes to.
     """
     event = AuditEvent(
         at=at,
