@@ -6,6 +6,8 @@ from typing import Any
 
 from flask_babel import get_translations, gettext
 from flask_wtf import FlaskForm
+from wtforms import IntegerField as _IntegerField
+from wtforms.validators import StopValidation
 
 from tracker.i18n import N_
 
@@ -20,6 +22,33 @@ class _BabelTranslations:
         # Translate only: WTForms fills in %(max)d and the like itself (Flask-Babel's ngettext
         # would format with "num" alone and fail on those names).
         return str(get_translations().ngettext(singular, plural, n))
+
+
+# The largest whole number a form takes: an INTEGER column's on PostgreSQL, MariaDB and SQLite.
+INTEGER_LIMIT = 2_147_483_647
+
+
+class IntegerField(_IntegerField):  # type: ignore[misc]
+    """WTForms' whole number, refusing one past ``INTEGER_LIMIT`` as not a valid one.
+
+    A number of 400 digits is a valid Python int, but WTForms' NumberRange turns it into a float
+    (an OverflowError, so a 500) and a database column cannot hold it.
+    """
+
+    data: Any
+    too_large: bool = False
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        self.too_large = isinstance(self.data, int) and abs(self.data) > INTEGER_LIMIT
+        if self.too_large:
+            self.data = None
+            raise ValueError(self.gettext("Not a valid integer value."))
+
+    def pre_validate(self, form: Any) -> None:
+        # Said why above; the validators would read the missing value as "required".
+        if self.too_large:
+            raise StopValidation()
 
 
 class Form(FlaskForm):  # type: ignore[misc]

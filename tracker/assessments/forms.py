@@ -12,7 +12,6 @@ from wtforms import (
     FieldList,
     FormField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -23,7 +22,7 @@ from tracker import labels
 from tracker.agencies.models import Agency
 from tracker.assessments.models import Assessment, UnitResult
 from tracker.assessments.rules import DIMENSIONS, Zone
-from tracker.forms import Form, _BabelTranslations
+from tracker.forms import Form, IntegerField, _BabelTranslations
 
 BAND_ROWS = 6
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from tracker import labels
 from tracker.assessments.rules import TargetKind
 from tracker.commitments.rules import CommitmentKind, CommitmentLimit, EventKind
-from tracker.forms import Form
+from tracker.forms import Form, IntegerField
 
 _ONE_A_LINE = _l("One a line.")
 

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 
-from tracker.forms import Form
+from tracker.forms import Form, IntegerField
 from tracker.labels import label_or_key
 from tracker.notifications.models import NoticeKind, NotificationState
 from tracker.notifications.queries import STAFF_KINDS

@@ -14,7 +14,6 @@ from wtforms import (
     DateField,
     FieldList,
     FormField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -25,7 +24,7 @@ from tracker import labels
 from tracker.agencies.models import Agency
 from tracker.findings.catalogue import CATALOGUE
 from tracker.findings.rules import FindingLimit
-from tracker.forms import Form, _BabelTranslations
+from tracker.forms import Form, IntegerField, _BabelTranslations
 from tracker.pacts.rules import DEFAULT_PERIOD_MONTHS, PactLimit
 
 # Rows the new-pact form shows at first; "Add another finding" adds one more each time, up to
