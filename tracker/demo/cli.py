@@ -8,6 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from tracker.clock import get_clock
+from tracker.db import refresh_statistics
 from tracker.demo.data import DEMO_PASSWORD
 from tracker.demo.generator import Size, generate
 from tracker.demo.services import load_demo
@@ -57,6 +58,8 @@ def generate_command(
     started = perf_counter()
     with command_step(messages_in=None) as session:
         report = generate(session, size=size, now=get_clock().now())
+    with command_step(messages_in=None) as session:
+        refresh_statistics(session)
     report.seconds = perf_counter() - started
     click.echo(report.summary())
 
