@@ -81,6 +81,8 @@ class Options:
     seed: int = 1
     results: Path = RESULTS
     label: str = "national"
+    # TRACKER_PAGE_CACHE of the server: "memory" as installed; "off" measures every rendering.
+    page_cache: str = "memory"
 
 
 @dataclass
@@ -234,11 +236,13 @@ def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str
 
 
 @contextmanager
-def gunicorn(database_url: str, folder: Path) -> Iterator[Server]:
+def gunicorn(database_url: str, folder: Path, page_cache: str = "memory") -> Iterator[Server]:
     """Serve the app with gunicorn.conf.py (2 workers) on a free loopback port."""
     port = _free_port()
     env = _env(database_url, folder, port)
-    env.update(GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS="2")
+    env.update(
+        GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS="2", TRACKER_PAGE_CACHE=page_cache
+    )
     log = folder / f"gunicorn-{port}.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -584,7 +588,7 @@ def run(opts: Options) -> dict[str, Any]:
                     f"{name}: {data.generated} ({data.generate_seconds} s with the command)",
                     flush=True,
                 )
-                with gunicorn(url, folder) as server:
+                with gunicorn(url, folder, opts.page_cache) as server:
                     _phase(f"{name}: gunicorn up, measuring the pages")
                     national = name == "national"
                     measure_pages(opts, server, data, national=national, folder=folder)
@@ -613,6 +617,7 @@ def report(opts: Options, datasets: list[Dataset]) -> dict[str, Any]:
         "database": "sqlite" if opts.sqlite else "postgresql",
         "cpus": os.cpu_count(),
         "load": {"connections": opts.connections, "seconds": opts.seconds, "warmup": opts.warmup},
+        "page_cache": opts.page_cache,
         "datasets": {},
     }
     for data in datasets:
@@ -700,7 +705,8 @@ def print_table(out: dict[str, Any]) -> None:
     nat = out["datasets"]["national"]["pages"]
     print(
         f"\nmake bench, {out['date']}, {out['database']}, {out['cpus']} CPUs; "
-        f"{out['load']['connections']} keep-alive connections, {out['load']['seconds']} s a URL"
+        f"{out['load']['connections']} keep-alive connections, {out['load']['seconds']} s a URL; "
+        f"page cache: {out['page_cache']}"
     )
     head = (
         f"| {'page':<22} | one regency: rps, p95 | national: rps "
@@ -739,6 +745,11 @@ def parse(argv: list[str] | None = None) -> Options:
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument("--label", default="national")
     parser.add_argument(
+        "--page-cache",
+        default="memory",
+        help="the server's TRACKER_PAGE_CACHE; off: every page rendered for every request",
+    )
+    parser.add_argument(
         "--smoke",
         action="store_true",
         help="tiny data and a fraction of a second a URL (make test)",
@@ -757,6 +768,7 @@ def parse(argv: list[str] | None = None) -> Options:
         import_rows=args.import_rows,
         results=args.results,
         label=args.label,
+        page_cache=args.page_cache,
     )
     if args.smoke:
         opts.regencies, opts.agencies, opts.findings = 4, 3, 3
