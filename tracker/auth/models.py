@@ -39,9 +39,9 @@ class User(Base):
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     is_active: Mapped[bool] = mapped_column(default=True, server_default=true())
     # The second factor (admins and superadmins may turn it on, tracker.auth.second_factor):
-    # the TOTP secret (base32), when it was turned on, and the last time step a code was
-    # accepted for (a code is good once).
-    totp_secret: Mapped[str | None] = mapped_column(String(32))
+    # the TOTP secret, sealed (tracker.auth.sealing: never the base32 secret itself), when it
+    # was turned on, and the last time step a code was accepted for (a code is good once).
+    totp_secret_sealed: Mapped[str | None] = mapped_column(String(128))
     totp_enabled_at: Mapped[datetime | None]
     totp_last_step: Mapped[int | None]
     # The language notices are written in for this account ("id" or "en").

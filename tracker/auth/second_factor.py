@@ -5,11 +5,17 @@ A code is accepted for the current 30-second step or the one before or after (a 
 drifts), and only once: the step it matched is kept, and a code of that step or an earlier one
 is refused. Codes are tried against a bucket of their own per account (the same slow-down as
 passwords), so knowing the password does not open a million guesses.
+
+The secret is stored sealed (tracker.auth.sealing, a key derived from the configuration): a copy
+of the database alone does not give the codes. When the key changes and a secret no longer
+opens, the login says so and the operator turns the second step off for that account
+(``flask --app tracker users second-factor-off EMAIL``); the owner turns it on again.
 """
 
 from __future__ import annotations
 
 import hmac
+import logging
 import math
 from datetime import datetime
 
@@ -21,6 +27,7 @@ from werkzeug.security import check_password_hash
 from tracker.auth import policy
 from tracker.auth.models import User
 from tracker.auth.rules import admitted_drain, login_wait
+from tracker.auth.sealing import Sealer, Unsealable
 from tracker.auth.services import (
     LoginRefused,
     LoginThrottled,
@@ -31,6 +38,8 @@ from tracker.auth.services import (
 )
 from tracker.auth.settings import LoginSettings
 from tracker.errors import Forbidden, Invalid, NotFound
+
+log = logging.getLogger(__name__)
 
 ISSUER = "Pantau Pakta"
 # Steps either side of now a code may belong to (30 seconds each).
@@ -60,6 +69,26 @@ def _matching_step(secret: str, code: str, now: datetime, last_step: int | None)
     return None
 
 
+_UNREADABLE = _l(
+    "This account's two-step login can no longer be checked: the server's key has changed. "
+    "Ask the operator to turn it off for your account, then turn it on again."
+)
+
+
+def _open_secret(user: User, sealed: str, sealer: Sealer) -> str:
+    """Return the account's TOTP secret; log it (for the operator) when it does not open."""
+    try:
+        return sealer.open(sealed, user_id=user.id)
+    except Unsealable:
+        log.error(
+            "Account %s: its two-step login secret does not open with this install's key "
+            "(TRACKER_SECRET_KEY or TRACKER_TOTP_KEY changed?); "
+            "flask --app tracker users second-factor-off turns it off",
+            user.id,
+        )
+        raise
+
+
 def _prove_password(user: User, password: str) -> None:
     if not check_password_hash(user.password_hash, password or ""):
         raise Invalid(
@@ -69,7 +98,14 @@ def _prove_password(user: User, password: str) -> None:
 
 
 def enable(
-    session: Session, *, actor: User, secret: str, password: str, code: str, now: datetime
+    session: Session,
+    *,
+    actor: User,
+    secret: str,
+    password: str,
+    code: str,
+    now: datetime,
+    sealer: Sealer,
 ) -> None:
     """Turn on the second step for one's own account, proving the password and a first code."""
     if not policy.can_use_second_factor(actor):
@@ -81,19 +117,28 @@ def enable(
             _l("The two-step login was not changed."),
             fields={"code": _l("this code is not the one the app shows now")},
         )
-    actor.totp_secret = secret
+    actor.totp_secret_sealed = sealer.seal(secret, user_id=actor.id)
     actor.totp_enabled_at = now
     actor.totp_last_step = step
     audit_user(session, actor, actor, "user.second_factor_enabled", now)
     session.flush()
 
 
-def disable(session: Session, *, actor: User, password: str, code: str, now: datetime) -> None:
+def disable(
+    session: Session, *, actor: User, password: str, code: str, now: datetime, sealer: Sealer
+) -> None:
     """Turn off one's own second step, proving the password and a current code."""
-    if actor.totp_secret is None:
+    sealed = actor.totp_secret_sealed
+    if sealed is None:
         raise NotFound(_l("Two-step login is not on for this account."))
     _prove_password(actor, password)
-    step = _matching_step(actor.totp_secret, code, now, actor.totp_last_step)
+    try:
+        secret = _open_secret(actor, sealed, sealer)
+    except Unsealable:
+        raise Invalid(
+            _l("The two-step login was not changed."), fields={"code": _UNREADABLE}
+        ) from None
+    step = _matching_step(secret, code, now, actor.totp_last_step)
     if step is None:
         raise Invalid(
             _l("The two-step login was not changed."),
@@ -106,7 +151,7 @@ def disable(session: Session, *, actor: User, password: str, code: str, now: dat
 
 def reset(session: Session, *, owner: User, now: datetime) -> None:
     """Turn off an account's second step from the operator's command line (a lost phone)."""
-    if owner.totp_secret is None:
+    if owner.totp_secret_sealed is None:
         raise NotFound(_l("Two-step login is not on for this account."))
     _clear(owner)
     audit_user(session, None, owner, "user.second_factor_disabled", now, by="operator")
@@ -114,22 +159,34 @@ def reset(session: Session, *, owner: User, now: datetime) -> None:
 
 
 def _clear(user: User) -> None:
-    user.totp_secret = None
+    user.totp_secret_sealed = None
     user.totp_enabled_at = None
     user.totp_last_step = None
 
 
 def check_login_code(
-    session: Session, *, user_id: int, code: str, now: datetime, settings: LoginSettings
+    session: Session,
+    *,
+    user_id: int,
+    code: str,
+    now: datetime,
+    settings: LoginSettings,
+    sealer: Sealer,
 ) -> User:
     """Check the code of a login whose password was right; return the account.
 
     Raise LoginThrottled when the account's code bucket is full, LoginRefused for a wrong,
-    reused or stale code (counted; the caller commits all the same).
+    reused or stale code (counted; the caller commits all the same), and a LoginRefused that
+    says so (not counted) when the account's secret no longer opens with the install's key.
     """
     user = session.get(User, user_id)
-    if user is None or not user.is_active or user.totp_secret is None:
+    sealed = user.totp_secret_sealed if user is not None and user.is_active else None
+    if user is None or sealed is None:
         raise LoginRefused(_l("Log in again: this login has lapsed."))
+    try:
+        secret = _open_secret(user, sealed, sealer)
+    except Unsealable:
+        raise LoginRefused(_UNREADABLE) from None
     bucket = locked_bucket(session, bucket_key("second-factor", str(user.id)), now)
     interval, free = settings.attempt_interval, settings.free_attempts
     drained = admitted_drain(bucket.drains_at, now, free_attempts=free, interval=interval)
@@ -140,7 +197,7 @@ def check_login_code(
             _l("Too many failed attempts. Try again in %(n)s seconds.", n=seconds),
             retry_after=seconds,
         )
-    step = _matching_step(user.totp_secret, code, now, user.totp_last_step)
+    step = _matching_step(secret, code, now, user.totp_last_step)
     if step is None:
         bucket.drains_at = drained
         audit_user(session, None, user, "user.login_failed", now, step="code")

@@ -37,6 +37,7 @@ from tracker.auth.access import current_actor, login_required, requires
 from tracker.auth.forms import ChangePasswordForm, LoginCodeForm, LoginForm, SecondFactorForm
 from tracker.auth.models import User
 from tracker.auth.ratelimit import behind_an_unknown_proxy, bind_limiter, seconds_until
+from tracker.auth.sealing import totp_sealer
 from tracker.auth.settings import login_settings
 from tracker.clock import get_clock
 from tracker.extensions import db_session
@@ -224,7 +225,7 @@ def login() -> ResponseReturnValue:
                 refusal = exc
             else:
                 _fresh_session()
-                if user.totp_secret is not None:
+                if user.totp_secret_sealed is not None:
                     # The password was right; the code comes next, within PENDING_FOR.
                     session[PENDING_KEY] = {
                         "user": user.id,
@@ -289,7 +290,7 @@ def login_code() -> ResponseReturnValue:
             try:
                 user = second_factor.check_login_code(
                     db, user_id=pending["user"], code=form.code.data, now=now,
-                    settings=login_settings(),
+                    settings=login_settings(), sealer=totp_sealer(),
                 )  # fmt: skip
             except (services.LoginRefused, services.LoginThrottled) as exc:
                 refusal = exc
@@ -316,7 +317,7 @@ def second_factor_settings() -> ResponseReturnValue:
     """Turn the second login step on (a new key, a first code) or off (a current code)."""
     actor = current_actor()
     form = SecondFactorForm()
-    turning_on = actor.totp_secret is None
+    turning_on = actor.totp_secret_sealed is None
     secret = session.get(ENROLL_KEY) if turning_on else None
     if turning_on and not isinstance(secret, str):
         secret = session[ENROLL_KEY] = second_factor.new_secret()
@@ -326,11 +327,15 @@ def second_factor_settings() -> ResponseReturnValue:
         password, code = form.password.data, form.code.data
         if turning_on and isinstance(secret, str):
             second_factor.enable(
-                db_session(), actor=actor, secret=secret, password=password, code=code, now=now
-            )
+                db_session(), actor=actor, secret=secret, password=password, code=code, now=now,
+                sealer=totp_sealer(),
+            )  # fmt: skip
             session.pop(ENROLL_KEY, None)
         else:
-            second_factor.disable(db_session(), actor=actor, password=password, code=code, now=now)
+            second_factor.disable(
+                db_session(), actor=actor, password=password, code=code, now=now,
+                sealer=totp_sealer(),
+            )  # fmt: skip
 
     def render(status: int) -> ResponseReturnValue:
         key = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)) if secret else None

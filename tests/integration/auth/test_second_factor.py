@@ -1,5 +1,6 @@
 """The second login step for admins and superadmins: turned on with the password and a first
-code, asked after the password, each code good once, guesses slowed like passwords."""
+code, asked after the password, each code good once, guesses slowed like passwords; its secret
+sealed in the database, and a login that says so when the install's key no longer opens it."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import re
 from datetime import timedelta
 
 import pyotp
+import pytest
 from click.testing import Result
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
@@ -18,6 +20,7 @@ from tests.integration.auth_helpers import PASSWORD, form_token, login, sent_to_
 from tests.integration.office import Office
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import User
+from tracker.auth.sealing import Sealer, Unsealable
 from tracker.clock import FixedClock
 
 
@@ -69,11 +72,11 @@ def test_an_admin_turns_it_on_with_the_password_and_a_first_code(
     assert refused.status_code == 422
     assert "this code is not the one the app shows now" in refused.get_data(as_text=True)
     session.refresh(admin)
-    assert admin.totp_secret is None
+    assert admin.totp_secret_sealed is None
     response, secret = _turn_on(client, clock)
     assert response.status_code == 302
     session.refresh(admin)
-    assert admin.totp_secret == secret and admin.totp_enabled_at == clock.now()
+    assert admin.totp_secret_sealed is not None and admin.totp_enabled_at == clock.now()
     actions = session.scalars(select(AuditEvent.action).where(AuditEvent.target_id == admin.id))
     assert "user.second_factor_enabled" in list(actions)
 
@@ -152,7 +155,7 @@ def test_it_is_turned_off_with_the_password_and_a_current_code(
     )
     assert response.status_code == 302
     session.refresh(admin)
-    assert admin.totp_secret is None
+    assert admin.totp_secret_sealed is None
     login(app.test_client(), admin)  # the password alone again
 
 
@@ -171,5 +174,63 @@ def test_the_operator_turns_it_off_for_a_lost_phone(
     result: Result = runner.invoke(args=["users", "second-factor-off", admin.email])
     assert result.exit_code == 0, result.output
     session.refresh(admin)
-    assert admin.totp_secret is None
+    assert admin.totp_secret_sealed is None
     assert runner.invoke(args=["users", "second-factor-off", admin.email]).exit_code == 1
+
+
+BASE32_SECRET = re.compile(r"[A-Z2-7]{16,}")
+
+
+def test_the_secret_is_stored_sealed_not_as_the_app_shows_it(
+    app: Flask, session: Session, admin: User, clock: FixedClock
+) -> None:
+    secret = _with_second_factor(app, admin, clock)
+    [stored] = session.execute(
+        text("SELECT totp_secret_sealed FROM users WHERE id = :id"), {"id": admin.id}
+    ).one()
+    # Neither the secret nor any base32 run: a copy of the database does not give the codes.
+    assert secret not in stored and not BASE32_SECRET.search(stored)
+    assert stored.startswith("v1$")
+    # It opens with the install's key, for this account only.
+    sealer = Sealer.from_config(app.config)
+    assert sealer.open(stored, user_id=admin.id) == secret
+    with pytest.raises(Unsealable):
+        sealer.open(stored, user_id=admin.id + 1)
+    # And the login with the app's code works from it.
+    browser = app.test_client()
+    _password_step(browser, admin)
+    assert _code_step(browser, pyotp.TOTP(secret).at(clock.now())).status_code == 302
+    assert browser.get("/staf/").status_code == 200
+
+
+def test_after_the_key_changes_the_login_says_so_and_the_operator_turns_it_off(
+    app: Flask,
+    runner: FlaskCliRunner,
+    session: Session,
+    admin: User,
+    clock: FixedClock,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    secret = _with_second_factor(app, admin, clock)
+    monkeypatch.setitem(app.config, "TOTP_KEY", "another install key, not the one that sealed")
+    browser = app.test_client()
+    _password_step(browser, admin)
+    refused = _code_step(browser, pyotp.TOTP(secret).at(clock.now()))
+    assert refused.status_code == 401
+    page = refused.get_data(as_text=True)
+    assert "two-step login can no longer be checked: the server&#39;s key has changed" in page
+    assert "Ask the operator to turn it off for your account" in page
+    assert sent_to_login(browser.get("/staf/"))
+    # The operator's log names the account and the way out.
+    assert f"Account {admin.id}: its two-step login secret does not open" in caplog.text
+    assert "second-factor-off" in caplog.text
+    # The way out: the operator turns it off, the owner logs in with the password and can turn
+    # it on again under the new key.
+    result: Result = runner.invoke(args=["users", "second-factor-off", admin.email])
+    assert result.exit_code == 0, result.output
+    client = app.test_client()
+    login(client, admin)
+    clock.advance(timedelta(seconds=30))
+    response, _again = _turn_on(client, clock)
+    assert response.status_code == 302
