@@ -6,6 +6,7 @@ separate migration pass) and leaves it at head.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
 
 from config import TestConfig
 from tracker import create_app
@@ -71,8 +72,25 @@ def test_head_matches_the_models(mig_app: Flask) -> None:
         context = MigrationContext.configure(
             connection, opts={"compare_type": True, "render_as_batch": True}
         )
-        diff = compare_metadata(context, db.metadata)
+        with warnings.catch_warnings():
+            # The newest-first index is on expressions, which neither side can compare; its
+            # presence is checked below.
+            warnings.filterwarnings("ignore", message=".*expression-based index")
+            diff = compare_metadata(context, db.metadata)
+        dialect = connection.dialect.name
+        listed = {
+            "sqlite": "SELECT name FROM sqlite_master WHERE type = 'index'",
+            "postgresql": "SELECT indexname FROM pg_indexes WHERE tablename = 'pacts'",
+        }.get(dialect, "SELECT index_name FROM information_schema.statistics")
+        names = set(connection.execute(text(listed)).scalars())
+    if dialect not in ("postgresql", "sqlite"):
+        # The model's ddl_if keeps MariaDB from creating it; autogenerate does not read ddl_if.
+        diff = [
+            d for d in diff if not (d[0] == "add_index" and d[1].name == "ix_pacts_newest_first")
+        ]
     assert diff == [], f"models and migrations disagree; run flask db migrate: {diff}"
+    expected = dialect in ("postgresql", "sqlite")
+    assert ("ix_pacts_newest_first" in names) is expected
 
 
 def test_assessment_schemes_arrive_as_in_the_domain_notes(mig_app: Flask) -> None:

@@ -96,3 +96,18 @@ def test_pact_lists_read_pacts_and_findings_by_index(
             assert "Seq Scan on pacts" not in plan, (name, plan)
             # The lists read no finding at all: each pact keeps its counts.
             assert " on findings" not in plan, (name, plan)
+
+
+def test_a_page_of_the_newest_pacts_stops_after_its_rows(
+    app: Flask, session: Session, now: datetime
+) -> None:
+    """The default order is read from ix_pacts_newest_first: no sort of the whole country."""
+    with app.app_context():
+        generate(session, size=Size(12, 4, 3, seed=2), now=now)
+    session.execute(text("ANALYZE"))
+    read = lambda: page_pacts(session, now=now, page=2, per_page=5, due_soon_days=DUE_SOON)  # noqa: E731
+    listing = [p for p in _plans(session, read) if "LIMIT" in p.upper() or "Limit" in p]
+    assert listing, "a page is read with a LIMIT"
+    for plan in listing:
+        assert "ix_pacts_newest_first" in plan, plan
+        assert "Sort" not in plan, plan
