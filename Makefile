@@ -17,7 +17,8 @@ setup: $(VENV)/.installed $(MO)
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	# setuptools too: the venv's own copy (65.5 on Python 3.11) has known vulnerabilities.
+	$(BIN)/pip install --quiet --upgrade pip setuptools
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
@@ -99,8 +100,10 @@ mutation: setup
 
 # Known vulnerabilities in the installed dependencies (pip-audit) and bandit on tracker/: fails on
 # a known vulnerability or a high-severity finding. pip-audit needs its vulnerability database on
-# the network: without it the target says BLOCKED (nothing audited) and passes, unless
-# PIP_AUDIT_REQUIRED=1. PIP_AUDIT_SERVICE=osv asks OSV instead of PyPI.
+# the network; where it answers nothing, PyPI's project records are asked instead
+# (scripts/audit_latest.py: a dependency at its latest release is audited, the others listed).
+# With neither, the target says BLOCKED (nothing audited) and passes, unless PIP_AUDIT_REQUIRED=1.
+# PIP_AUDIT_SERVICE=osv asks OSV instead of PyPI.
 audit: setup
 	scripts/audit.sh
 
