@@ -73,7 +73,7 @@ def test_an_admin_turns_it_on_with_the_password_and_a_first_code(
     assert "this code is not the one the app shows now" in refused.get_data(as_text=True)
     session.refresh(admin)
     assert admin.totp_secret_sealed is None
-    response, secret = _turn_on(client, clock)
+    response, _secret = _turn_on(client, clock)
     assert response.status_code == 302
     session.refresh(admin)
     assert admin.totp_secret_sealed is not None and admin.totp_enabled_at == clock.now()
