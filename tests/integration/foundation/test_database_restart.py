@@ -18,17 +18,13 @@ TRACKER_TEST_DATABASE_URL skips it (it does not use that database: .ci/run's `ma
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
-import subprocess
-import sys
 import threading
 import urllib.error
 import urllib.request
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
 from http.cookiejar import CookieJar
@@ -46,9 +42,9 @@ from sqlalchemy.orm import Session
 
 from config import TestConfig
 from tests.builders import make_pact
-from tests.conftest import REPO_ROOT, external_database_url
+from tests.conftest import external_database_url
 from tests.pgcluster import Cluster, missing, private_cluster
-from tests.smtp import free_port
+from tests.stack import production_stack, wait_for
 from tracker import create_app
 from tracker.accounts.services import create_user
 from tracker.agencies.models import Agency
@@ -76,15 +72,6 @@ SEEDED_PACTS = 6
 # Seconds of load before the restart, and after the app answers again.
 BEFORE, AFTER = 1.5, 2.0
 RECOVERY_LIMIT_SECONDS = 5.0
-
-
-def _wait_for(what: str, check: Callable[[], bool], timeout: float = 60) -> None:
-    deadline = monotonic() + timeout
-    while monotonic() < deadline:
-        if check():
-            return
-        sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @dataclass
@@ -163,51 +150,17 @@ def _seed(app: Flask) -> World:
         return World(app, token, agency.id, regency.id, seeded, signed_on)
 
 
-@contextmanager
-def _stack(url: str, folder: Path) -> Iterator[tuple[str, Path]]:
-    """scripts/serve-prod.sh on the cluster; yield its address and log; SIGTERM after."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TRACKER_", "GUNICORN_"))}
-    env.update(
-        BIN=str(Path(sys.executable).parent),
-        GUNICORN_BIND=f"127.0.0.1:{port}",
-        GUNICORN_WORKERS="2",
-        TRACKER_DATABASE_URL=url,
-        TRACKER_SECRET_KEY="database-restart-test-secret-key-0123456789",
-        TRACKER_BASE_URL=f"http://127.0.0.1:{port}",
-        TRACKER_INSTANCE_PATH=str(folder / "instance"),
+def _stack(url: str, folder: Path) -> AbstractContextManager[tuple[str, Path]]:
+    """scripts/serve-prod.sh on the cluster, sweeping every 2 s; yield its address and log."""
+    return production_stack(
+        url, folder, "database-restart-test-secret-key-0123456789",
         TRACKER_SCHEDULER_SWEEP_SECONDS="2",
         TRACKER_SCHEDULER_DELIVER_SECONDS="5",
         TRACKER_SCHEDULER_RENEW_SECONDS="1",
         TRACKER_SCHEDULER_LEASE_SECONDS="10",
         # Whatever weekday the suite runs on: the escalations are due at once.
         TRACKER_NOTICES_ON_WORKING_DAYS="false",
-    )
-    log_path = folder / "stack.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            ["bash", str(REPO_ROOT / "scripts" / "serve-prod.sh")],
-            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-    address = f"http://127.0.0.1:{port}"
-    try:
-
-        def up() -> bool:
-            assert process.poll() is None, log_path.read_text()
-            return _http(address + "/api/v1/ping").status == 200
-
-        _wait_for("gunicorn to answer", up)
-        yield address, log_path
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=40)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-    assert process.returncode == 0, log_path.read_text()[-4000:]
+    )  # fmt: skip
 
 
 @dataclass
@@ -312,7 +265,7 @@ def test_a_postgresql_restart_under_load_fails_at_most_the_requests_in_flight(
     try:
         with _stack(cluster.url, tmp_path) as (address, log_path):
             # The scheduler has swept once: the seeded pacts' escalations are in the outbox.
-            _wait_for("the first sweep", lambda: _sweeps(log_path) >= 1)
+            wait_for("the first sweep", lambda: _sweeps(log_path) >= 1)
             load = Load(address, world, _logged_in(address))
             threads = load.start()
             sleep(BEFORE)
@@ -325,7 +278,7 @@ def test_a_postgresql_restart_under_load_fails_at_most_the_requests_in_flight(
                 probe = _http(f"{address}/api/v1/pacts/{world.seeded[0]}", token=world.token)
                 return probe.status == 200
 
-            _wait_for("the app to answer after the restart", answers, timeout=30)
+            wait_for("the app to answer after the restart", answers, timeout=30)
             recovered = monotonic()
             sleep(AFTER)
             load.stop.set()
@@ -333,7 +286,7 @@ def test_a_postgresql_restart_under_load_fails_at_most_the_requests_in_flight(
                 thread.join(timeout=60)
             # The scheduler's next sweep after the load: it began after the last pact was recorded.
             sweeps = _sweeps(log_path)
-            _wait_for("the scheduler's next sweeps", lambda: _sweeps(log_path) >= sweeps + 2)
+            wait_for("the scheduler's next sweeps", lambda: _sweeps(log_path) >= sweeps + 2)
             log_text = log_path.read_text()
 
         failed = [(name, a) for name, a in load.answers if a.status not in (200, 201)]

@@ -11,16 +11,11 @@ process, `make run`.
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from time import monotonic, sleep
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -29,8 +24,9 @@ from flask import Flask
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from tests.conftest import REPO_ROOT, external_database_url
-from tests.smtp import SmtpServer, free_port
+from tests.conftest import external_database_url
+from tests.smtp import SmtpServer
+from tests.stack import production_stack, wait_for
 from tracker.accounts.services import create_user
 from tracker.agencies.models import Agency
 from tracker.audit.models import AuditChainHead, AuditEvent
@@ -52,15 +48,6 @@ pytestmark = [
     ),
 ]
 ZONE = "Asia/Makassar"
-
-
-def _wait_for(what: str, check: Callable[[], bool], timeout: float = 60) -> None:
-    deadline = monotonic() + timeout
-    while monotonic() < deadline:
-        if check():
-            return
-        sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _http(url: str, *, token: str | None = None, body: object | None = None) -> tuple[int, str]:
@@ -159,16 +146,8 @@ def smtp() -> Iterator[SmtpServer]:
 @pytest.fixture
 def stack(database_url: str, smtp: SmtpServer, tmp_path: Path) -> Iterator[str]:
     """Run scripts/serve-prod.sh on loopback; yield the web address; stop it with SIGTERM."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TRACKER_", "GUNICORN_"))}
-    env.update(
-        BIN=str(Path(sys.executable).parent),
-        GUNICORN_BIND=f"127.0.0.1:{port}",
-        GUNICORN_WORKERS="2",
-        TRACKER_DATABASE_URL=database_url,
-        TRACKER_SECRET_KEY="production-stack-test-secret-key-0123456789",
-        TRACKER_BASE_URL=f"http://127.0.0.1:{port}",
-        TRACKER_INSTANCE_PATH=str(tmp_path / "instance"),
+    with production_stack(
+        database_url, tmp_path, "production-stack-test-secret-key-0123456789",
         TRACKER_MAIL_SERVER=smtp.host,
         TRACKER_MAIL_PORT=str(smtp.port),
         TRACKER_SCHEDULER_SWEEP_SECONDS="2",
@@ -177,35 +156,8 @@ def stack(database_url: str, smtp: SmtpServer, tmp_path: Path) -> Iterator[str]:
         TRACKER_SCHEDULER_LEASE_SECONDS="5",
         # Whatever weekday the suite runs on: the escalation is due at once, not next Monday.
         TRACKER_NOTICES_ON_WORKING_DAYS="false",
-    )
-    log_path = tmp_path / "stack.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            ["bash", str(REPO_ROOT / "scripts" / "serve-prod.sh")],
-            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-
-        def up() -> bool:
-            assert process.poll() is None, log_path.read_text()
-            try:
-                return _http(url + "/api/v1/ping")[0] == 200
-            except OSError:
-                return False
-
-        _wait_for("gunicorn to answer", up)
+    ) as (url, log_path):  # fmt: skip
         yield url
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=40)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-    assert process.returncode == 0, log_path.read_text()[-4000:]
     text = log_path.read_text()
     assert "scheduler stopped" in text, text[-4000:]
 
@@ -242,7 +194,7 @@ def test_a_pact_recorded_through_gunicorn_is_escalated_by_the_scheduler_process(
             for m in smtp.messages
         )
 
-    _wait_for("the scheduler to send the escalation", escalated, timeout=90)
+    wait_for("the scheduler to send the escalation", escalated, timeout=90)
 
     def marked_sent() -> bool:
         with Session(world.engine) as s:
@@ -251,7 +203,7 @@ def test_a_pact_recorded_through_gunicorn_is_escalated_by_the_scheduler_process(
             ).all()
         return ("escalation-1", NotificationState.SENT) in {(r.kind, r.state) for r in rows}
 
-    _wait_for("the outbox to mark it sent", marked_sent)
+    wait_for("the outbox to mark it sent", marked_sent)
     # One mail per language of its recipients; together they reach the office and the head.
     reached = {
         address
