@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from time import monotonic, sleep
 from typing import Any
 
 import flask_migrate
@@ -47,3 +48,13 @@ def serving(app: Flask, name: str) -> Iterator[int]:
         with app.app_context():
             # Close the pooled SQLite connections now, not at garbage collection.
             db.engine.dispose()
+
+
+def wait_for(what: str, check: Callable[[], bool], timeout: float = 60) -> None:
+    """Call ``check`` every tenth of a second until it holds; fail after ``timeout`` seconds."""
+    deadline = monotonic() + timeout
+    while monotonic() < deadline:
+        if check():
+            return
+        sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")

@@ -8,23 +8,13 @@ import signal
 import subprocess
 import sys
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from time import monotonic, sleep
 
 from tests.conftest import REPO_ROOT
+from tests.live import wait_for
 from tests.smtp import free_port
-
-
-def wait_for(what: str, check: Callable[[], bool], timeout: float = 60) -> None:
-    """Call ``check`` every tenth of a second until it holds; fail after ``timeout`` seconds."""
-    deadline = monotonic() + timeout
-    while monotonic() < deadline:
-        if check():
-            return
-        sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _answers(url: str) -> bool:

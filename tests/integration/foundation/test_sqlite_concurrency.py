@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from http.cookies import SimpleCookie
 from pathlib import Path
-from time import monotonic, sleep
+from time import monotonic
 from urllib.parse import urlencode
 
 import pytest
@@ -42,7 +42,7 @@ from config import TestConfig
 from tests.builders import make_agency, make_pact, make_regency
 from tests.conftest import REPO_ROOT, TEST_NOW, external_database_url
 from tests.integration.auth_helpers import PASSWORD, make_user
-from tests.live import serving, sqlite_app
+from tests.live import serving, sqlite_app, wait_for
 from tests.smtp import SmtpServer
 from tracker import create_app
 from tracker.auth import services as auth_services
@@ -397,15 +397,6 @@ def _confirmations(world: World) -> set[str]:
         return {str(state) for state in states}
 
 
-def _wait_for(what: str, check: Callable[[], bool], timeout: float = 60) -> None:
-    deadline = monotonic() + timeout
-    while monotonic() < deadline:
-        if check():
-            return
-        sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def test_the_scheduler_process_sweeping_every_second_never_meets_a_locked_database_nor_do_writers(
     world: World, tmp_path: Path
 ) -> None:
@@ -453,7 +444,7 @@ def test_the_scheduler_process_sweeping_every_second_never_meets_a_locked_databa
     expected = {"upload": 201, "extend": 200, "login": 302, "follow": 200, "read": 200}
     answers: Counter[tuple[str, int]] = Counter()
     with SmtpServer() as smtp, _web_log() as web_lines, _scheduler(world, smtp, tmp_path) as log:
-        _wait_for("the scheduler's first sweep", lambda: _sweeps(log) >= 1)
+        wait_for("the scheduler's first sweep", lambda: _sweeps(log) >= 1)
         first = _sweeps(log)
         began = monotonic()
         for round_ in range(rounds):
@@ -464,8 +455,8 @@ def test_the_scheduler_process_sweeping_every_second_never_meets_a_locked_databa
         sweeps = _sweeps(log) - first
         # A whole sweep after the writes, and every confirmation the follow requests asked for
         # delivered: the scheduler was not held up either.
-        _wait_for("a sweep after the writes", lambda: _sweeps(log) >= first + sweeps + 2)
-        _wait_for("the confirmations to go out", lambda: _confirmations(world) == {"sent"})
+        wait_for("a sweep after the writes", lambda: _sweeps(log) >= first + sweeps + 2)
+        wait_for("the confirmations to go out", lambda: _confirmations(world) == {"sent"})
         scheduler_text = log.read_text()
     print(
         f"\nSQLite, web and scheduler processes: {sum(answers.values())} requests in "

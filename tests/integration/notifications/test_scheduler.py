@@ -6,11 +6,11 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from time import monotonic, sleep
+from time import sleep
 
 import pytest
 from flask import Flask
@@ -22,6 +22,7 @@ from config import TestConfig
 from tests.builders import make_agency, make_pact, make_regency
 from tests.conftest import REPO_ROOT, TEST_NOW
 from tests.integration.notifications.delivery_helpers import add_notice, committed_regency
+from tests.live import wait_for
 from tests.smtp import SmtpServer
 from tracker import create_app
 from tracker.clock import FixedClock
@@ -261,15 +262,6 @@ def _scheduler_process(
                     process.wait()
 
 
-def _wait_for(what: str, check: Callable[[], bool], timeout: float = 30) -> None:
-    deadline = monotonic() + timeout
-    while monotonic() < deadline:
-        if check():
-            return
-        sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def _lock_owner(app: Flask) -> str | None:
     with app.app_context(), Session(db.engine) as s:
         return s.scalar(select(SchedulerLock.owner).where(SchedulerLock.name == "scheduler"))
@@ -297,10 +289,10 @@ def test_a_second_scheduler_waits_for_the_lease_and_takes_over_when_the_first_st
         committed_regency(app, TEST_NOW) as regency_id,
         _scheduler_process(database_url, smtp, tmp_path, "a") as (first, first_log),
     ):
-        _wait_for("the first scheduler's lease", lambda: _lock_owner(app) is not None)
+        wait_for("the first scheduler's lease", lambda: _lock_owner(app) is not None, timeout=30)
         first_owner = _lock_owner(app)
         one = _enqueue(app, regency_id)
-        _wait_for("the first notice", lambda: one in smtp.message_ids())
+        wait_for("the first notice", lambda: one in smtp.message_ids(), timeout=30)
 
         refused = subprocess.run(
             [sys.executable, "-m", "flask", "--app", "tracker", "scheduler", "--no-wait"],
@@ -319,9 +311,10 @@ def test_a_second_scheduler_waits_for_the_lease_and_takes_over_when_the_first_st
         assert f"another scheduler holds the lock: {first_owner} until" in refused.stderr
 
         with _scheduler_process(database_url, smtp, tmp_path, "b") as (second, second_log):
-            _wait_for(
+            wait_for(
                 "the second scheduler to say it waits",
                 lambda: "another scheduler holds the lock" in second_log.read_text(),
+                timeout=30,
             )
             assert f"another scheduler holds the lock: {first_owner} until" in (
                 second_log.read_text()
@@ -329,12 +322,13 @@ def test_a_second_scheduler_waits_for_the_lease_and_takes_over_when_the_first_st
             first.send_signal(signal.SIGTERM)
             assert first.wait(timeout=30) == 0
             assert "scheduler stopped" in first_log.read_text()
-            _wait_for(
+            wait_for(
                 "the second scheduler to take the lease",
                 lambda: _lock_owner(app) not in (None, first_owner),
+                timeout=30,
             )
             two = _enqueue(app, regency_id)
-            _wait_for("the second notice", lambda: two in smtp.message_ids())
+            wait_for("the second notice", lambda: two in smtp.message_ids(), timeout=30)
             assert second.poll() is None
         assert sorted(smtp.message_ids()) == sorted([one, two])  # each exactly once
         assert _lock_owner(app) is None  # released at shutdown
@@ -398,9 +392,9 @@ def test_the_scheduler_survives_a_database_restart(
         committed_regency(app, TEST_NOW) as regency_id,
         _scheduler_process(database_url, smtp, tmp_path, "a") as (scheduler, log_path),
     ):
-        _wait_for("the scheduler's lease", lambda: _lock_owner(app) is not None)
+        wait_for("the scheduler's lease", lambda: _lock_owner(app) is not None, timeout=30)
         one = _enqueue(app, regency_id)
-        _wait_for("the first notice", lambda: one in smtp.message_ids())
+        wait_for("the first notice", lambda: one in smtp.message_ids(), timeout=30)
 
         # Every connection the scheduler had is killed, as a restart of the server does.
         assert _cut_connections(app) >= 1
@@ -408,13 +402,14 @@ def test_the_scheduler_survives_a_database_restart(
             # And for a few seconds the database takes no connections at all.
             with _database_closed(app):
                 sleep(3)
-            _wait_for(
+            wait_for(
                 "the scheduler to log the failed runs",
                 lambda: "failed; the next run tries again" in log_path.read_text(),
+                timeout=30,
             )
         two = _enqueue(app, regency_id)
-        _wait_for("the notice after the restart", lambda: two in smtp.message_ids())
+        wait_for("the notice after the restart", lambda: two in smtp.message_ids(), timeout=30)
         # The outcome is recorded just after the server accepted the mail: wait for it too.
-        _wait_for("its outcome", lambda: _state(app, two) is NotificationState.SENT)
+        wait_for("its outcome", lambda: _state(app, two) is NotificationState.SENT, timeout=30)
         assert scheduler.poll() is None, log_path.read_text()
         assert sorted(smtp.message_ids()) == sorted([one, two])
